@@ -1,0 +1,148 @@
+//! The table of formats Weft reads, and the contract between decoders and the
+//! ingest pipeline: a decoder reads a `BufRead` of decompressed bytes, pushes
+//! normalized records into a `RecordSink`, and reports bad input as `Problem`s.
+//! Formats are chosen by content (`sniff` on the first bytes), never by name.
+//! Opening files, decompression and SQLite are left to `ingest` and `store`.
+
+mod otlp_json;
+mod otlp_proto;
+
+use std::io::BufRead;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{LogRecord, Span};
+
+pub use otlp_json::OtlpJson;
+pub use otlp_proto::OtlpProto;
+
+/// Every format we read, in the order sniffing tries them.
+pub const FORMATS: &[&dyn Format] = &[&OtlpProto, &OtlpJson];
+
+/// How many bytes of decompressed content `sniff` gets to look at.
+pub const SNIFF_LEN: usize = 64 * 1024;
+
+pub trait Format: Sync {
+    /// Stable name, stored in `sources.format` and printed by the CLI.
+    fn name(&self) -> &'static str;
+    /// Whether the content starting with `head` is of this format (first bytes only).
+    fn sniff(&self, head: &[u8]) -> bool;
+    /// Decodes the whole input. Bad records become problems or unparsed records and
+    /// decoding goes on; `Err` means the rest of the input cannot be read at all.
+    fn decode(&self, input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<(), DecodeError>;
+}
+
+/// The format of content that starts with `head`, if any.
+pub fn sniff(head: &[u8]) -> Option<&'static dyn Format> {
+    FORMATS.iter().copied().find(|format| format.sniff(head))
+}
+
+/// The format called `name` (as stored in `sources.format`).
+pub fn by_name(name: &str) -> Option<&'static dyn Format> {
+    FORMATS.iter().copied().find(|format| format.name() == name)
+}
+
+/// Where decoded records go. The ingest pipeline batches them for the writer;
+/// tests collect them.
+pub trait RecordSink {
+    fn span(&mut self, span: Span);
+    fn log(&mut self, log: LogRecord);
+    fn problem(&mut self, problem: Problem);
+    /// True when the user cancelled: decoders stop at the next record.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// Something wrong in the input that did not stop decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// 1-based line, for line-oriented input.
+    pub line: Option<u64>,
+    /// Byte offset in the decompressed content, where a line means nothing.
+    pub offset: Option<u64>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn at_line(line: u64, message: impl Into<String>) -> Self {
+        Problem { line: Some(line), offset: None, message: message.into() }
+    }
+
+    pub fn at_offset(offset: u64, message: impl Into<String>) -> Self {
+        Problem { line: None, offset: Some(offset), message: message.into() }
+    }
+
+    pub fn unplaced(message: impl Into<String>) -> Self {
+        Problem { line: None, offset: None, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.offset) {
+            (Some(line), _) => write!(f, "line {line}: {}", self.message),
+            (None, Some(offset)) => write!(f, "byte {offset}: {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Why decoding stopped before the end of the input.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("read error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("line {line}, column {column}: {message}")]
+    Syntax { line: u64, column: u64, message: String },
+    #[error("byte {offset}: {message}")]
+    Corrupt { offset: u64, message: String },
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl DecodeError {
+    /// A serde_json error as a positioned syntax error (or the I/O error it wraps).
+    pub fn from_json(error: serde_json::Error) -> Self {
+        if error.is_io() {
+            return DecodeError::Io(error.into());
+        }
+        let message = strip_position(&error.to_string());
+        DecodeError::Syntax { line: error.line() as u64, column: error.column() as u64, message }
+    }
+}
+
+/// serde_json appends " at line L column C" to messages; we print the position ourselves.
+pub(crate) fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A sink that keeps everything, for tests and tools.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub spans: Vec<Span>,
+    pub logs: Vec<LogRecord>,
+    pub problems: Vec<Problem>,
+}
+
+impl RecordSink for Collected {
+    fn span(&mut self, span: Span) {
+        self.spans.push(span);
+    }
+    fn log(&mut self, log: LogRecord) {
+        self.logs.push(log);
+    }
+    fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+}
+
+/// Skips a UTF-8 byte order mark and leading whitespace.
+pub(crate) fn trim_start(head: &[u8]) -> &[u8] {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    &head[start..]
+}

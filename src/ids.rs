@@ -1,0 +1,226 @@
+//! Trace and span ids: `TraceId` (16 bytes) and `SpanId` (8 bytes), parsed from
+//! every spelling the formats use — hex of any case, base64 (protobuf JSON
+//! mapping), UUID with dashes, `0x` prefix, decimal (Datadog: the low 64 bits),
+//! and a W3C `traceparent`. All-zero and empty ids mean "no id" (`None`).
+
+use std::fmt;
+
+use base64::Engine as _;
+use serde::{Serialize, Serializer};
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TraceId(pub [u8; 16]);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpanId(pub [u8; 8]);
+
+macro_rules! id_type {
+    ($name:ident, $len:expr) => {
+        impl $name {
+            /// The id from raw bytes; `None` for the wrong length or all zeros.
+            pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+                let array: [u8; $len] = bytes.try_into().ok()?;
+                if array.iter().all(|&b| b == 0) {
+                    None
+                } else {
+                    Some($name(array))
+                }
+            }
+
+            /// Lowercase hex, as every output of Weft prints ids.
+            pub fn to_hex(&self) -> String {
+                let mut out = String::with_capacity($len * 2);
+                for byte in self.0 {
+                    out.push(char::from_digit((byte >> 4) as u32, 16).unwrap());
+                    out.push(char::from_digit((byte & 0xf) as u32, 16).unwrap());
+                }
+                out
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.to_hex())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.to_hex())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.to_hex())
+            }
+        }
+    };
+}
+
+id_type!(TraceId, 16);
+id_type!(SpanId, 8);
+
+/// Why an id string was not understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a {kind} id")]
+pub struct IdError {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+impl TraceId {
+    /// Parses any accepted spelling. `Ok(None)` means "no id" (empty or all zeros).
+    pub fn parse(text: &str) -> Result<Option<Self>, IdError> {
+        let text = text.trim();
+        if let Some(parent) = parse_traceparent(text) {
+            return Ok(parent.0);
+        }
+        parse_id::<16>(text, "trace").map(|bytes| bytes.and_then(|b| TraceId::from_bytes(&b)))
+    }
+}
+
+impl SpanId {
+    /// Parses any accepted spelling. `Ok(None)` means "no id" (empty or all zeros).
+    pub fn parse(text: &str) -> Result<Option<Self>, IdError> {
+        let text = text.trim();
+        if let Some(parent) = parse_traceparent(text) {
+            return Ok(parent.1);
+        }
+        parse_id::<8>(text, "span").map(|bytes| bytes.and_then(|b| SpanId::from_bytes(&b)))
+    }
+}
+
+impl std::str::FromStr for TraceId {
+    type Err = IdError;
+    fn from_str(text: &str) -> Result<Self, IdError> {
+        TraceId::parse(text)?.ok_or_else(|| IdError { kind: "trace", text: text.to_string() })
+    }
+}
+
+impl std::str::FromStr for SpanId {
+    type Err = IdError;
+    fn from_str(text: &str) -> Result<Self, IdError> {
+        SpanId::parse(text)?.ok_or_else(|| IdError { kind: "span", text: text.to_string() })
+    }
+}
+
+/// A W3C `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`): its trace and span ids.
+pub fn parse_traceparent(text: &str) -> Option<(Option<TraceId>, Option<SpanId>)> {
+    let parts: Vec<&str> = text.split('-').collect();
+    if parts.len() < 4 || parts[0].len() != 2 || parts[1].len() != 32 || parts[2].len() != 16 {
+        return None;
+    }
+    let trace = decode_hex(parts[1])?;
+    let span = decode_hex(parts[2])?;
+    decode_hex(parts[0])?;
+    Some((TraceId::from_bytes(&trace), SpanId::from_bytes(&span)))
+}
+
+/// The id bytes of `text` (`N` bytes), or `None` for an empty id.
+fn parse_id<const N: usize>(text: &str, kind: &'static str) -> Result<Option<[u8; N]>, IdError> {
+    let error = || IdError { kind, text: text.to_string() };
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let unprefixed = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"));
+    let hex_text = unprefixed.unwrap_or(text);
+    // Hex: exactly the width, or shorter (leading zeros dropped) when prefixed or all digits.
+    if hex_text.len() == N * 2 {
+        if let Some(bytes) = decode_hex(hex_text) {
+            return Ok(Some(bytes.try_into().unwrap()));
+        }
+    }
+    // UUID spelling of a trace id: 8-4-4-4-12 hex digits.
+    if N == 16 && text.len() == 36 && text.matches('-').count() == 4 {
+        let joined: String = text.chars().filter(|&c| c != '-').collect();
+        if let Some(bytes) = decode_hex(&joined) {
+            return Ok(Some(bytes.try_into().unwrap()));
+        }
+    }
+    if let Some(hex_digits) = unprefixed {
+        if hex_digits.len() < N * 2 {
+            let padded = format!("{:0>width$}", hex_digits, width = N * 2);
+            if let Some(bytes) = decode_hex(&padded) {
+                return Ok(Some(bytes.try_into().unwrap()));
+            }
+        }
+        return Err(error());
+    }
+    // Decimal (Datadog writes the low 64 bits of a trace id, and span ids, in decimal).
+    if text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit()) {
+        let value: u64 = text.parse().map_err(|_| error())?;
+        let mut bytes = [0u8; N];
+        bytes[N - 8..].copy_from_slice(&value.to_be_bytes());
+        return Ok(Some(bytes));
+    }
+    // Base64, as the protobuf JSON mapping writes `bytes` fields.
+    if let Some(bytes) = decode_base64(text) {
+        if bytes.len() == N {
+            return Ok(Some(bytes.try_into().unwrap()));
+        }
+    }
+    Err(error())
+}
+
+pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    let digits = text.as_bytes();
+    let mut out = Vec::with_capacity(digits.len() / 2);
+    for pair in digits.chunks_exact(2) {
+        let high = (pair[0] as char).to_digit(16)?;
+        let low = (pair[1] as char).to_digit(16)?;
+        out.push((high * 16 + low) as u8);
+    }
+    Some(out)
+}
+
+/// Standard or URL-safe base64, padded or not.
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(text).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_trace_id_agree() {
+        let expected = TraceId::parse("5b8efff798038103d269b633813fc60c").unwrap().unwrap();
+        for spelling in [
+            "5B8EFFF798038103D269B633813FC60C",
+            "W47/95gDgQPSabYzgT/GDA==",
+            "5b8efff7-9803-8103-d269-b633813fc60c",
+            "0x5b8efff798038103d269b633813fc60c",
+            "00-5b8efff798038103d269b633813fc60c-eee19b7ec3c1b174-01",
+        ] {
+            assert_eq!(TraceId::parse(spelling).unwrap(), Some(expected), "{spelling}");
+        }
+    }
+
+    #[test]
+    fn empty_and_zero_ids_are_no_id() {
+        assert_eq!(TraceId::parse("").unwrap(), None);
+        assert_eq!(TraceId::parse("00000000000000000000000000000000").unwrap(), None);
+        assert_eq!(SpanId::parse("AAAAAAAAAAA=").unwrap(), None);
+    }
+
+    #[test]
+    fn decimal_is_the_low_64_bits() {
+        let id = TraceId::parse("1234567890123456789").unwrap().unwrap();
+        assert_eq!(id.to_hex(), "0000000000000000112210f47de98115");
+        let span = SpanId::parse("255").unwrap().unwrap();
+        assert_eq!(span.to_hex(), "00000000000000ff");
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert!(TraceId::parse("not-an-id").is_err());
+        assert!(SpanId::parse("abc").is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! Getting files into a case: opening and decompressing (`open`), the load
+//! pipeline from paths to committed records (`pipeline`), and the progress
+//! events it emits (`events`).
+
+mod events;
+mod open;
+mod pipeline;
+
+pub use events::IngestEvent;
+pub use open::{hash_file, open_decompressed, Compression};
+pub use pipeline::{ingest, FileReport, FileStatus, IngestOptions};

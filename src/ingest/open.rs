@@ -1,0 +1,73 @@
+//! Opens an input file for decoding: hashes its bytes (blake3, to know whether
+//! the case already holds this content), detects gzip and zstd by their magic
+//! bytes and decompresses them as a stream, and counts the bytes read from disk
+//! for progress. It does not know formats: it hands out a `BufRead`.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+const GZIP_MAGIC: [u8; 2] = [0x1F, 0x8B];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+const BUFFER: usize = 256 * 1024;
+
+/// How the file's bytes are wrapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+/// The blake3 hash of a file's bytes, as lowercase hex.
+pub fn hash_file(path: &Path) -> io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(File::open(path)?)?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// The decompressed content of `path`; `bytes_read` counts bytes read from disk.
+pub fn open_decompressed(
+    path: &Path,
+    bytes_read: Arc<AtomicU64>,
+) -> io::Result<(Box<dyn BufRead + Send>, Compression)> {
+    let file = File::open(path)?;
+    let mut raw = BufReader::with_capacity(BUFFER, CountingReader { inner: file, bytes_read });
+    let head = raw.fill_buf()?;
+    if head.starts_with(&GZIP_MAGIC) {
+        let decoder = flate2::bufread::MultiGzDecoder::new(raw);
+        Ok((Box::new(BufReader::with_capacity(BUFFER, decoder)), Compression::Gzip))
+    } else if head.starts_with(&ZSTD_MAGIC) {
+        let decoder = zstd::stream::read::Decoder::with_buffer(raw)?;
+        Ok((Box::new(BufReader::with_capacity(BUFFER, decoder)), Compression::Zstd))
+    } else {
+        Ok((Box::new(raw), Compression::None))
+    }
+}
+
+/// Up to `len` bytes from the start of the (decompressed) input, without consuming them
+/// from `input`'s point of view: the caller gets a new reader that replays them.
+pub fn peek_head(
+    mut input: Box<dyn BufRead + Send>,
+    len: usize,
+) -> io::Result<(Vec<u8>, Box<dyn BufRead + Send>)> {
+    let mut head = Vec::with_capacity(len);
+    (&mut input).take(len as u64).read_to_end(&mut head)?;
+    let replay = io::Cursor::new(head.clone()).chain(input);
+    Ok((head, Box::new(BufReader::with_capacity(BUFFER, replay))))
+}
+
+struct CountingReader {
+    inner: File,
+    bytes_read: Arc<AtomicU64>,
+}
+
+impl Read for CountingReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.bytes_read.fetch_add(read as u64, Ordering::Relaxed);
+        Ok(read)
+    }
+}

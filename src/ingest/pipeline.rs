@@ -1,0 +1,347 @@
+//! Loads files and folders into a case: for each file, hash → already loaded? →
+//! open (gzip/zstd) → sniff the format → decode on a thread of its own while this
+//! task writes the batches it sends over a bounded channel → finish the source
+//! (correlation, counts, status). Memory stays bounded by the channel.
+//! One `FileReport` per file; a bad file never stops the others.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use super::open::{hash_file, open_decompressed, peek_head};
+use super::IngestEvent;
+use crate::formats::{self, DecodeError, Problem, RecordSink, SNIFF_LEN};
+use crate::model::{LogRecord, Span};
+use crate::store::{SourceStatus, StoreError, Writer};
+
+/// Records per batch sent to the writer (one transaction each).
+const BATCH_RECORDS: usize = 4096;
+/// Batches in flight between the decoder thread and the writer.
+const CHANNEL_BATCHES: usize = 4;
+/// How much decompressed content the framing and format checks may look at.
+const HEAD_LEN: usize = 1024 * 1024;
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Service name for log records that name none (`weft ingest --service`).
+    pub service: Option<String>,
+    /// Set to stop: the file being loaded is rolled back, the rest are skipped.
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// The outcome for one file: the `weft ingest --json` object.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FileReport {
+    pub path: String,
+    pub format: Option<String>,
+    pub status: FileStatus,
+    pub spans: u64,
+    pub logs: u64,
+    pub unparsed: u64,
+    pub errors: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    Complete,
+    /// The same content is already complete in the case; nothing was loaded.
+    AlreadyLoaded,
+    Failed,
+    Cancelled,
+}
+
+impl FileReport {
+    fn failed(path: &Path, format: Option<&str>, message: String) -> Self {
+        FileReport {
+            path: path.display().to_string(),
+            format: format.map(str::to_string),
+            status: FileStatus::Failed,
+            spans: 0,
+            logs: 0,
+            unparsed: 0,
+            errors: vec![Problem::unplaced(message)],
+        }
+    }
+}
+
+/// Loads every file of `paths` (folders recursively, in name order).
+pub async fn ingest(
+    writer: &mut Writer,
+    paths: &[PathBuf],
+    options: &IngestOptions,
+    on_event: &mut (dyn FnMut(IngestEvent) + Send),
+) -> Result<Vec<FileReport>, StoreError> {
+    let mut reports = Vec::new();
+    for path in expand(paths, &mut reports) {
+        if options.cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        let report = ingest_file(writer, &path, options, on_event).await?;
+        on_event(IngestEvent::Finished { report: report.clone() });
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+/// The files under `paths`; paths that cannot be listed become failed reports.
+fn expand(paths: &[PathBuf], reports: &mut Vec<FileReport>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, reports),
+            Ok(_) => files.push(path.clone()),
+            Err(error) => reports.push(FileReport::failed(path, None, error.to_string())),
+        }
+    }
+    files
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, reports: &mut Vec<FileReport>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            reports.push(FileReport::failed(dir, None, error.to_string()));
+            return;
+        }
+    };
+    let mut children: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
+        .map(|entry| entry.path())
+        .collect();
+    children.sort();
+    for child in children {
+        if child.is_dir() {
+            walk(&child, files, reports);
+        } else {
+            files.push(child);
+        }
+    }
+}
+
+async fn ingest_file(
+    writer: &mut Writer,
+    path: &Path,
+    options: &IngestOptions,
+    on_event: &mut (dyn FnMut(IngestEvent) + Send),
+) -> Result<FileReport, StoreError> {
+    let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string();
+    let size = match std::fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
+    };
+    on_event(IngestEvent::Started { path: shown.clone(), bytes_total: size });
+    let hash = {
+        let owned = path.to_path_buf();
+        match tokio::task::spawn_blocking(move || hash_file(&owned)).await {
+            Ok(Ok(hash)) => hash,
+            Ok(Err(error)) => return Ok(FileReport::failed(path, None, error.to_string())),
+            Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
+        }
+    };
+    if let Some(existing) = writer.source_by_hash(&hash).await? {
+        if existing.status == SourceStatus::Complete {
+            return Ok(FileReport {
+                path: shown,
+                format: existing.format,
+                status: FileStatus::AlreadyLoaded,
+                spans: existing.spans as u64,
+                logs: existing.logs as u64,
+                unparsed: existing.unparsed as u64,
+                errors: existing.errors,
+            });
+        }
+        // A failed or interrupted earlier try of the same content: start over clean.
+        writer.remove_source(existing.id).await?;
+    }
+
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let opened = open_decompressed(path, bytes_read.clone())
+        .and_then(|(input, _compression)| peek_head(input, HEAD_LEN));
+    let (head, input) = match opened {
+        Ok(opened) => opened,
+        Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
+    };
+    let Some(format) = formats::sniff(&head[..head.len().min(SNIFF_LEN)]) else {
+        let message = if head.is_empty() {
+            "empty file: not a trace or log file".to_string()
+        } else {
+            "not a trace or log file (no known format matches its first bytes)".to_string()
+        };
+        let problem = Problem::unplaced(message.clone());
+        writer.record_failed(&shown, size, &hash, &problem).await?;
+        return Ok(FileReport::failed(path, None, message));
+    };
+
+    let default_service = options.service.clone().unwrap_or_else(|| service_from_file_name(path));
+    let source_id =
+        writer.begin_source(&shown, size, &hash, Some(format.name()), options.service.as_deref()).await?;
+
+    let (sender, mut receiver) = mpsc::channel::<Batch>(CHANNEL_BATCHES);
+    let cancel = options.cancel.clone();
+    let decoder = std::thread::spawn(move || {
+        let mut sink = BatchSink { batch: Batch::default(), sender, cancel };
+        let mut input = input;
+        let result = format.decode(&mut input, &mut sink);
+        sink.flush();
+        result
+    });
+
+    let mut counts = crate::store::SourceCounts::default();
+    let mut problems = Vec::new();
+    let mut last_progress = Instant::now();
+    let mut write_error = None;
+    while let Some(batch) = receiver.recv().await {
+        if let Err(error) = writer.write_batch(source_id, &batch.spans, &batch.logs, &default_service).await
+        {
+            write_error = Some(error);
+            break;
+        }
+        counts.spans += batch.spans.len() as u64;
+        counts.logs += batch.logs.len() as u64;
+        counts.unparsed += batch.logs.iter().filter(|log| log.unparsed).count() as u64;
+        counts.problems += batch.problems.len() as u64;
+        let room = crate::store::KEPT_PROBLEMS.saturating_sub(problems.len());
+        problems.extend(batch.problems.into_iter().take(room));
+        if last_progress.elapsed() >= PROGRESS_EVERY {
+            last_progress = Instant::now();
+            on_event(IngestEvent::Progress {
+                path: shown.clone(),
+                bytes_read: bytes_read.load(Ordering::Relaxed),
+                bytes_total: size,
+                records: counts.spans + counts.logs,
+                problems: counts.problems,
+            });
+        }
+    }
+    drop(receiver);
+    let decoded = decoder.join().unwrap_or_else(|_| {
+        Err(DecodeError::Io(std::io::Error::other("decoder thread panicked")))
+    });
+    if let Some(error) = write_error {
+        writer.remove_source(source_id).await?;
+        return Err(error);
+    }
+    on_event(IngestEvent::Progress {
+        path: shown.clone(),
+        bytes_read: bytes_read.load(Ordering::Relaxed),
+        bytes_total: size,
+        records: counts.spans + counts.logs,
+        problems: counts.problems,
+    });
+
+    let status = match decoded {
+        Ok(()) => FileStatus::Complete,
+        Err(DecodeError::Cancelled) => {
+            writer.remove_source(source_id).await?;
+            return Ok(FileReport {
+                status: FileStatus::Cancelled,
+                ..FileReport::failed(path, Some(format.name()), "cancelled".into())
+            });
+        }
+        Err(error) => {
+            // What was decoded before the error stays; the error is the last problem.
+            counts.problems += 1;
+            problems.truncate(crate::store::KEPT_PROBLEMS - 1);
+            problems.push(match &error {
+                DecodeError::Syntax { line, column, message } => Problem {
+                    line: Some(*line),
+                    offset: None,
+                    message: format!("column {column}: {message}; the rest of the file was not read"),
+                },
+                DecodeError::Corrupt { offset, message } => Problem::at_offset(
+                    *offset,
+                    format!("{message}; the rest of the file was not read"),
+                ),
+                other => Problem::unplaced(format!("{other}; the rest of the file was not read")),
+            });
+            FileStatus::Failed
+        }
+    };
+    let source_status =
+        if status == FileStatus::Complete { SourceStatus::Complete } else { SourceStatus::Failed };
+    writer.finish_source(source_id, source_status, &counts, &problems).await?;
+    Ok(FileReport {
+        path: shown,
+        format: Some(format.name().to_string()),
+        status,
+        spans: counts.spans,
+        logs: counts.logs,
+        unparsed: counts.unparsed,
+        errors: problems,
+    })
+}
+
+/// The service of records that name none: the file name without extensions.
+fn service_from_file_name(path: &Path) -> String {
+    let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or(&name);
+    if stem.is_empty() {
+        name
+    } else {
+        stem.to_string()
+    }
+}
+
+#[derive(Default)]
+struct Batch {
+    spans: Vec<Span>,
+    logs: Vec<LogRecord>,
+    problems: Vec<Problem>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.spans.len() + self.logs.len() + self.problems.len()
+    }
+}
+
+/// Runs on the decoder thread: fills batches and hands them to the writer task.
+struct BatchSink {
+    batch: Batch,
+    sender: mpsc::Sender<Batch>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl BatchSink {
+    fn push_if_full(&mut self) {
+        if self.batch.len() >= BATCH_RECORDS {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.batch.len() > 0 {
+            let batch = std::mem::take(&mut self.batch);
+            // A closed channel means the writer stopped; `cancelled()` then stops the decoder.
+            let _ = self.sender.blocking_send(batch);
+        }
+    }
+}
+
+impl RecordSink for BatchSink {
+    fn span(&mut self, span: Span) {
+        self.batch.spans.push(span);
+        self.push_if_full();
+    }
+
+    fn log(&mut self, log: LogRecord) {
+        self.batch.logs.push(log);
+        self.push_if_full();
+    }
+
+    fn problem(&mut self, problem: Problem) {
+        self.batch.problems.push(problem);
+        self.push_if_full();
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed) || self.sender.is_closed()
+    }
+}

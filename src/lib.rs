@@ -1,0 +1,15 @@
+//! Weft's engine: reads trace exports and log files, normalizes them into one
+//! SQLite case file, joins logs to the spans that wrote them, and answers the
+//! queries of the CLI and the desktop app. No window, no Tauri: see
+//! ARCHITECTURE.md for the map.
+
+pub mod formats;
+pub mod ids;
+pub mod ingest;
+pub mod model;
+pub mod severity;
+pub mod store;
+pub mod time;
+
+pub use ids::{SpanId, TraceId};
+pub use store::{Reader, Store, StoreError, Writer};

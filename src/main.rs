@@ -1,0 +1,166 @@
+//! The `weft` command line: `ingest`, `stats`, `traces`, `trace`, `logs`, `sources`
+//! over a case file. Each subcommand is one engine call; `--json` prints the
+//! shapes of DESIGN.md "CLI", otherwise `print` renders for people. Errors go to
+//! stderr naming the file and the line or byte offset; the exit code is 1 when
+//! anything failed.
+
+mod print;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use weft::ingest::{self, FileStatus, IngestEvent, IngestOptions};
+use weft::model::Link;
+use weft::store::{LogFilter, TraceFilter};
+use weft::{SpanId, Store, TraceId};
+
+#[derive(Parser)]
+#[command(name = "weft", version, about = "Traces and logs of an incident, joined in one case file")]
+struct Cli {
+    /// The case file (SQLite). Default: default.weft in the platform data folder.
+    #[arg(long, global = true, env = "WEFT_CASE")]
+    case: Option<PathBuf>,
+    /// Machine-readable output.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load trace and log files or folders into the case.
+    Ingest {
+        /// Service name for log records that name none.
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Counts of the case: sources, traces, spans, logs by link state, services.
+    Stats,
+    /// List traces in start order.
+    Traces {
+        /// Only this trace.
+        #[arg(long)]
+        trace: Option<TraceId>,
+        /// Only the trace holding this span.
+        #[arg(long)]
+        span: Option<SpanId>,
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+    },
+    /// One trace: its spans with their logs, and its logs that name no span of the case.
+    Trace { trace_id: TraceId },
+    /// List logs in time order.
+    Logs {
+        #[arg(long)]
+        trace: Option<TraceId>,
+        #[arg(long)]
+        span: Option<SpanId>,
+        /// Only logs in this link state: span, trace, orphan or unlinked.
+        #[arg(long, value_parser = parse_link)]
+        link: Option<Link>,
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+    },
+    /// The files loaded into the case, with their status and counts.
+    Sources,
+}
+
+fn parse_link(text: &str) -> Result<Link, String> {
+    Link::parse(text).ok_or_else(|| format!("`{text}` is not one of span, trace, orphan, unlinked"))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("weft: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let case = cli.case.clone().unwrap_or_else(Store::default_path);
+    let store = Store::open(&case).await?;
+    let json = cli.json;
+    match cli.command {
+        Command::Ingest { service, paths } => {
+            let mut writer = store.writer().await?;
+            let options = IngestOptions { service, ..IngestOptions::default() };
+            let mut progress = print::Progress::new(!json && std::io::stderr().is_terminal());
+            let mut on_event = |event: IngestEvent| progress.show(&event);
+            let reports = ingest::ingest(&mut writer, &paths, &options, &mut on_event).await?;
+            let mut failed = false;
+            for report in &reports {
+                print::report_problems(report);
+                failed |= matches!(report.status, FileStatus::Failed | FileStatus::Cancelled);
+                if json {
+                    print::outln!("{}", serde_json::to_string(report)?);
+                } else {
+                    print::file_report(report);
+                }
+            }
+            return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        Command::Stats => {
+            let stats = store.reader().await?.stats().await?;
+            if json {
+                print::outln!("{}", serde_json::to_string(&stats)?);
+            } else {
+                print::stats(&stats);
+            }
+        }
+        Command::Traces { trace, span, limit, offset } => {
+            let filter = TraceFilter { trace_id: trace, span_id: span, limit, offset };
+            let traces = store.reader().await?.traces(&filter).await?;
+            if json {
+                print::outln!("{}", serde_json::to_string(&traces)?);
+            } else {
+                print::traces(&traces);
+            }
+        }
+        Command::Trace { trace_id } => {
+            let trace = store
+                .reader()
+                .await?
+                .trace(trace_id)
+                .await?
+                .with_context(|| format!("trace {trace_id} is not in case {}", case.display()))?;
+            if json {
+                print::outln!("{}", serde_json::to_string(&trace)?);
+            } else {
+                print::trace(&trace);
+            }
+        }
+        Command::Logs { trace, span, link, limit, offset } => {
+            let filter = LogFilter { trace_id: trace, span_id: span, link, limit, offset };
+            let logs = store.reader().await?.logs(&filter).await?;
+            if json {
+                print::outln!("{}", serde_json::to_string(&logs)?);
+            } else {
+                logs.iter().for_each(print::log_line);
+            }
+        }
+        Command::Sources => {
+            let sources = store.reader().await?.sources().await?;
+            if json {
+                print::outln!("{}", serde_json::to_string(&sources)?);
+            } else {
+                print::sources(&sources);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

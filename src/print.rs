@@ -1,0 +1,256 @@
+//! Human-readable output of the CLI: the ingest progress bar (a terminal only),
+//! problems on stderr, and plain tables of stats, traces, spans and logs.
+//! `--json` output does not come through here.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use weft::ingest::{FileReport, FileStatus, IngestEvent};
+use weft::severity;
+use weft::store::{LogView, SourceView, SpanView, Stats, TraceSummary, TraceView};
+use weft::time::format_rfc3339;
+
+/// `println!` that ends the process quietly when stdout is closed (`weft logs | head`).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::print::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;
+
+pub fn write_stdout(args: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(error) = std::io::stdout().lock().write_fmt(args) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eoutln!("weft: cannot write output: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// How many problems of one file are printed; the rest are counted.
+const PRINTED_PROBLEMS: usize = 10;
+
+/// A progress bar per file on a terminal; nothing otherwise.
+pub struct Progress {
+    enabled: bool,
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    pub fn new(enabled: bool) -> Self {
+        Progress { enabled, bar: None }
+    }
+
+    pub fn show(&mut self, event: &IngestEvent) {
+        if !self.enabled {
+            return;
+        }
+        match event {
+            IngestEvent::Started { path, bytes_total } => {
+                let bar = ProgressBar::new(*bytes_total);
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "{msg:30!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+                    )
+                    .expect("valid template")
+                    .progress_chars("=> "),
+                );
+                bar.set_message(file_name(path));
+                bar.enable_steady_tick(Duration::from_millis(200));
+                self.bar = Some(bar);
+            }
+            IngestEvent::Progress { bytes_read, .. } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_position(*bytes_read);
+                }
+            }
+            IngestEvent::Finished { .. } => {
+                if let Some(bar) = self.bar.take() {
+                    bar.finish_and_clear();
+                }
+            }
+        }
+    }
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |name| name.to_string_lossy().into_owned())
+}
+
+/// Problems of a file on stderr: errors for a failed file, warnings otherwise.
+pub fn report_problems(report: &FileReport) {
+    let kind = match report.status {
+        FileStatus::Failed | FileStatus::Cancelled => "error",
+        _ => "warning",
+    };
+    if report.status == FileStatus::AlreadyLoaded {
+        return;
+    }
+    for problem in report.errors.iter().take(PRINTED_PROBLEMS) {
+        eoutln!("weft: {kind}: {}: {problem}", report.path);
+    }
+    if report.errors.len() > PRINTED_PROBLEMS {
+        eoutln!(
+            "weft: {kind}: {}: … and {} more problems",
+            report.path,
+            report.errors.len() - PRINTED_PROBLEMS
+        );
+    }
+}
+
+pub fn file_report(report: &FileReport) {
+    let format = report.format.as_deref().unwrap_or("?");
+    match report.status {
+        FileStatus::AlreadyLoaded => outln!("{}: already loaded ({format})", report.path),
+        FileStatus::Failed if report.spans + report.logs == 0 => {
+            outln!("{}: failed", report.path)
+        }
+        FileStatus::Cancelled => outln!("{}: cancelled", report.path),
+        status => outln!(
+            "{}: {}{format}, {} spans, {} logs, {} unparsed",
+            report.path,
+            if status == FileStatus::Failed { "failed part-way, " } else { "" },
+            report.spans,
+            report.logs,
+            report.unparsed
+        ),
+    }
+}
+
+pub fn stats(stats: &Stats) {
+    outln!("sources  {}", stats.sources);
+    outln!("traces   {}", stats.traces);
+    outln!("spans    {} ({} with errors)", stats.spans, stats.error_spans);
+    outln!(
+        "logs     {} (span-linked {}, trace-linked {}, orphan {}, unlinked {})",
+        stats.logs,
+        stats.logs_span_linked,
+        stats.logs_trace_linked,
+        stats.logs_orphan,
+        stats.logs_unlinked
+    );
+    if !stats.services.is_empty() {
+        outln!("");
+        outln!("{:<32} {:>10} {:>10}", "SERVICE", "SPANS", "LOGS");
+        for service in &stats.services {
+            outln!("{:<32} {:>10} {:>10}", service.name, service.spans, service.logs);
+        }
+    }
+}
+
+pub fn traces(traces: &[TraceSummary]) {
+    outln!(
+        "{:<32}  {:<30}  {:>12}  {:>5}  {:>4}  {:>5}  ROOT",
+        "TRACE", "START", "DURATION", "SPANS", "ERR", "LOGS"
+    );
+    for trace in traces {
+        outln!(
+            "{:<32}  {:<30}  {:>12}  {:>5}  {:>4}  {:>5}  {}: {}",
+            trace.trace_id,
+            format_rfc3339(trace.start_ns),
+            duration(trace.duration_ns),
+            trace.spans,
+            trace.errors,
+            trace.logs,
+            trace.root_service,
+            trace.root_name
+        );
+    }
+}
+
+/// The span tree, children under parents in start order, each span's logs beneath it.
+pub fn trace(trace: &TraceView) {
+    outln!("trace {}", trace.trace_id);
+    let ids: std::collections::HashSet<&str> =
+        trace.spans.iter().map(|span| span.span_id.as_str()).collect();
+    let mut children: HashMap<Option<&str>, Vec<&SpanView>> = HashMap::new();
+    for span in &trace.spans {
+        let parent = span.parent_span_id.as_deref().filter(|parent| ids.contains(parent));
+        children.entry(parent).or_default().push(span);
+    }
+    let start = trace.spans.iter().map(|span| span.start_ns).min().unwrap_or(0);
+    let mut stack: Vec<(&SpanView, usize)> =
+        children.get(&None).into_iter().flatten().rev().map(|span| (*span, 0)).collect();
+    while let Some((span, depth)) = stack.pop() {
+        let indent = "  ".repeat(depth);
+        let error = if span.status == weft::model::StatusCode::Error { " ERROR" } else { "" };
+        outln!(
+            "{indent}{} {}: {}  +{} {}{error}",
+            span.span_id,
+            span.service,
+            span.name,
+            duration(span.start_ns - start),
+            duration(span.end_ns - span.start_ns)
+        );
+        for log in &span.logs {
+            write_stdout(format_args!("{indent}    "));
+            log_line(log);
+        }
+        if let Some(kids) = children.get(&Some(span.span_id.as_str())) {
+            stack.extend(kids.iter().rev().map(|kid| (*kid, depth + 1)));
+        }
+    }
+    if !trace.trace_logs.is_empty() {
+        outln!("logs of this trace whose span is not in the case:");
+        for log in &trace.trace_logs {
+            write_stdout(format_args!("    "));
+            log_line(log);
+        }
+    }
+}
+
+pub fn log_line(log: &LogView) {
+    let time = log.ts_ns.map_or_else(|| "-".repeat(30), format_rfc3339);
+    let level = if log.unparsed {
+        "UNPARSED".to_string()
+    } else {
+        severity::name(log.severity as u8).to_ascii_uppercase()
+    };
+    let ids = match (&log.trace_id, &log.span_id) {
+        (Some(trace), Some(span)) => format!("  [{} {trace}/{span}]", log.link.as_str()),
+        (Some(trace), None) => format!("  [{} {trace}]", log.link.as_str()),
+        _ => String::new(),
+    };
+    // One line per record: newlines inside the body are shown escaped.
+    let body = log.body.replace('\n', "\\n");
+    outln!("{time} {level:<11} {:<20} {body}{ids}", log.service);
+}
+
+pub fn sources(sources: &[SourceView]) {
+    outln!(
+        "{:>4}  {:<11}  {:<12}  {:>8}  {:>8}  {:>8}  PATH",
+        "ID", "STATUS", "FORMAT", "SPANS", "LOGS", "UNPARSED"
+    );
+    for source in sources {
+        outln!(
+            "{:>4}  {:<11}  {:<12}  {:>8}  {:>8}  {:>8}  {}",
+            source.id,
+            source.status,
+            source.format.as_deref().unwrap_or("-"),
+            source.spans,
+            source.logs,
+            source.unparsed,
+            source.path
+        );
+    }
+}
+
+/// `1.234s`, `12.5ms`, `830µs`, `120ns`.
+fn duration(ns: i64) -> String {
+    let abs = ns.unsigned_abs() as f64;
+    let sign = if ns < 0 { "-" } else { "" };
+    if abs >= 1e9 {
+        format!("{sign}{:.3}s", abs / 1e9)
+    } else if abs >= 1e6 {
+        format!("{sign}{:.1}ms", abs / 1e6)
+    } else if abs >= 1e3 {
+        format!("{sign}{:.0}µs", abs / 1e3)
+    } else {
+        format!("{sign}{abs}ns")
+    }
+}

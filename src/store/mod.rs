@@ -1,0 +1,97 @@
+//! The case file: one SQLite database (WAL) per incident, its schema applied
+//! from `migrations/` on open. `Store::open` hands out the single `Writer` and a
+//! read-only `Reader` pool; what they write and read lives in `writer.rs` and
+//! `reader.rs`. Decoding and file handling are left to `formats` and `ingest`.
+
+mod reader;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::ConnectOptions;
+
+pub use reader::{
+    LogFilter, LogView, Reader, ServiceStats, SourceView, SpanView, Stats, TraceFilter,
+    TraceSummary, TraceView,
+};
+pub use writer::{SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open case {path}: {source}")]
+    Open { path: PathBuf, source: sqlx::Error },
+    #[error("cannot create the folder of case {path}: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("case {path}: schema migration failed: {source}")]
+    Migrate { path: PathBuf, source: sqlx::migrate::MigrateError },
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+}
+
+/// An open case file.
+#[derive(Debug, Clone)]
+pub struct Store {
+    path: PathBuf,
+    options: SqliteConnectOptions,
+}
+
+impl Store {
+    /// Opens the case at `path`, creating it (and its folder) when missing, and
+    /// brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::CreateDir { path: path.to_path_buf(), source })?;
+        }
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(false)
+            .with_regexp();
+        let mut conn = options
+            .connect()
+            .await
+            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        sqlx::migrate!()
+            .run(&mut conn)
+            .await
+            .map_err(|source| StoreError::Migrate { path: path.to_path_buf(), source })?;
+        Ok(Store { path: path.to_path_buf(), options })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The one writer of this case. Opening it settles loads that a dead process
+    /// left half-done (see `Writer::open`).
+    pub async fn writer(&self) -> Result<Writer, StoreError> {
+        let conn = self.options.connect().await?;
+        Writer::open(conn).await
+    }
+
+    /// A pool of read-only connections; cheap to clone.
+    pub async fn reader(&self) -> Result<Reader, StoreError> {
+        let options = self.options.clone().read_only(true);
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        Ok(Reader::new(pool))
+    }
+
+    /// The case used when no `--case` is given: `default.weft` in the platform data folder.
+    pub fn default_path() -> PathBuf {
+        dirs::data_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("weft")
+            .join("default.weft")
+    }
+}
