@@ -25,7 +25,7 @@ pub fn write_stdout(args: std::fmt::Arguments) {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eoutln!("weft: cannot write output: {error}");
+        eprintln!("weft: cannot write output: {error}");
         std::process::exit(1);
     }
 }
@@ -92,10 +92,10 @@ pub fn report_problems(report: &FileReport) {
         return;
     }
     for problem in report.errors.iter().take(PRINTED_PROBLEMS) {
-        eoutln!("weft: {kind}: {}: {problem}", report.path);
+        eprintln!("weft: {kind}: {}: {problem}", report.path);
     }
     if report.errors.len() > PRINTED_PROBLEMS {
-        eoutln!(
+        eprintln!(
             "weft: {kind}: {}: … and {} more problems",
             report.path,
             report.errors.len() - PRINTED_PROBLEMS
