@@ -94,14 +94,20 @@ impl SpanId {
 impl std::str::FromStr for TraceId {
     type Err = IdError;
     fn from_str(text: &str) -> Result<Self, IdError> {
-        TraceId::parse(text)?.ok_or_else(|| IdError { kind: "trace", text: text.to_string() })
+        TraceId::parse(text)?.ok_or_else(|| IdError {
+            kind: "trace",
+            text: text.to_string(),
+        })
     }
 }
 
 impl std::str::FromStr for SpanId {
     type Err = IdError;
     fn from_str(text: &str) -> Result<Self, IdError> {
-        SpanId::parse(text)?.ok_or_else(|| IdError { kind: "span", text: text.to_string() })
+        SpanId::parse(text)?.ok_or_else(|| IdError {
+            kind: "span",
+            text: text.to_string(),
+        })
     }
 }
 
@@ -119,7 +125,10 @@ pub fn parse_traceparent(text: &str) -> Option<(Option<TraceId>, Option<SpanId>)
 
 /// The id bytes of `text` (`N` bytes), or `None` for an empty id.
 fn parse_id<const N: usize>(text: &str, kind: &'static str) -> Result<Option<[u8; N]>, IdError> {
-    let error = || IdError { kind, text: text.to_string() };
+    let error = || IdError {
+        kind,
+        text: text.to_string(),
+    };
     if text.is_empty() {
         return Ok(None);
     }
@@ -191,7 +200,9 @@ mod tests {
 
     #[test]
     fn spellings_of_one_trace_id_agree() {
-        let expected = TraceId::parse("5b8efff798038103d269b633813fc60c").unwrap().unwrap();
+        let expected = TraceId::parse("5b8efff798038103d269b633813fc60c")
+            .unwrap()
+            .unwrap();
         for spelling in [
             "5B8EFFF798038103D269B633813FC60C",
             "W47/95gDgQPSabYzgT/GDA==",
@@ -199,14 +210,21 @@ mod tests {
             "0x5b8efff798038103d269b633813fc60c",
             "00-5b8efff798038103d269b633813fc60c-eee19b7ec3c1b174-01",
         ] {
-            assert_eq!(TraceId::parse(spelling).unwrap(), Some(expected), "{spelling}");
+            assert_eq!(
+                TraceId::parse(spelling).unwrap(),
+                Some(expected),
+                "{spelling}"
+            );
         }
     }
 
     #[test]
     fn empty_and_zero_ids_are_no_id() {
         assert_eq!(TraceId::parse("").unwrap(), None);
-        assert_eq!(TraceId::parse("00000000000000000000000000000000").unwrap(), None);
+        assert_eq!(
+            TraceId::parse("00000000000000000000000000000000").unwrap(),
+            None
+        );
         assert_eq!(SpanId::parse("AAAAAAAAAAA=").unwrap(), None);
     }
 

@@ -18,7 +18,11 @@ use weft::store::{LogFilter, TraceFilter};
 use weft::{SpanId, Store, TraceId};
 
 #[derive(Parser)]
-#[command(name = "weft", version, about = "Traces and logs of an incident, joined in one case file")]
+#[command(
+    name = "weft",
+    version,
+    about = "Traces and logs of an incident, joined in one case file"
+)]
 struct Cli {
     /// The case file (SQLite). Default: default.weft in the platform data folder.
     #[arg(long, global = true, env = "WEFT_CASE")]
@@ -81,7 +85,18 @@ fn parse_link(text: &str) -> Result<Link, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version are not errors; every real error exits 1, as DESIGN.md says.
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     match run(cli).await {
         Ok(code) => code,
         Err(error) => {
@@ -98,7 +113,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Ingest { service, paths } => {
             let mut writer = store.writer().await?;
-            let options = IngestOptions { service, ..IngestOptions::default() };
+            let options = IngestOptions {
+                service,
+                ..IngestOptions::default()
+            };
             let mut progress = print::Progress::new(!json && std::io::stderr().is_terminal());
             let mut on_event = |event: IngestEvent| progress.show(&event);
             let reports = ingest::ingest(&mut writer, &paths, &options, &mut on_event).await?;
@@ -112,7 +130,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     print::file_report(report);
                 }
             }
-            return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+            return Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            });
         }
         Command::Stats => {
             let stats = store.reader().await?.stats().await?;
@@ -122,8 +144,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 print::stats(&stats);
             }
         }
-        Command::Traces { trace, span, limit, offset } => {
-            let filter = TraceFilter { trace_id: trace, span_id: span, limit, offset };
+        Command::Traces {
+            trace,
+            span,
+            limit,
+            offset,
+        } => {
+            let filter = TraceFilter {
+                trace_id: trace,
+                span_id: span,
+                limit,
+                offset,
+            };
             let traces = store.reader().await?.traces(&filter).await?;
             if json {
                 print::outln!("{}", serde_json::to_string(&traces)?);
@@ -144,8 +176,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 print::trace(&trace);
             }
         }
-        Command::Logs { trace, span, link, limit, offset } => {
-            let filter = LogFilter { trace_id: trace, span_id: span, link, limit, offset };
+        Command::Logs {
+            trace,
+            span,
+            link,
+            limit,
+            offset,
+        } => {
+            let filter = LogFilter {
+                trace_id: trace,
+                span_id: span,
+                link,
+                limit,
+                offset,
+            };
             let logs = store.reader().await?.logs(&filter).await?;
             if json {
                 print::outln!("{}", serde_json::to_string(&logs)?);

@@ -42,7 +42,12 @@ impl Resource {
             Some(serde_json::Value::String(name)) if !name.is_empty() => name.clone(),
             _ => UNKNOWN_SERVICE.to_string(),
         };
-        Resource { service, attributes, schema_url, dropped_attributes_count }
+        Resource {
+            service,
+            attributes,
+            schema_url,
+            dropped_attributes_count,
+        }
     }
 }
 

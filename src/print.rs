@@ -77,9 +77,10 @@ impl Progress {
 }
 
 fn file_name(path: &str) -> String {
-    std::path::Path::new(path)
-        .file_name()
-        .map_or_else(|| path.to_string(), |name| name.to_string_lossy().into_owned())
+    std::path::Path::new(path).file_name().map_or_else(
+        || path.to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }
 
 /// Problems of a file on stderr: errors for a failed file, warnings otherwise.
@@ -114,7 +115,11 @@ pub fn file_report(report: &FileReport) {
         status => outln!(
             "{}: {}{format}, {} spans, {} logs, {} unparsed",
             report.path,
-            if status == FileStatus::Failed { "failed part-way, " } else { "" },
+            if status == FileStatus::Failed {
+                "failed part-way, "
+            } else {
+                ""
+            },
             report.spans,
             report.logs,
             report.unparsed
@@ -125,7 +130,11 @@ pub fn file_report(report: &FileReport) {
 pub fn stats(stats: &Stats) {
     outln!("sources  {}", stats.sources);
     outln!("traces   {}", stats.traces);
-    outln!("spans    {} ({} with errors)", stats.spans, stats.error_spans);
+    outln!(
+        "spans    {} ({} with errors)",
+        stats.spans,
+        stats.error_spans
+    );
     outln!(
         "logs     {} (span-linked {}, trace-linked {}, orphan {}, unlinked {})",
         stats.logs,
@@ -138,7 +147,12 @@ pub fn stats(stats: &Stats) {
         outln!("");
         outln!("{:<32} {:>10} {:>10}", "SERVICE", "SPANS", "LOGS");
         for service in &stats.services {
-            outln!("{:<32} {:>10} {:>10}", service.name, service.spans, service.logs);
+            outln!(
+                "{:<32} {:>10} {:>10}",
+                service.name,
+                service.spans,
+                service.logs
+            );
         }
     }
 }
@@ -146,7 +160,12 @@ pub fn stats(stats: &Stats) {
 pub fn traces(traces: &[TraceSummary]) {
     outln!(
         "{:<32}  {:<30}  {:>12}  {:>5}  {:>4}  {:>5}  ROOT",
-        "TRACE", "START", "DURATION", "SPANS", "ERR", "LOGS"
+        "TRACE",
+        "START",
+        "DURATION",
+        "SPANS",
+        "ERR",
+        "LOGS"
     );
     for trace in traces {
         outln!(
@@ -166,19 +185,39 @@ pub fn traces(traces: &[TraceSummary]) {
 /// The span tree, children under parents in start order, each span's logs beneath it.
 pub fn trace(trace: &TraceView) {
     outln!("trace {}", trace.trace_id);
-    let ids: std::collections::HashSet<&str> =
-        trace.spans.iter().map(|span| span.span_id.as_str()).collect();
+    let ids: std::collections::HashSet<&str> = trace
+        .spans
+        .iter()
+        .map(|span| span.span_id.as_str())
+        .collect();
     let mut children: HashMap<Option<&str>, Vec<&SpanView>> = HashMap::new();
     for span in &trace.spans {
-        let parent = span.parent_span_id.as_deref().filter(|parent| ids.contains(parent));
+        let parent = span
+            .parent_span_id
+            .as_deref()
+            .filter(|parent| ids.contains(parent));
         children.entry(parent).or_default().push(span);
     }
-    let start = trace.spans.iter().map(|span| span.start_ns).min().unwrap_or(0);
-    let mut stack: Vec<(&SpanView, usize)> =
-        children.get(&None).into_iter().flatten().rev().map(|span| (*span, 0)).collect();
+    let start = trace
+        .spans
+        .iter()
+        .map(|span| span.start_ns)
+        .min()
+        .unwrap_or(0);
+    let mut stack: Vec<(&SpanView, usize)> = children
+        .get(&None)
+        .into_iter()
+        .flatten()
+        .rev()
+        .map(|span| (*span, 0))
+        .collect();
     while let Some((span, depth)) = stack.pop() {
         let indent = "  ".repeat(depth);
-        let error = if span.status == weft::model::StatusCode::Error { " ERROR" } else { "" };
+        let error = if span.status == weft::model::StatusCode::Error {
+            " ERROR"
+        } else {
+            ""
+        };
         outln!(
             "{indent}{} {}: {}  +{} {}{error}",
             span.span_id,
@@ -224,7 +263,12 @@ pub fn log_line(log: &LogView) {
 pub fn sources(sources: &[SourceView]) {
     outln!(
         "{:>4}  {:<11}  {:<12}  {:>8}  {:>8}  {:>8}  PATH",
-        "ID", "STATUS", "FORMAT", "SPANS", "LOGS", "UNPARSED"
+        "ID",
+        "STATUS",
+        "FORMAT",
+        "SPANS",
+        "LOGS",
+        "UNPARSED"
     );
     for source in sources {
         outln!(

@@ -5,24 +5,42 @@
 /// Nanoseconds from a number whose unit is guessed by magnitude.
 ///
 /// Epoch times of the years 1973..2286 are 1e8..1e10 in seconds, 1e11..1e13 in ms,
-/// 1e14..1e16 in µs and above 1e17 in ns, so the decades do not overlap.
+/// 1e14..1e16 in µs and above 1e17 in ns, so the decades do not overlap. A double
+/// holds about 16 digits, so fractional seconds and milliseconds are rounded to
+/// the microsecond, the finest unit a float of that size carries.
 pub fn ns_from_number(value: f64) -> Option<i64> {
     if !value.is_finite() || value < 0.0 {
         return None;
     }
-    let ns = if value >= 1e17 {
-        value
+    // (value in the unit, scale to whole units that a double holds exactly, ns per such unit)
+    let (scaled, ns_per_unit) = if value >= 1e17 {
+        (value, 1)
     } else if value >= 1e14 {
-        value * 1e3
+        (value * 1e3, 1)
     } else if value >= 1e11 {
-        value * 1e6
+        (value * 1e3, 1_000)
     } else {
-        value * 1e9
+        (value * 1e6, 1_000)
     };
-    if ns > i64::MAX as f64 {
+    let whole = scaled.round();
+    if whole >= i64::MAX as f64 {
         return None;
     }
-    Some(ns.round() as i64)
+    (whole as i64).checked_mul(ns_per_unit)
+}
+
+/// Nanoseconds from an exact decimal string `INT.FRACTION`, unit by the integer's magnitude.
+fn ns_from_decimal(integer: &str, fraction: &str) -> Option<i64> {
+    let whole: i64 = integer.parse().ok()?;
+    let unit_ns: i64 = ns_from_integer(whole.max(1))? / whole.max(1);
+    let digits = fraction.len().min(18);
+    let fraction_value: i64 = if digits == 0 {
+        0
+    } else {
+        fraction[..digits].parse().ok()?
+    };
+    let fraction_ns = (fraction_value as i128 * unit_ns as i128 / 10i128.pow(digits as u32)) as i64;
+    whole.checked_mul(unit_ns)?.checked_add(fraction_ns)
 }
 
 /// Nanoseconds from an integer whose unit is guessed by magnitude (exact for ns).
@@ -51,8 +69,11 @@ pub fn ns_from_str(text: &str) -> Option<i64> {
     if let Ok(integer) = text.parse::<i64>() {
         return ns_from_integer(integer);
     }
-    if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return text.parse::<f64>().ok().and_then(ns_from_number);
+    if let Some((integer, fraction)) = text.split_once('.') {
+        let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if digits(integer) && digits(fraction) {
+            return ns_from_decimal(integer, fraction);
+        }
     }
     parse_rfc3339(text)
 }
@@ -115,7 +136,11 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
             sign * (hours * 3600 + minutes * 60)
         }
     };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
     {
         return None;
     }
@@ -160,7 +185,11 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -178,6 +207,9 @@ mod tests {
         assert_eq!(ns_from_integer(NS), Some(NS));
         assert_eq!(ns_from_number(1_717_200_000.123), Some(NS));
         assert_eq!(ns_from_str("1717200000123"), Some(NS));
+        assert_eq!(ns_from_str("1717200000.123"), Some(NS));
+        assert_eq!(ns_from_str("1717200000123.000"), Some(NS));
+        assert_eq!(ns_from_number(1_717_200_000_123.0), Some(NS));
         assert_eq!(ns_from_str("2024-06-01T00:00:00.123Z"), Some(NS));
         assert_eq!(ns_from_str("2024-06-01T02:00:00.123+02:00"), Some(NS));
         assert_eq!(ns_from_str("2024-06-01 00:00:00,123"), Some(NS));

@@ -29,7 +29,8 @@ pub trait Format: Sync {
     fn sniff(&self, head: &[u8]) -> bool;
     /// Decodes the whole input. Bad records become problems or unparsed records and
     /// decoding goes on; `Err` means the rest of the input cannot be read at all.
-    fn decode(&self, input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<(), DecodeError>;
+    fn decode(&self, input: &mut dyn BufRead, sink: &mut dyn RecordSink)
+        -> Result<(), DecodeError>;
 }
 
 /// The format of content that starts with `head`, if any.
@@ -66,15 +67,27 @@ pub struct Problem {
 
 impl Problem {
     pub fn at_line(line: u64, message: impl Into<String>) -> Self {
-        Problem { line: Some(line), offset: None, message: message.into() }
+        Problem {
+            line: Some(line),
+            offset: None,
+            message: message.into(),
+        }
     }
 
     pub fn at_offset(offset: u64, message: impl Into<String>) -> Self {
-        Problem { line: None, offset: Some(offset), message: message.into() }
+        Problem {
+            line: None,
+            offset: Some(offset),
+            message: message.into(),
+        }
     }
 
     pub fn unplaced(message: impl Into<String>) -> Self {
-        Problem { line: None, offset: None, message: message.into() }
+        Problem {
+            line: None,
+            offset: None,
+            message: message.into(),
+        }
     }
 }
 
@@ -94,7 +107,11 @@ pub enum DecodeError {
     #[error("read error: {0}")]
     Io(#[from] std::io::Error),
     #[error("line {line}, column {column}: {message}")]
-    Syntax { line: u64, column: u64, message: String },
+    Syntax {
+        line: u64,
+        column: u64,
+        message: String,
+    },
     #[error("byte {offset}: {message}")]
     Corrupt { offset: u64, message: String },
     #[error("cancelled")]
@@ -108,7 +125,11 @@ impl DecodeError {
             return DecodeError::Io(error.into());
         }
         let message = strip_position(&error.to_string());
-        DecodeError::Syntax { line: error.line() as u64, column: error.column() as u64, message }
+        DecodeError::Syntax {
+            line: error.line() as u64,
+            column: error.column() as u64,
+            message,
+        }
     }
 }
 
@@ -143,6 +164,9 @@ impl RecordSink for Collected {
 /// Skips a UTF-8 byte order mark and leading whitespace.
 pub(crate) fn trim_start(head: &[u8]) -> &[u8] {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
     &head[start..]
 }

@@ -19,16 +19,19 @@ use serde_json::Value;
 
 use super::{trim_start, DecodeError, Format, Problem, RecordSink};
 use crate::ids::{decode_base64, SpanId, TraceId};
-use crate::model::{
-    Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode,
-};
+use crate::model::{Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
 use crate::severity;
 
 pub struct OtlpJson;
 
 /// Top-level keys that make a JSON document an OTLP export.
-const REQUEST_KEYS: &[&str] =
-    &["resourceSpans", "resource_spans", "resourceLogs", "resource_logs", "batches"];
+const REQUEST_KEYS: &[&str] = &[
+    "resourceSpans",
+    "resource_spans",
+    "resourceLogs",
+    "resource_logs",
+    "batches",
+];
 
 impl Format for OtlpJson {
     fn name(&self) -> &'static str {
@@ -43,7 +46,11 @@ impl Format for OtlpJson {
         REQUEST_KEYS.iter().any(|key| contains_key(head, key))
     }
 
-    fn decode(&self, input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<(), DecodeError> {
+    fn decode(
+        &self,
+        input: &mut dyn BufRead,
+        sink: &mut dyn RecordSink,
+    ) -> Result<(), DecodeError> {
         if first_line_is_complete_object(input)? {
             decode_lines(input, sink)
         } else {
@@ -58,7 +65,10 @@ fn contains_key(head: &[u8], key: &str) -> bool {
     let needle = quoted.as_bytes();
     head.windows(needle.len()).enumerate().any(|(at, window)| {
         window == needle
-            && head[at + needle.len()..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':')
+            && head[at + needle.len()..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                == Some(&b':')
     })
 }
 
@@ -93,16 +103,20 @@ fn decode_lines(input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<()
             continue;
         }
         match serde_json::from_slice::<ExportRequest>(text) {
-            Ok(request) if request.is_request() => {
-                request.emit(&mut Emitter { sink: &mut *sink, line: Some(line_no) })
-            }
+            Ok(request) if request.is_request() => request.emit(&mut Emitter {
+                sink: &mut *sink,
+                line: Some(line_no),
+            }),
             Ok(_) => {
                 sink.problem(Problem::at_line(line_no, "not an OTLP export request"));
                 sink.log(LogRecord::unparsed(line_no, text));
             }
             Err(error) => {
                 let message = super::strip_position(&error.to_string());
-                sink.problem(Problem::at_line(line_no, format!("invalid JSON: {message}")));
+                sink.problem(Problem::at_line(
+                    line_no,
+                    format!("invalid JSON: {message}"),
+                ));
                 sink.log(LogRecord::unparsed(line_no, text));
             }
         }
@@ -114,10 +128,15 @@ fn decode_lines(input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<()
 fn decode_document(input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<(), DecodeError> {
     let mut deserializer = serde_json::Deserializer::from_reader(SkipBom::new(input));
     loop {
-        let mut emitter = Emitter { sink: &mut *sink, line: None };
-        RequestSeed { emitter: &mut emitter }
-            .deserialize(&mut deserializer)
-            .map_err(DecodeError::from_json)?;
+        let mut emitter = Emitter {
+            sink: &mut *sink,
+            line: None,
+        };
+        RequestSeed {
+            emitter: &mut emitter,
+        }
+        .deserialize(&mut deserializer)
+        .map_err(DecodeError::from_json)?;
         if deserializer.end().is_ok() {
             return Ok(());
         }
@@ -132,7 +151,10 @@ struct SkipBom<'a> {
 
 impl<'a> SkipBom<'a> {
     fn new(input: &'a mut dyn BufRead) -> Self {
-        SkipBom { input, checked: false }
+        SkipBom {
+            input,
+            checked: false,
+        }
     }
 }
 
@@ -193,7 +215,9 @@ impl<'de> Visitor<'de> for RequestSeed<'_, '_> {
                 "resourceLogs" | "resource_logs" => {
                     map.next_value_seed(BlockSeq::<ResourceLogs>::new(self.emitter))?
                 }
-                "result" => map.next_value_seed(RequestSeed { emitter: &mut *self.emitter })?,
+                "result" => map.next_value_seed(RequestSeed {
+                    emitter: &mut *self.emitter,
+                })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -211,7 +235,10 @@ struct BlockSeq<'e, 'a, B> {
 
 impl<'e, 'a, B> BlockSeq<'e, 'a, B> {
     fn new(emitter: &'e mut Emitter<'a>) -> Self {
-        BlockSeq { emitter, block: std::marker::PhantomData }
+        BlockSeq {
+            emitter,
+            block: std::marker::PhantomData,
+        }
     }
 }
 
@@ -262,7 +289,12 @@ fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ExportRequest {
-    #[serde(default, deserialize_with = "nullable", alias = "resource_spans", alias = "batches")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        alias = "resource_spans",
+        alias = "batches"
+    )]
     resource_spans: Vec<Option<ResourceSpans>>,
     #[serde(default, deserialize_with = "nullable", alias = "resource_logs")]
     resource_logs: Vec<Option<ResourceLogs>>,
@@ -278,8 +310,14 @@ impl ExportRequest {
     }
 
     fn emit(self, emitter: &mut Emitter) {
-        self.resource_spans.into_iter().flatten().for_each(|block| block.emit(emitter));
-        self.resource_logs.into_iter().flatten().for_each(|block| block.emit(emitter));
+        self.resource_spans
+            .into_iter()
+            .flatten()
+            .for_each(|block| block.emit(emitter));
+        self.resource_logs
+            .into_iter()
+            .flatten()
+            .for_each(|block| block.emit(emitter));
         if let Some(inner) = self.result {
             inner.emit(emitter);
         }
@@ -291,7 +329,11 @@ impl ExportRequest {
 struct ResourceJson {
     #[serde(default, deserialize_with = "nullable")]
     attributes: Vec<KeyValue>,
-    #[serde(default, deserialize_with = "nullable", alias = "dropped_attributes_count")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        alias = "dropped_attributes_count"
+    )]
     dropped_attributes_count: U32,
 }
 
@@ -304,7 +346,11 @@ struct ScopeJson {
     version: String,
     #[serde(default, deserialize_with = "nullable")]
     attributes: Vec<KeyValue>,
-    #[serde(default, deserialize_with = "nullable", alias = "dropped_attributes_count")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        alias = "dropped_attributes_count"
+    )]
     dropped_attributes_count: U32,
 }
 
@@ -328,7 +374,12 @@ struct ResourceSpans {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ScopeSpans {
-    #[serde(default, deserialize_with = "nullable", alias = "instrumentationLibrary", alias = "instrumentation_library")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        alias = "instrumentationLibrary",
+        alias = "instrumentation_library"
+    )]
     scope: ScopeJson,
     #[serde(default, deserialize_with = "nullable")]
     spans: Vec<SpanJson>,
@@ -359,7 +410,11 @@ struct SpanJson {
     end_time_unix_nano: Int64,
     #[serde(default, deserialize_with = "nullable")]
     attributes: Vec<KeyValue>,
-    #[serde(default, deserialize_with = "nullable", alias = "dropped_attributes_count")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        alias = "dropped_attributes_count"
+    )]
     dropped_attributes_count: U32,
     #[serde(default, deserialize_with = "nullable")]
     events: Vec<EventJson>,
@@ -382,7 +437,11 @@ struct EventJson {
     name: String,
     #[serde(default, deserialize_with = "nullable")]
     attributes: Vec<KeyValue>,
-    #[serde(default, deserialize_with = "nullable", alias = "dropped_attributes_count")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        alias = "dropped_attributes_count"
+    )]
     dropped_attributes_count: U32,
 }
 
@@ -399,7 +458,11 @@ struct LinkJson {
     flags: U32,
     #[serde(default, deserialize_with = "nullable")]
     attributes: Vec<KeyValue>,
-    #[serde(default, deserialize_with = "nullable", alias = "dropped_attributes_count")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        alias = "dropped_attributes_count"
+    )]
     dropped_attributes_count: U32,
 }
 
@@ -431,7 +494,12 @@ struct ResourceLogs {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ScopeLogs {
-    #[serde(default, deserialize_with = "nullable", alias = "instrumentationLibrary", alias = "instrumentation_library")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        alias = "instrumentationLibrary",
+        alias = "instrumentation_library"
+    )]
     scope: ScopeJson,
     #[serde(default, deserialize_with = "nullable", alias = "log_records")]
     log_records: Vec<LogRecordJson>,
@@ -444,7 +512,11 @@ struct ScopeLogs {
 struct LogRecordJson {
     #[serde(default, deserialize_with = "nullable", alias = "time_unix_nano")]
     time_unix_nano: Int64,
-    #[serde(default, deserialize_with = "nullable", alias = "observed_time_unix_nano")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        alias = "observed_time_unix_nano"
+    )]
     observed_time_unix_nano: Int64,
     #[serde(default, deserialize_with = "nullable", alias = "severity_number")]
     severity_number: Enum,
@@ -668,10 +740,17 @@ impl Enum {
 
     fn span_kind(&self) -> i32 {
         let by_name = |name: &str| {
-            ["UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"]
-                .iter()
-                .position(|known| *known == name)
-                .map(|index| index as i64)
+            [
+                "UNSPECIFIED",
+                "INTERNAL",
+                "SERVER",
+                "CLIENT",
+                "PRODUCER",
+                "CONSUMER",
+            ]
+            .iter()
+            .position(|known| *known == name)
+            .map(|index| index as i64)
         };
         self.number("SPAN_KIND_", by_name) as i32
     }
@@ -686,7 +765,9 @@ impl Enum {
     }
 
     fn severity(&self) -> u8 {
-        let number = self.number("SEVERITY_NUMBER_", |name| severity_number_by_name(name).map(i64::from));
+        let number = self.number("SEVERITY_NUMBER_", |name| {
+            severity_number_by_name(name).map(i64::from)
+        });
         if (1..=24).contains(&number) {
             number as u8
         } else {
@@ -697,9 +778,15 @@ impl Enum {
 
 /// `TRACE`, `DEBUG2`, `INFO4`, `ERROR`, … as OTel severity numbers.
 fn severity_number_by_name(name: &str) -> Option<u8> {
-    let split = name.find(|c: char| c.is_ascii_digit()).unwrap_or(name.len());
+    let split = name
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(name.len());
     let base = severity::from_text(&name[..split])?;
-    let step: u8 = if split == name.len() { 1 } else { name[split..].parse().ok()? };
+    let step: u8 = if split == name.len() {
+        1
+    } else {
+        name[split..].parse().ok()?
+    };
     (1..=4).contains(&step).then_some(base + step - 1)
 }
 
@@ -835,7 +922,9 @@ fn log_record(
     });
     let mut attributes = attributes(log.attributes);
     if !log.event_name.is_empty() {
-        attributes.entry("event.name").or_insert(Value::String(log.event_name));
+        attributes
+            .entry("event.name")
+            .or_insert(Value::String(log.event_name));
     }
     let body = match log.body.map(AnyValue::into_json) {
         None | Some(Value::Null) => String::new(),
@@ -919,8 +1008,13 @@ mod tests {
         let block = r#"{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a"}]}]}"#;
         let text = format!("{{\n\"resourceSpans\": [\n{block},\n{block},\n{{\"scopeSpans\":[{{\"spans\":[{{\"traceId\":\"5b8e");
         let mut sink = Collected::default();
-        let error = OtlpJson.decode(&mut text.as_bytes(), &mut sink).unwrap_err();
+        let error = OtlpJson
+            .decode(&mut text.as_bytes(), &mut sink)
+            .unwrap_err();
         assert_eq!(sink.spans.len(), 2);
-        assert!(matches!(error, DecodeError::Syntax { line: 5, .. }), "{error}");
+        assert!(
+            matches!(error, DecodeError::Syntax { line: 5, .. }),
+            "{error}"
+        );
     }
 }

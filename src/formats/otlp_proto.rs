@@ -35,7 +35,11 @@ impl Format for OtlpProto {
         is_message_start(head) || is_length_prefixed(head)
     }
 
-    fn decode(&self, input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<(), DecodeError> {
+    fn decode(
+        &self,
+        input: &mut dyn BufRead,
+        sink: &mut dyn RecordSink,
+    ) -> Result<(), DecodeError> {
         let head = input.fill_buf()?;
         if is_length_prefixed(head) && !is_message_start(head) {
             decode_stream(input, sink)
@@ -64,9 +68,7 @@ fn is_length_prefixed(head: &[u8]) -> bool {
         return false;
     }
     let length = u32::from_be_bytes(head[..4].try_into().unwrap());
-    length > 0
-        && length < MAX_MESSAGE
-        && (is_message_start(&head[4..]) || head[4..8] == ZSTD_MAGIC)
+    length > 0 && length < MAX_MESSAGE && (is_message_start(&head[4..]) || head[4..8] == ZSTD_MAGIC)
 }
 
 fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
@@ -149,13 +151,22 @@ fn read_full(input: &mut dyn BufRead, buf: &mut [u8]) -> std::io::Result<usize> 
 fn decode_message(bytes: &[u8], offset: u64, sink: &mut dyn RecordSink) -> Result<(), DecodeError> {
     let as_traces = ExportTraceServiceRequest::decode(bytes);
     if let Ok(request) = &as_traces {
-        if request.resource_spans.iter().any(|block| !block.scope_spans.is_empty()) {
+        if request
+            .resource_spans
+            .iter()
+            .any(|block| !block.scope_spans.is_empty())
+        {
             emit_traces(as_traces.unwrap(), offset, sink);
             return Ok(());
         }
     }
     match ExportLogsServiceRequest::decode(bytes) {
-        Ok(request) if request.resource_logs.iter().any(|block| !block.scope_logs.is_empty()) => {
+        Ok(request)
+            if request
+                .resource_logs
+                .iter()
+                .any(|block| !block.scope_logs.is_empty()) =>
+        {
             emit_logs(request, offset, sink);
         }
         _ => match as_traces {
@@ -175,12 +186,16 @@ fn emit_traces(request: ExportTraceServiceRequest, offset: u64, sink: &mut dyn R
         for scope_spans in block.scope_spans {
             let scope = scope_of(scope_spans.scope, scope_spans.schema_url);
             for span in scope_spans.spans {
-                let (Some(trace_id), Some(span_id)) =
-                    (TraceId::from_bytes(&span.trace_id), SpanId::from_bytes(&span.span_id))
-                else {
+                let (Some(trace_id), Some(span_id)) = (
+                    TraceId::from_bytes(&span.trace_id),
+                    SpanId::from_bytes(&span.span_id),
+                ) else {
                     sink.problem(Problem::at_offset(
                         offset,
-                        format!("span `{}` skipped: missing or malformed trace or span id", span.name),
+                        format!(
+                            "span `{}` skipped: missing or malformed trace or span id",
+                            span.name
+                        ),
                     ));
                     continue;
                 };
@@ -241,7 +256,9 @@ fn emit_logs(request: ExportLogsServiceRequest, offset: u64, sink: &mut dyn Reco
             for log in scope_logs.log_records {
                 let mut attributes = attributes(log.attributes);
                 if !log.event_name.is_empty() {
-                    attributes.entry("event.name").or_insert(Value::String(log.event_name));
+                    attributes
+                        .entry("event.name")
+                        .or_insert(Value::String(log.event_name));
                 }
                 let body = match log.body.map(any_value_json) {
                     None | Some(Value::Null) => String::new(),
@@ -249,12 +266,18 @@ fn emit_logs(request: ExportLogsServiceRequest, offset: u64, sink: &mut dyn Reco
                     Some(structured) => structured.to_string(),
                 };
                 if !log.trace_id.is_empty() && log.trace_id.len() != 16 {
-                    sink.problem(Problem::at_offset(offset, "log record: malformed trace id dropped"));
+                    sink.problem(Problem::at_offset(
+                        offset,
+                        "log record: malformed trace id dropped",
+                    ));
                 }
                 sink.log(LogRecord {
                     ts_ns: super::otlp_json::non_zero(clamp_ns(log.time_unix_nano)),
                     observed_ns: super::otlp_json::non_zero(clamp_ns(log.observed_time_unix_nano)),
-                    severity: u8::try_from(log.severity_number).ok().filter(|n| *n <= 24).unwrap_or(0),
+                    severity: u8::try_from(log.severity_number)
+                        .ok()
+                        .filter(|n| *n <= 24)
+                        .unwrap_or(0),
                     severity_text: log.severity_text,
                     body,
                     trace_id: TraceId::from_bytes(&log.trace_id),

@@ -7,5 +7,7 @@ mod open;
 mod pipeline;
 
 pub use events::IngestEvent;
-pub use open::{hash_file, open_decompressed, Compression};
+pub use open::{
+    decode_file, hash_file, open_decompressed, open_sniffed, Compression, FileError, Sniffed,
+};
 pub use pipeline::{ingest, FileReport, FileStatus, IngestOptions};

@@ -1,13 +1,15 @@
 //! Opens an input file for decoding: hashes its bytes (blake3, to know whether
 //! the case already holds this content), detects gzip and zstd by their magic
 //! bytes and decompresses them as a stream, and counts the bytes read from disk
-//! for progress. It does not know formats: it hands out a `BufRead`.
+//! for progress, then asks the format table which format the content is.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+use crate::formats::{self, DecodeError, Format, RecordSink, SNIFF_LEN};
 
 const GZIP_MAGIC: [u8; 2] = [0x1F, 0x8B];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
@@ -34,17 +36,88 @@ pub fn open_decompressed(
     bytes_read: Arc<AtomicU64>,
 ) -> io::Result<(Box<dyn BufRead + Send>, Compression)> {
     let file = File::open(path)?;
-    let mut raw = BufReader::with_capacity(BUFFER, CountingReader { inner: file, bytes_read });
+    let mut raw = BufReader::with_capacity(
+        BUFFER,
+        CountingReader {
+            inner: file,
+            bytes_read,
+        },
+    );
     let head = raw.fill_buf()?;
     if head.starts_with(&GZIP_MAGIC) {
         let decoder = flate2::bufread::MultiGzDecoder::new(raw);
-        Ok((Box::new(BufReader::with_capacity(BUFFER, decoder)), Compression::Gzip))
+        Ok((
+            Box::new(BufReader::with_capacity(BUFFER, decoder)),
+            Compression::Gzip,
+        ))
     } else if head.starts_with(&ZSTD_MAGIC) {
         let decoder = zstd::stream::read::Decoder::with_buffer(raw)?;
-        Ok((Box::new(BufReader::with_capacity(BUFFER, decoder)), Compression::Zstd))
+        Ok((
+            Box::new(BufReader::with_capacity(BUFFER, decoder)),
+            Compression::Zstd,
+        ))
     } else {
         Ok((Box::new(raw), Compression::None))
     }
+}
+
+/// How much decompressed content the framing and format checks may look at.
+const HEAD_LEN: usize = 1024 * 1024;
+
+/// An opened file: its decompressed content and the format sniffed from its head.
+pub struct Sniffed {
+    pub input: Box<dyn BufRead + Send>,
+    pub compression: Compression,
+    /// `None` when no format recognizes the content.
+    pub format: Option<&'static dyn Format>,
+    /// True when the (decompressed) content is empty.
+    pub empty: bool,
+}
+
+/// Opens `path`, decompresses it and sniffs its format.
+pub fn open_sniffed(path: &Path, bytes_read: Arc<AtomicU64>) -> io::Result<Sniffed> {
+    let (input, compression) = open_decompressed(path, bytes_read)?;
+    let (head, input) = peek_head(input, HEAD_LEN)?;
+    let format = formats::sniff(&head[..head.len().min(SNIFF_LEN)]);
+    Ok(Sniffed {
+        input,
+        compression,
+        format,
+        empty: head.is_empty(),
+    })
+}
+
+/// Why a file could not be decoded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{path}: {source}")]
+    Open { path: String, source: io::Error },
+    #[error("{path}: not a trace or log file")]
+    UnknownFormat { path: String },
+    #[error("{path}: {source}")]
+    Decode { path: String, source: DecodeError },
+}
+
+/// Decodes a whole file into `sink` without a case: for tests and tools.
+pub fn decode_file(
+    path: &Path,
+    sink: &mut dyn RecordSink,
+) -> Result<&'static dyn Format, FileError> {
+    let shown = || path.display().to_string();
+    let mut sniffed = open_sniffed(path, Arc::default()).map_err(|source| FileError::Open {
+        path: shown(),
+        source,
+    })?;
+    let format = sniffed
+        .format
+        .ok_or_else(|| FileError::UnknownFormat { path: shown() })?;
+    format
+        .decode(&mut sniffed.input, sink)
+        .map_err(|source| FileError::Decode {
+            path: shown(),
+            source,
+        })?;
+    Ok(format)
 }
 
 /// Up to `len` bytes from the start of the (decompressed) input, without consuming them

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::open::{hash_file, open_decompressed, peek_head};
+use super::open::{hash_file, open_sniffed};
 use super::IngestEvent;
-use crate::formats::{self, DecodeError, Problem, RecordSink, SNIFF_LEN};
+use crate::formats::{DecodeError, Problem, RecordSink};
 use crate::model::{LogRecord, Span};
 use crate::store::{SourceStatus, StoreError, Writer};
 
@@ -22,8 +22,6 @@ use crate::store::{SourceStatus, StoreError, Writer};
 const BATCH_RECORDS: usize = 4096;
 /// Batches in flight between the decoder thread and the writer.
 const CHANNEL_BATCHES: usize = 4;
-/// How much decompressed content the framing and format checks may look at.
-const HEAD_LEN: usize = 1024 * 1024;
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 #[derive(Debug, Clone, Default)]
@@ -83,7 +81,9 @@ pub async fn ingest(
             break;
         }
         let report = ingest_file(writer, &path, options, on_event).await?;
-        on_event(IngestEvent::Finished { report: report.clone() });
+        on_event(IngestEvent::Finished {
+            report: report.clone(),
+        });
         reports.push(report);
     }
     Ok(reports)
@@ -131,12 +131,18 @@ async fn ingest_file(
     options: &IngestOptions,
     on_event: &mut (dyn FnMut(IngestEvent) + Send),
 ) -> Result<FileReport, StoreError> {
-    let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string();
+    let shown = std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string();
     let size = match std::fs::metadata(path) {
         Ok(meta) => meta.len(),
         Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
     };
-    on_event(IngestEvent::Started { path: shown.clone(), bytes_total: size });
+    on_event(IngestEvent::Started {
+        path: shown.clone(),
+        bytes_total: size,
+    });
     let hash = {
         let owned = path.to_path_buf();
         match tokio::task::spawn_blocking(move || hash_file(&owned)).await {
@@ -162,14 +168,13 @@ async fn ingest_file(
     }
 
     let bytes_read = Arc::new(AtomicU64::new(0));
-    let opened = open_decompressed(path, bytes_read.clone())
-        .and_then(|(input, _compression)| peek_head(input, HEAD_LEN));
-    let (head, input) = match opened {
-        Ok(opened) => opened,
+    let sniffed = match open_sniffed(path, bytes_read.clone()) {
+        Ok(sniffed) => sniffed,
         Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
     };
-    let Some(format) = formats::sniff(&head[..head.len().min(SNIFF_LEN)]) else {
-        let message = if head.is_empty() {
+    let input = sniffed.input;
+    let Some(format) = sniffed.format else {
+        let message = if sniffed.empty {
             "empty file: not a trace or log file".to_string()
         } else {
             "not a trace or log file (no known format matches its first bytes)".to_string()
@@ -179,14 +184,28 @@ async fn ingest_file(
         return Ok(FileReport::failed(path, None, message));
     };
 
-    let default_service = options.service.clone().unwrap_or_else(|| service_from_file_name(path));
-    let source_id =
-        writer.begin_source(&shown, size, &hash, Some(format.name()), options.service.as_deref()).await?;
+    let default_service = options
+        .service
+        .clone()
+        .unwrap_or_else(|| service_from_file_name(path));
+    let source_id = writer
+        .begin_source(
+            &shown,
+            size,
+            &hash,
+            Some(format.name()),
+            options.service.as_deref(),
+        )
+        .await?;
 
     let (sender, mut receiver) = mpsc::channel::<Batch>(CHANNEL_BATCHES);
     let cancel = options.cancel.clone();
     let decoder = std::thread::spawn(move || {
-        let mut sink = BatchSink { batch: Batch::default(), sender, cancel };
+        let mut sink = BatchSink {
+            batch: Batch::default(),
+            sender,
+            cancel,
+        };
         let mut input = input;
         let result = format.decode(&mut input, &mut sink);
         sink.flush();
@@ -198,7 +217,9 @@ async fn ingest_file(
     let mut last_progress = Instant::now();
     let mut write_error = None;
     while let Some(batch) = receiver.recv().await {
-        if let Err(error) = writer.write_batch(source_id, &batch.spans, &batch.logs, &default_service).await
+        if let Err(error) = writer
+            .write_batch(source_id, &batch.spans, &batch.logs, &default_service)
+            .await
         {
             write_error = Some(error);
             break;
@@ -222,7 +243,9 @@ async fn ingest_file(
     }
     drop(receiver);
     let decoded = decoder.join().unwrap_or_else(|_| {
-        Err(DecodeError::Io(std::io::Error::other("decoder thread panicked")))
+        Err(DecodeError::Io(std::io::Error::other(
+            "decoder thread panicked",
+        )))
     });
     if let Some(error) = write_error {
         writer.remove_source(source_id).await?;
@@ -250,10 +273,16 @@ async fn ingest_file(
             counts.problems += 1;
             problems.truncate(crate::store::KEPT_PROBLEMS - 1);
             problems.push(match &error {
-                DecodeError::Syntax { line, column, message } => Problem {
+                DecodeError::Syntax {
+                    line,
+                    column,
+                    message,
+                } => Problem {
                     line: Some(*line),
                     offset: None,
-                    message: format!("column {column}: {message}; the rest of the file was not read"),
+                    message: format!(
+                        "column {column}: {message}; the rest of the file was not read"
+                    ),
                 },
                 DecodeError::Corrupt { offset, message } => Problem::at_offset(
                     *offset,
@@ -264,9 +293,14 @@ async fn ingest_file(
             FileStatus::Failed
         }
     };
-    let source_status =
-        if status == FileStatus::Complete { SourceStatus::Complete } else { SourceStatus::Failed };
-    writer.finish_source(source_id, source_status, &counts, &problems).await?;
+    let source_status = if status == FileStatus::Complete {
+        SourceStatus::Complete
+    } else {
+        SourceStatus::Failed
+    };
+    writer
+        .finish_source(source_id, source_status, &counts, &problems)
+        .await?;
     Ok(FileReport {
         path: shown,
         format: Some(format.name().to_string()),
@@ -280,7 +314,10 @@ async fn ingest_file(
 
 /// The service of records that name none: the file name without extensions.
 fn service_from_file_name(path: &Path) -> String {
-    let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let stem = name.split('.').next().unwrap_or(&name);
     if stem.is_empty() {
         name

@@ -24,9 +24,15 @@ pub enum StoreError {
     #[error("cannot open case {path}: {source}")]
     Open { path: PathBuf, source: sqlx::Error },
     #[error("cannot create the folder of case {path}: {source}")]
-    CreateDir { path: PathBuf, source: std::io::Error },
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("case {path}: schema migration failed: {source}")]
-    Migrate { path: PathBuf, source: sqlx::migrate::MigrateError },
+    Migrate {
+        path: PathBuf,
+        source: sqlx::migrate::MigrateError,
+    },
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
 }
@@ -43,11 +49,16 @@ impl Store {
     /// brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::CreateDir { path: path.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: path.to_path_buf(),
+                source,
+            })?;
         }
         let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?
+            .map_err(|source| StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -55,15 +66,21 @@ impl Store {
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(false)
             .with_regexp();
-        let mut conn = options
-            .connect()
-            .await
-            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        let mut conn = options.connect().await.map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         sqlx::migrate!()
             .run(&mut conn)
             .await
-            .map_err(|source| StoreError::Migrate { path: path.to_path_buf(), source })?;
-        Ok(Store { path: path.to_path_buf(), options })
+            .map_err(|source| StoreError::Migrate {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Store {
+            path: path.to_path_buf(),
+            options,
+        })
     }
 
     pub fn path(&self) -> &Path {

@@ -179,8 +179,14 @@ impl Reader {
         }
         let mut services: BTreeMap<String, ServiceStats> = BTreeMap::new();
         for (sql, is_spans) in [
-            ("SELECT service, COUNT(*) AS n FROM spans GROUP BY service", true),
-            ("SELECT service, COUNT(*) AS n FROM logs GROUP BY service", false),
+            (
+                "SELECT service, COUNT(*) AS n FROM spans GROUP BY service",
+                true,
+            ),
+            (
+                "SELECT service, COUNT(*) AS n FROM logs GROUP BY service",
+                false,
+            ),
         ] {
             for service_row in sqlx::query(sql).fetch_all(&self.pool).await? {
                 let name: String = service_row.get("service");
@@ -218,7 +224,9 @@ impl Reader {
              t.errors, t.logs FROM traces t WHERE 1 = 1",
         );
         if let Some(trace_id) = filter.trace_id {
-            query.push(" AND t.trace_id = ").push_bind(trace_id.0.to_vec());
+            query
+                .push(" AND t.trace_id = ")
+                .push_bind(trace_id.0.to_vec());
         }
         if let Some(span_id) = filter.span_id {
             query
@@ -275,7 +283,10 @@ impl Reader {
         .fetch_all(&self.pool)
         .await?;
         let logs = self
-            .logs(&LogFilter { trace_id: Some(trace_id), ..LogFilter::default() })
+            .logs(&LogFilter {
+                trace_id: Some(trace_id),
+                ..LogFilter::default()
+            })
             .await?;
         if span_rows.is_empty() && logs.is_empty() {
             return Ok(None);
@@ -304,8 +315,11 @@ impl Reader {
                 logs: Vec::new(),
             })
             .collect();
-        let index: BTreeMap<String, usize> =
-            spans.iter().enumerate().map(|(at, span)| (span.span_id.clone(), at)).collect();
+        let index: BTreeMap<String, usize> = spans
+            .iter()
+            .enumerate()
+            .map(|(at, span)| (span.span_id.clone(), at))
+            .collect();
         for row in &event_rows {
             if let Some(&at) = hex_column(row, "span_id").and_then(|id| index.get(&id)) {
                 spans[at].events.push(EventView {
@@ -331,7 +345,11 @@ impl Reader {
                 _ => trace_logs.push(log),
             }
         }
-        Ok(Some(TraceView { trace_id: trace_id.to_hex(), spans, trace_logs }))
+        Ok(Some(TraceView {
+            trace_id: trace_id.to_hex(),
+            spans,
+            trace_logs,
+        }))
     }
 
     /// Logs in time order (records without a time last, then in load order).
@@ -340,10 +358,14 @@ impl Reader {
             "SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id WHERE 1 = 1"
         ));
         if let Some(trace_id) = filter.trace_id {
-            query.push(" AND l.trace_id = ").push_bind(trace_id.0.to_vec());
+            query
+                .push(" AND l.trace_id = ")
+                .push_bind(trace_id.0.to_vec());
         }
         if let Some(span_id) = filter.span_id {
-            query.push(" AND l.span_id = ").push_bind(span_id.0.to_vec());
+            query
+                .push(" AND l.span_id = ")
+                .push_bind(span_id.0.to_vec());
         }
         if let Some(link) = filter.link {
             query.push(" AND l.link = ").push_bind(link as i64);
@@ -385,9 +407,15 @@ impl Reader {
 }
 
 fn push_page(query: &mut QueryBuilder<Sqlite>, limit: u64, offset: u64) {
-    let limit = if limit == 0 { -1 } else { limit.min(i64::MAX as u64) as i64 };
+    let limit = if limit == 0 {
+        -1
+    } else {
+        limit.min(i64::MAX as u64) as i64
+    };
     query.push(" LIMIT ").push_bind(limit);
-    query.push(" OFFSET ").push_bind(offset.min(i64::MAX as u64) as i64);
+    query
+        .push(" OFFSET ")
+        .push_bind(offset.min(i64::MAX as u64) as i64);
 }
 
 fn log_view(row: &SqliteRow) -> LogView {

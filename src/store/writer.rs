@@ -81,7 +81,11 @@ pub struct SourceCounts {
 
 impl Writer {
     pub(super) async fn open(conn: SqliteConnection) -> Result<Writer, StoreError> {
-        let mut writer = Writer { conn, resource_ids: HashMap::new(), scope_ids: HashMap::new() };
+        let mut writer = Writer {
+            conn,
+            resource_ids: HashMap::new(),
+            scope_ids: HashMap::new(),
+        };
         writer.settle_interrupted().await?;
         Ok(writer)
     }
@@ -180,7 +184,12 @@ impl Writer {
         }
         let events: Vec<_> = spans
             .iter()
-            .flat_map(|span| span.events.iter().enumerate().map(move |(idx, e)| (span, idx, e)))
+            .flat_map(|span| {
+                span.events
+                    .iter()
+                    .enumerate()
+                    .map(move |(idx, e)| (span, idx, e))
+            })
             .collect();
         for chunk in events.chunks(ROWS_PER_INSERT) {
             let mut query = QueryBuilder::<Sqlite>::new(
@@ -200,7 +209,12 @@ impl Writer {
         }
         let links: Vec<_> = spans
             .iter()
-            .flat_map(|span| span.links.iter().enumerate().map(move |(idx, l)| (span, idx, l)))
+            .flat_map(|span| {
+                span.links
+                    .iter()
+                    .enumerate()
+                    .map(move |(idx, l)| (span, idx, l))
+            })
             .collect();
         for chunk in links.chunks(ROWS_PER_INSERT) {
             let mut query = QueryBuilder::<Sqlite>::new(
@@ -254,11 +268,15 @@ impl Writer {
         sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM temp.touched").execute(&mut *tx).await?;
-        sqlx::query("INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?")
-            .bind(source_id)
+        sqlx::query("DELETE FROM temp.touched")
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?",
+        )
+        .bind(source_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM logs \
              WHERE source_id = ? AND trace_id IS NOT NULL",
@@ -295,8 +313,13 @@ impl Writer {
         problem: &Problem,
     ) -> Result<i64, StoreError> {
         let id = self.begin_source(path, size, hash, None, None).await?;
-        self.finish_source(id, SourceStatus::Failed, &SourceCounts::default(), std::slice::from_ref(problem))
-            .await?;
+        self.finish_source(
+            id,
+            SourceStatus::Failed,
+            &SourceCounts::default(),
+            std::slice::from_ref(problem),
+        )
+        .await?;
         Ok(id)
     }
 
@@ -316,7 +339,9 @@ impl Writer {
         sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM temp.touched").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM temp.touched")
+            .execute(&mut *tx)
+            .await?;
         for sql in [
             "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?1",
             "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM logs \
@@ -385,27 +410,30 @@ async fn insert_spans(
          kind, start_ns, end_ns, status_code, status_message, service, attributes, resource_id, \
          scope_id, dropped_attributes_count, dropped_events_count, dropped_links_count, source_id) ",
     );
-    query.push_values(rows, |mut row, (span, resource_id, scope_id, attributes)| {
-        row.push_bind(span.trace_id.0.to_vec())
-            .push_bind(span.span_id.0.to_vec())
-            .push_bind(span.parent_span_id.map(|id| id.0.to_vec()))
-            .push_bind(span.trace_state.clone())
-            .push_bind(i64::from(span.flags))
-            .push_bind(span.name.clone())
-            .push_bind(i64::from(span.kind))
-            .push_bind(span.start_ns)
-            .push_bind(span.end_ns)
-            .push_bind(span.status_code as i64)
-            .push_bind(span.status_message.clone())
-            .push_bind(span.resource.service.clone())
-            .push_bind(attributes.clone())
-            .push_bind(*resource_id)
-            .push_bind(*scope_id)
-            .push_bind(i64::from(span.dropped_attributes_count))
-            .push_bind(i64::from(span.dropped_events_count))
-            .push_bind(i64::from(span.dropped_links_count))
-            .push_bind(source_id);
-    });
+    query.push_values(
+        rows,
+        |mut row, (span, resource_id, scope_id, attributes)| {
+            row.push_bind(span.trace_id.0.to_vec())
+                .push_bind(span.span_id.0.to_vec())
+                .push_bind(span.parent_span_id.map(|id| id.0.to_vec()))
+                .push_bind(span.trace_state.clone())
+                .push_bind(i64::from(span.flags))
+                .push_bind(span.name.clone())
+                .push_bind(i64::from(span.kind))
+                .push_bind(span.start_ns)
+                .push_bind(span.end_ns)
+                .push_bind(span.status_code as i64)
+                .push_bind(span.status_message.clone())
+                .push_bind(span.resource.service.clone())
+                .push_bind(attributes.clone())
+                .push_bind(*resource_id)
+                .push_bind(*scope_id)
+                .push_bind(i64::from(span.dropped_attributes_count))
+                .push_bind(i64::from(span.dropped_events_count))
+                .push_bind(i64::from(span.dropped_links_count))
+                .push_bind(source_id);
+        },
+    );
     query.build().execute(&mut *conn).await?;
     Ok(())
 }
@@ -421,7 +449,11 @@ async fn insert_logs(
          span_id, flags, attributes, resource_id, scope_id, source_id, line, unparsed) ",
     );
     query.push_values(rows, |mut row, (log, resource_id, scope_id)| {
-        let service = log.service.as_deref().filter(|s| !s.is_empty()).unwrap_or(default_service);
+        let service = log
+            .service
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .unwrap_or(default_service);
         row.push_bind(log.ts_ns)
             .push_bind(log.observed_ns)
             .push_bind(i64::from(log.severity))

@@ -1,1 +1,10 @@
+//! Engine integration tests: real fixture files, real case files in temp dirs,
+//! and the real `weft` binary for the CLI contract. One binary, one module per topic.
 
+mod cli;
+mod common;
+mod corpus;
+mod correlation;
+mod encodings;
+mod golden;
+mod interrupted;

@@ -1,0 +1,190 @@
+//! The CLI contract: the real `weft` binary under TZ=UTC, its stdout compared
+//! with `tests/golden/cli/*.out` (fixture paths replaced by `<fixtures>`), its
+//! exit code and its stderr. `UPDATE_GOLDEN=1` rewrites the golden files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::{fixture, fixtures_dir};
+
+fn weft(case: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("--case")
+        .arg(case)
+        .args(args)
+        .env("TZ", "UTC")
+        .env_remove("WEFT_CASE")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    let fixtures = std::fs::canonicalize(fixtures_dir()).unwrap();
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .replace(&fixtures.display().to_string(), "<fixtures>")
+}
+
+fn check_golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/cli")
+        .join(format!("{name}.out"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let wanted = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} missing: run UPDATE_GOLDEN=1", path.display()));
+    assert_eq!(
+        actual,
+        wanted,
+        "`weft {name}` differs from {}",
+        path.display()
+    );
+}
+
+#[test]
+fn json_output_matches_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    let trace_json = fixture("otlp-json/opentelemetry-proto__examples__trace.json");
+    let logs_json = fixture("otlp-json/opentelemetry-proto__examples__logs.json");
+    let collector = fixture("otlp-jsonl/lnav__test__logfile_otel_collector.jsonl");
+    let textproto =
+        fixture("otlp-protobuf/opentelemetry-proto@pr570__examples__trace.protobuf-text");
+    let paths = [&trace_json, &logs_json, &collector, &textproto];
+    let mut args = vec!["ingest", "--json"];
+    args.extend(paths.iter().map(|path| path.to_str().unwrap()));
+
+    let ingest = weft(&case, &args);
+    assert_eq!(
+        ingest.status.code(),
+        Some(1),
+        "a failed file makes the exit code 1"
+    );
+    let stderr = String::from_utf8_lossy(&ingest.stderr);
+    assert!(
+        stderr.contains("trace.protobuf-text: not a trace or log file"),
+        "{stderr}"
+    );
+    check_golden("ingest", &stdout(&ingest));
+    for line in stdout(&ingest).lines() {
+        let object: serde_json::Value = serde_json::from_str(line).unwrap();
+        for key in [
+            "path", "format", "status", "spans", "logs", "unparsed", "errors",
+        ] {
+            assert!(
+                object.get(key).is_some(),
+                "ingest --json lacks `{key}`: {line}"
+            );
+        }
+    }
+
+    let again = weft(&case, &["ingest", "--json", trace_json.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stdout(&again).contains(r#""status":"already_loaded""#));
+
+    let commands: &[(&str, &[&str])] = &[
+        ("stats", &["stats", "--json"]),
+        ("traces", &["traces", "--json"]),
+        (
+            "trace",
+            &["trace", "5b8efff798038103d269b633813fc60c", "--json"],
+        ),
+        ("logs", &["logs", "--json", "--limit", "4"]),
+        (
+            "logs-orphan",
+            &["logs", "--json", "--link", "orphan", "--limit", "2"],
+        ),
+        (
+            "logs-of-span",
+            &[
+                "logs",
+                "--json",
+                "--trace",
+                "5B8EFFF798038103D269B633813FC60C",
+                "--span",
+                "eee19b7ec3c1b174",
+            ],
+        ),
+        ("traces-human", &["traces"]),
+        (
+            "trace-human",
+            &["trace", "5b8efff798038103d269b633813fc60c"],
+        ),
+        ("stats-human", &["stats"]),
+    ];
+    for (name, args) in commands {
+        let output = weft(&case, args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.stderr.is_empty(), "{name} wrote to stderr");
+        check_golden(name, &stdout(&output));
+    }
+
+    let stats: serde_json::Value =
+        serde_json::from_slice(&weft(&case, &["stats", "--json"]).stdout).unwrap();
+    let keys: Vec<&str> = stats
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "sources",
+            "traces",
+            "spans",
+            "error_spans",
+            "logs",
+            "logs_span_linked",
+            "logs_trace_linked",
+            "logs_orphan",
+            "logs_unlinked",
+            "services"
+        ]
+    );
+}
+
+#[test]
+fn errors_name_the_file_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    let missing = dir.path().join("no-such-file.json");
+    let output = weft(&case, &["ingest", missing.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-file.json"));
+
+    let garbage = dir.path().join("garbage.jsonl");
+    let good = std::fs::read_to_string(fixture(
+        "otlp-jsonl/lnav__test__logfile_otel_collector.jsonl",
+    ))
+    .unwrap();
+    std::fs::write(&garbage, format!("{good}this is not json\n")).unwrap();
+    let output = weft(&case, &["ingest", "--json", garbage.to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "an unparsed line is a warning, not a failure"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["unparsed"], 1);
+    assert_eq!(report["errors"][0]["line"], good.lines().count() + 1);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("garbage.jsonl: line {}", good.lines().count() + 1)),
+        "{stderr}"
+    );
+
+    let bad_id = weft(&case, &["trace", "not-a-trace-id"]);
+    assert_eq!(bad_id.status.code(), Some(1), "usage errors exit 1 too");
+    let absent = weft(&case, &["trace", "0123456789abcdef0123456789abcdef"]);
+    assert_eq!(absent.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&absent.stderr).contains("is not in case"));
+}

@@ -1,0 +1,109 @@
+//! Helpers shared by the integration tests: fixture paths, throwaway cases,
+//! decoding a file without a case, and small OTLP/JSON documents built in code.
+
+use std::path::{Path, PathBuf};
+
+use weft::formats::Collected;
+use weft::ingest::{self, FileReport, IngestOptions};
+use weft::store::Stats;
+use weft::Store;
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
+}
+
+pub fn fixture(relative: &str) -> PathBuf {
+    fixtures_dir().join(relative)
+}
+
+/// The corpus checker's expectations for the copied fixtures.
+pub fn expected() -> serde_json::Map<String, serde_json::Value> {
+    let text = std::fs::read_to_string(fixture("EXPECTED.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["files"].as_object().unwrap().clone()
+}
+
+/// A case file in a temp dir that lives as long as this value.
+pub struct TestCase {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+}
+
+impl TestCase {
+    pub async fn new() -> TestCase {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("case.weft")).await.unwrap();
+        TestCase { dir, store }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("case.weft")
+    }
+
+    pub async fn ingest(&self, paths: &[PathBuf]) -> Vec<FileReport> {
+        let mut writer = self.store.writer().await.unwrap();
+        ingest::ingest(&mut writer, paths, &IngestOptions::default(), &mut |_| {})
+            .await
+            .unwrap()
+    }
+
+    pub async fn stats(&self) -> Stats {
+        self.store.reader().await.unwrap().stats().await.unwrap()
+    }
+
+    /// One number from SQL, for counts the reader API does not expose.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        let reader =
+            sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", self.path().display()))
+                .await
+                .unwrap();
+        let count: i64 = sqlx::query_scalar(sql).fetch_one(&reader).await.unwrap();
+        reader.close().await;
+        count
+    }
+}
+
+/// Every record of a file, as a decoder produced them.
+pub fn decode(path: &Path) -> Collected {
+    let mut sink = Collected::default();
+    ingest::decode_file(path, &mut sink).unwrap_or_else(|error| panic!("{error}"));
+    sink
+}
+
+/// An OTLP/JSON span object.
+pub fn span_json(trace: &str, span: &str, parent: &str, name: &str, start_ms: i64) -> String {
+    format!(
+        r#"{{"traceId":"{trace}","spanId":"{span}","parentSpanId":"{parent}","name":"{name}","kind":2,
+            "startTimeUnixNano":"{}","endTimeUnixNano":"{}","status":{{}}}}"#,
+        start_ms * 1_000_000,
+        (start_ms + 10) * 1_000_000
+    )
+}
+
+/// One `ExportTraceServiceRequest` line with these spans for `service`.
+pub fn traces_line(service: &str, spans: &[String]) -> String {
+    format!(
+        r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"{service}"}}}}]}},"scopeSpans":[{{"scope":{{"name":"test"}},"spans":[{}]}}]}}]}}"#,
+        spans.join(",")
+    )
+}
+
+/// One `ExportLogsServiceRequest` line with log records (trace id, span id, body).
+pub fn logs_line(service: &str, records: &[(&str, &str, &str)]) -> String {
+    let records: Vec<String> = records
+        .iter()
+        .enumerate()
+        .map(|(at, (trace, span, body))| {
+            format!(
+                r#"{{"timeUnixNano":"{}","severityNumber":9,"body":{{"stringValue":"{body}"}},"traceId":"{trace}","spanId":"{span}"}}"#,
+                1_700_000_000_000_000_000i64 + at as i64
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"resourceLogs":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"{service}"}}}}]}},"scopeLogs":[{{"logRecords":[{}]}}]}}]}}"#,
+        records.join(",")
+    )
+}

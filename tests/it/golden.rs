@@ -1,0 +1,71 @@
+//! Golden files of normalized records: `tests/golden/<fixture dir>/<fixture>.jsonl`,
+//! one record per line in decode order, ids in hex. `UPDATE_GOLDEN=1` rewrites
+//! them; the diff is then reviewed like code.
+
+use std::path::Path;
+
+use serde_json::json;
+use weft::formats::Collected;
+
+use crate::common::{decode, expected, fixture};
+
+/// The golden text of a decoded file.
+pub fn render(records: &Collected) -> String {
+    let mut lines = Vec::new();
+    lines.extend(
+        records
+            .spans
+            .iter()
+            .map(|span| json!({ "span": span }).to_string()),
+    );
+    lines.extend(
+        records
+            .logs
+            .iter()
+            .map(|log| json!({ "log": log }).to_string()),
+    );
+    lines.extend(
+        records
+            .problems
+            .iter()
+            .map(|problem| json!({ "problem": problem }).to_string()),
+    );
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn decoders_match_their_golden_files() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("golden");
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for (relative, entry) in expected() {
+        if entry["format"]
+            .as_str()
+            .unwrap()
+            .contains("not an input format")
+        {
+            continue;
+        }
+        let actual = render(&decode(&fixture(&relative)));
+        let golden = golden_dir.join(format!("{relative}.jsonl"));
+        if update {
+            std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+            std::fs::write(&golden, &actual).unwrap();
+        } else {
+            let wanted = std::fs::read_to_string(&golden)
+                .unwrap_or_else(|_| panic!("{} missing: run UPDATE_GOLDEN=1", golden.display()));
+            if wanted != actual {
+                mismatches.push(relative.clone());
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 28);
+    assert!(
+        mismatches.is_empty(),
+        "records differ from golden files: {mismatches:#?}"
+    );
+}
