@@ -91,6 +91,24 @@ impl SpanId {
     }
 }
 
+impl TraceId {
+    /// A decimal trace id, as Datadog writes the low 64 bits of one.
+    pub fn from_decimal(text: &str) -> Option<Self> {
+        let low: u64 = text.trim().parse().ok()?;
+        let mut bytes = [0u8; 16];
+        bytes[8..].copy_from_slice(&low.to_be_bytes());
+        TraceId::from_bytes(&bytes)
+    }
+}
+
+impl SpanId {
+    /// A decimal span id, as Datadog writes them.
+    pub fn from_decimal(text: &str) -> Option<Self> {
+        let value: u64 = text.trim().parse().ok()?;
+        SpanId::from_bytes(&value.to_be_bytes())
+    }
+}
+
 impl std::str::FromStr for TraceId {
     type Err = IdError;
     fn from_str(text: &str) -> Result<Self, IdError> {

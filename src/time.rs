@@ -5,28 +5,19 @@
 /// Nanoseconds from a number whose unit is guessed by magnitude.
 ///
 /// Epoch times of the years 1973..2286 are 1e8..1e10 in seconds, 1e11..1e13 in ms,
-/// 1e14..1e16 in µs and above 1e17 in ns, so the decades do not overlap. A double
-/// holds about 16 digits, so fractional seconds and milliseconds are rounded to
-/// the microsecond, the finest unit a float of that size carries.
+/// 1e14..1e16 in µs and above 1e17 in ns, so the decades do not overlap. A fraction
+/// is taken from the number's shortest decimal spelling (what the writer of the
+/// JSON most likely wrote), not from binary arithmetic that would smear it.
 pub fn ns_from_number(value: f64) -> Option<i64> {
-    if !value.is_finite() || value < 0.0 {
+    if !value.is_finite() || value < 0.0 || value >= i64::MAX as f64 {
         return None;
     }
-    // (value in the unit, scale to whole units that a double holds exactly, ns per such unit)
-    let (scaled, ns_per_unit) = if value >= 1e17 {
-        (value, 1)
-    } else if value >= 1e14 {
-        (value * 1e3, 1)
-    } else if value >= 1e11 {
-        (value * 1e3, 1_000)
-    } else {
-        (value * 1e6, 1_000)
-    };
-    let whole = scaled.round();
-    if whole >= i64::MAX as f64 {
-        return None;
+    if value.fract() == 0.0 {
+        return ns_from_integer(value as i64);
     }
-    (whole as i64).checked_mul(ns_per_unit)
+    let spelled = value.to_string();
+    let (integer, fraction) = spelled.split_once('.')?;
+    ns_from_decimal(integer, fraction)
 }
 
 /// Nanoseconds from an exact decimal string `INT.FRACTION`, unit by the integer's magnitude.

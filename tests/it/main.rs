@@ -8,3 +8,4 @@ mod correlation;
 mod encodings;
 mod golden;
 mod interrupted;
+mod normalize;
