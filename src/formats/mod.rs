@@ -4,8 +4,11 @@
 //! Formats are chosen by content (`sniff` on the first bytes), never by name.
 //! Opening files, decompression and SQLite are left to `ingest` and `store`.
 
+pub mod dialects;
+mod json_log;
 mod otlp_json;
 mod otlp_proto;
+mod text_log;
 
 use std::io::BufRead;
 
@@ -13,11 +16,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{LogRecord, Span};
 
+pub use json_log::JsonLog;
 pub use otlp_json::OtlpJson;
 pub use otlp_proto::OtlpProto;
+pub use text_log::TextLog;
 
-/// Every format we read, in the order sniffing tries them.
-pub const FORMATS: &[&dyn Format] = &[&OtlpProto, &OtlpJson];
+/// Every format we read, in the order sniffing tries them: the most specific
+/// first, plain text (which takes any text) last.
+pub const FORMATS: &[&dyn Format] = &[&OtlpProto, &OtlpJson, &JsonLog, &TextLog];
 
 /// How many bytes of decompressed content `sniff` gets to look at.
 pub const SNIFF_LEN: usize = 64 * 1024;

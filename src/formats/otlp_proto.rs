@@ -31,8 +31,13 @@ impl Format for OtlpProto {
         "otlp-proto"
     }
 
+    /// A message start, and binary bytes (field tags and lengths below 0x20): text
+    /// that happens to begin with newlines is not protobuf.
     fn sniff(&self, head: &[u8]) -> bool {
-        is_message_start(head) || is_length_prefixed(head)
+        let binary = head
+            .iter()
+            .any(|&b| b < 0x09 || (0x0E..0x1B).contains(&b) || b == 0x1C);
+        binary && (is_message_start(head) || is_length_prefixed(head))
     }
 
     fn decode(

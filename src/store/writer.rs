@@ -406,7 +406,7 @@ async fn insert_spans(
     rows: &[(&Span, i64, i64, String)],
 ) -> Result<(), StoreError> {
     let mut query = QueryBuilder::<Sqlite>::new(
-        "INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, trace_state, flags, name, \
+        "INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, flags, name, \
          kind, start_ns, end_ns, status_code, status_message, service, attributes, resource_id, \
          scope_id, dropped_attributes_count, dropped_events_count, dropped_links_count, source_id) ",
     );
@@ -433,6 +433,12 @@ async fn insert_spans(
                 .push_bind(i64::from(span.dropped_links_count))
                 .push_bind(source_id);
         },
+    );
+    // The first record of a span wins, except that an error status is never hidden.
+    query.push(
+        " ON CONFLICT (trace_id, span_id) DO UPDATE SET status_code = 2, \
+         status_message = excluded.status_message \
+         WHERE excluded.status_code = 2 AND spans.status_code != 2",
     );
     query.build().execute(&mut *conn).await?;
     Ok(())

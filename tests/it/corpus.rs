@@ -1,6 +1,10 @@
-//! Every OTLP file of the shared corpus (copied to tests/fixtures) loads with the
-//! counts the independent checker found (EXPECTED.json), or fails with the clear
-//! error it deserves.
+//! Every OTLP and log file of the shared corpus (copied to tests/fixtures) loads
+//! with the counts the independent checker found (EXPECTED.json), or fails with
+//! the clear error it deserves.
+//!
+//! The checker counts one log per non-empty line of a text log; Weft joins
+//! continuation lines (stack traces) to the record above, so for text logs the
+//! lines covered by the records are compared instead.
 
 use weft::ingest::FileStatus;
 
@@ -13,9 +17,9 @@ fn number(entry: &serde_json::Value, key: &str) -> u64 {
 }
 
 #[tokio::test]
-async fn every_otlp_fixture_loads_with_the_expected_counts() {
+async fn every_fixture_loads_with_the_expected_counts() {
     let files = expected();
-    assert!(files.len() >= 29, "fixtures missing from EXPECTED.json");
+    assert!(files.len() >= 73, "fixtures missing from EXPECTED.json");
     for (relative, entry) in &files {
         let path = fixture(relative);
         let case = TestCase::new().await;
@@ -40,17 +44,33 @@ async fn every_otlp_fixture_loads_with_the_expected_counts() {
             "{relative}: {:?}",
             report.errors
         );
+        let is_text = entry["format"] == "plain text logs";
+        let unparsed = number(entry, "unparsed_lines");
         assert_eq!(
             report.spans,
             number(entry, "spans"),
             "{relative}: spans decoded"
         );
-        assert_eq!(report.logs, number(entry, "logs"), "{relative}: logs");
-        assert_eq!(
-            report.unparsed,
-            number(entry, "unparsed_lines"),
-            "{relative}: unparsed"
-        );
+        assert_eq!(report.unparsed, unparsed, "{relative}: unparsed");
+        let records = decode(&path);
+        if is_text {
+            let lines: usize = records
+                .logs
+                .iter()
+                .map(|log| log.body.lines().count())
+                .sum();
+            assert_eq!(
+                lines as u64,
+                number(entry, "logs"),
+                "{relative}: lines covered"
+            );
+        } else {
+            assert_eq!(
+                report.logs,
+                number(entry, "logs") + unparsed,
+                "{relative}: logs"
+            );
+        }
 
         let stats = case.stats().await;
         let distinct = number(entry, "distinct_span_ids") as i64;
@@ -68,19 +88,29 @@ async fn every_otlp_fixture_loads_with_the_expected_counts() {
             number(entry, "error_spans") as i64,
             "{relative}: errors"
         );
-        assert_eq!(
-            stats.logs,
-            number(entry, "logs") as i64,
-            "{relative}: logs stored"
-        );
+        assert_eq!(stats.logs, report.logs as i64, "{relative}: logs stored");
         let with_trace_id = stats.logs - stats.logs_unlinked;
         assert_eq!(
             with_trace_id,
             number(entry, "logs_with_trace_id") as i64,
             "{relative}: ids"
         );
+        let with_span_id = records
+            .logs
+            .iter()
+            .filter(|log| log.span_id.is_some())
+            .count();
+        assert_eq!(
+            with_span_id as u64,
+            number(entry, "logs_with_span_id"),
+            "{relative}: span ids"
+        );
+        assert_eq!(
+            stats.logs_span_linked,
+            number(entry, "logs_linked_to_span_in_same_file") as i64,
+            "{relative}: logs linked to a span of the same file"
+        );
 
-        let records = decode(&path);
         let events: usize = records.spans.iter().map(|span| span.events.len()).sum();
         let links: usize = records.spans.iter().map(|span| span.links.len()).sum();
         assert_eq!(
@@ -119,7 +149,7 @@ async fn every_otlp_fixture_loads_with_the_expected_counts() {
 }
 
 #[tokio::test]
-async fn the_whole_corpus_in_one_case() {
+async fn the_whole_otlp_corpus_in_one_case() {
     let case = TestCase::new().await;
     let paths = ["otlp-json", "otlp-jsonl", "otlp-protobuf"].map(fixture);
     let reports = case.ingest(&paths).await;
@@ -132,8 +162,7 @@ async fn the_whole_corpus_in_one_case() {
         1,
         "only the textproto companion fails: {failed:?}"
     );
-    // Byte-identical files (GetTrace/FindTraces) and the protobuf twin of trace.json
-    // add nothing the second time.
+    // Byte-identical files (GetTrace/FindTraces) add nothing the second time.
     let already: Vec<_> = reports
         .iter()
         .filter(|r| r.status == FileStatus::AlreadyLoaded)

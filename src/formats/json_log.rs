@@ -1,0 +1,606 @@
+//! Decodes JSON Lines logs of any common logger (NDJSON; gzip/zstd is undone
+//! before we see it). Each line is matched to a dialect of `dialects.rs`, which
+//! says where time, level, message, ids and service are; those become columns
+//! and every other field stays as an attribute. Docker's json-file wrapper is
+//! unwrapped (its inner line may be JSON or text), CLEF message templates are
+//! rendered, and CLEF span records (`@st`) become spans. A line that is not a
+//! JSON object is kept as an unparsed record with its line number.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::dialects::{trace_flag_keys, Dialect, IdSpelling, LevelNumbers, DIALECTS};
+use super::text_log;
+use super::{trim_start, DecodeError, Format, Problem, RecordSink};
+use crate::ids::{SpanId, TraceId};
+use crate::model::{Attributes, LogRecord, Resource, Scope, Span, StatusCode};
+use crate::{severity, time};
+
+pub struct JsonLog;
+
+/// How many leading lines sniffing looks at.
+const SNIFF_LINES: usize = 20;
+
+impl Format for JsonLog {
+    fn name(&self) -> &'static str {
+        "json-log"
+    }
+
+    /// JSON logs when at least half of the first lines (and at least one) are JSON objects.
+    fn sniff(&self, head: &[u8]) -> bool {
+        let head = trim_start(head);
+        let mut sampled = 0;
+        let mut objects = 0;
+        let mut lines = head.split(|&b| b == b'\n').peekable();
+        while let Some(line) = lines.next() {
+            // The last piece may be cut by the end of the head; judge only whole lines,
+            // unless the head holds a single line.
+            if lines.peek().is_none() && sampled > 0 {
+                break;
+            }
+            let line = line.trim_ascii();
+            if line.is_empty() {
+                continue;
+            }
+            sampled += 1;
+            if line.starts_with(b"{") && serde_json::from_slice::<Map<String, Value>>(line).is_ok()
+            {
+                objects += 1;
+            }
+            if sampled == SNIFF_LINES {
+                break;
+            }
+        }
+        objects > 0 && objects * 2 >= sampled
+    }
+
+    fn decode(
+        &self,
+        input: &mut dyn BufRead,
+        sink: &mut dyn RecordSink,
+    ) -> Result<(), DecodeError> {
+        let mut line = Vec::new();
+        let mut line_no = 0u64;
+        loop {
+            line.clear();
+            if input.read_until(b'\n', &mut line)? == 0 {
+                return Ok(());
+            }
+            line_no += 1;
+            if sink.cancelled() {
+                return Err(DecodeError::Cancelled);
+            }
+            let mut text = line.as_slice();
+            if line_no == 1 {
+                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+            }
+            let text = text.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            let parsed = if text.starts_with(b"{") {
+                serde_json::from_slice::<Map<String, Value>>(text).map_err(|error| {
+                    format!(
+                        "invalid JSON: {}",
+                        super::strip_position(&error.to_string())
+                    )
+                })
+            } else {
+                Err("not a JSON object".to_string())
+            };
+            match parsed {
+                Ok(object) => match decode_object(object, line_no, sink) {
+                    Decoded::Log(log) => sink.log(log),
+                    Decoded::Span(span) => sink.span(span),
+                },
+                Err(message) => {
+                    sink.problem(Problem::at_line(line_no, message));
+                    sink.log(LogRecord::unparsed(line_no, text));
+                }
+            }
+        }
+    }
+}
+
+enum Decoded {
+    Log(LogRecord),
+    Span(Span),
+}
+
+/// The dialect of a line: the first whose detect keys are all present.
+pub fn dialect_of(object: &Map<String, Value>) -> &'static Dialect {
+    DIALECTS
+        .iter()
+        .find(|dialect| dialect.detect.iter().all(|key| find(object, key).is_some()))
+        .expect("the last dialect detects everything")
+}
+
+fn decode_object(object: Map<String, Value>, line: u64, sink: &mut dyn RecordSink) -> Decoded {
+    if is_docker_wrapper(&object) {
+        return Decoded::Log(unwrap_docker(object, line, sink));
+    }
+    let dialect = dialect_of(&object);
+    if dialect.name == "clef" && object.contains_key("@st") {
+        if let Some(span) = clef_span(object.clone(), line, sink) {
+            return Decoded::Span(span);
+        }
+    }
+    Decoded::Log(log_record(object, dialect, line, sink))
+}
+
+/// A normalized log record from one JSON object read as `dialect`.
+fn log_record(
+    mut object: Map<String, Value>,
+    dialect: &Dialect,
+    line: u64,
+    sink: &mut dyn RecordSink,
+) -> LogRecord {
+    let ts_ns = take_first(&mut object, dialect.time, time_of);
+    let (severity, severity_text) = take_first(&mut object, dialect.level, |value| {
+        level_of(value, dialect.level_numbers)
+    })
+    .unwrap_or_else(|| match dialect.name {
+        // CLEF leaves out @l for Information.
+        "clef" => (severity::INFO, String::new()),
+        _ => (0, String::new()),
+    });
+    let trace_id = take_id(
+        &mut object,
+        dialect.trace_id,
+        dialect.ids,
+        line,
+        sink,
+        trace_id_of,
+    );
+    let span_id = take_id(
+        &mut object,
+        dialect.span_id,
+        dialect.ids,
+        line,
+        sink,
+        span_id_of,
+    );
+    let flags = take_first(&mut object, trace_flag_keys(), flags_of).unwrap_or(0);
+    let service = take_first(&mut object, dialect.service, |value| match value {
+        Value::String(name) if !name.is_empty() => Some(name.clone()),
+        _ => None,
+    });
+    let message = take_first(&mut object, dialect.message, |value| match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
+    });
+    let body = match message {
+        Some(text) => text,
+        None if dialect.name == "clef" => render_template(&object),
+        None => error_message(&object).unwrap_or_else(|| Value::Object(object.clone()).to_string()),
+    };
+    LogRecord {
+        ts_ns,
+        observed_ns: None,
+        severity,
+        severity_text,
+        body,
+        trace_id,
+        span_id,
+        flags,
+        attributes: object,
+        service,
+        resource: None,
+        scope: None,
+        line: Some(line),
+        unparsed: false,
+    }
+}
+
+// ---- Docker json-file ----------------------------------------------------------------
+
+fn is_docker_wrapper(object: &Map<String, Value>) -> bool {
+    matches!(object.get("log"), Some(Value::String(_)))
+        && object.contains_key("stream")
+        && object.contains_key("time")
+}
+
+/// Docker's `{"log": line, "stream", "time"}`: the inner line is decoded as JSON or as text.
+fn unwrap_docker(mut outer: Map<String, Value>, line: u64, sink: &mut dyn RecordSink) -> LogRecord {
+    let Some(Value::String(inner)) = outer.shift_remove("log") else {
+        unreachable!("checked by is_docker_wrapper")
+    };
+    let outer_time = outer.shift_remove("time").as_ref().and_then(time_of);
+    let inner = inner.trim_end_matches(['\n', '\r']);
+    let mut record = match serde_json::from_str::<Map<String, Value>>(inner) {
+        Ok(object) if !is_docker_wrapper(&object) => {
+            log_record(object.clone(), dialect_of(&object), line, sink)
+        }
+        _ => text_log::record_of_line(inner, line),
+    };
+    record.ts_ns = record.ts_ns.or(outer_time);
+    for (key, value) in outer {
+        record.attributes.entry(key).or_insert(value);
+    }
+    record
+}
+
+// ---- CLEF ----------------------------------------------------------------------------
+
+/// A CLEF span record (`@st` start, `@t` end, `@tr`/`@sp`/`@ps`, `@ra`/`@sa`).
+fn clef_span(mut object: Map<String, Value>, line: u64, sink: &mut dyn RecordSink) -> Option<Span> {
+    let trace_id = take_id(
+        &mut object,
+        &["@tr"],
+        IdSpelling::Any,
+        line,
+        sink,
+        trace_id_of,
+    )?;
+    let span_id = take_id(
+        &mut object,
+        &["@sp"],
+        IdSpelling::Any,
+        line,
+        sink,
+        span_id_of,
+    )?;
+    let parent_span_id = take_id(
+        &mut object,
+        &["@ps"],
+        IdSpelling::Any,
+        line,
+        sink,
+        span_id_of,
+    );
+    let start_ns = take_first(&mut object, &["@st"], time_of).unwrap_or(0);
+    let end_ns = take_first(&mut object, &["@t"], time_of).unwrap_or(start_ns);
+    let (severity, _) = take_first(&mut object, &["@l"], |v| level_of(v, LevelNumbers::Pino))
+        .unwrap_or((severity::INFO, String::new()));
+    let kind = match take_first(&mut object, &["@sk"], |v| {
+        v.as_str().map(str::to_ascii_lowercase)
+    })
+    .as_deref()
+    {
+        Some("internal") => 1,
+        Some("server") => 2,
+        Some("client") => 3,
+        Some("producer") => 4,
+        Some("consumer") => 5,
+        _ => 0,
+    };
+    let name = match object.shift_remove("@m") {
+        Some(Value::String(text)) => text,
+        _ => render_template(&object),
+    };
+    object.shift_remove("@mt");
+    let status_message = match object.shift_remove("@x") {
+        Some(Value::String(text)) => text,
+        _ => String::new(),
+    };
+    let resource_attributes = match object.shift_remove("@ra") {
+        Some(Value::Object(map)) => map,
+        _ => Attributes::new(),
+    };
+    let scope_attributes = match object.shift_remove("@sa") {
+        Some(Value::Object(map)) => map,
+        _ => Attributes::new(),
+    };
+    Some(Span {
+        trace_id,
+        span_id,
+        parent_span_id,
+        trace_state: String::new(),
+        flags: 0,
+        name,
+        kind,
+        start_ns,
+        end_ns,
+        status_code: if severity >= severity::ERROR {
+            StatusCode::Error
+        } else {
+            StatusCode::Unset
+        },
+        status_message,
+        attributes: object,
+        events: Vec::new(),
+        links: Vec::new(),
+        dropped_attributes_count: 0,
+        dropped_events_count: 0,
+        dropped_links_count: 0,
+        resource: Arc::new(Resource::new(resource_attributes, String::new(), 0)),
+        scope: Arc::new(Scope {
+            attributes: scope_attributes,
+            ..Scope::default()
+        }),
+    })
+}
+
+/// Renders a CLEF/Serilog message template (`@mt`) with the record's properties:
+/// `{Name}`, `{@Name}`, `{$Name}`, `{Name:format}`; `{{` and `}}` are braces.
+fn render_template(object: &Map<String, Value>) -> String {
+    let Some(Value::String(template)) = object.get("@mt") else {
+        return String::new();
+    };
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template.as_str();
+    while let Some(open) = rest.find(['{', '}']) {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        let Some(close) = tail.find('}').filter(|_| tail.starts_with('{')) else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+            continue;
+        };
+        let hole = &tail[1..close];
+        let name = hole
+            .trim_start_matches(['@', '$'])
+            .split([':', ','])
+            .next()
+            .unwrap_or("");
+        match object.get(name) {
+            Some(Value::String(text)) => out.push_str(text),
+            Some(value) => out.push_str(&value.to_string()),
+            None => out.push_str(&tail[..=close]),
+        }
+        rest = &tail[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+// ---- field lookup and value normalization ---------------------------------------------
+
+/// The value at `path`: a literal key, or nested objects along its dots
+/// (`trace.id` finds `{"trace.id":…}`, `{"trace":{"id":…}}`).
+pub fn find<'a>(object: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    if let Some(value) = object.get(path) {
+        return Some(value);
+    }
+    for (dot, _) in path.match_indices('.') {
+        if let Some(Value::Object(inner)) = object.get(&path[..dot]) {
+            if let Some(value) = find(inner, &path[dot + 1..]) {
+                return Some(value);
+            }
+        }
+    }
+    None
+}
+
+/// Removes the value at `path` (see `find`), and objects it leaves empty.
+fn take(object: &mut Map<String, Value>, path: &str) -> Option<Value> {
+    if let Some(value) = object.shift_remove(path) {
+        return Some(value);
+    }
+    for (dot, _) in path.match_indices('.') {
+        let head = &path[..dot];
+        if let Some(Value::Object(inner)) = object.get_mut(head) {
+            if let Some(value) = take(inner, &path[dot + 1..]) {
+                if inner.is_empty() {
+                    object.shift_remove(head);
+                }
+                return Some(value);
+            }
+        }
+    }
+    None
+}
+
+/// The first of `keys` whose value `parse` accepts, removed from the object. Values
+/// that do not parse stay where they are, as attributes.
+fn take_first<T>(
+    object: &mut Map<String, Value>,
+    keys: &[&str],
+    parse: impl Fn(&Value) -> Option<T>,
+) -> Option<T> {
+    for key in keys {
+        if let Some(parsed) = find(object, key).and_then(&parse) {
+            take(object, key);
+            return Some(parsed);
+        }
+    }
+    None
+}
+
+/// Like `take_first` for ids; a present but malformed id is a problem and stays an attribute.
+fn take_id<T>(
+    object: &mut Map<String, Value>,
+    keys: &[&str],
+    spelling: IdSpelling,
+    line: u64,
+    sink: &mut dyn RecordSink,
+    parse: fn(&Value, IdSpelling) -> Result<Option<T>, ()>,
+) -> Option<T> {
+    for key in keys {
+        let Some(value) = find(object, key) else {
+            continue;
+        };
+        match parse(value, spelling) {
+            Ok(id) => {
+                take(object, key);
+                return id;
+            }
+            Err(()) => {
+                sink.problem(Problem::at_line(
+                    line,
+                    format!("`{key}`: {value} is not a valid id"),
+                ));
+                return None;
+            }
+        }
+    }
+    None
+}
+
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => {
+            // GCP writes `projects/PROJECT/traces/TRACE_ID`.
+            Some(
+                text.rsplit_once("/traces/")
+                    .map_or(text.as_str(), |(_, id)| id)
+                    .to_string(),
+            )
+        }
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+fn trace_id_of(value: &Value, spelling: IdSpelling) -> Result<Option<TraceId>, ()> {
+    let text = id_text(value).ok_or(())?;
+    match spelling {
+        IdSpelling::Decimal if text.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(TraceId::from_decimal(&text))
+        }
+        _ => TraceId::parse(&text).map_err(|_| ()),
+    }
+}
+
+fn span_id_of(value: &Value, spelling: IdSpelling) -> Result<Option<SpanId>, ()> {
+    let text = id_text(value).ok_or(())?;
+    match spelling {
+        IdSpelling::Decimal if text.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(SpanId::from_decimal(&text))
+        }
+        _ => SpanId::parse(&text).map_err(|_| ()),
+    }
+}
+
+/// A time from a number (unit by magnitude), a string, or GCP's `{seconds, nanos}`.
+fn time_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => match number.as_i64() {
+            Some(integer) => time::ns_from_integer(integer),
+            None => number.as_f64().and_then(time::ns_from_number),
+        },
+        Value::String(text) => time::ns_from_str(text),
+        Value::Object(parts) => {
+            let seconds = parts
+                .get("seconds")
+                .and_then(|s| s.as_i64().or_else(|| s.as_str()?.parse().ok()))?;
+            let nanos = parts.get("nanos").and_then(Value::as_i64).unwrap_or(0);
+            seconds.checked_mul(1_000_000_000)?.checked_add(nanos)
+        }
+        _ => None,
+    }
+}
+
+/// (severity number, original text) of a level value.
+fn level_of(value: &Value, numbers: LevelNumbers) -> Option<(u8, String)> {
+    let from_number = |number: i64| match numbers {
+        LevelNumbers::Syslog => syslog(number),
+        LevelNumbers::Pino if number >= 10 => severity::from_pino(number),
+        LevelNumbers::Pino => syslog(number),
+    };
+    match value {
+        Value::Number(number) => {
+            let integer = number.as_i64()?;
+            Some((from_number(integer), integer.to_string()))
+        }
+        Value::String(text) => {
+            let severity = match text.trim().parse::<i64>() {
+                Ok(integer) => from_number(integer),
+                Err(_) => severity::from_text(text)?,
+            };
+            Some((severity, text.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Syslog priorities (0 emergency … 7 debug) as OTel severities.
+fn syslog(priority: i64) -> u8 {
+    match priority {
+        0..=2 => severity::FATAL,
+        3 => severity::ERROR,
+        4 => severity::WARN,
+        5 | 6 => severity::INFO,
+        7 => severity::DEBUG,
+        _ => 0,
+    }
+}
+
+fn flags_of(value: &Value) -> Option<u32> {
+    match value {
+        Value::Number(number) => number.as_u64().and_then(|n| u32::try_from(n).ok()),
+        Value::String(text) => u32::from_str_radix(text.trim(), 16).ok(),
+        _ => None,
+    }
+}
+
+/// pino/bunyan error serializers: `err.message` says what happened when `msg` is absent.
+fn error_message(object: &Map<String, Value>) -> Option<String> {
+    ["err", "error"]
+        .iter()
+        .find_map(|key| match object.get(*key)? {
+            Value::Object(error) => error.get("message")?.as_str().map(str::to_string),
+            _ => None,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::Collected;
+
+    fn decode(text: &str) -> Collected {
+        let mut sink = Collected::default();
+        JsonLog.decode(&mut text.as_bytes(), &mut sink).unwrap();
+        sink
+    }
+
+    #[test]
+    fn every_dialect_sample_decodes_as_that_dialect() {
+        for dialect in DIALECTS {
+            assert!(
+                !dialect.samples.is_empty(),
+                "{} has no sample",
+                dialect.name
+            );
+            for sample in dialect.samples {
+                let object: Map<String, Value> = serde_json::from_str(sample).unwrap();
+                assert_eq!(dialect_of(&object).name, dialect.name, "{sample}");
+                let records = decode(sample);
+                assert!(
+                    records.problems.is_empty(),
+                    "{}: {:?}",
+                    dialect.name,
+                    records.problems
+                );
+                assert_eq!(records.logs.len(), 1, "{}", dialect.name);
+                let log = &records.logs[0];
+                assert!(!log.body.is_empty(), "{}: no body", dialect.name);
+                if dialect.name != "json" {
+                    assert!(log.ts_ns.is_some(), "{}: no time", dialect.name);
+                    assert!(log.severity > 0, "{}: no severity", dialect.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn template_rendering() {
+        let object: Map<String, Value> = serde_json::from_str(
+            r#"{"@mt":"{{x}} {Count:000} rows by {@User} {Missing}","Count":4,"User":{"n":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            render_template(&object),
+            r#"{x} 4 rows by {"n":1} {Missing}"#
+        );
+    }
+
+    #[test]
+    fn nested_and_dotted_keys_are_found_and_taken() {
+        let mut object: Map<String, Value> =
+            serde_json::from_str(r#"{"trace":{"id":"a","x":1},"span.id":"b"}"#).unwrap();
+        assert_eq!(find(&object, "trace.id"), Some(&Value::from("a")));
+        assert_eq!(take(&mut object, "trace.id"), Some(Value::from("a")));
+        assert_eq!(take(&mut object, "span.id"), Some(Value::from("b")));
+        assert_eq!(Value::Object(object).to_string(), r#"{"trace":{"x":1}}"#);
+    }
+}
