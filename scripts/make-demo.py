@@ -8,8 +8,10 @@ cascade across four services. Logs of each span carry its ids (OpenTelemetry
 log correlation); health checks carry none; a few lines name traces that were
 sampled out (orphans) or spans that were not exported (trace-linked).
 
-Files: traces.jsonl (OTLP/JSON, collector file-exporter style) and logs.jsonl
-(OTLP/JSON logs). Standard library only.
+Files: traces.jsonl (OTLP/JSON, collector file-exporter style) and one log file
+per service in the logger its language would use: pino (frontend, checkout:
+Node), winston (payments: Node), Python logging JSON with OpenTelemetry ids
+(inventory), zap (card-gateway: Go). Standard library only.
 """
 
 import json
@@ -126,6 +128,66 @@ def checkout(t, failing):
         log("frontend", t + total + 5 * MS, 9, "INFO", "POST /api/checkout -> 200", trace_id, fe)
 
 
+PINO_LEVELS = {5: 20, 9: 30, 13: 40, 17: 50}
+WORDS = {5: "debug", 9: "info", 13: "warn", 17: "error"}
+
+
+def iso(ns):
+    seconds, nanos = divmod(ns, 1_000_000_000)
+    import time as _time
+    return _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(seconds)) + f".{nanos // 1_000_000:03d}Z"
+
+
+def fields(record):
+    return {a["key"]: next(iter(a["value"].values())) for a in record["attributes"]}
+
+
+def pino(service, record):
+    line = {"level": PINO_LEVELS[record["severityNumber"]], "time": int(record["timeUnixNano"]) // MS,
+            "pid": 4242, "hostname": f"{service}-7f9c", "name": service}
+    if "traceId" in record:
+        line.update({"trace_id": record["traceId"], "span_id": record["spanId"], "trace_flags": "01"})
+    line.update(fields(record))
+    body = record["body"]["stringValue"]
+    if "\n" in body:
+        message, stack = body.split("\n", 1)
+        line["err"] = {"type": message.split(":")[0], "message": message, "stack": body}
+    line["msg"] = body.split("\n", 1)[0]
+    return line
+
+
+def winston(service, record):
+    line = {"level": WORDS[record["severityNumber"]], "message": record["body"]["stringValue"],
+            "service": service, "timestamp": iso(int(record["timeUnixNano"]))}
+    if "traceId" in record:
+        line.update({"trace_id": record["traceId"], "span_id": record["spanId"], "trace_flags": "01"})
+    line.update(fields(record))
+    return line
+
+
+def python_json(service, record):
+    line = {"asctime": iso(int(record["timeUnixNano"])), "levelname": WORDS[record["severityNumber"]].upper(),
+            "name": "inventory.reservations", "message": record["body"]["stringValue"],
+            "otelServiceName": service}
+    if "traceId" in record:
+        line.update({"otelTraceID": record["traceId"], "otelSpanID": record["spanId"], "otelTraceSampled": True})
+    line.update(fields(record))
+    return line
+
+
+def zap(service, record):
+    line = {"level": WORDS[record["severityNumber"]], "ts": int(record["timeUnixNano"]) / 1e9,
+            "caller": "gateway/authorize.go:88", "msg": record["body"]["stringValue"], "service": service}
+    if "traceId" in record:
+        line.update({"traceID": record["traceId"], "spanID": record["spanId"]})
+    line.update(fields(record))
+    return line
+
+
+LOGGERS = {"frontend": pino, "checkout": pino, "payments": winston, "inventory": python_json,
+           "card-gateway": zap}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for second in range(0, 120, 3):
@@ -149,12 +211,15 @@ def main():
                            "scopeSpans": [{"scope": {"name": "@opentelemetry/instrumentation-http", "version": "0.52.0"},
                                            "spans": spans[at:at + 40]}]}]}
                 out.write(json.dumps(request, separators=(",", ":")) + "\n")
-    with open(os.path.join(OUT, "logs.jsonl"), "w") as out:
-        for service, logs in logs_by_service.items():
-            logs.sort(key=lambda record: int(record["timeUnixNano"]))
-            request = {"resourceLogs": [{"resource": {"attributes": RESOURCES[service]},
-                       "scopeLogs": [{"scope": {"name": "pino"}, "logRecords": logs}]}]}
-            out.write(json.dumps(request, separators=(",", ":")) + "\n")
+    for service, logs in logs_by_service.items():
+        logs.sort(key=lambda record: int(record["timeUnixNano"]))
+        writer = LOGGERS[service]
+        with open(os.path.join(OUT, f"{service}.log"), "w") as out:
+            for record in logs:
+                out.write(json.dumps(writer(service, record), separators=(",", ":"), ensure_ascii=False) + "\n")
+    stale = os.path.join(OUT, "logs.jsonl")
+    if os.path.exists(stale):
+        os.remove(stale)
     print(f"wrote {OUT}", file=sys.stderr)
 
 

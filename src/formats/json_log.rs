@@ -583,6 +583,20 @@ mod tests {
     }
 
     #[test]
+    fn bom_crlf_and_invalid_utf8_are_handled() {
+        let mut text =
+            b"\xEF\xBB\xBF{\"level\":30,\"time\":1,\"pid\":1,\"msg\":\"a\"}\r\n".to_vec();
+        text.extend_from_slice(b"{\"msg\":\"caf\xE9\"}\r\n");
+        let mut sink = Collected::default();
+        JsonLog.decode(&mut text.as_slice(), &mut sink).unwrap();
+        assert_eq!(sink.logs.len(), 2);
+        assert_eq!(sink.logs[0].body, "a");
+        assert!(sink.logs[1].unparsed);
+        assert_eq!(sink.logs[1].body, "{\"msg\":\"caf\u{FFFD}\"}");
+        assert_eq!(sink.problems[0].line, Some(2));
+    }
+
+    #[test]
     fn template_rendering() {
         let object: Map<String, Value> = serde_json::from_str(
             r#"{"@mt":"{{x}} {Count:000} rows by {@User} {Missing}","Count":4,"User":{"n":1}}"#,

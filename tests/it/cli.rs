@@ -188,3 +188,37 @@ fn errors_name_the_file_and_exit_1() {
     assert_eq!(absent.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&absent.stderr).contains("is not in case"));
 }
+
+#[test]
+fn a_log_names_its_service_else_the_flag_else_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    let plain = dir.path().join("worker-7.log");
+    std::fs::write(&plain, "2026-11-03T10:00:00Z INFO started\n").unwrap();
+    let named = dir.path().join("named.log");
+    std::fs::write(
+        &named,
+        "{\"level\":30,\"time\":1,\"pid\":1,\"name\":\"cart\",\"msg\":\"x\"}\n",
+    )
+    .unwrap();
+    let flagged = dir.path().join("flagged.log");
+    std::fs::write(&flagged, "2026-11-03T10:00:01Z WARN slow\n").unwrap();
+    assert!(weft(
+        &case,
+        &["ingest", plain.to_str().unwrap(), named.to_str().unwrap()]
+    )
+    .status
+    .success());
+    let with_flag = weft(
+        &case,
+        &["ingest", "--service", "billing", flagged.to_str().unwrap()],
+    );
+    assert!(with_flag.status.success());
+    let logs: Vec<serde_json::Value> =
+        serde_json::from_slice(&weft(&case, &["logs", "--json"]).stdout).unwrap();
+    let services: Vec<&str> = logs
+        .iter()
+        .map(|log| log["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(services, ["cart", "worker-7", "billing"]);
+}

@@ -155,3 +155,75 @@ async fn a_failed_file_keeps_its_good_records_and_a_retry_does_not_duplicate() {
     }
     assert_eq!(case.count("SELECT COUNT(*) FROM sources").await, 1);
 }
+
+/// The demo incident: pino, winston, Python and zap logs beside OTLP spans. The
+/// expected link counts are worked out here from the files themselves.
+#[tokio::test]
+async fn json_logs_and_otlp_spans_link_the_same_in_either_order() {
+    let demo = crate::common::fixture("demo");
+    let traces = demo.join("traces.jsonl");
+    let mut logs: Vec<PathBuf> = std::fs::read_dir(&demo)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
+        .collect();
+    logs.sort();
+    assert_eq!(logs.len(), 5);
+
+    let mut spans = std::collections::HashSet::new();
+    for line in std::fs::read_to_string(&traces).unwrap().lines() {
+        let request: serde_json::Value = serde_json::from_str(line).unwrap();
+        for block in request["resourceSpans"].as_array().unwrap() {
+            for scope in block["scopeSpans"].as_array().unwrap() {
+                for span in scope["spans"].as_array().unwrap() {
+                    let id = |key: &str| span[key].as_str().unwrap().to_lowercase();
+                    spans.insert((id("traceId"), id("spanId")));
+                }
+            }
+        }
+    }
+    let traces_held: std::collections::HashSet<String> =
+        spans.iter().map(|(trace, _)| trace.clone()).collect();
+    let mut wanted = [0i64; 4]; // unlinked, span, trace, orphan
+    for path in &logs {
+        for line in std::fs::read_to_string(path).unwrap().lines() {
+            let record: serde_json::Value = serde_json::from_str(line).unwrap();
+            let field = |keys: &[&str]| {
+                keys.iter()
+                    .find_map(|k| record[*k].as_str().map(str::to_lowercase))
+            };
+            let trace = field(&["trace_id", "otelTraceID", "traceID"]);
+            let span = field(&["span_id", "otelSpanID", "spanID"]);
+            let state = match (trace, span) {
+                (None, _) => 0,
+                (Some(t), Some(s)) if spans.contains(&(t.clone(), s.clone())) => 1,
+                (Some(t), _) if traces_held.contains(&t) => 2,
+                _ => 3,
+            };
+            wanted[state] += 1;
+        }
+    }
+    assert!(
+        wanted.iter().all(|&count| count > 0),
+        "the demo has every link state: {wanted:?}"
+    );
+
+    let spans_first = TestCase::new().await;
+    spans_first
+        .ingest(&[vec![traces.clone()], logs.clone()].concat())
+        .await;
+    let logs_first = TestCase::new().await;
+    logs_first.ingest(&logs).await;
+    logs_first.ingest(std::slice::from_ref(&traces)).await;
+    for case in [&spans_first, &logs_first] {
+        let stats = case.stats().await;
+        let got = [
+            stats.logs_unlinked,
+            stats.logs_span_linked,
+            stats.logs_trace_linked,
+            stats.logs_orphan,
+        ];
+        assert_eq!(got, wanted);
+    }
+    assert_eq!(spans_first.stats().await, logs_first.stats().await);
+}
