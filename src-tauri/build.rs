@@ -1,0 +1,14 @@
+//! Build script: lets `tauri_build` embed the configuration and resolve the
+//! capabilities. The app's own commands get generated `allow-…`/`deny-…`
+//! permissions here, so `capabilities/main.json` can grant exactly them.
+
+/// Every command the window may call; keep in step with `commands.rs`.
+const COMMANDS: &[&str] = &["case_info", "list_sources", "list_traces"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script failed");
+}
