@@ -1,0 +1,32 @@
+// The one error type the UI handles. The shell sends `{ code, message }`
+// (src-tauri/src/error.rs); anything else that makes a call fail (no Tauri, a
+// command the capability does not grant, a thrown Error) becomes code `ipc`.
+// Code branches on `code`, never on `message`.
+
+/** Codes the shell sends, plus `ipc` for failures before the shell answered. */
+export type ErrorCode = 'case_unavailable' | 'database' | 'ipc';
+
+const SHELL_CODES: readonly string[] = ['case_unavailable', 'database'];
+
+export class WeftError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'WeftError';
+    this.code = code;
+  }
+}
+
+/** Turns whatever a failed call rejected with into a WeftError. */
+export function toWeftError(raw: unknown): WeftError {
+  if (raw instanceof WeftError) return raw;
+  if (typeof raw === 'object' && raw !== null && 'code' in raw && 'message' in raw) {
+    const { code, message } = raw as { code: unknown; message: unknown };
+    if (typeof code === 'string' && SHELL_CODES.includes(code)) {
+      return new WeftError(code as ErrorCode, String(message));
+    }
+  }
+  if (raw instanceof Error) return new WeftError('ipc', raw.message);
+  return new WeftError('ipc', typeof raw === 'string' ? raw : JSON.stringify(raw));
+}

@@ -1,0 +1,48 @@
+// A fake shell for tests of stores: no Tauri; pages are sliced from an in-memory list.
+import type { CaseApi } from './case';
+import type { WeftError } from './errors';
+import type { Page, Stats, TraceSummary } from './types';
+
+function trace(index: number): TraceSummary {
+  return {
+    trace_id: index.toString(16).padStart(32, '0'),
+    root_service: 'checkout',
+    root_name: 'POST /pay',
+    start_ns: index * 1e9,
+    duration_ns: 1e6,
+    spans: 3,
+    errors: 0,
+    logs: 1,
+  };
+}
+
+/** A fake shell holding `nTraces` traces; records the pages asked for. */
+export function fakeApi(nTraces: number, fail?: WeftError): CaseApi & { pages: Page[] } {
+  const all = Array.from({ length: nTraces }, (_, index) => trace(index));
+  const pages: Page[] = [];
+  const stats: Stats = {
+    sources: 1,
+    traces: nTraces,
+    spans: 3 * nTraces,
+    error_spans: 0,
+    logs: nTraces,
+    logs_span_linked: nTraces,
+    logs_trace_linked: 0,
+    logs_orphan: 0,
+    logs_unlinked: 0,
+    services: [],
+  };
+  return {
+    pages,
+    caseInfo: async () => {
+      if (fail) throw fail;
+      return { path: '/tmp/case.weft', stats };
+    },
+    listSources: async () => [],
+    listTraces: async (page) => {
+      pages.push(page);
+      return all.slice(page.offset, page.offset + page.limit);
+    },
+  };
+}
+

@@ -1,0 +1,46 @@
+// Which counts of a case the window shows, in which order, under which label,
+// and with which test id (tests/e2e reads them). Pure: Stats in, rows out.
+import type { Stats } from '../api/types';
+
+export interface Figure {
+  /** Stable id, used as `data-testid="count-<key>"`. */
+  key: string;
+  label: string;
+  value: number;
+  /** A hint for colour: errors and orphans stand out when non-zero. */
+  tone: 'plain' | 'bad';
+}
+
+export interface FigureGroup {
+  title: string;
+  figures: Figure[];
+}
+
+function figure(key: string, label: string, value: number, bad = false): Figure {
+  return { key, label, value, tone: bad && value > 0 ? 'bad' : 'plain' };
+}
+
+/** The case's totals, then its logs split by link state (DESIGN.md "Correlation"). */
+export function caseFigures(stats: Stats): FigureGroup[] {
+  return [
+    {
+      title: 'Case',
+      figures: [
+        figure('sources', 'Sources', stats.sources),
+        figure('traces', 'Traces', stats.traces),
+        figure('spans', 'Spans', stats.spans),
+        figure('error-spans', 'Error spans', stats.error_spans, true),
+        figure('logs', 'Logs', stats.logs),
+      ],
+    },
+    {
+      title: 'Logs by link',
+      figures: [
+        figure('logs-span-linked', 'Span-linked', stats.logs_span_linked),
+        figure('logs-trace-linked', 'Trace-linked', stats.logs_trace_linked),
+        figure('logs-orphan', 'Orphan', stats.logs_orphan, true),
+        figure('logs-unlinked', 'Unlinked', stats.logs_unlinked),
+      ],
+    },
+  ];
+}

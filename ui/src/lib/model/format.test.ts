@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { formatCount, formatDuration, formatTimestamp } from './format';
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0ns'],
+    [830, '830ns'],
+    [830_000, '830µs'],
+    [12_500, '12.5µs'],
+    [1_000_000, '1ms'],
+    [12_500_000, '12.5ms'],
+    [999_960, '1ms'],
+    [999_960_000, '1.000s'],
+    [1_234_000_000, '1.234s'],
+    [59_999_600_000, '1m 0.0s'],
+    [125_300_000_000, '2m 5.3s'],
+    [3_720_000_000_000, '1h 02m'],
+    [-1_500_000, '-1.5ms'],
+  ])('%d ns → %s', (ns, text) => {
+    expect(formatDuration(ns)).toBe(text);
+  });
+
+  it('says nothing for a missing value', () => {
+    expect(formatDuration(Number.NaN)).toBe('—');
+  });
+});
+
+describe('formatTimestamp', () => {
+  it('prints UTC with milliseconds', () => {
+    expect(formatTimestamp(1_793_700_000_123_456_789)).toBe('2026-11-03 10:00:00.123Z');
+    expect(formatTimestamp(0)).toBe('1970-01-01 00:00:00.000Z');
+  });
+
+  it('rounds down, also before 1970', () => {
+    expect(formatTimestamp(1_999_999)).toBe('1970-01-01 00:00:00.001Z');
+    expect(formatTimestamp(-1)).toBe('1969-12-31 23:59:59.999Z');
+  });
+
+  it('says nothing for an impossible time', () => {
+    expect(formatTimestamp(Number.POSITIVE_INFINITY)).toBe('—');
+    expect(formatTimestamp(1e30)).toBe('—');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups thousands with thin spaces', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(999)).toBe('999');
+    expect(formatCount(1000)).toBe('1\u2009000');
+    expect(formatCount(1_234_567)).toBe('1\u2009234\u2009567');
+    expect(formatCount(-4200)).toBe('-4\u2009200');
+  });
+});
