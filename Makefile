@@ -1,0 +1,98 @@
+# Weft: the one entry point for people and CI.
+#   make run    set up what is missing, build, open the app on the bundled demo case
+#   make test   set up what is missing, run every test
+#   make bench  ingest benchmarks on generated data (BENCH=large for the large set)
+#   make fmt / make lint
+
+SHELL := /bin/bash
+CARGO ?= cargo
+DEMO_CASE ?= target/demo/demo.weft
+BENCH ?= medium
+
+# Debian packages: building the engine, building the app, testing the app window.
+ENGINE_PKGS := build-essential pkg-config
+APP_PKGS := libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev file
+E2E_PKGS := xvfb xauth webkit2gtk-driver xdotool python3-gi
+BENCH_PKGS := time python3
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench fmt lint deps deps-engine engine-test demo
+
+# Installs only the packages that dpkg says are missing, so a prepared machine is not touched.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+endef
+
+deps-engine:
+	$(call apt_install,$(ENGINE_PKGS))
+
+engine-test: deps-engine
+	$(CARGO) test --locked
+
+demo: deps-engine
+	$(CARGO) build --locked --bin weft
+	scripts/demo-case.sh $(DEMO_CASE)
+
+bench: deps-engine
+	$(call apt_install,$(BENCH_PKGS))
+	scripts/bench.sh $(BENCH)
+
+fmt:
+	$(CARGO) fmt --all
+
+# ---- app targets (src-tauri/, ui/, tests/e2e/) go below -------------------------------
+#   deps-app  everything below needs: apt packages, node modules, tauri-driver
+#   ui-test   Vitest and svelte-check + tsc of ui/
+#   app       ui/dist, then target/debug/weft-app with it embedded, and target/debug/weft
+#   e2e       the real window under Xvfb, driven through tauri-driver (tests/e2e/)
+#   open-app  target/debug/weft-app on $(DEMO_CASE); under xvfb-run when there is no display
+
+NPM ?= npm
+CARGO_BIN ?= $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+XVFB_RUN := xvfb-run -a -s "-screen 0 1400x900x24"
+APP_BIN := target/debug/weft-app
+
+.PHONY: deps-app deps-app-build deps-e2e node-version ui-test app e2e open-app
+
+deps-app: deps-app-build deps-e2e
+
+# What `app` needs: the WebKit build packages and ui/node_modules.
+deps-app-build: node-version ui/node_modules/.package-lock.json
+	$(call apt_install,$(ENGINE_PKGS) $(APP_PKGS))
+
+# What `e2e` needs on top: Xvfb, WebKitWebDriver, webdriverio, tauri-driver.
+deps-e2e: node-version tests/e2e/node_modules/.package-lock.json
+	$(call apt_install,$(E2E_PKGS))
+	@command -v tauri-driver >/dev/null || [ -x "$(CARGO_BIN)/tauri-driver" ] || \
+	  $(CARGO) install tauri-driver --locked
+
+# Vite 8 needs Node 20.19 or newer; say so plainly instead of failing deep in a build.
+node-version:
+	@node -e 'const [major, minor] = process.versions.node.split(".").map(Number); process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1)' 2>/dev/null || \
+	  { echo "Node.js >= 20.19 with npm is needed (found: $$(node --version 2>&1))"; exit 1; }
+
+# `npm ci` only when node_modules is missing or older than the lock file.
+%/node_modules/.package-lock.json: %/package-lock.json
+	cd $* && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+ui-test: node-version ui/node_modules/.package-lock.json
+	cd ui && $(NPM) test
+	cd ui && $(NPM) run check
+
+app: deps-app-build
+	cd ui && $(NPM) run build
+	$(CARGO) build --locked -p weft-app -p weft --features weft-app/custom-protocol
+
+e2e: app deps-e2e
+	PATH="$(CARGO_BIN):$$PATH" $(XVFB_RUN) node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+open-app: app
+	@[ -e "$(DEMO_CASE)" ] || echo "note: $(DEMO_CASE) does not exist yet; the app opens it empty (make demo loads it)"
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(APP_BIN) --case "$(DEMO_CASE)"; \
+	else echo "no display: running under xvfb-run"; $(XVFB_RUN) $(APP_BIN) --case "$(DEMO_CASE)"; fi

@@ -1,0 +1,186 @@
+// The real window, end to end: a case made by the real CLI from the fixture
+// corpus, weft-app started on it by tauri-driver (under Xvfb), and the DOM read
+// back through WebDriver. The CLI's `--json` output is the expected truth.
+// Run with `make e2e`; screenshots land in target/e2e/.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SHOTS, openWindow, startDriver, weft, weftJson } from './harness.mjs';
+
+const FIXTURES = ['tests/fixtures/otlp-json', 'tests/fixtures/otlp-jsonl'];
+
+/** data-testid of each figure → the `weft stats --json` field it must show. */
+const FIGURES = {
+  'count-sources': 'sources',
+  'count-traces': 'traces',
+  'count-spans': 'spans',
+  'count-error-spans': 'error_spans',
+  'count-logs': 'logs',
+  'count-logs-span-linked': 'logs_span_linked',
+  'count-logs-trace-linked': 'logs_trace_linked',
+  'count-logs-orphan': 'logs_orphan',
+  'count-logs-unlinked': 'logs_unlinked',
+};
+
+/** A trace whose service and span name are markup: they must show as typed. */
+const HOSTILE = {
+  traceId: '7e57000000000000000000000000beef',
+  service: '<i>svc</i>',
+  name: '<img src=x onerror="document.title=1"><b>root</b>',
+};
+
+function hostileTrace() {
+  const span = {
+    traceId: HOSTILE.traceId,
+    spanId: '7e57000000000001',
+    name: HOSTILE.name,
+    kind: 2,
+    startTimeUnixNano: '1793700000123456789',
+    endTimeUnixNano: '1793700001357456789',
+    status: {},
+  };
+  const service = { key: 'service.name', value: { stringValue: HOSTILE.service } };
+  const scopeSpans = [{ scope: {}, spans: [span] }];
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [service] }, scopeSpans }] });
+}
+
+/** The digits of an element's text (counts are grouped with thin spaces). */
+async function numberIn(element) {
+  return Number((await element.getText()).replace(/[^\d-]/g, ''));
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
+const casePath = join(tmp, 'case.weft');
+
+before(() => {
+  mkdirSync(SHOTS, { recursive: true });
+  weft(casePath, 'ingest', ...FIXTURES);
+  const hostilePath = join(tmp, 'hostile.json');
+  writeFileSync(hostilePath, hostileTrace());
+  weft(casePath, 'ingest', hostilePath);
+});
+
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('a case made from the fixtures', () => {
+  let driver;
+  let browser;
+
+  before(async () => {
+    driver = await startDriver({ WEFT_CASE: casePath });
+    browser = await openWindow(driver);
+  });
+
+  after(async () => {
+    await browser?.deleteSession().catch(() => {});
+    await driver?.stop();
+  });
+
+  it('shows the case path and exactly the counts of `weft stats`', async () => {
+    const stats = weftJson(casePath, 'stats');
+    assert.ok(stats.spans > 0 && stats.logs > 0, 'the fixtures give spans and logs');
+    assert.equal(await browser.$('[data-testid="case-path"]').getText(), casePath);
+    for (const [testid, field] of Object.entries(FIGURES)) {
+      const element = browser.$(`[data-testid="${testid}"]`);
+      assert.equal(await numberIn(element), stats[field], `${testid} shows ${field}`);
+      assert.equal(await element.getAttribute('data-value'), String(stats[field]));
+    }
+    assert.equal(await browser.getTitle(), 'Weft');
+    await browser.saveScreenshot(join(SHOTS, 'case.png'));
+  });
+
+  it('lists every source and every trace, in the CLI order', async () => {
+    const sources = weftJson(casePath, 'sources');
+    assert.equal((await browser.$$('[data-testid="source-row"]')).length, sources.length);
+    const traces = weftJson(casePath, 'traces', '--limit', '1000');
+    const rows = await browser.$$('[data-testid="trace-row"]');
+    assert.equal(rows.length, traces.length);
+    const shownIds = [];
+    for (const row of rows) shownIds.push(await row.getAttribute('data-trace-id'));
+    assert.deepEqual(shownIds, traces.map((trace) => trace.trace_id));
+    const firstCells = await rows[0].$$('td');
+    assert.equal(await firstCells[1].getText(), traces[0].root_name || '(no root span)');
+    assert.equal(await browser.$('[data-testid="traces-more"]').isExisting(), false);
+  });
+
+  it('renders names from the files as text, never as HTML', async () => {
+    const row = browser.$(`[data-testid="trace-row"][data-trace-id="${HOSTILE.traceId}"]`);
+    const cells = await row.$$('td');
+    assert.equal(await cells[0].getText(), HOSTILE.service);
+    assert.equal(await cells[1].getText(), HOSTILE.name);
+    assert.equal(await cells[2].getText(), '2026-11-03 10:00:00.123Z');
+    assert.equal(await cells[3].getText(), '1.234s');
+    const injected = await browser.execute(
+      () => document.querySelectorAll('main img, main b, main i, main script').length,
+    );
+    assert.equal(injected, 0);
+  });
+
+  // Last in this session: after a refusal WebKitWebDriver reports the refusal as the
+  // error of the next few scripts too, so nothing may run after it here.
+  it('grants its own commands and refuses everything else', async () => {
+    const call = async (command) => {
+      try {
+        return await browser.execute(async (name) => {
+          try {
+            return { ok: true, value: await window.__TAURI_INTERNALS__.invoke(name, {}) };
+          } catch (error) {
+            return { ok: false, error: String(error?.message ?? error) };
+          }
+        }, command);
+      } catch (error) {
+        // The refusal may also surface as the WebDriver error of the script.
+        return { ok: false, error: error.message };
+      }
+    };
+    const info = await call('case_info');
+    assert.equal(info.ok, true, JSON.stringify(info));
+    assert.equal(info.value.path, casePath);
+    const refused = await call('plugin:app|version');
+    assert.equal(refused.ok, false);
+    assert.match(refused.error, /app\.version not allowed/);
+  });
+});
+
+describe('a case that cannot be opened', () => {
+  it('says so, with the error code, and still shows the window', async () => {
+    const blocker = join(tmp, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    // WEFT_CASE names a good case: the --case argument must win over it.
+    const driver = await startDriver({ WEFT_CASE: casePath });
+    const session = await openWindow(driver, ['--case', join(blocker, 'case.weft')]);
+    try {
+      const banner = session.$('[data-testid="error"]');
+      assert.equal(await banner.getAttribute('data-code'), 'case_unavailable');
+      assert.match(await banner.getText(), /could not be opened/);
+      assert.equal(await session.$('[data-testid="traces"]').isExisting(), false);
+      await session.saveScreenshot(join(SHOTS, 'unavailable.png'));
+    } finally {
+      await session.deleteSession();
+      await driver.stop();
+    }
+  });
+});
+
+describe('the OS in dark mode', () => {
+  it('shows the dark theme', async () => {
+    const driver = await startDriver({ WEFT_CASE: casePath, GTK_THEME: 'Adwaita:dark' });
+    const session = await openWindow(driver);
+    try {
+      const [dark, background] = await session.execute(() => [
+        matchMedia('(prefers-color-scheme: dark)').matches,
+        getComputedStyle(document.body).backgroundColor,
+      ]);
+      assert.equal(dark, true);
+      const [red, green, blue] = background.match(/\d+/g).map(Number);
+      assert.ok(red + green + blue < 3 * 64, `a dark background, not ${background}`);
+      await session.saveScreenshot(join(SHOTS, 'dark.png'));
+    } finally {
+      await session.deleteSession();
+      await driver.stop();
+    }
+  });
+});

@@ -1,0 +1,120 @@
+// What the e2e tests stand on: paths of the built binaries, the real `weft` CLI
+// to make a case, tauri-driver on free ports, and a window opened through it
+// (tauri-driver starts weft-app itself, with the driver's environment).
+// Assumes `make app` has built target/debug/{weft,weft-app} with the UI embedded.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { remote } from 'webdriverio';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TARGET = process.env.CARGO_TARGET_DIR
+  ? resolve(ROOT, process.env.CARGO_TARGET_DIR)
+  : join(ROOT, 'target');
+export const WEFT = join(TARGET, 'debug', 'weft');
+export const APP = join(TARGET, 'debug', 'weft-app');
+export const SHOTS = join(TARGET, 'e2e');
+
+for (const binary of [WEFT, APP]) {
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`make app\` first`);
+}
+
+/** Runs the real CLI on `casePath` and returns its stdout. */
+export function weft(casePath, ...args) {
+  return execFileSync(WEFT, ['--case', casePath, ...args], { cwd: ROOT, encoding: 'utf8' });
+}
+
+/** Runs the CLI with `--json` and parses what it prints. */
+export function weftJson(casePath, ...args) {
+  return JSON.parse(weft(casePath, '--json', ...args));
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function accepts(port) {
+  return new Promise((resolveAccepts) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.end();
+      resolveAccepts(true);
+    });
+    socket.once('error', () => resolveAccepts(false));
+  });
+}
+
+function tauriDriverPath() {
+  if (process.env.TAURI_DRIVER) return process.env.TAURI_DRIVER;
+  const cargoHome = process.env.CARGO_HOME ?? join(homedir(), '.cargo');
+  const installed = join(cargoHome, 'bin', 'tauri-driver');
+  return existsSync(installed) ? installed : 'tauri-driver';
+}
+
+/**
+ * Starts tauri-driver with `env` (the app inherits it) and waits until it listens.
+ * Returns its port and a `stop()`.
+ */
+export async function startDriver(env) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn(
+    tauriDriverPath(),
+    ['--port', String(port), '--native-port', String(nativePort)],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  let exited = null;
+  driver.once('exit', (code) => (exited = code ?? 'signal'));
+  driver.once('error', (error) => (exited = error.message));
+  const deadline = Date.now() + 20_000;
+  while (!(await accepts(port))) {
+    if (exited !== null) throw new Error(`tauri-driver exited early: ${exited}`);
+    if (Date.now() > deadline) throw new Error('tauri-driver did not listen within 20 s');
+    await new Promise((wake) => setTimeout(wake, 100));
+  }
+  return {
+    port,
+    stop: () =>
+      new Promise((resolveStop) => {
+        if (exited !== null) return resolveStop();
+        driver.once('exit', () => resolveStop());
+        driver.kill();
+      }),
+  };
+}
+
+/**
+ * Starts weft-app with `args` through `driver` (one WebDriver session: tauri-driver
+ * serves one at a time) and waits until the page says it has loaded or failed.
+ */
+export async function openWindow(driver, args = []) {
+  const session = await remote({
+    hostname: '127.0.0.1',
+    port: driver.port,
+    logLevel: 'silent',
+    capabilities: {
+      'tauri:options': { application: APP, args },
+      'wdio:enforceWebDriverClassic': true,
+    },
+  });
+  const app = session.$('[data-testid="app"]');
+  await app.waitForExist({ timeout: 20_000 });
+  await session.waitUntil(
+    async () =>
+      (await app.getAttribute('data-ready')) === 'true' ||
+      (await session.$('[data-testid="error"]').isExisting()),
+    { timeout: 20_000, timeoutMsg: 'the window never finished loading' },
+  );
+  return session;
+}
