@@ -69,3 +69,31 @@ fn decoders_match_their_golden_files() {
         "records differ from golden files: {mismatches:#?}"
     );
 }
+
+/// Each logger dialect's sample lines, decoded: `tests/golden/dialects/<name>.jsonl`.
+#[test]
+fn dialect_samples_match_their_golden_files() {
+    use weft::formats::dialects::DIALECTS;
+    use weft::formats::{Format, JsonLog};
+
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/dialects");
+    let mut mismatches = Vec::new();
+    for dialect in DIALECTS {
+        let text = dialect.samples.join("\n") + "\n";
+        let mut records = Collected::default();
+        JsonLog.decode(&mut text.as_bytes(), &mut records).unwrap();
+        let actual = render(&records);
+        let golden = golden_dir.join(format!("{}.jsonl", dialect.name));
+        if update {
+            std::fs::create_dir_all(&golden_dir).unwrap();
+            std::fs::write(&golden, &actual).unwrap();
+        } else if std::fs::read_to_string(&golden).ok().as_deref() != Some(actual.as_str()) {
+            mismatches.push(dialect.name);
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "dialects differ from golden files: {mismatches:?}"
+    );
+}
