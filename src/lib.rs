@@ -7,6 +7,7 @@ pub mod formats;
 pub mod ids;
 pub mod ingest;
 pub mod model;
+pub mod query;
 pub mod severity;
 pub mod store;
 pub mod time;

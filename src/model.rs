@@ -142,6 +142,10 @@ pub struct LogRecord {
     pub line: Option<u64>,
     /// True when `body` is a raw line that no decoder understood.
     pub unparsed: bool,
+    /// True when `ts_ns` was not in the record but taken from its neighbours in the file
+    /// (set by the ingest pipeline, never by decoders).
+    #[serde(skip_serializing)]
+    pub ts_inferred: bool,
 }
 
 impl LogRecord {
@@ -162,6 +166,7 @@ impl LogRecord {
             scope: None,
             line: Some(line),
             unparsed: true,
+            ts_inferred: false,
         }
     }
 }

@@ -192,6 +192,7 @@ fn log_record(
         scope: None,
         line: Some(line),
         unparsed: false,
+        ts_inferred: false,
     }
 }
 

@@ -950,6 +950,7 @@ fn log_record(
         scope: Some(scope.clone()),
         line: emitter.line,
         unparsed: false,
+        ts_inferred: false,
     }
 }
 

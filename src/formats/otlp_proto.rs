@@ -294,6 +294,7 @@ fn emit_logs(request: ExportLogsServiceRequest, offset: u64, sink: &mut dyn Reco
                     scope: Some(scope.clone()),
                     line: None,
                     unparsed: false,
+                    ts_inferred: false,
                 });
             }
         }

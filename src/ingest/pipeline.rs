@@ -135,8 +135,8 @@ async fn ingest_file(
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string();
-    let size = match std::fs::metadata(path) {
-        Ok(meta) => meta.len(),
+    let (size, modified_ns) = match std::fs::metadata(path) {
+        Ok(meta) => (meta.len(), modified_ns(&meta)),
         Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
     };
     on_event(IngestEvent::Started {
@@ -205,10 +205,15 @@ async fn ingest_file(
             batch: Batch::default(),
             sender,
             cancel,
+            times: TimeFill {
+                last_ns: None,
+                waiting: Vec::new(),
+                file_ns: modified_ns,
+            },
         };
         let mut input = input;
         let result = format.decode(&mut input, &mut sink);
-        sink.flush();
+        sink.finish();
         result
     });
 
@@ -344,9 +349,73 @@ struct BatchSink {
     batch: Batch,
     sender: mpsc::Sender<Batch>,
     cancel: Arc<AtomicBool>,
+    times: TimeFill,
+}
+
+/// Gives log records without a time the time of the record before them in the file
+/// (records before the first timed one: the first time; a file without any: its
+/// modification time), so every log has a place on the time axis.
+struct TimeFill {
+    last_ns: Option<i64>,
+    /// Records before the first timed one, held until it comes (bounded).
+    waiting: Vec<LogRecord>,
+    file_ns: i64,
+}
+
+/// How many untimed leading records wait for a time before they take the file's.
+const MAX_WAITING: usize = 10_000;
+
+impl TimeFill {
+    /// The records ready to be written, in file order.
+    fn place(&mut self, mut log: LogRecord) -> Vec<LogRecord> {
+        match (log.ts_ns, self.last_ns) {
+            (Some(ns), _) => {
+                self.last_ns = Some(ns);
+                let mut ready = self.release(ns);
+                ready.push(log);
+                ready
+            }
+            (None, Some(last)) => {
+                log.ts_ns = Some(last);
+                log.ts_inferred = true;
+                vec![log]
+            }
+            (None, None) => {
+                self.waiting.push(log);
+                if self.waiting.len() >= MAX_WAITING {
+                    self.last_ns = Some(self.file_ns);
+                    return self.release(self.file_ns);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn release(&mut self, ns: i64) -> Vec<LogRecord> {
+        let mut ready = std::mem::take(&mut self.waiting);
+        for log in &mut ready {
+            log.ts_ns = Some(ns);
+            log.ts_inferred = true;
+        }
+        ready
+    }
+}
+
+fn modified_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |elapsed| elapsed.as_nanos() as i64)
 }
 
 impl BatchSink {
+    fn finish(&mut self) {
+        let file_ns = self.times.file_ns;
+        let waiting = self.times.release(file_ns);
+        self.batch.logs.extend(waiting);
+        self.flush();
+    }
+
     fn push_if_full(&mut self) {
         if self.batch.len() >= BATCH_RECORDS {
             self.flush();
@@ -369,7 +438,9 @@ impl RecordSink for BatchSink {
     }
 
     fn log(&mut self, log: LogRecord) {
-        self.batch.logs.push(log);
+        for ready in self.times.place(log) {
+            self.batch.logs.push(ready);
+        }
         self.push_if_full();
     }
 

@@ -285,6 +285,15 @@ impl Writer {
         .execute(&mut *tx)
         .await?;
         correlate_touched(&mut tx).await?;
+        // The full-text indexes take a source when it is finished (and only then, so
+        // removing an unfinished source never touches them).
+        for sql in [
+            "INSERT INTO logs_fts (rowid, body) SELECT id, body FROM logs WHERE source_id = ?",
+            "INSERT INTO spans_fts (rowid, name, attributes) \
+             SELECT rowid, name, attributes FROM spans WHERE source_id = ?",
+        ] {
+            sqlx::query(sql).bind(source_id).execute(&mut *tx).await?;
+        }
         let kept = &problems[..problems.len().min(KEPT_PROBLEMS)];
         sqlx::query(
             "UPDATE sources SET status = ?, spans = ?, logs = ?, unparsed = ?, problems = ?, \
@@ -336,6 +345,20 @@ impl Writer {
 
     async fn remove_rows(&mut self, source_id: i64) -> Result<(), StoreError> {
         let mut tx = self.conn.begin().await?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM sources WHERE id = ?")
+            .bind(source_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if matches!(status.as_deref(), Some("complete" | "failed")) {
+            for sql in [
+                "INSERT INTO logs_fts (logs_fts, rowid, body) \
+                 SELECT 'delete', id, body FROM logs WHERE source_id = ?",
+                "INSERT INTO spans_fts (spans_fts, rowid, name, attributes) \
+                 SELECT 'delete', rowid, name, attributes FROM spans WHERE source_id = ?",
+            ] {
+                sqlx::query(sql).bind(source_id).execute(&mut *tx).await?;
+            }
+        }
         sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
             .execute(&mut *tx)
             .await?;
@@ -452,7 +475,7 @@ async fn insert_logs(
 ) -> Result<(), StoreError> {
     let mut query = QueryBuilder::<Sqlite>::new(
         "INSERT INTO logs (ts_ns, observed_ns, severity, severity_text, body, service, trace_id, \
-         span_id, flags, attributes, resource_id, scope_id, source_id, line, unparsed) ",
+         span_id, flags, attributes, resource_id, scope_id, source_id, line, unparsed, ts_inferred) ",
     );
     query.push_values(rows, |mut row, (log, resource_id, scope_id)| {
         let service = log
@@ -474,7 +497,8 @@ async fn insert_logs(
             .push_bind(*scope_id)
             .push_bind(source_id)
             .push_bind(log.line.map(|line| line as i64))
-            .push_bind(log.unparsed);
+            .push_bind(log.unparsed)
+            .push_bind(log.ts_inferred);
     });
     query.build().execute(&mut *conn).await?;
     Ok(())

@@ -1,0 +1,149 @@
+//! The query language of the search box and the CLI (DESIGN.md "Query language"):
+//! `lex` splits the text into terms with their columns, `parse` gives them meaning
+//! (`Query`), and `sql` compiles a `Query` into parameterized SQL for logs and
+//! for traces. Nothing a user types reaches SQLite as SQL or as FTS5 syntax.
+
+mod lex;
+mod parse;
+mod sql;
+
+pub use parse::parse;
+pub use sql::{LogSql, TraceSql};
+
+use crate::ids::{SpanId, TraceId};
+
+/// A parsed query: every term must hold (AND).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// `-term`: the term must not hold.
+    pub negated: bool,
+    pub kind: TermKind,
+    /// 1-based column where the term starts in the query text.
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+impl Cmp {
+    pub fn sql(self) -> &'static str {
+        match self {
+            Cmp::Eq => "=",
+            Cmp::Ne => "!=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+        }
+    }
+}
+
+/// A value compared with an attribute: numbers compare as numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Number(f64),
+    Text(String),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TermKind {
+    /// A word: full-text match.
+    Word(String),
+    /// `"a phrase"`: the words in this order.
+    Phrase(String),
+    /// `/regex/`, matched with the regex crate.
+    Regex(String),
+    Service(String),
+    /// `level:warn` (that level's range) or `level>=warn`.
+    Level(Cmp, u8),
+    /// Span name (for logs: the name of the log's span).
+    Name(String),
+    Trace(TraceId),
+    Span(SpanId),
+    /// A source: part of its path, or its id.
+    Source(String),
+    /// `status:error`.
+    StatusError,
+    /// `attr.KEY op VALUE`.
+    Attr {
+        key: String,
+        cmp: Cmp,
+        value: Literal,
+    },
+    /// `duration op 500ms`, in ns.
+    Duration(Cmp, i64),
+    /// `after:TIME`, ns.
+    After(i64),
+    /// `before:TIME`, ns.
+    Before(i64),
+}
+
+/// What is wrong with a query, and where (1-based column).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("column {column}: unterminated phrase: a `\"` is missing")]
+    UnterminatedPhrase { column: usize },
+    #[error("column {column}: unterminated regular expression: a closing `/` is missing")]
+    UnterminatedRegex { column: usize },
+    #[error("column {column}: invalid regular expression: {message}")]
+    InvalidRegex { column: usize, message: String },
+    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, attr.KEY, duration, after, before)")]
+    UnknownField { column: usize, field: String },
+    #[error("column {column}: `{field}` needs a value")]
+    MissingValue { column: usize, field: String },
+    #[error("column {column}: `{value}` is not a level (trace, debug, info, warn, error, fatal)")]
+    InvalidLevel { column: usize, value: String },
+    #[error("column {column}: `{value}` is not a duration (like 500us, 250ms, 2s, 1m)")]
+    InvalidDuration { column: usize, value: String },
+    #[error("column {column}: `{value}` is not a time (RFC 3339 like 2026-11-03T10:00Z, or relative like -15m)")]
+    InvalidTime { column: usize, value: String },
+    #[error("column {column}: `{value}` is not a {kind} id")]
+    InvalidId {
+        column: usize,
+        kind: &'static str,
+        value: String,
+    },
+    #[error("column {column}: `{field}` does not take `{op}`")]
+    InvalidOperator {
+        column: usize,
+        field: String,
+        op: String,
+    },
+    #[error("column {column}: only status:error is supported")]
+    InvalidStatus { column: usize },
+    #[error("column {column}: `-` must be followed by a term")]
+    DanglingNot { column: usize },
+}
+
+impl QueryError {
+    /// The 1-based column the error points at.
+    pub fn column(&self) -> usize {
+        match self {
+            QueryError::UnterminatedPhrase { column }
+            | QueryError::UnterminatedRegex { column }
+            | QueryError::InvalidRegex { column, .. }
+            | QueryError::UnknownField { column, .. }
+            | QueryError::MissingValue { column, .. }
+            | QueryError::InvalidLevel { column, .. }
+            | QueryError::InvalidDuration { column, .. }
+            | QueryError::InvalidTime { column, .. }
+            | QueryError::InvalidId { column, .. }
+            | QueryError::InvalidOperator { column, .. }
+            | QueryError::InvalidStatus { column }
+            | QueryError::DanglingNot { column } => *column,
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! Gives raw terms their meaning: known fields, levels, durations, times (RFC 3339
+//! or relative to `now_ns`, which the caller passes), ids, attribute comparisons
+//! and regexes (compiled once here so a bad one is reported with its column).
+
+use super::lex::{lex, RawBody};
+use super::{Cmp, Literal, Query, QueryError, Term, TermKind};
+use crate::ids::{SpanId, TraceId};
+use crate::{severity, time};
+
+/// Parses a query; relative times (`after:-15m`) count back from `now_ns`.
+pub fn parse(text: &str, now_ns: i64) -> Result<Query, QueryError> {
+    let mut terms = Vec::new();
+    for raw in lex(text)? {
+        let column = raw.column;
+        let (negated, kind) = match raw.body {
+            RawBody::Word(word) => (raw.negated, TermKind::Word(word)),
+            RawBody::Phrase(phrase) => (raw.negated, TermKind::Phrase(phrase)),
+            RawBody::Regex(pattern) => {
+                regex::Regex::new(&pattern).map_err(|error| QueryError::InvalidRegex {
+                    column,
+                    message: error
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                })?;
+                (raw.negated, TermKind::Regex(pattern))
+            }
+            RawBody::Field {
+                name,
+                op,
+                value,
+                value_column,
+            } => {
+                let field = Field {
+                    name: &name,
+                    op,
+                    value: &value,
+                    column,
+                    value_column,
+                };
+                let (kind, op_negates) = field.meaning(now_ns)?;
+                (raw.negated != op_negates, kind)
+            }
+        };
+        terms.push(Term {
+            negated,
+            kind,
+            column,
+        });
+    }
+    Ok(Query { terms })
+}
+
+struct Field<'a> {
+    name: &'a str,
+    op: &'static str,
+    value: &'a str,
+    column: usize,
+    value_column: usize,
+}
+
+impl Field<'_> {
+    /// The term, and whether the operator (`!=`) negates it.
+    fn meaning(&self, now_ns: i64) -> Result<(TermKind, bool), QueryError> {
+        if self.value.is_empty() {
+            return Err(QueryError::MissingValue {
+                column: self.column,
+                field: self.name.into(),
+            });
+        }
+        let lower = self.name.to_ascii_lowercase();
+        if let Some(key) = self
+            .name
+            .strip_prefix("attr.")
+            .filter(|key| !key.is_empty())
+        {
+            let value = literal(self.value);
+            return Ok((
+                TermKind::Attr {
+                    key: key.to_string(),
+                    cmp: self.cmp(),
+                    value,
+                },
+                false,
+            ));
+        }
+        let value = self.value.to_string();
+        let kind = match lower.as_str() {
+            "level" | "severity" => {
+                let number = level_number(self.value).ok_or_else(|| QueryError::InvalidLevel {
+                    column: self.value_column,
+                    value: value.clone(),
+                })?;
+                return Ok((TermKind::Level(self.cmp(), number), false));
+            }
+            "duration" => {
+                let ns = duration_ns(self.value).ok_or_else(|| QueryError::InvalidDuration {
+                    column: self.value_column,
+                    value: value.clone(),
+                })?;
+                return Ok((TermKind::Duration(self.cmp(), ns), false));
+            }
+            "service" => TermKind::Service(value),
+            "name" => TermKind::Name(value),
+            "source" => TermKind::Source(value),
+            "trace" => TermKind::Trace(self.id(TraceId::parse, "trace")?),
+            "span" => TermKind::Span(self.id(SpanId::parse, "span")?),
+            "status" if self.value.eq_ignore_ascii_case("error") => TermKind::StatusError,
+            "status" => {
+                return Err(QueryError::InvalidStatus {
+                    column: self.value_column,
+                })
+            }
+            "after" => TermKind::After(self.time(now_ns)?),
+            "before" => TermKind::Before(self.time(now_ns)?),
+            _ => {
+                return Err(QueryError::UnknownField {
+                    column: self.column,
+                    field: self.name.into(),
+                })
+            }
+        };
+        match self.op {
+            ":" | "=" => Ok((kind, false)),
+            "!=" => Ok((kind, true)),
+            op => Err(QueryError::InvalidOperator {
+                column: self.column + self.name.chars().count(),
+                field: self.name.into(),
+                op: op.into(),
+            }),
+        }
+    }
+
+    fn cmp(&self) -> Cmp {
+        match self.op {
+            "!=" => Cmp::Ne,
+            ">" => Cmp::Gt,
+            ">=" => Cmp::Ge,
+            "<" => Cmp::Lt,
+            "<=" => Cmp::Le,
+            _ => Cmp::Eq,
+        }
+    }
+
+    fn id<T, E>(
+        &self,
+        parse: fn(&str) -> Result<Option<T>, E>,
+        kind: &'static str,
+    ) -> Result<T, QueryError> {
+        parse(self.value)
+            .ok()
+            .flatten()
+            .ok_or_else(|| QueryError::InvalidId {
+                column: self.value_column,
+                kind,
+                value: self.value.into(),
+            })
+    }
+
+    fn time(&self, now_ns: i64) -> Result<i64, QueryError> {
+        time_ns(self.value, now_ns).ok_or_else(|| QueryError::InvalidTime {
+            column: self.value_column,
+            value: self.value.into(),
+        })
+    }
+}
+
+/// `warn`, `WARNING`, `error`, … or an OTel severity number 1–24.
+fn level_number(text: &str) -> Option<u8> {
+    match text.parse::<u8>() {
+        Ok(number) if (1..=24).contains(&number) => Some(number),
+        Ok(_) => None,
+        Err(_) => severity::from_text(text).filter(|_| text.len() > 1),
+    }
+}
+
+/// `500ns`, `500us`/`500µs`, `250ms`, `2s`, `1.5m`, `1h` in nanoseconds.
+fn duration_ns(text: &str) -> Option<i64> {
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let scale = match unit {
+        "ns" => 1.0,
+        "us" | "µs" => 1e3,
+        "ms" => 1e6,
+        "s" => 1e9,
+        "m" => 60e9,
+        "h" => 3600e9,
+        _ => return None,
+    };
+    let ns = number * scale;
+    (ns.is_finite() && ns < i64::MAX as f64).then_some(ns as i64)
+}
+
+/// RFC 3339 (a date alone means its midnight UTC), `now`, or relative: `-15m`, `-2h`, `-1d`.
+fn time_ns(text: &str, now_ns: i64) -> Option<i64> {
+    if text.eq_ignore_ascii_case("now") {
+        return Some(now_ns);
+    }
+    if let Some(ago) = text.strip_prefix('-') {
+        let (number, unit) = ago.split_at(ago.find(|c: char| !c.is_ascii_digit())?);
+        let number: i64 = number.parse().ok()?;
+        let unit_ns: i64 = match unit {
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            "d" => 86_400_000_000_000,
+            _ => return None,
+        };
+        return now_ns.checked_sub(number.checked_mul(unit_ns)?);
+    }
+    if text.len() == 10 {
+        return time::parse_rfc3339(&format!("{text}T00:00Z"));
+    }
+    time::parse_rfc3339(text)
+}
+
+fn literal(text: &str) -> Literal {
+    match text {
+        "true" => Literal::Bool(true),
+        "false" => Literal::Bool(false),
+        _ => match text.parse::<f64>() {
+            Ok(number) if number.is_finite() => Literal::Number(number),
+            _ => Literal::Text(text.to_string()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_793_700_000_000_000_000;
+
+    fn kinds(text: &str) -> Vec<(bool, TermKind)> {
+        parse(text, NOW)
+            .unwrap()
+            .terms
+            .into_iter()
+            .map(|t| (t.negated, t.kind))
+            .collect()
+    }
+
+    #[test]
+    fn every_construct() {
+        let trace = TraceId::parse("5b8efff798038103d269b633813fc60c")
+            .unwrap()
+            .unwrap();
+        let span = SpanId::parse("eee19b7ec3c1b174").unwrap().unwrap();
+        assert_eq!(
+            kinds(concat!(
+                "reset \"conn reset\" -healthcheck /time(out|d out)/ service:checkout level>=warn ",
+                "level:error name:\"GET /\" trace:5B8EFFF798038103D269B633813FC60C span:eee19b7ec3c1b174 ",
+                "source:app.log status:error attr.http.status_code>=500 attr.user=ana attr.ok=true ",
+                "duration>500ms after:2026-11-03T10:00Z before:-15m service!=cart"
+            )),
+            vec![
+                (false, TermKind::Word("reset".into())),
+                (false, TermKind::Phrase("conn reset".into())),
+                (true, TermKind::Word("healthcheck".into())),
+                (false, TermKind::Regex("time(out|d out)".into())),
+                (false, TermKind::Service("checkout".into())),
+                (false, TermKind::Level(Cmp::Ge, severity::WARN)),
+                (false, TermKind::Level(Cmp::Eq, severity::ERROR)),
+                (false, TermKind::Name("GET /".into())),
+                (false, TermKind::Trace(trace)),
+                (false, TermKind::Span(span)),
+                (false, TermKind::Source("app.log".into())),
+                (false, TermKind::StatusError),
+                (false, TermKind::Attr { key: "http.status_code".into(), cmp: Cmp::Ge, value: Literal::Number(500.0) }),
+                (false, TermKind::Attr { key: "user".into(), cmp: Cmp::Eq, value: Literal::Text("ana".into()) }),
+                (false, TermKind::Attr { key: "ok".into(), cmp: Cmp::Eq, value: Literal::Bool(true) }),
+                (false, TermKind::Duration(Cmp::Gt, 500_000_000)),
+                (false, TermKind::After(NOW)),
+                (false, TermKind::Before(NOW - 15 * 60_000_000_000)),
+                (true, TermKind::Service("cart".into())),
+            ]
+        );
+        assert_eq!(
+            kinds("-service!=x"),
+            vec![(false, TermKind::Service("x".into()))]
+        );
+        assert_eq!(
+            kinds("after:2026-11-03"),
+            vec![(false, TermKind::After(NOW - 10 * 3_600_000_000_000))]
+        );
+        assert_eq!(
+            kinds("duration<=2s"),
+            vec![(false, TermKind::Duration(Cmp::Le, 2_000_000_000))]
+        );
+    }
+
+    #[test]
+    fn every_error_names_its_column() {
+        let cases: &[(&str, QueryError)] = &[
+            (
+                "a sevice:x",
+                QueryError::UnknownField {
+                    column: 3,
+                    field: "sevice".into(),
+                },
+            ),
+            (
+                "level:loud",
+                QueryError::InvalidLevel {
+                    column: 7,
+                    value: "loud".into(),
+                },
+            ),
+            (
+                "x duration>5",
+                QueryError::InvalidDuration {
+                    column: 12,
+                    value: "5".into(),
+                },
+            ),
+            (
+                "after:yesterday",
+                QueryError::InvalidTime {
+                    column: 7,
+                    value: "yesterday".into(),
+                },
+            ),
+            (
+                "trace:xyz",
+                QueryError::InvalidId {
+                    column: 7,
+                    kind: "trace",
+                    value: "xyz".into(),
+                },
+            ),
+            (
+                "span:zz",
+                QueryError::InvalidId {
+                    column: 6,
+                    kind: "span",
+                    value: "zz".into(),
+                },
+            ),
+            (
+                "service>x",
+                QueryError::InvalidOperator {
+                    column: 8,
+                    field: "service".into(),
+                    op: ">".into(),
+                },
+            ),
+            ("status:ok", QueryError::InvalidStatus { column: 8 }),
+            (
+                "service:",
+                QueryError::MissingValue {
+                    column: 1,
+                    field: "service".into(),
+                },
+            ),
+            (
+                "a /(/",
+                QueryError::InvalidRegex {
+                    column: 3,
+                    message: "error: unclosed group".into(),
+                },
+            ),
+            ("\"open", QueryError::UnterminatedPhrase { column: 1 }),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse(text, NOW).as_ref(), Err(expected), "{text}");
+            assert_eq!(expected.column(), expected.column());
+        }
+    }
+
+    #[test]
+    fn hostile_text_is_just_words() {
+        for text in [
+            "'; DROP TABLE logs; --",
+            "NEAR(a b)",
+            "a* OR b",
+            "\"\"",
+            "{x}",
+            "(",
+            ")",
+            "^",
+        ] {
+            assert!(parse(text, NOW).is_ok(), "{text}");
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Compiles a `Query` into SQL conditions with bound parameters, for logs
+//! (alias `l`) and for the trace list (alias `t`). The SQL text is made only of
+//! the constant fragments below; every user value is a parameter, and full-text
+//! words reach FTS5 only as quoted strings, so FTS5 operators typed by a user
+//! are plain text. A trace matches when one of its spans or one of its logs
+//! matches; trace-level terms (duration, status, time, trace id) filter the
+//! trace summary itself.
+
+use super::{Cmp, Literal, Query, Term, TermKind};
+
+/// A bound parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// A condition: SQL with `?` placeholders and their values in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Condition {
+    pub sql: String,
+    pub params: Vec<Param>,
+}
+
+impl Condition {
+    fn new(sql: &str, params: Vec<Param>) -> Self {
+        Condition {
+            sql: sql.to_string(),
+            params,
+        }
+    }
+
+    fn negate(self, negated: bool) -> Self {
+        if negated {
+            Condition {
+                sql: format!("NOT ({})", self.sql),
+                params: self.params,
+            }
+        } else {
+            self
+        }
+    }
+
+    /// All of `parts` (true when empty).
+    pub fn all(parts: Vec<Condition>) -> Condition {
+        if parts.is_empty() {
+            return Condition::new("1", Vec::new());
+        }
+        let sql = parts
+            .iter()
+            .map(|part| format!("({})", part.sql))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        Condition {
+            sql,
+            params: parts.into_iter().flat_map(|part| part.params).collect(),
+        }
+    }
+}
+
+/// The WHERE condition over `logs l` for a query.
+pub struct LogSql;
+/// The WHERE condition over `traces t` for a query.
+pub struct TraceSql;
+
+impl LogSql {
+    pub fn condition(query: &Query) -> Condition {
+        let mut parts = Vec::new();
+        if let Some(matched) = full_text(query, "l.id", "logs_fts") {
+            parts.push(matched);
+        }
+        for term in &query.terms {
+            if let Some(condition) = log_term(term) {
+                parts.push(condition.negate(term.negated));
+            }
+        }
+        Condition::all(parts)
+    }
+}
+
+impl TraceSql {
+    pub fn condition(query: &Query) -> Condition {
+        let mut parts = Vec::new();
+        let mut record_terms = Vec::new();
+        for term in &query.terms {
+            let trace_level = match &term.kind {
+                TermKind::Trace(id) => Some(Condition::new("t.trace_id = ?", vec![blob(&id.0)])),
+                TermKind::Duration(cmp, ns) => Some(Condition::new(
+                    &format!("t.duration_ns {} ?", cmp.sql()),
+                    vec![Param::Int(*ns)],
+                )),
+                TermKind::StatusError => Some(Condition::new("t.errors > 0", Vec::new())),
+                TermKind::After(ns) => {
+                    Some(Condition::new("t.start_ns >= ?", vec![Param::Int(*ns)]))
+                }
+                TermKind::Before(ns) => {
+                    Some(Condition::new("t.start_ns < ?", vec![Param::Int(*ns)]))
+                }
+                _ => None,
+            };
+            match trace_level {
+                Some(condition) => parts.push(condition.negate(term.negated)),
+                None => record_terms.push(term.clone()),
+            }
+        }
+        let (excluded, required): (Vec<Term>, Vec<Term>) =
+            record_terms.into_iter().partition(|term| term.negated);
+        if !required.is_empty() {
+            parts.push(some_record_matches(&Query { terms: required }));
+        }
+        for mut term in excluded {
+            term.negated = false;
+            let matched = some_record_matches(&Query { terms: vec![term] });
+            parts.push(matched.negate(true));
+        }
+        Condition::all(parts)
+    }
+}
+
+/// A span or a log of trace `t` satisfies every term of `query`.
+fn some_record_matches(query: &Query) -> Condition {
+    let mut branches = Vec::new();
+    if let Some(spans) = span_condition(query) {
+        branches.push(Condition {
+            sql: format!(
+                "EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND {})",
+                spans.sql
+            ),
+            params: spans.params,
+        });
+    }
+    let logs = LogSql::condition(query);
+    branches.push(Condition {
+        sql: format!(
+            "EXISTS (SELECT 1 FROM logs l WHERE l.trace_id = t.trace_id AND {})",
+            logs.sql
+        ),
+        params: logs.params,
+    });
+    let sql = branches
+        .iter()
+        .map(|branch| branch.sql.as_str())
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    Condition {
+        sql,
+        params: branches
+            .into_iter()
+            .flat_map(|branch| branch.params)
+            .collect(),
+    }
+}
+
+/// The condition over `spans s`, or `None` when a term cannot hold for a span (`level:`).
+fn span_condition(query: &Query) -> Option<Condition> {
+    let mut parts = Vec::new();
+    if let Some(matched) = full_text(query, "s.rowid", "spans_fts") {
+        parts.push(matched);
+    }
+    for term in &query.terms {
+        let condition = match &term.kind {
+            TermKind::Word(_) | TermKind::Phrase(_) => text_fallback(term, "s.name"),
+            TermKind::Regex(pattern) => Some(Condition::new(
+                "(s.name REGEXP ? OR s.attributes REGEXP ?)",
+                vec![Param::Text(pattern.clone()), Param::Text(pattern.clone())],
+            )),
+            TermKind::Service(name) => Some(Condition::new("s.service = ?", vec![text(name)])),
+            TermKind::Level(..) => return None,
+            TermKind::Name(name) => Some(Condition::new("s.name = ?", vec![text(name)])),
+            TermKind::Trace(id) => Some(Condition::new("s.trace_id = ?", vec![blob(&id.0)])),
+            TermKind::Span(id) => Some(Condition::new("s.span_id = ?", vec![blob(&id.0)])),
+            TermKind::Source(source) => Some(source_condition("s.source_id", source)),
+            TermKind::StatusError => Some(Condition::new("s.status_code = 2", Vec::new())),
+            TermKind::Attr { key, cmp, value } => {
+                Some(attr_condition("s.attributes", key, *cmp, value))
+            }
+            TermKind::Duration(cmp, ns) => Some(Condition::new(
+                &format!("(s.end_ns - s.start_ns) {} ?", cmp.sql()),
+                vec![Param::Int(*ns)],
+            )),
+            TermKind::After(ns) => Some(Condition::new("s.start_ns >= ?", vec![Param::Int(*ns)])),
+            TermKind::Before(ns) => Some(Condition::new("s.start_ns < ?", vec![Param::Int(*ns)])),
+        };
+        if let Some(condition) = condition {
+            parts.push(condition.negate(term.negated));
+        }
+    }
+    Some(Condition::all(parts))
+}
+
+fn log_term(term: &Term) -> Option<Condition> {
+    let own_span =
+        "EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = l.trace_id AND s.span_id = l.span_id AND";
+    Some(match &term.kind {
+        TermKind::Word(_) | TermKind::Phrase(_) => return text_fallback(term, "l.body"),
+        TermKind::Regex(pattern) => Condition::new("l.body REGEXP ?", vec![text(pattern)]),
+        TermKind::Service(name) => Condition::new("l.service = ?", vec![text(name)]),
+        TermKind::Level(cmp, number) => level_condition(*cmp, *number),
+        TermKind::Name(name) => {
+            Condition::new(&format!("{own_span} s.name = ?)"), vec![text(name)])
+        }
+        TermKind::Trace(id) => Condition::new("l.trace_id = ?", vec![blob(&id.0)]),
+        TermKind::Span(id) => Condition::new("l.span_id = ?", vec![blob(&id.0)]),
+        TermKind::Source(source) => source_condition("l.source_id", source),
+        TermKind::StatusError => {
+            Condition::new(&format!("{own_span} s.status_code = 2)"), Vec::new())
+        }
+        TermKind::Attr { key, cmp, value } => attr_condition("l.attributes", key, *cmp, value),
+        TermKind::Duration(cmp, ns) => Condition::new(
+            &format!("{own_span} (s.end_ns - s.start_ns) {} ?)", cmp.sql()),
+            vec![Param::Int(*ns)],
+        ),
+        TermKind::After(ns) => Condition::new("l.ts_ns >= ?", vec![Param::Int(*ns)]),
+        TermKind::Before(ns) => Condition::new("l.ts_ns < ?", vec![Param::Int(*ns)]),
+    })
+}
+
+/// Whether text has anything the FTS5 tokenizer indexes (letters or digits).
+fn has_tokens(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+/// The full-text part of a query: positive words and phrases in one FTS5 MATCH
+/// (negated ones each in their own), every one a quoted FTS5 string.
+fn full_text(query: &Query, rowid: &str, table: &str) -> Option<Condition> {
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let mut positive = Vec::new();
+    let mut parts = Vec::new();
+    for term in &query.terms {
+        let (TermKind::Word(text) | TermKind::Phrase(text)) = &term.kind else {
+            continue;
+        };
+        if !has_tokens(text) {
+            continue;
+        }
+        if term.negated {
+            parts.push(Condition::new(
+                &format!("{rowid} NOT IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"),
+                vec![Param::Text(quote(text))],
+            ));
+        } else {
+            positive.push(quote(text));
+        }
+    }
+    if !positive.is_empty() {
+        parts.insert(
+            0,
+            Condition::new(
+                &format!("{rowid} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"),
+                vec![Param::Text(positive.join(" "))],
+            ),
+        );
+    }
+    (!parts.is_empty()).then(|| Condition::all(parts))
+}
+
+/// Words of only punctuation (`;`, `*`) have no FTS tokens: they match as substrings.
+fn text_fallback(term: &Term, column: &str) -> Option<Condition> {
+    let (TermKind::Word(text) | TermKind::Phrase(text)) = &term.kind else {
+        return None;
+    };
+    if has_tokens(text) {
+        return None;
+    }
+    let condition = Condition::new(
+        &format!("instr({column}, ?) > 0"),
+        vec![Param::Text(text.clone())],
+    );
+    Some(condition.negate(term.negated))
+}
+
+/// `level:warn` is the warn range (13–16); `level>=warn` from 13; `level>warn` from 17.
+fn level_condition(cmp: Cmp, number: u8) -> Condition {
+    let low = i64::from((number - 1) / 4 * 4 + 1);
+    let high = low + 3;
+    let (sql, params) = match cmp {
+        Cmp::Eq => ("l.severity BETWEEN ? AND ?", vec![low, high]),
+        Cmp::Ne => ("l.severity NOT BETWEEN ? AND ?", vec![low, high]),
+        Cmp::Ge => ("l.severity >= ?", vec![low]),
+        Cmp::Gt => ("l.severity > ?", vec![high]),
+        Cmp::Le => ("l.severity BETWEEN 1 AND ?", vec![high]),
+        Cmp::Lt => ("l.severity BETWEEN 1 AND ?", vec![low - 1]),
+    };
+    Condition::new(sql, params.into_iter().map(Param::Int).collect())
+}
+
+fn source_condition(column: &str, source: &str) -> Condition {
+    Condition::new(
+        &format!(
+            "{column} IN (SELECT id FROM sources WHERE CAST(id AS TEXT) = ? OR instr(path, ?) > 0)"
+        ),
+        vec![text(source), text(source)],
+    )
+}
+
+/// `attr.KEY op VALUE`: the key as a flat key (`http.status_code`) or a nested path
+/// (`req.method`); numbers compare as numbers, text as text; `!=` also holds when
+/// the attribute is missing.
+fn attr_condition(column: &str, key: &str, cmp: Cmp, value: &Literal) -> Condition {
+    let flat = format!("$.\"{}\"", key.replace('"', "\\\""));
+    let nested = format!(
+        "$.{}",
+        key.split('.')
+            .map(|part| format!("\"{}\"", part.replace('"', "\\\"")))
+            .collect::<Vec<_>>()
+            .join(".")
+    );
+    let extracted = format!("COALESCE(json_extract({column}, ?), json_extract({column}, ?))");
+    let path_params = || vec![Param::Text(flat.clone()), Param::Text(nested.clone())];
+    let (operand, value_param) = match value {
+        Literal::Number(number) => (format!("CAST({extracted} AS REAL)"), Param::Real(*number)),
+        Literal::Bool(flag) => (extracted.clone(), Param::Int(i64::from(*flag))),
+        Literal::Text(text) => (
+            format!("CAST({extracted} AS TEXT)"),
+            Param::Text(text.clone()),
+        ),
+    };
+    // Text that is not a number never compares with a number (CAST would make it 0).
+    let numeric_guard = match value {
+        Literal::Number(_) => format!(
+            " AND (typeof({extracted}) IN ('integer', 'real') OR NOT {extracted} GLOB '*[^0-9.eE+-]*')"
+        ),
+        _ => String::new(),
+    };
+    let mut params = path_params();
+    params.push(value_param);
+    if !numeric_guard.is_empty() {
+        params.extend(path_params());
+        params.extend(path_params());
+    }
+    let compared = format!("({operand} {} ?{numeric_guard})", cmp.sql());
+    if cmp == Cmp::Ne {
+        let mut all = path_params();
+        all.extend(params);
+        Condition {
+            sql: format!("({extracted} IS NULL OR {compared})"),
+            params: all,
+        }
+    } else {
+        Condition {
+            sql: compared,
+            params,
+        }
+    }
+}
+
+fn text(value: &str) -> Param {
+    Param::Text(value.to_string())
+}
+
+fn blob(bytes: &[u8]) -> Param {
+    Param::Blob(bytes.to_vec())
+}
