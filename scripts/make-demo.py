@@ -81,7 +81,7 @@ def log(service, time_ns, severity, text, body, trace_id="", span_id="", attrs=(
 def checkout(t, failing):
     trace_id = hex_id(16)
     order = f"ord-{rng.randrange(10**6):06d}"
-    total = 2400 if failing else rng.randrange(40, 320) * MS
+    total = (2000 + rng.randrange(400)) * MS if failing else rng.randrange(40, 320) * MS
     fe = span("frontend", trace_id, None, "POST /api/checkout", 2, t, total + 6 * MS,
               [attr("http.method", "POST"), attr("http.route", "/api/checkout"),
                attr("http.status_code", 500 if failing else 200), attr("order.id", order)],

@@ -91,7 +91,33 @@ impl SpanId {
     }
 }
 
+/// An OTLP/JSON id: hex of the exact width (any case), or base64 (the protobuf JSON
+/// mapping). Unlike `parse`, a string of digits is never read as decimal.
+fn parse_otlp<const N: usize>(text: &str, kind: &'static str) -> Result<Option<[u8; N]>, IdError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.len() == N * 2 {
+        if let Some(bytes) = decode_hex(text) {
+            return Ok(Some(bytes.try_into().unwrap()));
+        }
+    }
+    match decode_base64(text) {
+        Some(bytes) if bytes.len() == N => Ok(Some(bytes.try_into().unwrap())),
+        _ => Err(IdError {
+            kind,
+            text: text.to_string(),
+        }),
+    }
+}
+
 impl TraceId {
+    /// An id as OTLP/JSON writes it (see `parse_otlp`); `Ok(None)` for "no id".
+    pub fn parse_otlp(text: &str) -> Result<Option<Self>, IdError> {
+        parse_otlp::<16>(text, "trace").map(|bytes| bytes.and_then(|b| TraceId::from_bytes(&b)))
+    }
+
     /// A decimal trace id, as Datadog writes the low 64 bits of one.
     pub fn from_decimal(text: &str) -> Option<Self> {
         let low: u64 = text.trim().parse().ok()?;
@@ -102,6 +128,11 @@ impl TraceId {
 }
 
 impl SpanId {
+    /// An id as OTLP/JSON writes it (see `parse_otlp`); `Ok(None)` for "no id".
+    pub fn parse_otlp(text: &str) -> Result<Option<Self>, IdError> {
+        parse_otlp::<8>(text, "span").map(|bytes| bytes.and_then(|b| SpanId::from_bytes(&b)))
+    }
+
     /// A decimal span id, as Datadog writes them.
     pub fn from_decimal(text: &str) -> Option<Self> {
         let value: u64 = text.trim().parse().ok()?;
@@ -172,7 +203,7 @@ fn parse_id<const N: usize>(text: &str, kind: &'static str) -> Result<Option<[u8
                 return Ok(Some(bytes.try_into().unwrap()));
             }
         }
-        return Err(error());
+        // Not hex after all: base64 can start with `0x` too (below).
     }
     // Decimal (Datadog writes the low 64 bits of a trace id, and span ids, in decimal).
     if text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit()) {

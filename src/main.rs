@@ -14,7 +14,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use weft::ingest::{self, FileStatus, IngestEvent, IngestOptions};
 use weft::model::Link;
-use weft::store::{LogFilter, TraceFilter};
+use weft::query::Query;
+use weft::store::{LogFilter, TraceFilter, TraceSort};
 use weft::{SpanId, Store, TraceId};
 
 #[derive(Parser)]
@@ -46,8 +47,13 @@ enum Command {
     },
     /// Counts of the case: sources, traces, spans, logs by link state, services.
     Stats,
-    /// List traces in start order.
+    /// List traces (those with a span or a log matching QUERY).
     Traces {
+        /// The query (DESIGN.md "Query language"); several words are one query.
+        query: Vec<String>,
+        /// Order: start, duration (longest first) or errors (most first).
+        #[arg(long, value_enum, default_value_t = SortArg::Start)]
+        sort: SortArg,
         /// Only this trace.
         #[arg(long)]
         trace: Option<TraceId>,
@@ -61,8 +67,16 @@ enum Command {
     },
     /// One trace: its spans with their logs, and its logs that name no span of the case.
     Trace { trace_id: TraceId },
-    /// List logs in time order.
+    /// List logs matching QUERY in time order.
     Logs {
+        /// The query (DESIGN.md "Query language"); several words are one query.
+        query: Vec<String>,
+        /// Instead: the lines around this log line in its file.
+        #[arg(long, value_name = "LOG_ID")]
+        around: Option<i64>,
+        /// Lines before and after for --around.
+        #[arg(long, default_value_t = 5)]
+        context: u32,
         #[arg(long)]
         trace: Option<TraceId>,
         #[arg(long)]
@@ -77,6 +91,38 @@ enum Command {
     },
     /// The files loaded into the case, with their status and counts.
     Sources,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SortArg {
+    Start,
+    Duration,
+    Errors,
+}
+
+impl From<SortArg> for TraceSort {
+    fn from(sort: SortArg) -> Self {
+        match sort {
+            SortArg::Start => TraceSort::Start,
+            SortArg::Duration => TraceSort::Duration,
+            SortArg::Errors => TraceSort::Errors,
+        }
+    }
+}
+
+/// Parses the query words; an error shows the query with a caret under the column.
+fn parse_query(words: &[String]) -> Result<Query> {
+    let text = words.join(" ");
+    weft::query::parse(&text, now_ns()).map_err(|error| {
+        let caret = " ".repeat(error.column().saturating_sub(1));
+        anyhow::anyhow!("query: {error}\n  {text}\n  {caret}^")
+    })
+}
+
+fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos() as i64)
 }
 
 fn parse_link(text: &str) -> Result<Link, String> {
@@ -145,14 +191,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Traces {
+            query,
+            sort,
             trace,
             span,
             limit,
             offset,
         } => {
+            let query = parse_query(&query)?;
             let filter = TraceFilter {
+                query,
                 trace_id: trace,
                 span_id: span,
+                sort: sort.into(),
                 limit,
                 offset,
             };
@@ -177,20 +228,31 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Logs {
+            query,
+            around,
+            context,
             trace,
             span,
             link,
             limit,
             offset,
         } => {
-            let filter = LogFilter {
-                trace_id: trace,
-                span_id: span,
-                link,
-                limit,
-                offset,
+            let reader = store.reader().await?;
+            let logs = match around {
+                Some(log_id) => reader.log_context(log_id, context, context).await?,
+                None => {
+                    let query = parse_query(&query)?;
+                    let filter = LogFilter {
+                        query,
+                        trace_id: trace,
+                        span_id: span,
+                        link,
+                        limit,
+                        offset,
+                    };
+                    reader.logs(&filter).await?
+                }
             };
-            let logs = store.reader().await?.logs(&filter).await?;
             if json {
                 print::outln!("{}", serde_json::to_string(&logs)?);
             } else {

@@ -843,16 +843,17 @@ fn span_record(
     scope: &Arc<Scope>,
     emitter: &mut Emitter,
 ) -> Option<Span> {
-    let (Ok(Some(trace_id)), Ok(Some(span_id))) =
-        (TraceId::parse(&span.trace_id), SpanId::parse(&span.span_id))
-    else {
+    let (Ok(Some(trace_id)), Ok(Some(span_id))) = (
+        TraceId::parse_otlp(&span.trace_id),
+        SpanId::parse_otlp(&span.span_id),
+    ) else {
         emitter.problem(format!(
             "span `{}` skipped: trace id `{}` / span id `{}` is not a valid id",
             span.name, span.trace_id, span.span_id
         ));
         return None;
     };
-    let parent_span_id = SpanId::parse(&span.parent_span_id).unwrap_or_else(|error| {
+    let parent_span_id = SpanId::parse_otlp(&span.parent_span_id).unwrap_or_else(|error| {
         emitter.problem(format!("span `{}`: parent {error}", span.name));
         None
     });
@@ -868,7 +869,10 @@ fn span_record(
         .collect();
     let mut links = Vec::new();
     for link in span.links {
-        match (TraceId::parse(&link.trace_id), SpanId::parse(&link.span_id)) {
+        match (
+            TraceId::parse_otlp(&link.trace_id),
+            SpanId::parse_otlp(&link.span_id),
+        ) {
             (Ok(Some(linked_trace)), Ok(Some(linked_span))) => links.push(SpanLink {
                 trace_id: linked_trace,
                 span_id: linked_span,
@@ -912,11 +916,11 @@ fn log_record(
     scope: &Arc<Scope>,
     emitter: &mut Emitter,
 ) -> LogRecord {
-    let trace_id = TraceId::parse(&log.trace_id).unwrap_or_else(|error| {
+    let trace_id = TraceId::parse_otlp(&log.trace_id).unwrap_or_else(|error| {
         emitter.problem(format!("log record: {error}; kept without it"));
         None
     });
-    let span_id = SpanId::parse(&log.span_id).unwrap_or_else(|error| {
+    let span_id = SpanId::parse_otlp(&log.span_id).unwrap_or_else(|error| {
         emitter.problem(format!("log record: {error}; kept without it"));
         None
     });

@@ -3,8 +3,8 @@
 //! the constant fragments below; every user value is a parameter, and full-text
 //! words reach FTS5 only as quoted strings, so FTS5 operators typed by a user
 //! are plain text. A trace matches when one of its spans or one of its logs
-//! matches; trace-level terms (duration, status, time, trace id) filter the
-//! trace summary itself.
+//! matches all the record terms; trace-level terms (duration, status, time,
+//! trace id) filter the trace summary itself.
 
 use super::{Cmp, Literal, Query, Term, TermKind};
 
@@ -105,15 +105,13 @@ impl TraceSql {
                 None => record_terms.push(term.clone()),
             }
         }
-        let (excluded, required): (Vec<Term>, Vec<Term>) =
-            record_terms.into_iter().partition(|term| term.negated);
-        if !required.is_empty() {
-            parts.push(some_record_matches(&Query { terms: required }));
-        }
-        for mut term in excluded {
-            term.negated = false;
-            let matched = some_record_matches(&Query { terms: vec![term] });
-            parts.push(matched.negate(true));
+        // The other terms, negated ones included, must all hold for one record of the
+        // trace: `level>=error -service:frontend` finds traces with an error log that
+        // is not frontend's.
+        if !record_terms.is_empty() {
+            parts.push(some_record_matches(&Query {
+                terms: record_terms,
+            }));
         }
         Condition::all(parts)
     }

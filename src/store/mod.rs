@@ -4,6 +4,7 @@
 //! `reader.rs`. Decoding and file handling are left to `formats` and `ingest`.
 
 mod reader;
+mod search;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ pub use reader::{
     LogFilter, LogView, Reader, ServiceStats, SourceView, SpanView, Stats, TraceFilter,
     TraceSummary, TraceView,
 };
+pub use search::{Anchor, Cursor, Facet, Facets, Histogram, LogPage, TraceSort};
 pub use writer::{SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};
 
 #[derive(Debug, thiserror::Error)]

@@ -10,14 +10,16 @@ use serde_json::Value;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
+use super::search::TraceSort;
 use super::StoreError;
 use crate::ids::{SpanId, TraceId};
 use crate::model::{Link, StatusCode};
+use crate::query::{Condition, LogSql, Param, Query, TraceSql};
 
 /// Read-only pool for the UI and the CLI; cheap to clone.
 #[derive(Clone)]
 pub struct Reader {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -77,6 +79,8 @@ pub struct SpanView {
     pub links: Vec<LinkView>,
     pub resource: Value,
     pub scope: ScopeView,
+    /// How many logs are span-linked to this span.
+    pub log_count: usize,
     pub logs: Vec<LogView>,
 }
 
@@ -132,12 +136,15 @@ pub struct SourceView {
     pub errors: Value,
 }
 
-/// Which traces to list, newest filters first; `limit` 0 means no limit.
+/// Which traces to list; `limit` 0 means no limit.
 #[derive(Debug, Clone, Default)]
 pub struct TraceFilter {
+    /// The search-box query (`Query::default()` for all).
+    pub query: Query,
     pub trace_id: Option<TraceId>,
     /// Traces that contain this span.
     pub span_id: Option<SpanId>,
+    pub sort: TraceSort,
     pub limit: u64,
     pub offset: u64,
 }
@@ -145,6 +152,8 @@ pub struct TraceFilter {
 /// Which logs to list, in time order; `limit` 0 means no limit.
 #[derive(Debug, Clone, Default)]
 pub struct LogFilter {
+    /// The search-box query (`Query::default()` for all).
+    pub query: Query,
     pub trace_id: Option<TraceId>,
     pub span_id: Option<SpanId>,
     pub link: Option<Link>,
@@ -152,7 +161,8 @@ pub struct LogFilter {
     pub offset: u64,
 }
 
-const LOG_COLUMNS: &str = "l.id, l.ts_ns, l.severity, l.severity_text, l.service, l.body, \
+pub(super) const LOG_COLUMNS: &str =
+    "l.id, l.ts_ns, l.severity, l.severity_text, l.service, l.body, \
     l.trace_id, l.span_id, l.link, l.line, l.unparsed, l.attributes, src.path AS source";
 
 impl Reader {
@@ -217,12 +227,14 @@ impl Reader {
         })
     }
 
-    /// Trace summaries in start order.
+    /// Trace summaries matching the filter, sorted as it says.
     pub async fn traces(&self, filter: &TraceFilter) -> Result<Vec<TraceSummary>, StoreError> {
+        let condition = TraceSql::condition(&filter.query);
         let mut query = QueryBuilder::<Sqlite>::new(
             "SELECT t.trace_id, t.root_service, t.root_name, t.start_ns, t.duration_ns, t.spans, \
              t.errors, t.logs FROM traces t WHERE 1 = 1",
         );
+        push_condition(&mut query, &condition);
         if let Some(trace_id) = filter.trace_id {
             query
                 .push(" AND t.trace_id = ")
@@ -234,22 +246,14 @@ impl Reader {
                 .push_bind(span_id.0.to_vec())
                 .push(")");
         }
-        query.push(" ORDER BY t.start_ns, t.trace_id");
+        query.push(match filter.sort {
+            TraceSort::Start => " ORDER BY t.start_ns, t.trace_id",
+            TraceSort::Duration => " ORDER BY t.duration_ns DESC, t.trace_id",
+            TraceSort::Errors => " ORDER BY t.errors DESC, t.start_ns, t.trace_id",
+        });
         push_page(&mut query, filter.limit, filter.offset);
         let rows = query.build().fetch_all(&self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(|row| TraceSummary {
-                trace_id: hex_column(row, "trace_id").unwrap_or_default(),
-                root_service: row.get("root_service"),
-                root_name: row.get("root_name"),
-                start_ns: row.get("start_ns"),
-                duration_ns: row.get("duration_ns"),
-                spans: row.get("spans"),
-                errors: row.get("errors"),
-                logs: row.get("logs"),
-            })
-            .collect())
+        Ok(rows.iter().map(trace_summary).collect())
     }
 
     /// One trace: its spans in start order, each with its logs, and the logs of the
@@ -312,6 +316,7 @@ impl Reader {
                     version: row.get("scope_version"),
                     attributes: json_column(row, "scope_attributes"),
                 },
+                log_count: 0,
                 logs: Vec::new(),
             })
             .collect();
@@ -341,7 +346,10 @@ impl Reader {
         let mut trace_logs = Vec::new();
         for log in logs {
             match log.span_id.as_ref().and_then(|id| index.get(id)) {
-                Some(&at) if log.link == Link::Span => spans[at].logs.push(log),
+                Some(&at) if log.link == Link::Span => {
+                    spans[at].log_count += 1;
+                    spans[at].logs.push(log);
+                }
                 _ => trace_logs.push(log),
             }
         }
@@ -357,6 +365,7 @@ impl Reader {
         let mut query = QueryBuilder::<Sqlite>::new(format!(
             "SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id WHERE 1 = 1"
         ));
+        push_condition(&mut query, &LogSql::condition(&filter.query));
         if let Some(trace_id) = filter.trace_id {
             query
                 .push(" AND l.trace_id = ")
@@ -406,6 +415,36 @@ impl Reader {
     }
 }
 
+/// Appends ` AND (condition)`, binding its parameters in order.
+fn push_condition(query: &mut QueryBuilder<Sqlite>, condition: &Condition) {
+    query.push(" AND (");
+    let mut pieces = condition.sql.split('?');
+    query.push(pieces.next().unwrap_or_default());
+    for (piece, param) in pieces.zip(&condition.params) {
+        match param {
+            Param::Int(value) => query.push_bind(*value),
+            Param::Real(value) => query.push_bind(*value),
+            Param::Text(value) => query.push_bind(value.clone()),
+            Param::Blob(value) => query.push_bind(value.clone()),
+        };
+        query.push(piece);
+    }
+    query.push(")");
+}
+
+pub(super) fn trace_summary(row: &SqliteRow) -> TraceSummary {
+    TraceSummary {
+        trace_id: hex_column(row, "trace_id").unwrap_or_default(),
+        root_service: row.get("root_service"),
+        root_name: row.get("root_name"),
+        start_ns: row.get("start_ns"),
+        duration_ns: row.get("duration_ns"),
+        spans: row.get("spans"),
+        errors: row.get("errors"),
+        logs: row.get("logs"),
+    }
+}
+
 fn push_page(query: &mut QueryBuilder<Sqlite>, limit: u64, offset: u64) {
     let limit = if limit == 0 {
         -1
@@ -418,7 +457,7 @@ fn push_page(query: &mut QueryBuilder<Sqlite>, limit: u64, offset: u64) {
         .push_bind(offset.min(i64::MAX as u64) as i64);
 }
 
-fn log_view(row: &SqliteRow) -> LogView {
+pub(super) fn log_view(row: &SqliteRow) -> LogView {
     LogView {
         id: row.get("id"),
         ts_ns: row.get("ts_ns"),

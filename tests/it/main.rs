@@ -9,3 +9,4 @@ mod encodings;
 mod golden;
 mod interrupted;
 mod normalize;
+mod search;

@@ -1,0 +1,300 @@
+//! Queries of the search box and `weft logs QUERY` / `weft traces QUERY`: log pages
+//! in time order with keyset cursors (stable while data is added, both ways, or
+//! from a time), counts, a histogram by severity, facets, the trace list sorted
+//! by start / duration / errors (`Reader::traces`), and the lines around one log
+//! line in its file.
+//! The conditions come from `query::{LogSql, TraceSql}`; only their constant SQL
+//! text is pasted here, values are bound.
+
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{AssertSqlSafe, Row, Sqlite};
+
+use super::reader::{log_view, LogView, Reader, LOG_COLUMNS};
+use super::StoreError;
+use crate::query::{LogSql, Param, Query};
+use crate::severity;
+
+/// A position in the time order of logs: (time, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub ts_ns: i64,
+    pub id: i64,
+}
+
+/// Where a page of logs starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Anchor {
+    /// The oldest rows.
+    First,
+    /// The newest rows.
+    Last,
+    /// Rows after this one (scrolling down).
+    After(Cursor),
+    /// Rows before this one (scrolling up).
+    Before(Cursor),
+    /// Rows from this time on (jump to a time).
+    At { ts_ns: i64 },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LogPage {
+    /// In time order, whichever way the page was read.
+    pub rows: Vec<LogView>,
+    /// Cursor of the first row, to read the page before (None when at the start).
+    pub before: Option<Cursor>,
+    /// Cursor of the last row, to read the page after (None when at the end).
+    pub after: Option<Cursor>,
+}
+
+/// Log counts per time bucket and severity class.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Histogram {
+    pub start_ns: i64,
+    pub bucket_ns: i64,
+    /// The classes, in the order of each bucket's counts.
+    pub levels: [&'static str; 7],
+    pub counts: Vec<[i64; 7]>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Facet {
+    pub value: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Facets {
+    pub services: Vec<Facet>,
+    pub levels: Vec<Facet>,
+    pub sources: Vec<Facet>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceSort {
+    #[default]
+    Start,
+    Duration,
+    Errors,
+}
+
+const LEVELS: [&str; 7] = [
+    "unspecified",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "fatal",
+];
+
+/// A `sqlx` query of our own SQL text with the condition's parameters bound.
+fn query_with(
+    sql: String,
+    params: &[Param],
+) -> sqlx::query::Query<'static, Sqlite, SqliteArguments> {
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for param in params {
+        query = match param {
+            Param::Int(value) => query.bind(*value),
+            Param::Real(value) => query.bind(*value),
+            Param::Text(value) => query.bind(value.clone()),
+            Param::Blob(value) => query.bind(value.clone()),
+        };
+    }
+    query
+}
+
+impl Reader {
+    /// A page of logs matching `query`, `limit` rows from `anchor`.
+    pub async fn log_page(
+        &self,
+        query: &Query,
+        anchor: Anchor,
+        limit: u32,
+    ) -> Result<LogPage, StoreError> {
+        let condition = LogSql::condition(query);
+        let mut params = condition.params.clone();
+        let (bound, descending) = match anchor {
+            Anchor::First => ("1", false),
+            Anchor::Last => ("1", true),
+            Anchor::After(cursor) => {
+                params.extend([Param::Int(cursor.ts_ns), Param::Int(cursor.id)]);
+                ("(l.ts_ns, l.id) > (?, ?)", false)
+            }
+            Anchor::Before(cursor) => {
+                params.extend([Param::Int(cursor.ts_ns), Param::Int(cursor.id)]);
+                ("(l.ts_ns, l.id) < (?, ?)", true)
+            }
+            Anchor::At { ts_ns } => {
+                params.push(Param::Int(ts_ns));
+                ("l.ts_ns >= ?", false)
+            }
+        };
+        let order = if descending { "DESC" } else { "ASC" };
+        // One row more than asked says whether there is more in that direction.
+        params.push(Param::Int(i64::from(limit) + 1));
+        let sql = format!(
+            "SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id \
+             WHERE ({}) AND {bound} ORDER BY l.ts_ns {order}, l.id {order} LIMIT ?",
+            condition.sql
+        );
+        let rows = query_with(sql, &params).fetch_all(&self.pool).await?;
+        let more = rows.len() > limit as usize;
+        let mut rows: Vec<LogView> = rows.iter().take(limit as usize).map(log_view).collect();
+        if descending {
+            rows.reverse();
+        }
+        let cursor = |row: &LogView| Cursor {
+            ts_ns: row.ts_ns.unwrap_or(0),
+            id: row.id,
+        };
+        let (more_before, more_after) = match anchor {
+            Anchor::First => (false, more),
+            Anchor::Last => (more, false),
+            Anchor::After(_) | Anchor::At { .. } => (true, more),
+            Anchor::Before(_) => (more, true),
+        };
+        Ok(LogPage {
+            before: rows.first().filter(|_| more_before).map(cursor),
+            after: rows.last().filter(|_| more_after).map(cursor),
+            rows,
+        })
+    }
+
+    /// How many logs match `query`.
+    pub async fn log_count(&self, query: &Query) -> Result<i64, StoreError> {
+        let condition = LogSql::condition(query);
+        let sql = format!("SELECT COUNT(*) FROM logs l WHERE {}", condition.sql);
+        Ok(query_with(sql, &condition.params)
+            .fetch_one(&self.pool)
+            .await?
+            .get(0))
+    }
+
+    /// Matching logs per time bucket and severity class, over `range` (default: the
+    /// matching logs' own span of time) cut into `buckets` buckets.
+    pub async fn histogram(
+        &self,
+        query: &Query,
+        buckets: u32,
+        range: Option<(i64, i64)>,
+    ) -> Result<Histogram, StoreError> {
+        let condition = LogSql::condition(query);
+        let (start_ns, end_ns) = match range {
+            Some(range) => range,
+            None => {
+                let sql = format!(
+                    "SELECT MIN(l.ts_ns), MAX(l.ts_ns) FROM logs l WHERE {}",
+                    condition.sql
+                );
+                let row = query_with(sql, &condition.params)
+                    .fetch_one(&self.pool)
+                    .await?;
+                (
+                    row.get::<Option<i64>, _>(0).unwrap_or(0),
+                    row.get::<Option<i64>, _>(1).unwrap_or(0),
+                )
+            }
+        };
+        let buckets = buckets.max(1);
+        let bucket_ns = ((end_ns - start_ns) / i64::from(buckets) + 1).max(1);
+        let mut params = vec![Param::Int(start_ns), Param::Int(bucket_ns)];
+        params.extend(condition.params.iter().cloned());
+        params.extend([Param::Int(start_ns), Param::Int(end_ns)]);
+        let sql = format!(
+            "SELECT (l.ts_ns - ?) / ? AS bucket, (l.severity + 3) / 4 AS class, COUNT(*) AS n \
+             FROM logs l WHERE ({}) AND l.ts_ns BETWEEN ? AND ? GROUP BY bucket, class",
+            condition.sql
+        );
+        let mut counts = vec![[0i64; 7]; buckets as usize];
+        for row in query_with(sql, &params).fetch_all(&self.pool).await? {
+            let bucket = row.get::<i64, _>("bucket").clamp(0, i64::from(buckets) - 1) as usize;
+            let class = row.get::<i64, _>("class").clamp(0, 6) as usize;
+            counts[bucket][class] += row.get::<i64, _>("n");
+        }
+        Ok(Histogram {
+            start_ns,
+            bucket_ns,
+            levels: LEVELS,
+            counts,
+        })
+    }
+
+    /// Services, levels and sources of the matching logs, with counts, most first.
+    pub async fn facets(&self, query: &Query) -> Result<Facets, StoreError> {
+        let condition = LogSql::condition(query);
+        let facet = |select: &str, group: &str| {
+            format!(
+                "SELECT {select} AS value, COUNT(*) AS n FROM logs l JOIN sources src \
+                 ON src.id = l.source_id WHERE {} GROUP BY {group} ORDER BY n DESC, value",
+                condition.sql
+            )
+        };
+        let read = |rows: Vec<SqliteRow>| -> Vec<Facet> {
+            rows.iter()
+                .map(|row| Facet {
+                    value: row.get("value"),
+                    count: row.get("n"),
+                })
+                .collect()
+        };
+        let services = query_with(facet("l.service", "l.service"), &condition.params);
+        let sources = query_with(facet("src.path", "src.id"), &condition.params);
+        let levels = query_with(
+            facet("(l.severity + 3) / 4", "(l.severity + 3) / 4"),
+            &condition.params,
+        );
+        let level_rows = levels.fetch_all(&self.pool).await?;
+        Ok(Facets {
+            services: read(services.fetch_all(&self.pool).await?),
+            levels: level_rows
+                .iter()
+                .map(|row| {
+                    let class: i64 = row.get("value");
+                    let name = severity::name((class * 4 - 3).clamp(0, 24) as u8);
+                    Facet {
+                        value: name.to_string(),
+                        count: row.get("n"),
+                    }
+                })
+                .collect(),
+            sources: read(sources.fetch_all(&self.pool).await?),
+        })
+    }
+
+    /// The log lines around log `log_id` in its source file: up to `before` lines
+    /// before it and `after` after it, in file order.
+    pub async fn log_context(
+        &self,
+        log_id: i64,
+        before: u32,
+        after: u32,
+    ) -> Result<Vec<LogView>, StoreError> {
+        let sql = format!(
+            "WITH target AS (SELECT source_id, COALESCE(line, 0) AS line, id FROM logs WHERE id = ?) \
+             SELECT * FROM ( \
+               SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id, target \
+               WHERE l.source_id = target.source_id \
+                 AND (COALESCE(l.line, 0), l.id) < (target.line, target.id) \
+               ORDER BY COALESCE(l.line, 0) DESC, l.id DESC LIMIT ?) \
+             UNION ALL \
+             SELECT * FROM ( \
+               SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id, target \
+               WHERE l.source_id = target.source_id \
+                 AND (COALESCE(l.line, 0), l.id) >= (target.line, target.id) \
+               ORDER BY COALESCE(l.line, 0), l.id LIMIT ?)"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(log_id)
+            .bind(i64::from(before))
+            .bind(i64::from(after) + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut lines: Vec<LogView> = rows.iter().map(log_view).collect();
+        lines.sort_by_key(|log| (log.line.unwrap_or(0), log.id));
+        Ok(lines)
+    }
+}

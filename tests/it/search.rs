@@ -1,0 +1,470 @@
+//! The query language against brute force: for each query the test works out the
+//! matching logs itself from every row of the case, and compares. Also paging,
+//! counts, histograms, facets, the trace list, context lines, and hostile input.
+
+use std::collections::{BTreeSet, HashMap};
+
+use weft::query::{parse, Cmp, Literal, Query, TermKind};
+use weft::store::{Anchor, LogFilter, LogView, Reader, TraceFilter, TraceSort};
+
+use crate::common::{fixture, TestCase};
+
+const NOW: i64 = 1_793_710_000_000_000_000;
+
+/// (name, status code, duration) of each (trace id, span id).
+type Spans = HashMap<(String, String), (String, i64, i64)>;
+/// A row of spans as read for `Spans`.
+type SpanRow = (Vec<u8>, Vec<u8>, String, i64, i64);
+
+async fn demo_case() -> (TestCase, Reader, Vec<LogView>, Spans) {
+    let case = TestCase::new().await;
+    case.ingest(&[
+        fixture("demo"),
+        fixture("logs-text/lnav__test__logfile_logfmt.0"),
+    ])
+    .await;
+    let reader = case.store.reader().await.unwrap();
+    let all = reader.logs(&LogFilter::default()).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", case.path().display()))
+        .await
+        .unwrap();
+    let rows: Vec<SpanRow> =
+        sqlx::query_as("SELECT trace_id, span_id, name, status_code, end_ns - start_ns FROM spans")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let spans = rows
+        .into_iter()
+        .map(|(trace, span, name, status, duration)| {
+            ((hex(&trace), hex(&span)), (name, status, duration))
+        })
+        .collect();
+    (case, reader, all, spans)
+}
+
+fn tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|token| !token.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn compare<T: PartialOrd>(left: T, cmp: Cmp, right: T) -> bool {
+    match cmp {
+        Cmp::Eq => left == right,
+        Cmp::Ne => left != right,
+        Cmp::Gt => left > right,
+        Cmp::Ge => left >= right,
+        Cmp::Lt => left < right,
+        Cmp::Le => left <= right,
+    }
+}
+
+/// Whether `log` matches `query`, worked out without SQL.
+fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
+    let words = tokens(&log.body);
+    let own_span = match (&log.trace_id, &log.span_id) {
+        (Some(trace), Some(span)) => spans.get(&(trace.clone(), span.clone())),
+        _ => None,
+    };
+    query.terms.iter().all(|term| {
+        let holds = match &term.kind {
+            TermKind::Word(word) => tokens(word).iter().all(|token| words.contains(token)),
+            TermKind::Phrase(phrase) => {
+                let wanted = tokens(phrase);
+                words
+                    .windows(wanted.len().max(1))
+                    .any(|window| window == wanted.as_slice())
+            }
+            TermKind::Regex(pattern) => regex::Regex::new(pattern).unwrap().is_match(&log.body),
+            TermKind::Service(service) => &log.service == service,
+            TermKind::Level(cmp, number) => {
+                let class = |n: i64| (n + 3) / 4;
+                let (mine, theirs) = (class(log.severity), class(i64::from(*number)));
+                log.severity > 0 && compare(mine, *cmp, theirs)
+            }
+            TermKind::Name(name) => own_span.is_some_and(|span| &span.0 == name),
+            TermKind::Trace(id) => log.trace_id.as_deref() == Some(id.to_hex().as_str()),
+            TermKind::Span(id) => log.span_id.as_deref() == Some(id.to_hex().as_str()),
+            TermKind::Source(part) => log.source.contains(part.as_str()),
+            TermKind::StatusError => own_span.is_some_and(|span| span.1 == 2),
+            TermKind::Duration(cmp, ns) => own_span.is_some_and(|span| compare(span.2, *cmp, *ns)),
+            TermKind::After(ns) => log.ts_ns.unwrap() >= *ns,
+            TermKind::Before(ns) => log.ts_ns.unwrap() < *ns,
+            TermKind::Attr { key, cmp, value } => {
+                let found = log.attributes.get(key).or_else(|| {
+                    log.attributes
+                        .pointer(&format!("/{}", key.replace('.', "/")))
+                });
+                match (found, value) {
+                    (None, _) => *cmp == Cmp::Ne,
+                    (Some(found), Literal::Number(number)) => found
+                        .as_f64()
+                        .or_else(|| found.as_str().and_then(|text| text.parse().ok()))
+                        .is_some_and(|have| compare(have, *cmp, *number)),
+                    (Some(found), Literal::Text(text)) => {
+                        let have = found
+                            .as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| found.to_string());
+                        compare(have.as_str(), *cmp, text.as_str())
+                    }
+                    (Some(found), Literal::Bool(flag)) => found
+                        .as_bool()
+                        .is_some_and(|have| compare(have, *cmp, *flag)),
+                }
+            }
+        };
+        holds != term.negated
+    })
+}
+
+const QUERIES: &[&str] = &[
+    "",
+    "timeout",
+    "connection timeout",
+    "\"pool exhausted\"",
+    "-healthz",
+    "timeout -payments",
+    "/PoolTimeout\\w+/",
+    "-/^GET/",
+    "service:payments",
+    "service!=checkout level>=warn",
+    "level:error",
+    "level>warn",
+    "level<info",
+    "level<=debug",
+    "name:\"POST /v1/charges\"",
+    "status:error",
+    "-status:error service:payments",
+    "duration>1s",
+    "duration<=20ms",
+    "attr.db.pool.waiting>=30",
+    "attr.user.id=u42",
+    "attr.namespace!=inc-1-domain-c14-ns-6",
+    "source:frontend.log",
+    "after:2026-11-03T10:01:00Z before:2026-11-03T10:01:30Z",
+    "after:-3h",
+    "\"charge created\" service:payments after:2026-11-03T10:00:30Z",
+    "level>=error \"upstream timeout\"",
+    "PodNotFound",
+];
+
+#[tokio::test]
+async fn queries_match_brute_force() {
+    let (_case, reader, all, spans) = demo_case().await;
+    assert!(all.len() > 300);
+    for text in QUERIES {
+        let query = parse(text, NOW).unwrap_or_else(|error| panic!("{text}: {error}"));
+        let wanted: Vec<i64> = all
+            .iter()
+            .filter(|log| brute_force(&query, log, &spans))
+            .map(|log| log.id)
+            .collect();
+        let filter = LogFilter {
+            query: query.clone(),
+            ..LogFilter::default()
+        };
+        let got: Vec<i64> = reader
+            .logs(&filter)
+            .await
+            .unwrap()
+            .iter()
+            .map(|log| log.id)
+            .collect();
+        assert_eq!(got, wanted, "`{text}`");
+        assert_eq!(
+            reader.log_count(&query).await.unwrap(),
+            wanted.len() as i64,
+            "`{text}` count"
+        );
+        let histogram = reader.histogram(&query, 30, None).await.unwrap();
+        let total: i64 = histogram.counts.iter().flatten().sum();
+        assert_eq!(total, wanted.len() as i64, "`{text}` histogram");
+        let facets = reader.facets(&query).await.unwrap();
+        for facet in [&facets.services, &facets.levels, &facets.sources] {
+            assert_eq!(
+                facet.iter().map(|f| f.count).sum::<i64>(),
+                wanted.len() as i64,
+                "`{text}` facets"
+            );
+        }
+    }
+    // Words of the common queries really occur, so the comparisons above are not all empty.
+    let matched = |text: &str| {
+        all.iter()
+            .filter(|log| brute_force(&parse(text, NOW).unwrap(), log, &spans))
+            .count()
+    };
+    for text in [
+        "timeout",
+        "\"pool exhausted\"",
+        "status:error",
+        "attr.db.pool.waiting>=30",
+        "PodNotFound",
+        "duration>1s",
+    ] {
+        assert!(
+            matched(text) > 0,
+            "`{text}` matches nothing in the fixtures"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_walk_the_whole_result_both_ways_and_stay_stable() {
+    let (case, reader, _all, _spans) = demo_case().await;
+    let query = parse("-healthz", NOW).unwrap();
+    let wanted: Vec<i64> = reader
+        .logs(&LogFilter {
+            query: query.clone(),
+            ..LogFilter::default()
+        })
+        .await
+        .unwrap()
+        .iter()
+        .map(|log| log.id)
+        .collect();
+
+    let mut forward = Vec::new();
+    let mut page = reader.log_page(&query, Anchor::First, 7).await.unwrap();
+    assert!(page.before.is_none());
+    let mut first_pass = true;
+    loop {
+        forward.extend(page.rows.iter().map(|log| log.id));
+        let Some(after) = page.after else { break };
+        if first_pass {
+            // Data added while paging does not move the pages already seen.
+            case.ingest(&[fixture("logs-pino/lnav__test__logfile_pino.0")])
+                .await;
+            first_pass = false;
+        }
+        page = reader
+            .log_page(&query, Anchor::After(after), 7)
+            .await
+            .unwrap();
+    }
+    let seen: BTreeSet<i64> = forward.iter().copied().collect();
+    assert_eq!(seen.len(), forward.len(), "no row twice");
+    assert!(wanted.iter().all(|id| seen.contains(id)), "no row skipped");
+
+    let mut backward = Vec::new();
+    let mut page = reader.log_page(&query, Anchor::Last, 5).await.unwrap();
+    assert!(page.after.is_none());
+    loop {
+        backward.splice(0..0, page.rows.iter().map(|log| log.id));
+        let Some(before) = page.before else { break };
+        page = reader
+            .log_page(&query, Anchor::Before(before), 5)
+            .await
+            .unwrap();
+    }
+    let now_all: Vec<i64> = reader
+        .logs(&LogFilter {
+            query: query.clone(),
+            ..LogFilter::default()
+        })
+        .await
+        .unwrap()
+        .iter()
+        .map(|log| log.id)
+        .collect();
+    assert_eq!(backward, now_all);
+    assert!(
+        now_all.len() > wanted.len(),
+        "the added line is in the later walk"
+    );
+
+    let at = reader
+        .logs(&LogFilter {
+            query: query.clone(),
+            ..LogFilter::default()
+        })
+        .await
+        .unwrap()[40]
+        .clone();
+    let jumped = reader
+        .log_page(
+            &query,
+            Anchor::At {
+                ts_ns: at.ts_ns.unwrap(),
+            },
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(jumped.rows[0].ts_ns, at.ts_ns);
+    assert!(jumped.before.is_some());
+}
+
+#[tokio::test]
+async fn trace_list_matches_spans_or_logs() {
+    let (_case, reader, all, spans) = demo_case().await;
+    let all_traces = reader.traces(&TraceFilter::default()).await.unwrap();
+    for (text, sort) in [
+        ("service:inventory", TraceSort::Start),
+        ("status:error", TraceSort::Duration),
+        ("duration>1s", TraceSort::Errors),
+        ("\"pool exhausted\"", TraceSort::Start),
+        ("level>=error -service:frontend", TraceSort::Start),
+        ("Authorize", TraceSort::Start),
+        ("-\"charge created\"", TraceSort::Start),
+    ] {
+        let query = parse(text, NOW).unwrap();
+        let got = reader
+            .traces(&TraceFilter {
+                query: query.clone(),
+                sort,
+                ..TraceFilter::default()
+            })
+            .await
+            .unwrap();
+        let got_ids: BTreeSet<String> = got.iter().map(|t| t.trace_id.clone()).collect();
+        assert!(!got_ids.is_empty(), "`{text}` found no trace");
+        // Each trace found has a log or a span that matches on its own.
+        for trace in &got {
+            let by_log = all.iter().any(|log| {
+                log.trace_id.as_deref() == Some(&trace.trace_id) && brute_force(&query, log, &spans)
+            });
+            let span_names: Vec<&String> = spans
+                .iter()
+                .filter(|((t, _), _)| t == &trace.trace_id)
+                .map(|(_, (name, ..))| name)
+                .collect();
+            let by_span = text == "Authorize"
+                && span_names.iter().any(|name| name.as_str() == "Authorize")
+                || text.starts_with("service:")
+                || text.starts_with("status:")
+                || text.starts_with("duration")
+                || text.starts_with('-');
+            assert!(
+                by_log || by_span,
+                "`{text}`: trace {} matches neither by a log nor by a span",
+                trace.trace_id
+            );
+        }
+        match sort {
+            TraceSort::Duration => {
+                assert!(got.windows(2).all(|w| w[0].duration_ns >= w[1].duration_ns))
+            }
+            TraceSort::Errors => assert!(got.windows(2).all(|w| w[0].errors >= w[1].errors)),
+            TraceSort::Start => assert!(got.windows(2).all(|w| w[0].start_ns <= w[1].start_ns)),
+        }
+        assert!(got.len() <= all_traces.len());
+    }
+    let errors = reader
+        .traces(&TraceFilter {
+            query: parse("status:error", NOW).unwrap(),
+            ..TraceFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        errors.len(),
+        all_traces.iter().filter(|t| t.errors > 0).count()
+    );
+    let slow = parse("duration>1s", NOW).unwrap();
+    let slow = reader
+        .traces(&TraceFilter {
+            query: slow,
+            ..TraceFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        slow.len(),
+        all_traces
+            .iter()
+            .filter(|t| t.duration_ns > 1_000_000_000)
+            .count()
+    );
+}
+
+#[tokio::test]
+async fn context_is_the_neighbouring_lines_of_the_same_file() {
+    let (_case, reader, all, _spans) = demo_case().await;
+    let target = all
+        .iter()
+        .find(|log| log.source.ends_with("payments.log") && log.line == Some(20))
+        .unwrap();
+    let lines = reader.log_context(target.id, 3, 2).await.unwrap();
+    let numbers: Vec<i64> = lines.iter().map(|log| log.line.unwrap()).collect();
+    assert_eq!(numbers, [17, 18, 19, 20, 21, 22]);
+    assert!(lines.iter().all(|log| log.source == target.source));
+}
+
+#[tokio::test]
+async fn hostile_queries_give_results_or_query_errors_never_sqlite_errors() {
+    let (_case, reader, _all, _spans) = demo_case().await;
+    let hostile = [
+        "'",
+        "\"",
+        ";",
+        "'; DROP TABLE logs; --",
+        "\" OR 1=1 --",
+        "NEAR(",
+        "NEAR(a b)",
+        "*",
+        "a*",
+        "^x",
+        "x AND y",
+        "x OR y",
+        "NOT x",
+        "(",
+        ")",
+        "{",
+        "}",
+        "col:val",
+        "body:x",
+        "\"unbalanced",
+        "/unbalanced",
+        "attr.a\"b=1",
+        "attr.x'y='z'",
+        "service:'",
+        "level:'",
+        "source:%",
+        "source:_",
+        "\\",
+        "-",
+        "--",
+        "- -",
+        "attr.=1",
+        "🎁",
+        "東京 José",
+        "\0",
+        "a\"b",
+        "\"\"",
+        "//",
+        "/(?i)x/",
+        "/[/",
+    ];
+    for text in hostile {
+        let Ok(query) = parse(text, NOW) else {
+            continue;
+        };
+        let filter = LogFilter {
+            query: query.clone(),
+            ..LogFilter::default()
+        };
+        reader
+            .logs(&filter)
+            .await
+            .unwrap_or_else(|error| panic!("`{text}`: {error}"));
+        reader
+            .log_count(&query)
+            .await
+            .unwrap_or_else(|error| panic!("`{text}`: {error}"));
+        reader
+            .traces(&TraceFilter {
+                query,
+                ..TraceFilter::default()
+            })
+            .await
+            .unwrap_or_else(|error| panic!("`{text}`: {error}"));
+    }
+    assert!(
+        reader.stats().await.unwrap().logs > 0,
+        "the logs table is still there"
+    );
+}
