@@ -85,8 +85,13 @@ ui-test: node-version ui/node_modules/.package-lock.json
 	cd ui && $(NPM) test
 	cd ui && $(NPM) run check
 
-app: deps-app-build
+# Vite runs only when a UI source changed: a fresh ui/dist makes cargo relink weft-app.
+UI_SOURCES := $(shell find ui/src -type f) ui/index.html ui/package-lock.json \
+	ui/vite.config.ts ui/svelte.config.js ui/tsconfig.json
+ui/dist/index.html: $(UI_SOURCES) | ui/node_modules/.package-lock.json
 	cd ui && $(NPM) run build
+
+app: deps-app-build ui/dist/index.html
 	$(CARGO) build --locked -p weft-app -p weft --features weft-app/custom-protocol
 
 e2e: app deps-e2e
