@@ -17,7 +17,7 @@ BENCH_PKGS := time python3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench fmt lint deps deps-engine engine-test demo
+.PHONY: run test bench fmt lint deps-engine engine-test demo
 
 # Installs only the packages that dpkg says are missing, so a prepared machine is not touched.
 define apt_install
@@ -44,6 +44,23 @@ bench: deps-engine
 
 fmt:
 	$(CARGO) fmt --all
+
+# ---- the two commands ------------------------------------------------------------------
+# run: the demo incident (tests/fixtures/demo) loaded into $(DEMO_CASE), then the app on it.
+run: demo
+	$(MAKE) open-app
+
+# test: the engine (cargo test), the app's Rust tests, the UI's Vitest and type check,
+# and the real app window end to end under Xvfb.
+test: engine-test app
+	$(CARGO) test --locked -p weft-app --features weft-app/custom-protocol
+	$(MAKE) ui-test
+	$(MAKE) e2e
+
+lint: deps-app-build
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	cd ui && $(NPM) run check
 
 # ---- app targets (src-tauri/, ui/, tests/e2e/) go below -------------------------------
 #   deps-app  everything below needs: apt packages, node modules, tauri-driver

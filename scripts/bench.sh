@@ -46,6 +46,8 @@ print(f"| {name:<7} | {size_mb:8.1f} MB | {records:>9} | {seconds:6.2f} s | {siz
 PY
 }
 
+cargo build --release --locked --example query_bench --example parse_only >/dev/null
+
 echo "weft ingest, $set_name set ($(nproc) cores)"
 echo "| input   |        size |   records |     wall |  throughput |            rows |  peak RSS | case/input |"
 echo "|---------|-------------|-----------|----------|-------------|-----------------|-----------|------------|"
@@ -53,3 +55,13 @@ measure traces "$data/traces.jsonl"
 if [ -s "$data/logs.ndjson" ]; then
   measure logs "$data/logs.ndjson"
 fi
+
+echo
+echo "parse only (no SQLite), same files:"
+target/release/examples/parse_only "$data/traces.jsonl" "$data/logs.ndjson"
+
+echo
+echo "queries, $set_name set (traces and logs in one case):"
+both=$work/both.weft
+"$weft" --case "$both" ingest "$data/traces.jsonl" "$data/logs.ndjson" >/dev/null
+target/release/examples/query_bench "$both"
