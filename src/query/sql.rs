@@ -65,10 +65,70 @@ pub struct LogSql;
 /// The WHERE condition over `traces t` for a query.
 pub struct TraceSql;
 
+/// How the positive full-text terms are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FtsPlan {
+    /// Collect every match first, then filter and sort: best when matches are few.
+    Set,
+    /// Check each row met in time order: best when matches are many and a page is wanted.
+    PerRow,
+}
+
 impl LogSql {
     pub fn condition(query: &Query) -> Condition {
+        Self::condition_with(query, FtsPlan::Set)
+    }
+
+    /// The FTS5 expression of the query's positive words and phrases, if any.
+    pub fn fts_match(query: &Query) -> Option<String> {
+        let positive: Vec<String> = query
+            .terms
+            .iter()
+            .filter(|term| !term.negated)
+            .filter_map(|term| match &term.kind {
+                TermKind::Word(text) | TermKind::Phrase(text) if has_tokens(text) => {
+                    Some(fts_quote(text))
+                }
+                _ => None,
+            })
+            .collect();
+        (!positive.is_empty()).then(|| positive.join(" "))
+    }
+
+    /// True when the query is only positive words and phrases (all FTS-indexed).
+    pub fn is_pure_full_text(query: &Query) -> bool {
+        !query.terms.is_empty()
+            && query.terms.iter().all(|term| {
+                !term.negated
+                    && matches!(&term.kind, TermKind::Word(text) | TermKind::Phrase(text) if has_tokens(text))
+            })
+    }
+
+    pub fn condition_with(query: &Query, plan: FtsPlan) -> Condition {
         let mut parts = Vec::new();
-        if let Some(matched) = full_text(query, "l.id", "logs_fts") {
+        let matched = match plan {
+            FtsPlan::Set => full_text(query, "l.id", "logs_fts"),
+            FtsPlan::PerRow => {
+                let without_positive = Query {
+                    terms: query
+                        .terms
+                        .iter()
+                        .filter(|term| term.negated)
+                        .cloned()
+                        .collect(),
+                };
+                let negative = full_text(&without_positive, "l.id", "logs_fts");
+                let positive = Self::fts_match(query).map(|expr| {
+                    Condition::new(
+                        "EXISTS (SELECT 1 FROM logs_fts WHERE logs_fts MATCH ? AND logs_fts.rowid = l.id)",
+                        vec![Param::Text(expr)],
+                    )
+                });
+                let both: Vec<Condition> = positive.into_iter().chain(negative).collect();
+                (!both.is_empty()).then(|| Condition::all(both))
+            }
+        };
+        if let Some(matched) = matched {
             parts.push(matched);
         }
         for term in &query.terms {
@@ -222,8 +282,13 @@ fn has_tokens(text: &str) -> bool {
 
 /// The full-text part of a query: positive words and phrases in one FTS5 MATCH
 /// (negated ones each in their own), every one a quoted FTS5 string.
+/// A word or phrase as an FTS5 string: quoted, so FTS5 operators are plain text.
+fn fts_quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 fn full_text(query: &Query, rowid: &str, table: &str) -> Option<Condition> {
-    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let quote = fts_quote;
     let mut positive = Vec::new();
     let mut parts = Vec::new();
     for term in &query.terms {

@@ -12,7 +12,7 @@ use sqlx::{AssertSqlSafe, Row, Sqlite};
 
 use super::reader::{log_view, LogView, Reader, LOG_COLUMNS};
 use super::StoreError;
-use crate::query::{LogSql, Param, Query};
+use crate::query::{FtsPlan, LogSql, Param, Query};
 use crate::severity;
 
 /// A position in the time order of logs: (time, id).
@@ -80,6 +80,9 @@ pub enum TraceSort {
     Errors,
 }
 
+/// From how many matches on a word counts as common (see `log_page`).
+const COMMON_MATCHES: i64 = 2_000;
+
 const LEVELS: [&str; 7] = [
     "unspecified",
     "trace",
@@ -89,6 +92,22 @@ const LEVELS: [&str; 7] = [
     "error",
     "fatal",
 ];
+
+/// Counts per (bucket, severity) rows into a histogram of severity classes.
+fn fill_histogram(start_ns: i64, bucket_ns: i64, buckets: u32, rows: Vec<SqliteRow>) -> Histogram {
+    let mut counts = vec![[0i64; 7]; buckets as usize];
+    for row in rows {
+        let bucket = row.get::<i64, _>("bucket").clamp(0, i64::from(buckets) - 1) as usize;
+        let class = ((row.get::<i64, _>("severity") + 3) / 4).clamp(0, 6) as usize;
+        counts[bucket][class] += row.get::<i64, _>("n");
+    }
+    Histogram {
+        start_ns,
+        bucket_ns,
+        levels: LEVELS,
+        counts,
+    }
+}
 
 /// A `sqlx` query of our own SQL text with the condition's parameters bound.
 fn query_with(
@@ -115,7 +134,18 @@ impl Reader {
         anchor: Anchor,
         limit: u32,
     ) -> Result<LogPage, StoreError> {
-        let condition = LogSql::condition(query);
+        // A word that matches many rows is checked row by row while walking the time
+        // index (a page needs few rows); a rare one is collected first and sorted.
+        let common = match LogSql::fts_match(query) {
+            Some(expr) => self.fts_matches_at_least(&expr, COMMON_MATCHES).await?,
+            None => false,
+        };
+        let (plan, from) = if common {
+            (FtsPlan::PerRow, "logs l INDEXED BY logs_time")
+        } else {
+            (FtsPlan::Set, "logs l")
+        };
+        let condition = LogSql::condition_with(query, plan);
         let mut params = condition.params.clone();
         let (bound, descending) = match anchor {
             Anchor::First => ("1", false),
@@ -137,7 +167,7 @@ impl Reader {
         // One row more than asked says whether there is more in that direction.
         params.push(Param::Int(i64::from(limit) + 1));
         let sql = format!(
-            "SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id \
+            "SELECT {LOG_COLUMNS} FROM {from} JOIN sources src ON src.id = l.source_id \
              WHERE ({}) AND {bound} ORDER BY l.ts_ns {order}, l.id {order} LIMIT ?",
             condition.sql
         );
@@ -164,8 +194,30 @@ impl Reader {
         })
     }
 
+    /// Whether the full-text expression matches at least `at_least` logs (reads no more).
+    async fn fts_matches_at_least(&self, expr: &str, at_least: i64) -> Result<bool, StoreError> {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM logs_fts WHERE logs_fts MATCH ? LIMIT ?)",
+        )
+        .bind(expr)
+        .bind(at_least)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(found >= at_least)
+    }
+
     /// How many logs match `query`.
     pub async fn log_count(&self, query: &Query) -> Result<i64, StoreError> {
+        if LogSql::is_pure_full_text(query) {
+            // Words alone: the full-text index counts without touching the rows.
+            let expr = LogSql::fts_match(query).expect("pure full text has words");
+            return Ok(
+                sqlx::query_scalar("SELECT COUNT(*) FROM logs_fts WHERE logs_fts MATCH ?")
+                    .bind(expr)
+                    .fetch_one(&self.pool)
+                    .await?,
+            );
+        }
         let condition = LogSql::condition(query);
         let sql = format!("SELECT COUNT(*) FROM logs l WHERE {}", condition.sql);
         Ok(query_with(sql, &condition.params)
@@ -182,6 +234,9 @@ impl Reader {
         buckets: u32,
         range: Option<(i64, i64)>,
     ) -> Result<Histogram, StoreError> {
+        if query.terms.is_empty() {
+            return self.histogram_of_all(buckets, range).await;
+        }
         let condition = LogSql::condition(query);
         let (start_ns, end_ns) = match range {
             Some(range) => range,
@@ -205,22 +260,54 @@ impl Reader {
         params.extend(condition.params.iter().cloned());
         params.extend([Param::Int(start_ns), Param::Int(end_ns)]);
         let sql = format!(
-            "SELECT (l.ts_ns - ?) / ? AS bucket, (l.severity + 3) / 4 AS class, COUNT(*) AS n \
-             FROM logs l WHERE ({}) AND l.ts_ns BETWEEN ? AND ? GROUP BY bucket, class",
+            "SELECT (l.ts_ns - ?) / ? AS bucket, l.severity AS severity, COUNT(*) AS n \
+             FROM logs l WHERE ({}) AND l.ts_ns BETWEEN ? AND ? GROUP BY bucket, severity",
             condition.sql
         );
-        let mut counts = vec![[0i64; 7]; buckets as usize];
-        for row in query_with(sql, &params).fetch_all(&self.pool).await? {
-            let bucket = row.get::<i64, _>("bucket").clamp(0, i64::from(buckets) - 1) as usize;
-            let class = row.get::<i64, _>("class").clamp(0, 6) as usize;
-            counts[bucket][class] += row.get::<i64, _>("n");
-        }
-        Ok(Histogram {
-            start_ns,
-            bucket_ns,
-            levels: LEVELS,
-            counts,
-        })
+        let rows = query_with(sql, &params).fetch_all(&self.pool).await?;
+        Ok(fill_histogram(start_ns, bucket_ns, buckets, rows))
+    }
+
+    /// The histogram of every log, from the per-second counts (`log_seconds`): buckets
+    /// are whole seconds, and no log row is read.
+    async fn histogram_of_all(
+        &self,
+        buckets: u32,
+        range: Option<(i64, i64)>,
+    ) -> Result<Histogram, StoreError> {
+        const SECOND: i64 = 1_000_000_000;
+        let (start_ns, end_ns) = match range {
+            Some(range) => range,
+            None => {
+                let row =
+                    sqlx::query("SELECT MIN(second), MAX(second) FROM log_seconds WHERE n > 0")
+                        .fetch_one(&self.pool)
+                        .await?;
+                let first = row.get::<Option<i64>, _>(0).unwrap_or(0);
+                let last = row.get::<Option<i64>, _>(1).unwrap_or(0);
+                (first * SECOND, last * SECOND + SECOND - 1)
+            }
+        };
+        let buckets = buckets.max(1);
+        let start_s = start_ns.div_euclid(SECOND);
+        let span_s = end_ns.div_euclid(SECOND) - start_s + 1;
+        let bucket_s = (span_s + i64::from(buckets) - 1) / i64::from(buckets);
+        let rows = sqlx::query(
+            "SELECT (second - ?) / ? AS bucket, severity, SUM(n) AS n FROM log_seconds \
+             WHERE second BETWEEN ? AND ? AND n > 0 GROUP BY bucket, severity",
+        )
+        .bind(start_s)
+        .bind(bucket_s.max(1))
+        .bind(start_s)
+        .bind(end_ns.div_euclid(SECOND))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(fill_histogram(
+            start_s * SECOND,
+            bucket_s.max(1) * SECOND,
+            buckets,
+            rows,
+        ))
     }
 
     /// Services, levels and sources of the matching logs, with counts, most first.

@@ -288,6 +288,10 @@ impl Writer {
         // The full-text indexes take a source when it is finished (and only then, so
         // removing an unfinished source never touches them).
         for sql in [
+            "INSERT INTO log_seconds (second, severity, n) \
+             SELECT ts_ns / 1000000000, severity, COUNT(*) FROM logs \
+             WHERE source_id = ?1 AND ts_ns IS NOT NULL GROUP BY 1, 2 \
+             ON CONFLICT (second, severity) DO UPDATE SET n = n + excluded.n",
             "INSERT INTO logs_fts (rowid, body) SELECT id, body FROM logs WHERE source_id = ?",
             "INSERT INTO spans_fts (rowid, name, attributes) \
              SELECT rowid, name, attributes FROM spans WHERE source_id = ?",
@@ -351,6 +355,10 @@ impl Writer {
             .await?;
         if matches!(status.as_deref(), Some("complete" | "failed")) {
             for sql in [
+                "UPDATE log_seconds SET n = log_seconds.n - removed.n FROM (SELECT ts_ns / 1000000000 AS second, \
+                 severity, COUNT(*) AS n FROM logs WHERE source_id = ? AND ts_ns IS NOT NULL \
+                 GROUP BY 1, 2) AS removed \
+                 WHERE log_seconds.second = removed.second AND log_seconds.severity = removed.severity",
                 "INSERT INTO logs_fts (logs_fts, rowid, body) \
                  SELECT 'delete', id, body FROM logs WHERE source_id = ?",
                 "INSERT INTO spans_fts (spans_fts, rowid, name, attributes) \

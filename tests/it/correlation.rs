@@ -154,6 +154,20 @@ async fn a_failed_file_keeps_its_good_records_and_a_retry_does_not_duplicate() {
         assert_eq!(case.stats().await.spans, 1);
     }
     assert_eq!(case.count("SELECT COUNT(*) FROM sources").await, 1);
+    let names = weft::query::parse("kept", 0).unwrap();
+    let reader = case.store.reader().await.unwrap();
+    let found = reader
+        .traces(&weft::store::TraceFilter {
+            query: names,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        found.len(),
+        1,
+        "the span name is in the full-text index once"
+    );
 }
 
 /// The demo incident: pino, winston, Python and zap logs beside OTLP spans. The

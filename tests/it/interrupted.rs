@@ -104,4 +104,11 @@ async fn a_killed_load_leaves_no_half_source() {
         (LINES as i64, LINES as i64)
     );
     assert_eq!(case.count("SELECT COUNT(*) FROM sources").await, 1);
+    // The per-second counts and the full-text index hold the reloaded rows once.
+    let reader = case.store.reader().await.unwrap();
+    let all = weft::query::Query::default();
+    let histogram = reader.histogram(&all, 10, None).await.unwrap();
+    assert_eq!(histogram.counts.iter().flatten().sum::<i64>(), LINES as i64);
+    let words = weft::query::parse("log line", 0).unwrap();
+    assert_eq!(reader.log_count(&words).await.unwrap(), LINES as i64);
 }
