@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::dialects::{trace_flag_keys, Dialect, IdSpelling, LevelNumbers, DIALECTS};
 use super::text_log;
-use super::{trim_start, DecodeError, Format, Problem, RecordSink};
+use super::{for_each_line, trim_start, DecodeError, Format, Problem, RecordSink};
 use crate::ids::{SpanId, TraceId};
 use crate::model::{Attributes, LogRecord, Resource, Scope, Span, StatusCode};
 use crate::{severity, time};
@@ -61,25 +61,7 @@ impl Format for JsonLog {
         input: &mut dyn BufRead,
         sink: &mut dyn RecordSink,
     ) -> Result<(), DecodeError> {
-        let mut line = Vec::new();
-        let mut line_no = 0u64;
-        loop {
-            line.clear();
-            if input.read_until(b'\n', &mut line)? == 0 {
-                return Ok(());
-            }
-            line_no += 1;
-            if sink.cancelled() {
-                return Err(DecodeError::Cancelled);
-            }
-            let mut text = line.as_slice();
-            if line_no == 1 {
-                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-            }
-            let text = text.trim_ascii();
-            if text.is_empty() {
-                continue;
-            }
+        for_each_line(input, sink, |sink, line_no, text| {
             let parsed = if text.starts_with(b"{") {
                 serde_json::from_slice::<Map<String, Value>>(text).map_err(|error| {
                     format!(
@@ -100,7 +82,7 @@ impl Format for JsonLog {
                     sink.log(LogRecord::unparsed(line_no, text));
                 }
             }
-        }
+        })
     }
 }
 

@@ -167,6 +167,36 @@ impl RecordSink for Collected {
     }
 }
 
+/// Calls `each` with every non-empty line of `input`: its 1-based number and its bytes
+/// without the line end, surrounding whitespace, or (on line 1) a byte order mark.
+/// Stops with `Cancelled` when the sink says so.
+pub(crate) fn for_each_line(
+    input: &mut dyn BufRead,
+    sink: &mut dyn RecordSink,
+    mut each: impl FnMut(&mut dyn RecordSink, u64, &[u8]),
+) -> Result<(), DecodeError> {
+    let mut line = Vec::new();
+    let mut line_no = 0u64;
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        line_no += 1;
+        if sink.cancelled() {
+            return Err(DecodeError::Cancelled);
+        }
+        let mut text = line.as_slice();
+        if line_no == 1 {
+            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+        }
+        let text = text.trim_ascii();
+        if !text.is_empty() {
+            each(sink, line_no, text);
+        }
+    }
+}
+
 /// Skips a UTF-8 byte order mark and leading whitespace.
 pub(crate) fn trim_start(head: &[u8]) -> &[u8] {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);

@@ -17,7 +17,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::{trim_start, DecodeError, Format, Problem, RecordSink};
+use super::{for_each_line, trim_start, DecodeError, Format, Problem, RecordSink};
 use crate::ids::{decode_base64, SpanId, TraceId};
 use crate::model::{Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
 use crate::severity;
@@ -83,26 +83,10 @@ fn first_line_is_complete_object(input: &mut dyn BufRead) -> Result<bool, Decode
 }
 
 fn decode_lines(input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<(), DecodeError> {
-    let mut line = Vec::new();
-    let mut line_no = 0u64;
-    loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
-            return Ok(());
-        }
-        line_no += 1;
-        if sink.cancelled() {
-            return Err(DecodeError::Cancelled);
-        }
-        let mut text = line.as_slice();
-        if line_no == 1 {
-            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-        }
-        let text = text.trim_ascii();
-        if text.is_empty() {
-            continue;
-        }
-        match serde_json::from_slice::<ExportRequest>(text) {
+    for_each_line(
+        input,
+        sink,
+        |sink, line_no, text| match serde_json::from_slice::<ExportRequest>(text) {
             Ok(request) if request.is_request() => request.emit(&mut Emitter {
                 sink: &mut *sink,
                 line: Some(line_no),
@@ -119,8 +103,8 @@ fn decode_lines(input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<()
                 ));
                 sink.log(LogRecord::unparsed(line_no, text));
             }
-        }
-    }
+        },
+    )
 }
 
 /// Streams one or more concatenated documents, handing each resource block to the
