@@ -2,8 +2,18 @@
 //! capabilities. The app's own commands get generated `allow-…`/`deny-…`
 //! permissions here, so `capabilities/main.json` can grant exactly them.
 
-/// Every command the window may call; keep in step with `commands.rs`.
-const COMMANDS: &[&str] = &["case_info", "list_sources", "list_traces"];
+/// Every command the window may call; keep in step with `commands.rs` and `search.rs`.
+const COMMANDS: &[&str] = &[
+    "case_info",
+    "list_sources",
+    "list_traces",
+    "search_logs",
+    "log_histogram",
+    "log_facets",
+    "get_trace",
+    "logs_of_span",
+    "log_context",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -3,6 +3,8 @@
 //! parses the message. Engine errors are mapped to codes here and nowhere else.
 
 use serde::Serialize;
+use weft::ids::IdError;
+use weft::query::QueryError;
 use weft::StoreError;
 
 /// Stable error codes; the UI's `WeftError.code` has the same values.
@@ -13,6 +15,12 @@ pub enum Code {
     CaseUnavailable,
     /// A query on an open case failed.
     Database,
+    /// The search-box text is not a valid query; `column` says where.
+    Query,
+    /// An argument is malformed (an id that is not hex, …).
+    BadInput,
+    /// The trace or log asked for is not in the case.
+    NotFound,
 }
 
 /// What a command returns on failure; serializes as `{ "code": …, "message": … }`.
@@ -20,6 +28,9 @@ pub enum Code {
 pub struct ApiError {
     pub code: Code,
     pub message: String,
+    /// For `Code::Query`: the 1-based column of the query text the error points at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
 }
 
 impl ApiError {
@@ -27,6 +38,7 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            column: None,
         }
     }
 }
@@ -51,6 +63,22 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<QueryError> for ApiError {
+    fn from(error: QueryError) -> Self {
+        ApiError {
+            code: Code::Query,
+            message: error.to_string(),
+            column: Some(error.column()),
+        }
+    }
+}
+
+impl From<IdError> for ApiError {
+    fn from(error: IdError) -> Self {
+        ApiError::new(Code::BadInput, error.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +91,15 @@ mod tests {
             json,
             serde_json::json!({ "code": "case_unavailable", "message": "cannot open case /x.weft" })
         );
+    }
+
+    #[test]
+    fn a_query_error_carries_its_column() {
+        let error = ApiError::from(weft::query::parse("level>=loud", 0).unwrap_err());
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "query");
+        assert!(json["column"].as_u64().unwrap() >= 1, "{json}");
+        assert!(error.message.contains("loud"), "{}", error.message);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod case;
 mod commands;
 mod error;
+mod search;
 
 use std::process::ExitCode;
 
@@ -40,7 +41,13 @@ fn main() -> ExitCode {
         .invoke_handler(tauri::generate_handler![
             commands::case_info,
             commands::list_sources,
-            commands::list_traces,
+            search::list_traces,
+            search::search_logs,
+            search::log_histogram,
+            search::log_facets,
+            search::get_trace,
+            search::logs_of_span,
+            search::log_context,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -1,0 +1,264 @@
+//! The search commands: the search box's query over logs (pages with cursors,
+//! histogram, facets), one trace for the waterfall, the logs of a span, context
+//! lines. Each is one engine call. Nanosecond times exceed 2^53, which JavaScript
+//! numbers cannot hold exactly, so what the UI must hand back or subtract travels
+//! as text: cursors carry `ts_ns` as a decimal string, and each span of a trace
+//! carries its start and end as offsets from the trace's start.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tauri::State;
+use weft::query::Query;
+use weft::store::{
+    Anchor, Cursor, Facets, Histogram, LogFilter, LogPage, LogView, TraceFilter, TraceSort,
+    TraceSummary,
+};
+use weft::{SpanId, TraceId};
+
+use crate::case::Case;
+use crate::error::{ApiError, Code};
+
+/// The most rows one page call returns.
+pub const MAX_PAGE: u64 = 5_000;
+/// The most histogram buckets one call returns.
+const MAX_BUCKETS: u32 = 2_000;
+
+/// A cursor as the UI holds it: `ts_ns` as a decimal string, so it round-trips exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireCursor {
+    pub ts_ns: String,
+    pub id: i64,
+}
+
+impl From<Cursor> for WireCursor {
+    fn from(cursor: Cursor) -> Self {
+        WireCursor {
+            ts_ns: cursor.ts_ns.to_string(),
+            id: cursor.id,
+        }
+    }
+}
+
+impl TryFrom<WireCursor> for Cursor {
+    type Error = ApiError;
+    fn try_from(wire: WireCursor) -> Result<Self, ApiError> {
+        let ts_ns = wire.ts_ns.parse().map_err(|_| {
+            ApiError::new(
+                Code::BadInput,
+                format!("`{}` is not a time in ns", wire.ts_ns),
+            )
+        })?;
+        Ok(Cursor { ts_ns, id: wire.id })
+    }
+}
+
+/// Where a page starts, as the UI sends it: `{"kind": "first" | "last"}`,
+/// `{"kind": "after" | "before", "ts_ns": "…", "id": …}`, `{"kind": "at", "ts_ns": "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WireAnchor {
+    First,
+    Last,
+    After(WireCursor),
+    Before(WireCursor),
+    At { ts_ns: String },
+}
+
+impl TryFrom<WireAnchor> for Anchor {
+    type Error = ApiError;
+    fn try_from(wire: WireAnchor) -> Result<Self, ApiError> {
+        Ok(match wire {
+            WireAnchor::First => Anchor::First,
+            WireAnchor::Last => Anchor::Last,
+            WireAnchor::After(cursor) => Anchor::After(cursor.try_into()?),
+            WireAnchor::Before(cursor) => Anchor::Before(cursor.try_into()?),
+            WireAnchor::At { ts_ns } => {
+                let cursor: Cursor = WireCursor { ts_ns, id: 0 }.try_into()?;
+                Anchor::At {
+                    ts_ns: cursor.ts_ns,
+                }
+            }
+        })
+    }
+}
+
+/// `LogPage` with its cursors as `WireCursor`s.
+#[derive(Debug, Serialize)]
+pub struct WireLogPage {
+    pub rows: Vec<LogView>,
+    pub before: Option<WireCursor>,
+    pub after: Option<WireCursor>,
+}
+
+impl From<LogPage> for WireLogPage {
+    fn from(page: LogPage) -> Self {
+        WireLogPage {
+            rows: page.rows,
+            before: page.before.map(WireCursor::from),
+            after: page.after.map(WireCursor::from),
+        }
+    }
+}
+
+fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos() as i64)
+}
+
+/// The search-box text as a query; an error names its column.
+pub fn parse_query(text: &str) -> Result<Query, ApiError> {
+    Ok(weft::query::parse(text, now_ns())?)
+}
+
+/// One page of the logs matching `query`, `limit` rows from `anchor`.
+#[tauri::command]
+pub async fn search_logs(
+    case: State<'_, Case>,
+    query: String,
+    anchor: WireAnchor,
+    limit: u32,
+) -> Result<WireLogPage, ApiError> {
+    let query = parse_query(&query)?;
+    let limit = limit.clamp(1, MAX_PAGE as u32);
+    let page = case.reader()?.log_page(&query, anchor.try_into()?, limit);
+    Ok(page.await?.into())
+}
+
+/// Counts of the logs matching `query` per time bucket and level class.
+#[tauri::command]
+pub async fn log_histogram(
+    case: State<'_, Case>,
+    query: String,
+    buckets: u32,
+) -> Result<Histogram, ApiError> {
+    let query = parse_query(&query)?;
+    let buckets = buckets.clamp(1, MAX_BUCKETS);
+    Ok(case.reader()?.histogram(&query, buckets, None).await?)
+}
+
+/// The services, levels and sources of the logs matching `query`, with counts.
+#[tauri::command]
+pub async fn log_facets(case: State<'_, Case>, query: String) -> Result<Facets, ApiError> {
+    let query = parse_query(&query)?;
+    Ok(case.reader()?.facets(&query).await?)
+}
+
+/// One page of the traces matching `query` (empty: all), sorted by `sort`.
+#[tauri::command]
+pub async fn list_traces(
+    case: State<'_, Case>,
+    limit: u64,
+    offset: u64,
+    query: Option<String>,
+    sort: Option<TraceSort>,
+) -> Result<Vec<TraceSummary>, ApiError> {
+    let filter = TraceFilter {
+        query: parse_query(query.as_deref().unwrap_or(""))?,
+        sort: sort.unwrap_or_default(),
+        limit: limit.clamp(1, MAX_PAGE),
+        offset,
+        ..TraceFilter::default()
+    };
+    Ok(case.reader()?.traces(&filter).await?)
+}
+
+/// One trace with its spans and logs, as `weft trace --json`, plus on each span
+/// `start_offset_ns` / `end_offset_ns` from the trace's start (exact as JS numbers)
+/// and on the trace `start_ns_text`, its start as a decimal string.
+#[tauri::command]
+pub async fn get_trace(case: State<'_, Case>, trace_id: String) -> Result<Value, ApiError> {
+    let id: TraceId = trace_id.parse()?;
+    let trace = case.reader()?.trace(id).await?;
+    let trace =
+        trace.ok_or_else(|| ApiError::new(Code::NotFound, format!("no trace {trace_id}")))?;
+    let start_ns = trace
+        .spans
+        .iter()
+        .map(|span| span.start_ns)
+        .min()
+        .unwrap_or(0);
+    let offsets: Vec<(i64, i64)> = trace
+        .spans
+        .iter()
+        .map(|span| (span.start_ns - start_ns, span.end_ns - start_ns))
+        .collect();
+    let mut json = serde_json::to_value(&trace)
+        .map_err(|error| ApiError::new(Code::Database, error.to_string()))?;
+    if let Some(spans) = json["spans"].as_array_mut() {
+        for (span, (start, end)) in spans.iter_mut().zip(offsets) {
+            span["start_offset_ns"] = start.into();
+            span["end_offset_ns"] = end.into();
+        }
+    }
+    json["start_ns_text"] = start_ns.to_string().into();
+    Ok(json)
+}
+
+/// The logs of one span (`span_id`), or every log of the trace (`span_id` null).
+#[tauri::command]
+pub async fn logs_of_span(
+    case: State<'_, Case>,
+    trace_id: String,
+    span_id: Option<String>,
+    limit: u64,
+) -> Result<Vec<LogView>, ApiError> {
+    let span_id = span_id.map(|text| text.parse::<SpanId>()).transpose()?;
+    let filter = LogFilter {
+        trace_id: Some(trace_id.parse()?),
+        span_id,
+        limit: limit.clamp(1, MAX_PAGE),
+        ..LogFilter::default()
+    };
+    Ok(case.reader()?.logs(&filter).await?)
+}
+
+/// Up to `before` lines before log `log_id` in its file and `after` after it.
+#[tauri::command]
+pub async fn log_context(
+    case: State<'_, Case>,
+    log_id: i64,
+    before: u32,
+    after: u32,
+) -> Result<Vec<LogView>, ApiError> {
+    let (before, after) = (before.min(1_000), after.min(1_000));
+    Ok(case.reader()?.log_context(log_id, before, after).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_exactly() {
+        let cursor = Cursor {
+            ts_ns: 1_793_700_000_123_456_789,
+            id: 42,
+        };
+        let json = serde_json::to_string(&WireCursor::from(cursor)).unwrap();
+        assert_eq!(json, r#"{"ts_ns":"1793700000123456789","id":42}"#);
+        let anchor: WireAnchor =
+            serde_json::from_str(&format!(r#"{{"kind":"after",{}"#, &json[1..])).unwrap();
+        assert_eq!(Anchor::try_from(anchor).unwrap(), Anchor::After(cursor));
+        let at: WireAnchor = serde_json::from_str(r#"{"kind":"at","ts_ns":"7"}"#).unwrap();
+        assert_eq!(Anchor::try_from(at).unwrap(), Anchor::At { ts_ns: 7 });
+        let first: WireAnchor = serde_json::from_str(r#"{"kind":"first"}"#).unwrap();
+        assert_eq!(Anchor::try_from(first).unwrap(), Anchor::First);
+    }
+
+    #[test]
+    fn a_bad_cursor_time_is_bad_input() {
+        let wire = WireCursor {
+            ts_ns: "soon".into(),
+            id: 1,
+        };
+        assert_eq!(Cursor::try_from(wire).unwrap_err().code, Code::BadInput);
+    }
+
+    #[test]
+    fn a_bad_query_is_a_query_error_with_its_column() {
+        let error = parse_query("service:checkout \"open").unwrap_err();
+        assert_eq!(error.code, Code::Query);
+        assert_eq!(error.column, Some(18));
+    }
+}
