@@ -9,6 +9,12 @@ describe('toWeftError', () => {
     expect(error.message).toBe('cannot open case /x.weft');
   });
 
+  it('keeps the column of a query error', () => {
+    const error = toWeftError({ code: 'query', message: 'column 3: bad', column: 3 });
+    expect([error.code, error.column]).toEqual(['query', 3]);
+    expect(toWeftError({ code: 'database', message: 'x' }).column).toBe(null);
+  });
+
   it('treats refusals and thrown errors as ipc failures', () => {
     expect(toWeftError('Command list_logs not allowed by ACL').code).toBe('ipc');
     expect(toWeftError(new TypeError('no __TAURI_INTERNALS__')).message).toBe(

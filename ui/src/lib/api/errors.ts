@@ -4,17 +4,32 @@
 // Code branches on `code`, never on `message`.
 
 /** Codes the shell sends, plus `ipc` for failures before the shell answered. */
-export type ErrorCode = 'case_unavailable' | 'database' | 'ipc';
+export type ErrorCode =
+  | 'case_unavailable'
+  | 'database'
+  | 'query'
+  | 'bad_input'
+  | 'not_found'
+  | 'ipc';
 
-const SHELL_CODES: readonly string[] = ['case_unavailable', 'database'];
+const SHELL_CODES: readonly string[] = [
+  'case_unavailable',
+  'database',
+  'query',
+  'bad_input',
+  'not_found',
+];
 
 export class WeftError extends Error {
   readonly code: ErrorCode;
+  /** For `query`: the 1-based column of the query text the error points at. */
+  readonly column: number | null;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, column: number | null = null) {
     super(message);
     this.name = 'WeftError';
     this.code = code;
+    this.column = column;
   }
 }
 
@@ -22,9 +37,10 @@ export class WeftError extends Error {
 export function toWeftError(raw: unknown): WeftError {
   if (raw instanceof WeftError) return raw;
   if (typeof raw === 'object' && raw !== null && 'code' in raw && 'message' in raw) {
-    const { code, message } = raw as { code: unknown; message: unknown };
+    const { code, message, column } = raw as { code: unknown; message: unknown; column?: unknown };
     if (typeof code === 'string' && SHELL_CODES.includes(code)) {
-      return new WeftError(code as ErrorCode, String(message));
+      const at = typeof column === 'number' ? column : null;
+      return new WeftError(code as ErrorCode, String(message), at);
     }
   }
   if (raw instanceof Error) return new WeftError('ipc', raw.message);

@@ -1,4 +1,5 @@
 // Everything the rest of the UI may use to reach the shell.
 export { caseApi, type CaseApi } from './case';
+export { searchApi, type SearchApi } from './search';
 export { WeftError, toWeftError, type ErrorCode } from './errors';
 export type * from './types';

@@ -56,4 +56,110 @@ export interface TraceSummary {
 export interface Page {
   limit: number;
   offset: number;
+  /** The search box's query (`list_traces`); empty for all. */
+  query?: string;
+  sort?: TraceSort;
+}
+
+/** How the trace list is ordered (commands `list_traces`). */
+export type TraceSort = 'start' | 'duration' | 'errors';
+
+/** A log's correlation state (DESIGN.md "Correlation"). */
+export type LinkState = 'unlinked' | 'span' | 'trace' | 'orphan';
+
+export interface LogView {
+  id: number;
+  /** Display only: above 2^53 the last digits are not exact. */
+  ts_ns: number | null;
+  severity: number;
+  severity_text: string;
+  service: string;
+  body: string;
+  trace_id: string | null;
+  span_id: string | null;
+  link: LinkState;
+  source: string;
+  line: number | null;
+  unparsed: boolean;
+  attributes: unknown;
+}
+
+/** A position in the time order of logs; `ts_ns` is a decimal string, exact. */
+export interface Cursor {
+  ts_ns: string;
+  id: number;
+}
+
+export type Anchor =
+  | { kind: 'first' }
+  | { kind: 'last' }
+  | ({ kind: 'after' } & Cursor)
+  | ({ kind: 'before' } & Cursor)
+  | { kind: 'at'; ts_ns: string };
+
+export interface LogPage {
+  rows: LogView[];
+  before: Cursor | null;
+  after: Cursor | null;
+}
+
+export interface Histogram {
+  start_ns: number;
+  bucket_ns: number;
+  levels: string[];
+  /** Per bucket, a count per entry of `levels`. */
+  counts: number[][];
+}
+
+export interface Facet {
+  value: string;
+  count: number;
+}
+
+export interface Facets {
+  services: Facet[];
+  levels: Facet[];
+  sources: Facet[];
+}
+
+export interface SpanEvent {
+  time_ns: number;
+  name: string;
+  attributes: unknown;
+}
+
+export interface SpanLink {
+  trace_id: string;
+  span_id: string;
+  attributes: unknown;
+}
+
+export interface SpanView {
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  service: string;
+  start_ns: number;
+  end_ns: number;
+  /** Exact: from the trace's start. */
+  start_offset_ns: number;
+  end_offset_ns: number;
+  status: string;
+  status_message: string;
+  kind: number;
+  attributes: unknown;
+  events: SpanEvent[];
+  links: SpanLink[];
+  resource: unknown;
+  scope: { name: string; version: string; attributes: unknown };
+  log_count: number;
+  logs: LogView[];
+}
+
+export interface TraceView {
+  trace_id: string;
+  /** The trace's start (its earliest span), exact, as a decimal string. */
+  start_ns_text: string;
+  spans: SpanView[];
+  trace_logs: LogView[];
 }

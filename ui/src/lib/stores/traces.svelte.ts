@@ -1,6 +1,7 @@
-// The trace list, fetched a page at a time in start order. `loadMore` appends
+// The trace list matching the search box's query, fetched a page at a time in
+// the chosen order (start, duration, errors). `loadMore` appends
 // the next page; the list is complete once a page comes back short.
-import { caseApi, toWeftError, type CaseApi, type TraceSummary, type WeftError } from '../api';
+import { caseApi, toWeftError, type CaseApi, type TraceSort, type TraceSummary, type WeftError } from '../api';
 
 export const TRACE_PAGE = 500;
 
@@ -9,17 +10,25 @@ export class TraceListStore {
   complete = $state(false);
   loading = $state(false);
   error = $state.raw<WeftError | null>(null);
+  query = $state('');
+  sort = $state<TraceSort>('start');
 
   readonly #api: CaseApi;
   readonly #pageSize: number;
+  /** Bumped by each reload: answers to an older one are dropped. */
+  #generation = 0;
 
   constructor(api: CaseApi = caseApi, pageSize = TRACE_PAGE) {
     this.#api = api;
     this.#pageSize = pageSize;
   }
 
-  /** Drops what was loaded and fetches the first page again. */
-  async reload(): Promise<void> {
+  /** Drops what was loaded and fetches the first page again (for `query`, by `sort`). */
+  async reload(query = this.query, sort = this.sort): Promise<void> {
+    this.query = query;
+    this.sort = sort;
+    this.#generation++;
+    this.loading = false;
     this.rows = [];
     this.complete = false;
     await this.loadMore();
@@ -30,14 +39,21 @@ export class TraceListStore {
     if (this.loading || this.complete) return;
     this.loading = true;
     this.error = null;
+    const generation = this.#generation;
     try {
-      const page = await this.#api.listTraces({ limit: this.#pageSize, offset: this.rows.length });
+      const page = await this.#api.listTraces({
+        limit: this.#pageSize,
+        offset: this.rows.length,
+        query: this.query,
+        sort: this.sort,
+      });
+      if (generation !== this.#generation) return;
       this.rows = [...this.rows, ...page];
       this.complete = page.length < this.#pageSize;
     } catch (raw) {
-      this.error = toWeftError(raw);
+      if (generation === this.#generation) this.error = toWeftError(raw);
     } finally {
-      this.loading = false;
+      if (generation === this.#generation) this.loading = false;
     }
   }
 }

@@ -1,0 +1,86 @@
+// A fake of the search commands for tests of stores: one small trace and a list
+// of logs paged with cursors like the engine's.
+import type { SearchApi } from './search';
+import type { LogView, SpanView, TraceView } from './types';
+
+function span(id: string, parent: string | null, start: number, end: number): SpanView {
+  return {
+    span_id: id,
+    parent_span_id: parent,
+    name: `op ${id}`,
+    service: 'checkout',
+    start_ns: 1e18 + start,
+    end_ns: 1e18 + end,
+    start_offset_ns: start,
+    end_offset_ns: end,
+    status: 'unset',
+    status_message: '',
+    kind: 1,
+    attributes: {},
+    events: [],
+    links: [],
+    resource: {},
+    scope: { name: '', version: '', attributes: {} },
+    log_count: 0,
+    logs: [],
+  };
+}
+
+export const fakeTrace: TraceView = {
+  trace_id: 'ab'.repeat(16),
+  start_ns_text: '1000000000000000000',
+  spans: [span('root', null, 0, 100), span('b', 'root', 50, 90), span('a', 'root', 10, 40), span('a1', 'a', 20, 30)],
+  trace_logs: [],
+};
+
+export function fakeLog(id: number): LogView {
+  return {
+    id,
+    ts_ns: 1e18 + id,
+    severity: 9,
+    severity_text: 'info',
+    service: 'checkout',
+    body: `line ${id}`,
+    trace_id: null,
+    span_id: null,
+    link: 'unlinked',
+    source: '/logs/checkout.log',
+    line: id,
+    unparsed: false,
+    attributes: {},
+  };
+}
+
+/** The fake's calls, for assertions. */
+export interface Calls {
+  searchLogs: unknown[];
+  logsOfSpan: unknown[];
+}
+
+export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
+  const logs = Array.from({ length: nLogs }, (_, index) => fakeLog(index + 1));
+  const calls: Calls = { searchLogs: [], logsOfSpan: [] };
+  return {
+    calls,
+    searchLogs: async (args) => {
+      calls.searchLogs.push(args);
+      const from = args.anchor.kind === 'after' ? args.anchor.id : 0;
+      const rows = logs.filter((log) => log.id > from).slice(0, args.limit);
+      const last = rows.at(-1);
+      const more = last !== undefined && last.id < nLogs;
+      return {
+        rows,
+        before: null,
+        after: more ? { ts_ns: `1${'0'.repeat(14)}${String(last.id).padStart(4, '0')}`, id: last.id } : null,
+      };
+    },
+    logHistogram: async () => ({ start_ns: 1e18, bucket_ns: 1, levels: [], counts: [] }),
+    logFacets: async () => ({ services: [], levels: [], sources: [] }),
+    getTrace: async (traceId) => ({ ...fakeTrace, trace_id: traceId }),
+    logsOfSpan: async (args) => {
+      calls.logsOfSpan.push(args);
+      return logs.slice(0, 2);
+    },
+    logContext: async () => [],
+  };
+}

@@ -1,0 +1,31 @@
+// The search commands of src-tauri/src/search.rs (everything the search box,
+// the trace list, the waterfall and the log view ask for). Only this folder
+// calls invoke(); failures are thrown as WeftError.
+import { call } from './call';
+import type {
+  Anchor,
+  Facets,
+  Histogram,
+  LogPage,
+  LogView,
+  TraceView,
+} from './types';
+
+/** What the search-driven stores need from the shell; tests pass a fake. */
+export interface SearchApi {
+  searchLogs(args: { query: string; anchor: Anchor; limit: number }): Promise<LogPage>;
+  logHistogram(args: { query: string; buckets: number }): Promise<Histogram>;
+  logFacets(query: string): Promise<Facets>;
+  getTrace(traceId: string): Promise<TraceView>;
+  logsOfSpan(args: { traceId: string; spanId: string | null; limit: number }): Promise<LogView[]>;
+  logContext(args: { logId: number; before: number; after: number }): Promise<LogView[]>;
+}
+
+export const searchApi: SearchApi = {
+  searchLogs: (args) => call<LogPage>('search_logs', { ...args }),
+  logHistogram: (args) => call<Histogram>('log_histogram', { ...args }),
+  logFacets: (query) => call<Facets>('log_facets', { query }),
+  getTrace: (traceId) => call<TraceView>('get_trace', { traceId }),
+  logsOfSpan: (args) => call<LogView[]>('logs_of_span', { ...args }),
+  logContext: (args) => call<LogView[]>('log_context', { ...args }),
+};

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { levelColour, levelOf, serviceColour } from './levels';
+
+describe('levels', () => {
+  it('maps OTel severity numbers to their classes', () => {
+    expect([0, 1, 4, 5, 9, 12, 13, 17, 21, 24, 99].map(levelOf)).toEqual([
+      'unspecified', 'trace', 'trace', 'debug', 'info', 'info', 'warn', 'error', 'fatal', 'fatal',
+      'fatal',
+    ]);
+  });
+
+  it('gives each level its theme colour', () => {
+    expect(levelColour('error')).toBe('var(--level-error)');
+  });
+
+  it('gives a service the same colour every time, and services different ones', () => {
+    expect(serviceColour('checkout')).toBe(serviceColour('checkout'));
+    const colours = new Set(['checkout', 'payments', 'frontend', 'inventory'].map(serviceColour));
+    expect(colours.size).toBeGreaterThan(2);
+  });
+});

@@ -1,0 +1,128 @@
+// One trace in the waterfall: its span tree, which spans are collapsed, the
+// focused row (keyboard) and the selected span (details, and the log view's scope).
+import { searchApi, toWeftError, type SearchApi, type TraceView, type WeftError } from '../api';
+import { collapsedBelow, rowStates, spanTree, type SpanTree } from '../model/rowStates';
+
+export class WaterfallStore {
+  trace = $state.raw<TraceView | null>(null);
+  tree = $state.raw<SpanTree | null>(null);
+  collapsed = $state.raw<ReadonlySet<string>>(new Set());
+  /** Index into `rows` of the keyboard focus. */
+  focus = $state(0);
+  selected = $state<string | null>(null);
+  loading = $state(false);
+  error = $state.raw<WeftError | null>(null);
+
+  rows = $derived(
+    this.trace && this.tree ? rowStates(this.trace.spans, this.tree, this.collapsed) : [],
+  );
+  /** The trace's length: the latest span end from its start. */
+  durationNs = $derived(
+    this.trace ? Math.max(0, ...this.trace.spans.map((span) => span.end_offset_ns)) : 0,
+  );
+
+  readonly #api: SearchApi;
+  #generation = 0;
+
+  constructor(api: SearchApi = searchApi) {
+    this.#api = api;
+  }
+
+  /** Loads `traceId`; with `spanId`, that span is shown (ancestors expanded) and selected. */
+  async open(traceId: string, spanId: string | null = null): Promise<void> {
+    const generation = ++this.#generation;
+    this.loading = true;
+    this.error = null;
+    try {
+      const trace = await this.#api.getTrace(traceId);
+      if (generation !== this.#generation) return;
+      this.trace = trace;
+      this.tree = spanTree(trace.spans);
+      this.collapsed = new Set();
+      this.focus = 0;
+      this.selected = null;
+      if (spanId) this.reveal(spanId);
+    } catch (raw) {
+      if (generation === this.#generation) this.error = toWeftError(raw);
+    } finally {
+      if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  close(): void {
+    this.#generation++;
+    this.trace = null;
+    this.tree = null;
+    this.selected = null;
+  }
+
+  /** Expands the ancestors of `spanId`, focuses and selects it. */
+  reveal(spanId: string): void {
+    const spans = this.trace?.spans ?? [];
+    const byId = new Map(spans.map((span) => [span.span_id, span]));
+    const next = new Set(this.collapsed);
+    let parent = byId.get(spanId)?.parent_span_id ?? null;
+    for (let steps = 0; parent !== null && steps < spans.length; steps++) {
+      next.delete(parent);
+      parent = byId.get(parent)?.parent_span_id ?? null;
+    }
+    this.collapsed = next;
+    const row = this.rows.findIndex((state) => spans[state.span]!.span_id === spanId);
+    if (row >= 0) this.focus = row;
+    this.selected = spanId;
+  }
+
+  spanIdAt(row: number): string | null {
+    const state = this.rows[row];
+    return state && this.trace ? this.trace.spans[state.span]!.span_id : null;
+  }
+
+  setCollapsed(spanId: string, collapsed: boolean): void {
+    const next = new Set(this.collapsed);
+    if (collapsed) next.add(spanId);
+    else next.delete(spanId);
+    this.collapsed = next;
+  }
+
+  toggle(spanId: string): void {
+    this.setCollapsed(spanId, !this.collapsed.has(spanId));
+  }
+
+  /** Collapses every span at `depth` or deeper (0: only roots shown); Infinity expands all. */
+  collapseTo(depth: number): void {
+    if (!this.trace || !this.tree) return;
+    this.collapsed = Number.isFinite(depth)
+      ? collapsedBelow(this.trace.spans, this.tree, depth)
+      : new Set();
+    this.focus = Math.min(this.focus, Math.max(0, this.rows.length - 1));
+  }
+
+  /**
+   * A key on the waterfall: up/down move, left collapses (or goes to the parent),
+   * right expands (or goes to the first child), enter selects. Returns the span to
+   * select on enter, else null; `handled` says whether the key was one of these.
+   */
+  key(key: string): { handled: boolean; select: string | null } {
+    const rows = this.rows;
+    const state = rows[this.focus];
+    if (!state || !this.trace) return { handled: false, select: null };
+    const spanId = this.trace.spans[state.span]!.span_id;
+    if (key === 'ArrowDown') this.focus = Math.min(rows.length - 1, this.focus + 1);
+    else if (key === 'ArrowUp') this.focus = Math.max(0, this.focus - 1);
+    else if (key === 'ArrowLeft') {
+      if (state.hasChildren && !state.collapsed) this.setCollapsed(spanId, true);
+      else {
+        let parent = this.focus - 1;
+        while (parent >= 0 && rows[parent]!.depth >= state.depth) parent--;
+        if (parent >= 0) this.focus = parent;
+      }
+    } else if (key === 'ArrowRight') {
+      if (state.collapsed) this.setCollapsed(spanId, false);
+      else if (state.hasChildren) this.focus = Math.min(rows.length - 1, this.focus + 1);
+    } else if (key === 'Enter') {
+      this.selected = spanId;
+      return { handled: true, select: spanId };
+    } else return { handled: false, select: null };
+    return { handled: true, select: null };
+  }
+}
