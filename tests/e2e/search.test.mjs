@@ -1,0 +1,212 @@
+// The search box, trace list, waterfall and log view of the real window, on a case
+// made from the demo incident (tests/fixtures/demo) plus a log file whose body is
+// markup. What the window shows is compared with the real CLI's `--json` output.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SHOTS, openWindow, startDriver, weft, weftJson } from './harness.mjs';
+
+const PAYLOAD = '<img src=x onerror="document.title=\'pwned\'"><script>document.title=\'pwned\'</script><b>bold</b>';
+
+const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-search-'));
+const casePath = join(tmp, 'demo.weft');
+
+before(() => {
+  mkdirSync(SHOTS, { recursive: true });
+  weft(casePath, 'ingest', 'tests/fixtures/demo');
+  const hostile = join(tmp, 'hostile.log');
+  const line = { level: 50, time: 1793700000000, msg: PAYLOAD, service: 'hostile', extra: { html: '<i>x</i>' } };
+  writeFileSync(hostile, `${JSON.stringify(line)}\n`);
+  weft(casePath, 'ingest', hostile);
+});
+
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('search, trace list, waterfall and logs on the demo incident', () => {
+  let driver;
+  let browser;
+
+  before(async () => {
+    driver = await startDriver({ WEFT_CASE: casePath });
+    browser = await openWindow(driver);
+  });
+
+  after(async () => {
+    await browser?.deleteSession().catch(() => {});
+    await driver?.stop();
+  });
+
+  const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
+
+  /** Waits until the window has answered everything it asked for. */
+  async function settled() {
+    await browser.waitUntil(
+      () =>
+        browser.execute(
+          () =>
+            document.querySelector('[data-testid="app"]').getAttribute('data-ready') === 'true' &&
+            document.querySelector('[data-testid="log-view"]')?.getAttribute('data-loading') !==
+              'true',
+        ),
+      { timeout: 10_000, timeoutMsg: 'the window did not settle' },
+    );
+  }
+
+  async function search(text) {
+    const input = $('search-input');
+    // Emptied by script: WebDriver's clear fires no input event for the binding.
+    await browser.execute(() => {
+      const box = document.querySelector('[data-testid="search-input"]');
+      box.value = '';
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    if (text) await input.setValue(text);
+    await $('search-run').click();
+    await browser.pause(50);
+    await settled();
+  }
+
+  /** The ids and bodies of the log rows in the DOM, top to bottom. */
+  const shownLogs = () =>
+    browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="log-row"]')]
+        .map((row) => ({
+          id: Number(row.getAttribute('data-log-id')),
+          body: row.querySelector('[data-testid="log-body"]').textContent,
+          top: row.parentElement.offsetTop,
+        }))
+        .sort((a, b) => a.top - b.top),
+    );
+
+  const shownTraceIds = () =>
+    browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) =>
+        row.getAttribute('data-trace-id'),
+      ),
+    );
+
+  it('a query drives the trace list and the log view, exactly as the CLI', async () => {
+    const query = 'level>=error';
+    await search(query);
+    const traces = weftJson(casePath, 'traces', query, '--limit', '1000');
+    assert.ok(traces.length > 0);
+    assert.deepEqual(await shownTraceIds(), traces.map((trace) => trace.trace_id));
+    const logs = weftJson(casePath, 'logs', query, '--limit', '1000');
+    assert.ok(logs.length > 20, 'more logs than fit the view');
+    assert.equal(await $('logs-shown').getText(), `${logs.length} lines`);
+    // Windowed: only the rows in view are in the DOM, and they are the first ones.
+    const top = await shownLogs();
+    assert.ok(top.length < logs.length, `${top.length} rows rendered of ${logs.length}`);
+    assert.deepEqual(top, logs.slice(0, top.length).map((log, index) => ({ id: log.id, body: log.body, top: index * 24 })));
+    await browser.execute(() => {
+      const viewport = document.querySelector('[data-testid="log-rows"]');
+      viewport.scrollTop = viewport.scrollHeight;
+    });
+    await browser.pause(100);
+    const bottom = await shownLogs();
+    assert.deepEqual(bottom.map((row) => row.id), logs.slice(-bottom.length).map((log) => log.id));
+    await browser.saveScreenshot(join(SHOTS, 'search.png'));
+  });
+
+  it('sorts the trace list by duration and by errors like the CLI', async () => {
+    await search('');
+    for (const sort of ['duration', 'errors', 'start']) {
+      await $(`sort-${sort}`).click();
+      await settled();
+      const ids = await shownTraceIds();
+      const expected = weftJson(casePath, 'traces', '--limit', '1000')
+        .map((trace) => trace.trace_id);
+      assert.equal(ids.length, expected.length);
+      if (sort === 'start') assert.deepEqual(ids, expected);
+    }
+  });
+
+  it('a malformed query shows its error under the box, with a caret at its column', async () => {
+    const text = 'service:checkout "open';
+    await search(text);
+    const error = $('query-error');
+    await error.waitForExist({ timeout: 5000 });
+    assert.equal(await error.getAttribute('data-column'), '18');
+    const caret = await browser.execute(
+      () => document.querySelector('[data-testid="query-error-caret"]').textContent,
+    );
+    assert.equal(caret, `${' '.repeat(17)}^`);
+    assert.match(await $('query-error-message').getText(), /column 18: unterminated phrase/);
+    await browser.saveScreenshot(join(SHOTS, 'query-error.png'));
+    await search('');
+    assert.equal(await $('query-error').isExisting(), false);
+  });
+
+  it('a trace row opens its waterfall with a row per span and the trace logs', async () => {
+    const [failing] = weftJson(casePath, 'traces', 'status:error', '--limit', '1');
+    const trace = weftJson(casePath, 'trace', failing.trace_id);
+    await search('status:error');
+    // WebKitWebDriver clicks cells, not table rows.
+    await browser.$(`[data-testid="trace-row"][data-trace-id="${failing.trace_id}"] td`).click();
+    await $('waterfall').waitForExist({ timeout: 5000 });
+    await settled();
+    const rows = await browser.$$('[data-testid="span-row"]');
+    assert.equal(rows.length, trace.spans.length);
+    assert.equal((await browser.$$('[data-testid="span-error"]')).length, trace.spans.filter((span) => span.status === 'error').length);
+    const logIds = [...trace.spans.flatMap((span) => span.logs), ...trace.trace_logs].map((log) => log.id).sort((a, b) => a - b);
+    assert.deepEqual((await shownLogs()).map((row) => row.id).sort((a, b) => a - b), logIds);
+    assert.equal((await browser.$$('[data-testid="log-tick"]')).length, trace.spans.reduce((n, span) => n + span.logs.length, 0));
+    assert.ok((await browser.$$('[data-testid="axis-tick"]')).length >= 2);
+
+    // Selecting a span shows exactly its logs; the toggle shows the whole trace again.
+    const withLogs = trace.spans.find((span) => span.logs.length > 0 && span.parent_span_id);
+    await browser.$(`[data-testid="span-row"][data-span-id="${withLogs.span_id}"]`).click();
+    await settled();
+    assert.equal(await $('span-details').getAttribute('data-span-id'), withLogs.span_id);
+    assert.deepEqual((await shownLogs()).map((row) => row.id), withLogs.logs.map((log) => log.id));
+    await browser.saveScreenshot(join(SHOTS, 'waterfall.png'));
+    await $('scope-whole-trace').click();
+    await settled();
+    assert.equal((await shownLogs()).length, logIds.length);
+
+    // Keyboard: left on the root collapses it, right expands it again.
+    await browser.execute(() => document.querySelector('[data-testid="span-tree"]').focus());
+    await browser.keys(['Home']);
+    for (let step = 0; step < trace.spans.length; step++) await browser.keys(['ArrowUp']);
+    await browser.keys(['ArrowLeft']);
+    assert.equal((await browser.$$('[data-testid="span-row"]')).length, 1);
+    await browser.keys(['ArrowRight']);
+    assert.equal((await browser.$$('[data-testid="span-row"]')).length, trace.spans.length);
+  });
+
+  it("a log line's chip opens the waterfall at its span", async () => {
+    await search('service:payments level>=error');
+    const [log] = weftJson(casePath, 'logs', 'service:payments level>=error', '--limit', '1');
+    const row = browser.$(`[data-testid="log-row"][data-log-id="${log.id}"]`);
+    await row.$('[data-testid="log-chip"]').click();
+    await $('waterfall').waitForExist({ timeout: 5000 });
+    await settled();
+    assert.equal(await $('waterfall').getAttribute('data-trace-id'), log.trace_id);
+    assert.equal(await $('span-details').getAttribute('data-span-id'), log.span_id);
+    assert.equal(await $('log-scope').getAttribute('data-span-id'), log.span_id);
+    await $('scope-clear').click();
+    await settled();
+  });
+
+  it('a log body holding markup renders as text, and its fields as a text tree', async () => {
+    await search('service:hostile');
+    const [log] = weftJson(casePath, 'logs', 'service:hostile', '--limit', '5');
+    assert.equal(log.body, PAYLOAD);
+    const [shown] = await shownLogs();
+    assert.equal(shown.body, PAYLOAD);
+    await browser.$('[data-testid="log-row"] [data-testid="log-expand"]').click();
+    const tree = await browser.execute(
+      () => document.querySelector('[data-testid="log-attributes"]').textContent,
+    );
+    assert.match(tree, /<i>x<\/i>/);
+    const injected = await browser.execute(
+      () => document.querySelectorAll('main img, main script, main b, main i').length,
+    );
+    assert.equal(injected, 0);
+    assert.equal(await browser.getTitle(), 'Weft');
+    await browser.saveScreenshot(join(SHOTS, 'hostile-log.png'));
+  });
+});
