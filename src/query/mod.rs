@@ -8,7 +8,7 @@ mod parse;
 mod sql;
 
 pub use parse::parse;
-pub use sql::{Condition, FtsPlan, LogSql, Param, TraceSql};
+pub use sql::{Condition, LogSql, Param, TraceSql};
 
 use crate::ids::{SpanId, TraceId};
 

@@ -65,18 +65,35 @@ pub struct LogSql;
 /// The WHERE condition over `traces t` for a query.
 pub struct TraceSql;
 
-/// How the positive full-text terms are checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FtsPlan {
-    /// Collect every match first, then filter and sort: best when matches are few.
-    Set,
-    /// Check each row met in time order: best when matches are many and a page is wanted.
-    PerRow,
-}
-
 impl LogSql {
     pub fn condition(query: &Query) -> Condition {
-        Self::condition_with(query, FtsPlan::Set)
+        let mut parts = Vec::new();
+        if let Some(matched) = full_text(query, "l.id", "logs_fts") {
+            parts.push(matched);
+        }
+        for term in &query.terms {
+            if let Some(condition) = log_term(term) {
+                parts.push(condition.negate(term.negated));
+            }
+        }
+        Condition::all(parts)
+    }
+
+    /// The condition of every term but the positive full-text words and phrases, which
+    /// the caller checks its own way (`fts_match`).
+    pub fn condition_without_words(query: &Query) -> Condition {
+        let others = Query {
+            terms: query
+                .terms
+                .iter()
+                .filter(|term| {
+                    term.negated
+                        || !matches!(&term.kind, TermKind::Word(t) | TermKind::Phrase(t) if has_tokens(t))
+                })
+                .cloned()
+                .collect(),
+        };
+        Self::condition(&others)
     }
 
     /// The FTS5 expression of the query's positive words and phrases, if any.
@@ -102,41 +119,6 @@ impl LogSql {
                 !term.negated
                     && matches!(&term.kind, TermKind::Word(text) | TermKind::Phrase(text) if has_tokens(text))
             })
-    }
-
-    pub fn condition_with(query: &Query, plan: FtsPlan) -> Condition {
-        let mut parts = Vec::new();
-        let matched = match plan {
-            FtsPlan::Set => full_text(query, "l.id", "logs_fts"),
-            FtsPlan::PerRow => {
-                let without_positive = Query {
-                    terms: query
-                        .terms
-                        .iter()
-                        .filter(|term| term.negated)
-                        .cloned()
-                        .collect(),
-                };
-                let negative = full_text(&without_positive, "l.id", "logs_fts");
-                let positive = Self::fts_match(query).map(|expr| {
-                    Condition::new(
-                        "EXISTS (SELECT 1 FROM logs_fts WHERE logs_fts MATCH ? AND logs_fts.rowid = l.id)",
-                        vec![Param::Text(expr)],
-                    )
-                });
-                let both: Vec<Condition> = positive.into_iter().chain(negative).collect();
-                (!both.is_empty()).then(|| Condition::all(both))
-            }
-        };
-        if let Some(matched) = matched {
-            parts.push(matched);
-        }
-        for term in &query.terms {
-            if let Some(condition) = log_term(term) {
-                parts.push(condition.negate(term.negated));
-            }
-        }
-        Condition::all(parts)
     }
 }
 

@@ -12,7 +12,7 @@ use sqlx::{AssertSqlSafe, Row, Sqlite};
 
 use super::reader::{log_view, LogView, Reader, LOG_COLUMNS};
 use super::StoreError;
-use crate::query::{FtsPlan, LogSql, Param, Query};
+use crate::query::{LogSql, Param, Query};
 use crate::severity;
 
 /// A position in the time order of logs: (time, id).
@@ -82,6 +82,8 @@ pub enum TraceSort {
 
 /// From how many matches on a word counts as common (see `log_page`).
 const COMMON_MATCHES: i64 = 2_000;
+/// Ids per window of the time index when paging a common word.
+const WINDOW: i64 = 2_048;
 
 const LEVELS: [&str; 7] = [
     "unspecified",
@@ -134,44 +136,51 @@ impl Reader {
         anchor: Anchor,
         limit: u32,
     ) -> Result<LogPage, StoreError> {
-        // A word that matches many rows is checked row by row while walking the time
-        // index (a page needs few rows); a rare one is collected first and sorted.
-        let common = match LogSql::fts_match(query) {
-            Some(expr) => self.fts_matches_at_least(&expr, COMMON_MATCHES).await?,
-            None => false,
-        };
-        let (plan, from) = if common {
-            (FtsPlan::PerRow, "logs l INDEXED BY logs_time")
-        } else {
-            (FtsPlan::Set, "logs l")
-        };
-        let condition = LogSql::condition_with(query, plan);
-        let mut params = condition.params.clone();
+        let mut bound_params = Vec::new();
         let (bound, descending) = match anchor {
             Anchor::First => ("1", false),
             Anchor::Last => ("1", true),
             Anchor::After(cursor) => {
-                params.extend([Param::Int(cursor.ts_ns), Param::Int(cursor.id)]);
+                bound_params.extend([Param::Int(cursor.ts_ns), Param::Int(cursor.id)]);
                 ("(l.ts_ns, l.id) > (?, ?)", false)
             }
             Anchor::Before(cursor) => {
-                params.extend([Param::Int(cursor.ts_ns), Param::Int(cursor.id)]);
+                bound_params.extend([Param::Int(cursor.ts_ns), Param::Int(cursor.id)]);
                 ("(l.ts_ns, l.id) < (?, ?)", true)
             }
             Anchor::At { ts_ns } => {
-                params.push(Param::Int(ts_ns));
+                bound_params.push(Param::Int(ts_ns));
                 ("l.ts_ns >= ?", false)
             }
         };
-        let order = if descending { "DESC" } else { "ASC" };
         // One row more than asked says whether there is more in that direction.
-        params.push(Param::Int(i64::from(limit) + 1));
-        let sql = format!(
-            "SELECT {LOG_COLUMNS} FROM {from} JOIN sources src ON src.id = l.source_id \
-             WHERE ({}) AND {bound} ORDER BY l.ts_ns {order}, l.id {order} LIMIT ?",
-            condition.sql
-        );
-        let rows = query_with(sql, &params).fetch_all(&self.pool).await?;
+        let wanted = limit as usize + 1;
+        // A word on many rows: walk the time index in windows and ask the full-text
+        // index about each window (a page needs few rows). A rare word: collect its
+        // rows first and sort them.
+        let common_word = match LogSql::fts_match(query) {
+            Some(expr) if self.fts_matches_at_least(&expr, COMMON_MATCHES).await? => Some(expr),
+            _ => None,
+        };
+        let rows = match common_word {
+            Some(expr) => {
+                self.common_word_rows(query, &expr, (bound, bound_params), descending, wanted)
+                    .await?
+            }
+            None => {
+                let condition = LogSql::condition(query);
+                let mut params = condition.params.clone();
+                params.extend(bound_params);
+                params.push(Param::Int(wanted as i64));
+                let order = if descending { "DESC" } else { "ASC" };
+                let sql = format!(
+                    "SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id \
+                     WHERE ({}) AND {bound} ORDER BY l.ts_ns {order}, l.id {order} LIMIT ?",
+                    condition.sql
+                );
+                query_with(sql, &params).fetch_all(&self.pool).await?
+            }
+        };
         let more = rows.len() > limit as usize;
         let mut rows: Vec<LogView> = rows.iter().take(limit as usize).map(log_view).collect();
         if descending {
@@ -192,6 +201,71 @@ impl Reader {
             after: rows.last().filter(|_| more_after).map(cursor),
             rows,
         })
+    }
+
+    /// Up to `wanted` rows matching `query` past `bound`, in time order (reversed when
+    /// `descending`), for a query whose words `expr` match many rows: windows of ids
+    /// along the time index, each checked against the full-text index in one query.
+    async fn common_word_rows(
+        &self,
+        query: &Query,
+        expr: &str,
+        (first_bound, first_params): (&str, Vec<Param>),
+        descending: bool,
+        wanted: usize,
+    ) -> Result<Vec<SqliteRow>, StoreError> {
+        let order = if descending { "DESC" } else { "ASC" };
+        let rest = LogSql::condition_without_words(query);
+        let mut bound = first_bound.to_string();
+        let mut bound_params = first_params;
+        let mut rows = Vec::new();
+        loop {
+            let mut params = bound_params.clone();
+            params.push(Param::Int(WINDOW));
+            let window_sql = format!(
+                "SELECT l.id, l.ts_ns FROM logs l INDEXED BY logs_time WHERE {bound} \
+                 ORDER BY l.ts_ns {order}, l.id {order} LIMIT ?"
+            );
+            let window: Vec<(i64, i64)> = query_with(window_sql, &params)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect();
+            let Some(&(last_id, last_ts)) = window.last() else {
+                break;
+            };
+            let ids: Vec<i64> = window.iter().map(|(id, _)| *id).collect();
+            let (low, high) = (ids.iter().min().copied(), ids.iter().max().copied());
+            let mut params = vec![
+                Param::Text(serde_json::to_string(&ids).expect("ids serialize")),
+                Param::Text(expr.to_string()),
+                Param::Int(low.unwrap_or(0)),
+                Param::Int(high.unwrap_or(0)),
+            ];
+            params.extend(rest.params.iter().cloned());
+            params.push(Param::Int((wanted - rows.len()) as i64));
+            let sql = format!(
+                "SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id \
+                 WHERE l.id IN (SELECT value FROM json_each(?)) \
+                   AND l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ? \
+                                AND rowid BETWEEN ? AND ?) \
+                   AND ({}) ORDER BY l.ts_ns {order}, l.id {order} LIMIT ?",
+                rest.sql
+            );
+            rows.extend(query_with(sql, &params).fetch_all(&self.pool).await?);
+            if rows.len() >= wanted || window.len() < WINDOW as usize {
+                break;
+            }
+            bound = if descending {
+                "(l.ts_ns, l.id) < (?, ?)"
+            } else {
+                "(l.ts_ns, l.id) > (?, ?)"
+            }
+            .to_string();
+            bound_params = vec![Param::Int(last_ts), Param::Int(last_id)];
+        }
+        Ok(rows)
     }
 
     /// Whether the full-text expression matches at least `at_least` logs (reads no more).
