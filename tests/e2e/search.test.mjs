@@ -162,6 +162,14 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     await settled();
     assert.equal(await $('span-details').getAttribute('data-span-id'), withLogs.span_id);
     assert.deepEqual((await shownLogs()).map((row) => row.id), withLogs.logs.map((log) => log.id));
+    // Hovering a log line highlights its span.
+    const firstLog = `[data-testid="log-row"][data-log-id="${withLogs.logs[0].id}"] [data-testid="log-body"]`;
+    await browser.$(firstLog).moveTo();
+    const spanRow = `[data-testid="span-row"][data-span-id="${withLogs.span_id}"]`;
+    await browser.waitUntil(async () => (await browser.$(spanRow).getAttribute('data-hovered')) === 'true', {
+      timeout: 3000,
+      timeoutMsg: 'the span of the hovered log line is not highlighted',
+    });
     await browser.saveScreenshot(join(SHOTS, 'waterfall.png'));
     await $('scope-whole-trace').click();
     await settled();
@@ -202,6 +210,13 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
       () => document.querySelector('[data-testid="log-attributes"]').textContent,
     );
     assert.match(tree, /<i>x<\/i>/);
+    await $('log-context-open').click();
+    await $('log-context').waitForExist({ timeout: 3000 });
+    const context = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="context-line"]')].map((line) => line.textContent),
+    );
+    assert.equal(context.length, 1);
+    assert.ok(context[0].includes(PAYLOAD));
     const injected = await browser.execute(
       () => document.querySelectorAll('main img, main script, main b, main i').length,
     );

@@ -55,11 +55,12 @@ export function fakeLog(id: number): LogView {
 export interface Calls {
   searchLogs: unknown[];
   logsOfSpan: unknown[];
+  logContext: unknown[];
 }
 
 export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
   const logs = Array.from({ length: nLogs }, (_, index) => fakeLog(index + 1));
-  const calls: Calls = { searchLogs: [], logsOfSpan: [] };
+  const calls: Calls = { searchLogs: [], logsOfSpan: [], logContext: [] };
   return {
     calls,
     searchLogs: async (args) => {
@@ -81,6 +82,9 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
       calls.logsOfSpan.push(args);
       return logs.slice(0, 2);
     },
-    logContext: async () => [],
+    logContext: async (args) => {
+      calls.logContext.push(args);
+      return logs.slice(Math.max(0, args.logId - 1 - args.before), args.logId + args.after);
+    },
   };
 }

@@ -32,6 +32,8 @@ export class LogListStore {
   query = $state('');
   scope = $state.raw<LogScope | null>(null);
   histogram = $state.raw<Histogram | null>(null);
+  /** The lines around one log line in its file (`showContext`). */
+  context = $state.raw<{ logId: number; lines: LogView[] } | null>(null);
   /** Ids of the rows shown with their attributes. */
   expanded = $state.raw<ReadonlySet<number>>(new Set());
 
@@ -103,6 +105,20 @@ export class LogListStore {
   /** Shows the logs of a span or trace (null: the query's logs again). */
   async setScope(scope: LogScope | null): Promise<void> {
     await this.reload(this.query, scope);
+  }
+
+  /** Loads up to `around` lines before and after log `logId` in its file. */
+  async showContext(logId: number, around = 5): Promise<void> {
+    try {
+      const lines = await this.#api.logContext({ logId, before: around, after: around });
+      this.context = { logId, lines };
+    } catch (raw) {
+      this.error = toWeftError(raw);
+    }
+  }
+
+  hideContext(): void {
+    this.context = null;
   }
 
   toggleExpanded(logId: number): void {

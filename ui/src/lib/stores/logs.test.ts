@@ -34,6 +34,16 @@ describe('LogListStore', () => {
     expect([store.rows.length, store.query]).toEqual([3, 'x']);
   });
 
+  it('loads the context lines of one log line', async () => {
+    const api = fakeSearchApi(3);
+    const store = new LogListStore(api);
+    await store.showContext(2, 1);
+    expect(store.context?.logId).toBe(2);
+    expect(api.calls.logContext).toEqual([{ logId: 2, before: 1, after: 1 }]);
+    store.hideContext();
+    expect(store.context).toBe(null);
+  });
+
   it('expands and folds a row', () => {
     const store = new LogListStore(fakeSearchApi());
     store.toggleExpanded(7);

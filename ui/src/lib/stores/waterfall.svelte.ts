@@ -10,6 +10,8 @@ export class WaterfallStore {
   /** Index into `rows` of the keyboard focus. */
   focus = $state(0);
   selected = $state<string | null>(null);
+  /** The span of the log line under the pointer, highlighted in the waterfall. */
+  hovered = $state<string | null>(null);
   loading = $state(false);
   error = $state.raw<WeftError | null>(null);
 
