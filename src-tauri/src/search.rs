@@ -6,12 +6,11 @@
 //! carries its start and end as offsets from the trace's start.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use tauri::State;
 use weft::query::Query;
 use weft::store::{
-    Anchor, Cursor, Facets, Histogram, LogFilter, LogPage, LogView, TraceFilter, TraceSort,
-    TraceSummary,
+    Anchor, Cursor, Facets, Histogram, LogFilter, LogPage, LogView, SpanView, TraceFilter,
+    TraceSort, TraceSummary,
 };
 use weft::{SpanId, TraceId};
 
@@ -163,11 +162,29 @@ pub async fn list_traces(
     Ok(case.reader()?.traces(&filter).await?)
 }
 
-/// One trace with its spans and logs, as `weft trace --json`, plus on each span
-/// `start_offset_ns` / `end_offset_ns` from the trace's start (exact as JS numbers)
-/// and on the trace `start_ns_text`, its start as a decimal string.
+/// A span of `get_trace`: the engine's `SpanView` plus its start and end as offsets
+/// from the trace's start, exact as JavaScript numbers.
+#[derive(Debug, Serialize)]
+pub struct WireSpan {
+    #[serde(flatten)]
+    pub span: SpanView,
+    pub start_offset_ns: i64,
+    pub end_offset_ns: i64,
+}
+
+/// `get_trace`: `weft trace --json` with `WireSpan`s and the trace's start (its
+/// earliest span) as a decimal string.
+#[derive(Debug, Serialize)]
+pub struct WireTrace {
+    pub trace_id: String,
+    pub start_ns_text: String,
+    pub spans: Vec<WireSpan>,
+    pub trace_logs: Vec<LogView>,
+}
+
+/// One trace with its spans and logs, for the waterfall.
 #[tauri::command]
-pub async fn get_trace(case: State<'_, Case>, trace_id: String) -> Result<Value, ApiError> {
+pub async fn get_trace(case: State<'_, Case>, trace_id: String) -> Result<WireTrace, ApiError> {
     let id: TraceId = trace_id.parse()?;
     let trace = case.reader()?.trace(id).await?;
     let trace =
@@ -178,21 +195,21 @@ pub async fn get_trace(case: State<'_, Case>, trace_id: String) -> Result<Value,
         .map(|span| span.start_ns)
         .min()
         .unwrap_or(0);
-    let offsets: Vec<(i64, i64)> = trace
+    let spans = trace
         .spans
-        .iter()
-        .map(|span| (span.start_ns - start_ns, span.end_ns - start_ns))
+        .into_iter()
+        .map(|span| WireSpan {
+            start_offset_ns: span.start_ns - start_ns,
+            end_offset_ns: span.end_ns - start_ns,
+            span,
+        })
         .collect();
-    let mut json = serde_json::to_value(&trace)
-        .map_err(|error| ApiError::new(Code::Database, error.to_string()))?;
-    if let Some(spans) = json["spans"].as_array_mut() {
-        for (span, (start, end)) in spans.iter_mut().zip(offsets) {
-            span["start_offset_ns"] = start.into();
-            span["end_offset_ns"] = end.into();
-        }
-    }
-    json["start_ns_text"] = start_ns.to_string().into();
-    Ok(json)
+    Ok(WireTrace {
+        trace_id: trace.trace_id,
+        start_ns_text: start_ns.to_string(),
+        spans,
+        trace_logs: trace.trace_logs,
+    })
 }
 
 /// The logs of one span (`span_id`), or every log of the trace (`span_id` null).
