@@ -11,6 +11,9 @@ import { SHOTS, openWindow, startDriver, weft, weftJson } from './harness.mjs';
 
 const PAYLOAD = '<img src=x onerror="document.title=\'pwned\'"><script>document.title=\'pwned\'</script><b>bold</b>';
 
+/** A line of the same file that is not JSON: kept as an unparsed log line. */
+const UNPARSED = 'not json: <b>still</b> text';
+
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-search-'));
 const casePath = join(tmp, 'demo.weft');
 
@@ -19,7 +22,7 @@ before(() => {
   weft(casePath, 'ingest', 'tests/fixtures/demo');
   const hostile = join(tmp, 'hostile.log');
   const line = { level: 50, time: 1793700000000, msg: PAYLOAD, service: 'hostile', extra: { html: '<i>x</i>' } };
-  writeFileSync(hostile, `${JSON.stringify(line)}\n`);
+  writeFileSync(hostile, `${JSON.stringify(line)}\n${UNPARSED}\n`);
   weft(casePath, 'ingest', hostile);
 });
 
@@ -117,10 +120,8 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
       await $(`sort-${sort}`).click();
       await settled();
       const ids = await shownTraceIds();
-      const expected = weftJson(casePath, 'traces', '--limit', '1000')
-        .map((trace) => trace.trace_id);
-      assert.equal(ids.length, expected.length);
-      if (sort === 'start') assert.deepEqual(ids, expected);
+      const expected = weftJson(casePath, 'traces', '--sort', sort, '--limit', '1000');
+      assert.deepEqual(ids, expected.map((trace) => trace.trace_id), `sorted by ${sort}`);
     }
   });
 
@@ -201,10 +202,17 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
 
   it('a log body holding markup renders as text, and its fields as a text tree', async () => {
     await search('service:hostile');
-    const [log] = weftJson(casePath, 'logs', 'service:hostile', '--limit', '5');
+    const [log, unparsed] = weftJson(casePath, 'logs', 'service:hostile', '--limit', '5');
     assert.equal(log.body, PAYLOAD);
-    const [shown] = await shownLogs();
-    assert.equal(shown.body, PAYLOAD);
+    assert.equal(unparsed.body, UNPARSED);
+    const shown = await shownLogs();
+    assert.deepEqual(shown.map((row) => row.body), [PAYLOAD, UNPARSED]);
+    const marked = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="log-row"]')].map(
+        (row) => row.querySelector('[data-testid="log-unparsed"]') !== null,
+      ),
+    );
+    assert.deepEqual(marked, [false, true]);
     await browser.$('[data-testid="log-row"] [data-testid="log-expand"]').click();
     const tree = await browser.execute(
       () => document.querySelector('[data-testid="log-attributes"]').textContent,
@@ -215,8 +223,9 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     const context = await browser.execute(() =>
       [...document.querySelectorAll('[data-testid="context-line"]')].map((line) => line.textContent),
     );
-    assert.equal(context.length, 1);
+    assert.equal(context.length, 2, 'the whole two-line file');
     assert.ok(context[0].includes(PAYLOAD));
+    assert.ok(context[1].includes(UNPARSED));
     const injected = await browser.execute(
       () => document.querySelectorAll('main img, main script, main b, main i').length,
     );
