@@ -200,6 +200,24 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     await settled();
   });
 
+  it('a dot of the duration plot opens its trace, marked when it has errors', async () => {
+    await search('');
+    const [slowest] = weftJson(casePath, 'traces', '--sort', 'duration', '--limit', '1');
+    const all = weftJson(casePath, 'traces', '--limit', '1000');
+    assert.equal((await browser.$$('[data-testid="scatter-dot"]')).length, all.length);
+    const erroneous = await browser.execute(
+      () => document.querySelectorAll('[data-testid="scatter-dot"].error').length,
+    );
+    assert.equal(erroneous, all.filter((trace) => trace.errors > 0).length);
+    await browser.$(`[data-testid="scatter-dot"][data-trace-id="${slowest.trace_id}"]`).click();
+    await browser.waitUntil(
+      async () => (await $('waterfall').getAttribute('data-trace-id')) === slowest.trace_id,
+      { timeout: 5000, timeoutMsg: 'the slowest trace did not open' },
+    );
+    await settled();
+    await browser.saveScreenshot(join(SHOTS, 'traces.png'));
+  });
+
   it('a log body holding markup renders as text, and its fields as a text tree', async () => {
     await search('service:hostile');
     const [log, unparsed] = weftJson(casePath, 'logs', 'service:hostile', '--limit', '5');
