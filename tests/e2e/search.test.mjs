@@ -200,6 +200,35 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     await settled();
   });
 
+  it('dragging across the histogram narrows the query to that time range', async () => {
+    await search('level>=warn');
+    const plot = $('histogram-plot');
+    await plot.scrollIntoView({ block: 'center' });
+    const { width } = await plot.getSize();
+    await browser
+      .action('pointer')
+      .move({ origin: plot, x: -Math.round(width * 0.3), y: 0 })
+      .down()
+      .move({ origin: plot, x: 0, y: 0, duration: 100 })
+      .move({ origin: plot, x: Math.round(width * 0.3), y: 0, duration: 100 })
+      .up()
+      .perform();
+    await browser.waitUntil(
+      async () => / after:\S+ before:\S+$/.test(await $('search-input').getValue()),
+      { timeout: 5000, timeoutMsg: 'no time range in the query' },
+    );
+    await settled();
+    const query = await $('search-input').getValue();
+    assert.match(query, /^level>=warn after:2026-\S+Z before:2026-\S+Z$/);
+    const logs = weftJson(casePath, 'logs', query, '--limit', '1000');
+    const all = weftJson(casePath, 'logs', 'level>=warn', '--limit', '1000');
+    assert.ok(logs.length > 0 && logs.length < all.length, `${logs.length} of ${all.length}`);
+    assert.equal(await $('logs-shown').getText(), `${logs.length} lines`);
+    const shown = await shownLogs();
+    assert.deepEqual(shown.map((row) => row.id), logs.slice(0, shown.length).map((log) => log.id));
+    await browser.saveScreenshot(join(SHOTS, 'histogram-range.png'));
+  });
+
   it('a dot of the duration plot opens its trace, marked when it has errors', async () => {
     await search('');
     const [slowest] = weftJson(casePath, 'traces', '--sort', 'duration', '--limit', '1');
