@@ -184,6 +184,23 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     assert.equal((await browser.$$('[data-testid="span-row"]')).length, 1);
     await browser.keys(['ArrowRight']);
     assert.equal((await browser.$$('[data-testid="span-row"]')).length, trace.spans.length);
+
+    // `/` jumps to the in-trace search; matches are counted and highlighted.
+    await browser.keys(['/']);
+    const findFocused = await browser.execute(
+      () => document.activeElement?.getAttribute('data-testid'),
+    );
+    assert.equal(findFocused, 'span-find');
+    const needle = withLogs.name;
+    await browser.keys([...needle]);
+    const expected = trace.spans.filter((span) =>
+      `${span.name} ${span.service}`.toLowerCase().includes(needle.toLowerCase()),
+    ).length;
+    assert.ok(expected >= 1);
+    assert.equal(await $('span-find-count').getText(), `${expected} matches`);
+    assert.ok(
+      (await browser.$$('[data-testid="span-row"][data-matched="true"]')).length >= expected,
+    );
   });
 
   it("a log line's chip opens the waterfall at its span", async () => {

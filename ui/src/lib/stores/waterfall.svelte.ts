@@ -2,6 +2,7 @@
 // focused row (keyboard) and the selected span (details, and the log view's scope).
 import { searchApi, toWeftError, type SearchApi, type TraceView, type WeftError } from '../api';
 import { collapsedBelow, rowStates, spanTree, type SpanTree } from '../model/rowStates';
+import { matchSpans } from '../model/spanSearch';
 
 export class WaterfallStore {
   trace = $state.raw<TraceView | null>(null);
@@ -12,12 +13,16 @@ export class WaterfallStore {
   selected = $state<string | null>(null);
   /** The span of the log line under the pointer, highlighted in the waterfall. */
   hovered = $state<string | null>(null);
+  /** The in-trace search text; matching spans are highlighted. */
+  find = $state('');
   loading = $state(false);
   error = $state.raw<WeftError | null>(null);
 
   rows = $derived(
     this.trace && this.tree ? rowStates(this.trace.spans, this.tree, this.collapsed) : [],
   );
+  /** Indexes (into the spans) of the spans matching `find`. */
+  matches = $derived(this.trace ? matchSpans(this.trace.spans, this.find) : new Set<number>());
   /** The trace's length: the latest span end from its start. */
   durationNs = $derived(
     this.trace ? Math.max(0, ...this.trace.spans.map((span) => span.end_offset_ns)) : 0,
@@ -72,6 +77,24 @@ export class WaterfallStore {
     const row = this.rows.findIndex((state) => spans[state.span]!.span_id === spanId);
     if (row >= 0) this.focus = row;
     this.selected = spanId;
+  }
+
+  /** Moves the focus to the next match after it (wrapping), revealing it. */
+  nextMatch(): void {
+    if (!this.trace || this.matches.size === 0) return;
+    const order = rowStates(this.trace.spans, this.tree!, new Set());
+    const focusedSpan = this.rows[this.focus]?.span ?? -1;
+    const at = order.findIndex((row) => row.span === focusedSpan);
+    for (let step = 1; step <= order.length; step++) {
+      const row = order[(at + step) % order.length]!;
+      if (this.matches.has(row.span)) {
+        const spanId = this.trace.spans[row.span]!.span_id;
+        const selected = this.selected;
+        this.reveal(spanId);
+        this.selected = selected;
+        return;
+      }
+    }
   }
 
   spanIdAt(row: number): string | null {

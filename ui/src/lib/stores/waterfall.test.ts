@@ -25,6 +25,21 @@ describe('WaterfallStore', () => {
     expect(store.key('x').handled).toBe(false);
   });
 
+  it('finds spans by text and steps through the matches, revealing them', async () => {
+    const store = new WaterfallStore(fakeSearchApi());
+    await store.open(fakeTrace.trace_id);
+    store.collapseTo(0);
+    store.find = 'op a';
+    expect(store.matches.size).toBe(2); // "op a" and "op a1"
+    store.nextMatch();
+    expect(store.spanIdAt(store.focus)).toBe('a');
+    store.nextMatch();
+    expect(store.spanIdAt(store.focus)).toBe('a1');
+    store.nextMatch();
+    expect(store.spanIdAt(store.focus)).toBe('a');
+    expect(store.selected).toBe(null);
+  });
+
   it('opens at a span inside a collapsed subtree, revealing and selecting it', async () => {
     const store = new WaterfallStore(fakeSearchApi());
     await store.open(fakeTrace.trace_id);
