@@ -201,6 +201,22 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     assert.ok(
       (await browser.$$('[data-testid="span-row"][data-matched="true"]')).length >= expected,
     );
+
+    // Double-clicking a span zooms the axis to it; the axis no longer starts at 0.
+    const shortest = [...trace.spans].sort(
+      (x, y) => x.end_ns - x.start_ns - (y.end_ns - y.start_ns),
+    )[0];
+    const shortName = browser.$(`[data-testid="span-row"][data-span-id="${shortest.span_id}"] .name`);
+    await shortName.scrollIntoView({ block: 'center' });
+    await shortName.doubleClick();
+    await $('zoom-reset').waitForExist({ timeout: 3000 });
+    const firstTick = await browser.execute(
+      () => document.querySelector('[data-testid="axis-tick"]').textContent,
+    );
+    assert.notEqual(firstTick, '0');
+    await browser.saveScreenshot(join(SHOTS, 'waterfall-zoom.png'));
+    await $('zoom-reset').click();
+    assert.equal(await $('zoom-reset').isExisting(), false);
   });
 
   it("a log line's chip opens the waterfall at its span", async () => {

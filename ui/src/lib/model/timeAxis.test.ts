@@ -20,6 +20,22 @@ describe('timeAxis', () => {
     expect(ticks(3, 900).map((tick) => tick.offsetNs)).toEqual([0, 1, 2, 3]);
   });
 
+  it('ticks a zoomed window at whole steps, labelled from the trace start', () => {
+    const got = ticks(300, 900, 300, 1050);
+    expect(got.map((tick) => [tick.offsetNs, tick.label])).toEqual([
+      [1100, '1.1µs'],
+      [1200, '1.2µs'],
+      [1300, '1.3µs'],
+    ]);
+    expect(got[0]!.fraction).toBeCloseTo(50 / 300);
+  });
+
+  it('clips bars to a zoomed window', () => {
+    expect(barExtent(0, 2000, 1000, 0.002, 500)).toEqual({ left: 0, width: 1 });
+    expect(barExtent(1000, 1250, 1000, 0.002, 500)).toEqual({ left: 0.5, width: 0.25 });
+    expect(barExtent(0, 100, 1000, 0.002, 500).width).toBe(0.002);
+  });
+
   it('places bars within the axis, never invisibly thin', () => {
     expect(barExtent(250, 750, 1000)).toEqual({ left: 0.25, width: 0.5 });
     expect(barExtent(500, 500, 1000).width).toBe(0.002);

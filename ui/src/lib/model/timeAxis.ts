@@ -19,16 +19,22 @@ export function niceStep(rough: number): number {
   return 10 * power;
 }
 
-/** Ticks over `[0, durationNs]` for an axis `widthPx` wide. */
-export function ticks(durationNs: number, widthPx: number, minSpacingPx = 90): Tick[] {
-  if (!(durationNs > 0) || !(widthPx > 0)) return [{ offsetNs: 0, fraction: 0, label: '0' }];
+/**
+ * Ticks over `[fromNs, fromNs + durationNs]` (offsets from the trace's start) for an
+ * axis `widthPx` wide: at multiples of a nice step, labelled with their offset.
+ */
+export function ticks(durationNs: number, widthPx: number, minSpacingPx = 90, fromNs = 0): Tick[] {
+  if (!(durationNs > 0) || !(widthPx > 0)) {
+    return [{ offsetNs: fromNs, fraction: 0, label: fromNs === 0 ? '0' : formatDuration(fromNs) }];
+  }
   const count = Math.max(1, Math.floor(widthPx / minSpacingPx));
   const step = Math.max(1, niceStep(durationNs / count));
   const out: Tick[] = [];
-  for (let offsetNs = 0; offsetNs <= durationNs + step * 1e-9; offsetNs += step) {
+  const end = fromNs + durationNs + step * 1e-9;
+  for (let offsetNs = Math.ceil(fromNs / step) * step; offsetNs <= end; offsetNs += step) {
     out.push({
       offsetNs,
-      fraction: offsetNs / durationNs,
+      fraction: (offsetNs - fromNs) / durationNs,
       label: offsetNs === 0 ? '0' : formatDuration(offsetNs),
     });
   }
@@ -41,9 +47,11 @@ export function barExtent(
   endNs: number,
   durationNs: number,
   minFraction = 0.002,
+  fromNs = 0,
 ): { left: number; width: number } {
   if (!(durationNs > 0)) return { left: 0, width: 1 };
-  const left = Math.min(1, Math.max(0, startNs / durationNs));
-  const width = Math.max(minFraction, Math.min(1 - left, (endNs - startNs) / durationNs));
+  const left = Math.min(1, Math.max(0, (startNs - fromNs) / durationNs));
+  const right = Math.min(1, Math.max(0, (endNs - fromNs) / durationNs));
+  const width = Math.max(minFraction, Math.min(1 - left, right - left));
   return { left, width };
 }

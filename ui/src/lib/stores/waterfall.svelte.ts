@@ -13,6 +13,8 @@ export class WaterfallStore {
   selected = $state<string | null>(null);
   /** The span of the log line under the pointer, highlighted in the waterfall. */
   hovered = $state<string | null>(null);
+  /** The window of time shown (offsets from the trace start); null: all of it. */
+  zoom = $state.raw<{ fromNs: number; toNs: number } | null>(null);
   /** The in-trace search text; matching spans are highlighted. */
   find = $state('');
   loading = $state(false);
@@ -27,6 +29,9 @@ export class WaterfallStore {
   durationNs = $derived(
     this.trace ? Math.max(0, ...this.trace.spans.map((span) => span.end_offset_ns)) : 0,
   );
+
+  /** The window shown: the zoom, else the whole trace. */
+  view = $derived(this.zoom ?? { fromNs: 0, toNs: this.durationNs });
 
   readonly #api: SearchApi;
   #generation = 0;
@@ -46,6 +51,7 @@ export class WaterfallStore {
       this.trace = trace;
       this.tree = spanTree(trace.spans);
       this.collapsed = new Set();
+      this.zoom = null;
       this.focus = 0;
       this.selected = null;
       if (spanId) this.reveal(spanId);
@@ -77,6 +83,21 @@ export class WaterfallStore {
     const row = this.rows.findIndex((state) => spans[state.span]!.span_id === spanId);
     if (row >= 0) this.focus = row;
     this.selected = spanId;
+  }
+
+  /** Shows only `[fromNs, toNs]` (offsets from the trace start), at least 1 ns wide. */
+  zoomTo(fromNs: number, toNs: number): void {
+    const [from, to] = fromNs <= toNs ? [fromNs, toNs] : [toNs, fromNs];
+    this.zoom = { fromNs: Math.max(0, from), toNs: Math.max(from + 1, to) };
+  }
+
+  zoomToSpan(spanId: string): void {
+    const span = this.trace?.spans.find((candidate) => candidate.span_id === spanId);
+    if (span) this.zoomTo(span.start_offset_ns, span.end_offset_ns);
+  }
+
+  resetZoom(): void {
+    this.zoom = null;
   }
 
   /** Moves the focus to the next match after it (wrapping), revealing it. */

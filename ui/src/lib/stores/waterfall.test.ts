@@ -40,6 +40,18 @@ describe('WaterfallStore', () => {
     expect(store.selected).toBe(null);
   });
 
+  it('zooms to a span and back to the whole trace', async () => {
+    const store = new WaterfallStore(fakeSearchApi());
+    await store.open(fakeTrace.trace_id);
+    expect(store.view).toEqual({ fromNs: 0, toNs: 100 });
+    store.zoomToSpan('a');
+    expect(store.view).toEqual({ fromNs: 10, toNs: 40 });
+    store.zoomTo(30, 30);
+    expect(store.view).toEqual({ fromNs: 30, toNs: 31 });
+    store.resetZoom();
+    expect(store.view.toNs).toBe(100);
+  });
+
   it('opens at a span inside a collapsed subtree, revealing and selecting it', async () => {
     const store = new WaterfallStore(fakeSearchApi());
     await store.open(fakeTrace.trace_id);
