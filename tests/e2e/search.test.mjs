@@ -156,6 +156,15 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     assert.deepEqual((await shownLogs()).map((row) => row.id).sort((a, b) => a - b), logIds);
     assert.equal((await browser.$$('[data-testid="log-tick"]')).length, trace.spans.reduce((n, span) => n + span.logs.length, 0));
     assert.ok((await browser.$$('[data-testid="axis-tick"]')).length >= 2);
+    assert.equal(await $('minimap').getAttribute('data-rows'), String(trace.spans.length));
+    const painted = await browser.execute(() => {
+      const canvas = document.querySelector('[data-testid="minimap"]');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      const colours = new Set();
+      for (let index = 0; index < data.length; index += 4) colours.add(data.slice(index, index + 3).join());
+      return colours.size;
+    });
+    assert.ok(painted >= 3, `the minimap shows bars (${painted} colours)`);
 
     // Selecting a span shows exactly its logs; the toggle shows the whole trace again.
     const withLogs = trace.spans.find((span) => span.logs.length > 0 && span.parent_span_id);
