@@ -44,11 +44,6 @@ pub fn sniff(head: &[u8]) -> Option<&'static dyn Format> {
     FORMATS.iter().copied().find(|format| format.sniff(head))
 }
 
-/// The format called `name` (as stored in `sources.format`).
-pub fn by_name(name: &str) -> Option<&'static dyn Format> {
-    FORMATS.iter().copied().find(|format| format.name() == name)
-}
-
 /// Where decoded records go. The ingest pipeline batches them for the writer;
 /// tests collect them.
 pub trait RecordSink {

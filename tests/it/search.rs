@@ -300,7 +300,7 @@ async fn pages_walk_the_whole_result_both_ways_and_stay_stable() {
 
 #[tokio::test]
 async fn trace_list_matches_spans_or_logs() {
-    let (_case, reader, all, spans) = demo_case().await;
+    let (case, reader, all, spans) = demo_case().await;
     let all_traces = reader.traces(&TraceFilter::default()).await.unwrap();
     for (text, sort) in [
         ("service:inventory", TraceSort::Start),
@@ -353,6 +353,36 @@ async fn trace_list_matches_spans_or_logs() {
         }
         assert!(got.len() <= all_traces.len());
     }
+    // A span-only term: exactly the traces holding a span of that service.
+    let inventory = reader
+        .traces(&TraceFilter {
+            query: parse("service:inventory", NOW).unwrap(),
+            ..TraceFilter::default()
+        })
+        .await
+        .unwrap();
+    let with_inventory: BTreeSet<String> = {
+        let pool =
+            sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", case.path().display()))
+                .await
+                .unwrap();
+        let ids: Vec<Vec<u8>> =
+            sqlx::query_scalar("SELECT DISTINCT trace_id FROM spans WHERE service = 'inventory'")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        ids.iter()
+            .map(|id| id.iter().map(|b| format!("{b:02x}")).collect())
+            .collect()
+    };
+    assert!(!with_inventory.is_empty());
+    assert_eq!(
+        inventory
+            .iter()
+            .map(|t| t.trace_id.clone())
+            .collect::<BTreeSet<_>>(),
+        with_inventory
+    );
     let errors = reader
         .traces(&TraceFilter {
             query: parse("status:error", NOW).unwrap(),
