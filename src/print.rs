@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use weft::ingest::{FileReport, FileStatus, IngestEvent};
+use weft::ingest::{FileReport, FileStatus, IngestEvent, LoadPhase};
 use weft::severity;
 use weft::store::{LogView, SourceView, SpanView, Stats, TraceSummary, TraceView};
 use weft::time::format_rfc3339;
@@ -65,6 +65,25 @@ impl Progress {
             IngestEvent::Progress { bytes_read, .. } => {
                 if let Some(bar) = &self.bar {
                     bar.set_position(*bytes_read);
+                }
+            }
+            IngestEvent::Phase {
+                path,
+                phase,
+                done,
+                total,
+            } => {
+                if let Some(bar) = &self.bar {
+                    let name = file_name(path);
+                    bar.set_message(match phase {
+                        LoadPhase::Rows => name,
+                        LoadPhase::Indexing => format!("{name}: indexing"),
+                        LoadPhase::SearchIndex => format!("{name}: search index"),
+                    });
+                    if *total > 0 {
+                        bar.set_length(*total);
+                        bar.set_position(*done);
+                    }
                 }
             }
             IngestEvent::Finished { .. } => {

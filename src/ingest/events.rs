@@ -18,6 +18,25 @@ pub enum IngestEvent {
         records: u64,
         problems: u64,
     },
+    /// The load of a file moved to another phase (`rows`: writing records;
+    /// `indexing`: ids, time and correlation; `search_index`: the full-text index).
+    /// `done`/`total` count the phase's own units (bytes, rows); `total` 0 = unknown.
+    Phase {
+        path: String,
+        phase: LoadPhase,
+        done: u64,
+        total: u64,
+    },
     /// The file is done, whatever the outcome.
     Finished { report: FileReport },
+}
+
+/// The phases of a load, in order. A file's rows are visible (and joined to their
+/// spans) from `rows` on; searchable by words once `search_index` is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadPhase {
+    Rows,
+    Indexing,
+    SearchIndex,
 }

@@ -6,7 +6,7 @@ mod events;
 mod open;
 mod pipeline;
 
-pub use events::IngestEvent;
+pub use events::{IngestEvent, LoadPhase};
 pub use open::{
     decode_file, hash_file, open_decompressed, open_sniffed, Compression, FileError, Sniffed,
 };

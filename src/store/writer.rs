@@ -23,7 +23,7 @@ pub const KEPT_PROBLEMS: usize = 100;
 
 /// Not `Clone`: the ingest task owns it.
 pub struct Writer {
-    conn: SqliteConnection,
+    pub(super) conn: SqliteConnection,
     resource_ids: HashMap<[u8; 32], i64>,
     scope_ids: HashMap<[u8; 32], i64>,
 }
@@ -393,7 +393,7 @@ impl Writer {
 }
 
 /// Recomputes link states and trace summaries for the trace ids in `temp.touched`.
-async fn correlate_touched(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+pub(super) async fn correlate_touched(conn: &mut SqliteConnection) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE logs SET link = CASE \
            WHEN span_id IS NOT NULL AND EXISTS (SELECT 1 FROM spans s \
