@@ -3,6 +3,7 @@
 //! read-only `Reader` pool; what they write and read lives in `writer.rs` and
 //! `reader.rs`. Decoding and file handling are left to `formats` and `ingest`.
 
+mod edit;
 mod reader;
 mod search;
 mod writer;

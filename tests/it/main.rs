@@ -2,6 +2,7 @@
 //! and the real `weft` binary for the CLI contract. One binary, one module per topic.
 
 mod cli;
+mod edit;
 mod common;
 mod corpus;
 mod correlation;

@@ -1,0 +1,201 @@
+//! Naming a source's service (`Writer::set_source_service`): exactly the records
+//! that took the fallback service are renamed, records that named their own keep
+//! it, and the trace summaries follow the spans.
+
+use weft::store::TraceFilter;
+
+use crate::common::{fixture, TestCase};
+
+/// The id of the source loaded from a file whose path ends with `file_name`.
+async fn source_id(case: &TestCase, file_name: &str) -> i64 {
+    let sources = case.store.reader().await.unwrap().sources().await.unwrap();
+    sources
+        .iter()
+        .find(|source| source.path.ends_with(file_name))
+        .unwrap_or_else(|| panic!("no source {file_name}"))
+        .id
+}
+
+async fn services_of(case: &TestCase, table: &str, source_id: i64) -> Vec<(String, i64)> {
+    let url = format!("sqlite://{}?mode=ro", case.path().display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let sql = match table {
+        "logs" => "SELECT service, COUNT(*) FROM logs WHERE source_id = ? GROUP BY 1 ORDER BY 1",
+        _ => "SELECT service, COUNT(*) FROM spans WHERE source_id = ? GROUP BY 1 ORDER BY 1",
+    };
+    let rows = sqlx::query_as(sql)
+        .bind(source_id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    rows
+}
+
+#[tokio::test]
+async fn naming_a_source_renames_only_the_logs_that_named_no_service() {
+    let case = TestCase::new().await;
+    // A real text log (no line names a service) and a JSON log mixing lines that
+    // name their own service with lines that name none.
+    let mixed = case.dir.path().join("mixed.json");
+    std::fs::write(
+        &mixed,
+        concat!(
+            r#"{"level":"info","time":1793700000000,"service":"cart","msg":"own service"}"#,
+            "\n",
+            r#"{"level":"info","time":1793700001000,"msg":"no service"}"#,
+            "\n",
+            r#"{"level":"warn","time":1793700002000,"msg":"no service either"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let text = fixture("logs-text/lnav__test__logfile_crlf.0");
+    let reports = case.ingest(&[text, mixed]).await;
+    assert!(
+        reports.iter().all(|report| report.errors.is_empty()),
+        "{reports:?}"
+    );
+
+    let mixed_id = source_id(&case, "mixed.json").await;
+    let text_id = source_id(&case, "lnav__test__logfile_crlf.0").await;
+    assert_eq!(
+        services_of(&case, "logs", mixed_id).await,
+        [("cart".into(), 1), ("mixed".into(), 2)]
+    );
+    let text_before = services_of(&case, "logs", text_id).await;
+
+    let mut writer = case.store.writer().await.unwrap();
+    assert_eq!(
+        writer.set_source_service(mixed_id, " web ").await.unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        services_of(&case, "logs", mixed_id).await,
+        [("cart".into(), 1), ("web".into(), 2)]
+    );
+    // Renaming again starts from the name given last; other sources are untouched.
+    assert_eq!(
+        writer
+            .set_source_service(mixed_id, "storefront")
+            .await
+            .unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        services_of(&case, "logs", mixed_id).await,
+        [("cart".into(), 1), ("storefront".into(), 2)]
+    );
+    assert_eq!(services_of(&case, "logs", text_id).await, text_before);
+    let reader = case.store.reader().await.unwrap();
+    let services = reader.source_services().await.unwrap();
+    assert!(
+        services.contains(&(mixed_id, "storefront".into(), true)),
+        "{services:?}"
+    );
+    assert!(services.contains(&(text_id, "lnav__test__logfile_crlf".into(), false)));
+
+    // An empty name goes back to the file name, as a load without --service gives.
+    assert_eq!(
+        writer.set_source_service(mixed_id, "").await.unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        services_of(&case, "logs", mixed_id).await,
+        [("cart".into(), 1), ("mixed".into(), 2)]
+    );
+    let services = reader.source_services().await.unwrap();
+    assert!(
+        services.contains(&(mixed_id, "mixed".into(), false)),
+        "{services:?}"
+    );
+    assert_eq!(writer.set_source_service(9_999, "x").await.unwrap(), None);
+    // The per-service counts the UI shows follow.
+    drop(writer);
+    let stats = case.stats().await;
+    assert!(stats
+        .services
+        .iter()
+        .any(|service| service.name == "mixed" && service.logs == 2));
+}
+
+#[tokio::test]
+async fn naming_a_source_renames_its_spans_without_a_service_and_their_traces() {
+    let case = TestCase::new().await;
+    // Serilog CLEF with span records: no resource names a service.
+    let clef = fixture("logs-clef/seqcli__test__SeqCli.EndToEnd__Data__trace-tree.clef");
+    let reports = case.ingest(std::slice::from_ref(&clef)).await;
+    assert_eq!(reports.len(), 1);
+    let clef_id = source_id(&case, "trace-tree.clef").await;
+    let spans_before = services_of(&case, "spans", clef_id).await;
+    assert_eq!(spans_before.len(), 1, "{spans_before:?}");
+    assert_eq!(spans_before[0].0, "unknown_service");
+    let n_spans = spans_before[0].1;
+    let n_logs: i64 = services_of(&case, "logs", clef_id)
+        .await
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+
+    let mut writer = case.store.writer().await.unwrap();
+    let changed = writer.set_source_service(clef_id, "orders").await.unwrap();
+    assert_eq!(changed, Some((n_spans + n_logs) as u64));
+    assert_eq!(
+        services_of(&case, "spans", clef_id).await,
+        [("orders".into(), n_spans)]
+    );
+    let reader = case.store.reader().await.unwrap();
+    let traces = reader.traces(&TraceFilter::default()).await.unwrap();
+    assert!(!traces.is_empty());
+    assert!(
+        traces.iter().all(|trace| trace.root_service == "orders"),
+        "{traces:?}"
+    );
+
+    // Back: the spans say again that their resource named no service.
+    writer.set_source_service(clef_id, "").await.unwrap();
+    assert_eq!(services_of(&case, "spans", clef_id).await, spans_before);
+    let traces = reader.traces(&TraceFilter::default()).await.unwrap();
+    assert!(traces
+        .iter()
+        .all(|trace| trace.root_service == "unknown_service"));
+}
+
+#[tokio::test]
+async fn records_that_name_their_service_keep_it() {
+    let case = TestCase::new().await;
+    let traces = fixture("demo/traces.jsonl");
+    // Pino lines that name their service (`service.name`: payment).
+    let gateway = fixture("logs-pino/lnav__test__logfile_pino.0");
+    case.ingest(&[traces, gateway]).await;
+    let traces_id = source_id(&case, "traces.jsonl").await;
+    let gateway_id = source_id(&case, "logfile_pino.0").await;
+    let spans_before = services_of(&case, "spans", traces_id).await;
+    let gateway_before = services_of(&case, "logs", gateway_id).await;
+    let reader = case.store.reader().await.unwrap();
+    let summaries_before = reader.traces(&TraceFilter::default()).await.unwrap();
+
+    let mut writer = case.store.writer().await.unwrap();
+    assert_eq!(
+        writer
+            .set_source_service(traces_id, "renamed")
+            .await
+            .unwrap(),
+        Some(0)
+    );
+    // Every line of the pino log names its service.
+    assert_eq!(
+        writer
+            .set_source_service(gateway_id, "renamed")
+            .await
+            .unwrap(),
+        Some(0)
+    );
+    assert_eq!(services_of(&case, "spans", traces_id).await, spans_before);
+    assert_eq!(services_of(&case, "logs", gateway_id).await, gateway_before);
+    let summaries = reader.traces(&TraceFilter::default()).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&summaries).unwrap(),
+        serde_json::to_value(&summaries_before).unwrap()
+    );
+}
