@@ -4,6 +4,10 @@
 use weft::formats::{Problem, RecordSink};
 use weft::model::{LogRecord, Span};
 
+/// The same allocator as `weft`, so the comparison is fair.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Default)]
 struct Count {
     spans: u64,

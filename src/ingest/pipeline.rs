@@ -13,10 +13,12 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::open::{hash_file, open_sniffed};
-use super::IngestEvent;
+use super::{IngestEvent, LoadPhase};
 use crate::formats::{DecodeError, Problem, RecordSink};
 use crate::model::{LogRecord, Span};
-use crate::store::{SourceStatus, StoreError, Writer};
+use crate::store::{
+    BulkWriter, LoadSummary, SourceCounts, SourceStatus, StoreError, Writer, KEPT_PROBLEMS,
+};
 
 /// Records per batch sent to the writer (one transaction each).
 const BATCH_RECORDS: usize = 4096;
@@ -198,9 +200,9 @@ async fn ingest_file(
         )
         .await?;
 
-    let (sender, mut receiver) = mpsc::channel::<Batch>(CHANNEL_BATCHES);
+    let (sender, receiver) = mpsc::channel::<Batch>(CHANNEL_BATCHES);
     let cancel = options.cancel.clone();
-    let decoder = std::thread::spawn(move || {
+    let decoder = spawn_named("weft-decode", move || {
         let mut sink = BatchSink {
             batch: Batch::default(),
             sender,
@@ -217,45 +219,54 @@ async fn ingest_file(
         result
     });
 
-    let mut counts = crate::store::SourceCounts::default();
-    let mut problems = Vec::new();
+    // The rows go in on a thread of their own (rusqlite, no await), which reports here.
+    let (updates, mut progress) = mpsc::unbounded_channel::<Update>();
+    let bulk = writer.bulk(source_id, &default_service)?;
+    let rows = spawn_named("weft-rows", move || write_rows(bulk, receiver, updates));
     let mut last_progress = Instant::now();
-    let mut write_error = None;
-    while let Some(batch) = receiver.recv().await {
-        if let Err(error) = writer
-            .write_batch(source_id, &batch.spans, &batch.logs, &default_service)
-            .await
-        {
-            write_error = Some(error);
-            break;
-        }
-        counts.spans += batch.spans.len() as u64;
-        counts.logs += batch.logs.len() as u64;
-        counts.unparsed += batch.logs.iter().filter(|log| log.unparsed).count() as u64;
-        counts.problems += batch.problems.len() as u64;
-        let room = crate::store::KEPT_PROBLEMS.saturating_sub(problems.len());
-        problems.extend(batch.problems.into_iter().take(room));
-        if last_progress.elapsed() >= PROGRESS_EVERY {
-            last_progress = Instant::now();
-            on_event(IngestEvent::Progress {
+    while let Some(update) = progress.recv().await {
+        match update {
+            Update::Rows { records, problems } => {
+                if last_progress.elapsed() >= PROGRESS_EVERY {
+                    last_progress = Instant::now();
+                    on_event(IngestEvent::Progress {
+                        path: shown.clone(),
+                        bytes_read: bytes_read.load(Ordering::Relaxed),
+                        bytes_total: size,
+                        records,
+                        problems,
+                    });
+                }
+            }
+            Update::Phase { phase, done, total } => on_event(IngestEvent::Phase {
                 path: shown.clone(),
-                bytes_read: bytes_read.load(Ordering::Relaxed),
-                bytes_total: size,
-                records: counts.spans + counts.logs,
-                problems: counts.problems,
-            });
+                phase,
+                done,
+                total,
+            }),
         }
     }
-    drop(receiver);
+    let written = tokio::task::spawn_blocking(move || rows.join())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| Err(StoreError::Bulk(rusqlite::Error::InvalidQuery)));
     let decoded = decoder.join().unwrap_or_else(|_| {
         Err(DecodeError::Io(std::io::Error::other(
             "decoder thread panicked",
         )))
     });
-    if let Some(error) = write_error {
-        writer.remove_source(source_id).await?;
-        return Err(error);
-    }
+    let Written {
+        mut counts,
+        mut problems,
+        summary,
+    } = match written {
+        Ok(written) => written,
+        Err(error) => {
+            writer.remove_source(source_id).await?;
+            return Err(error);
+        }
+    };
     on_event(IngestEvent::Progress {
         path: shown.clone(),
         bytes_read: bytes_read.load(Ordering::Relaxed),
@@ -304,7 +315,7 @@ async fn ingest_file(
         SourceStatus::Failed
     };
     writer
-        .finish_source(source_id, source_status, &counts, &problems)
+        .finish_source(source_id, source_status, &counts, &problems, &summary)
         .await?;
     Ok(FileReport {
         path: shown,
@@ -314,6 +325,74 @@ async fn ingest_file(
         logs: counts.logs,
         unparsed: counts.unparsed,
         errors: problems,
+    })
+}
+
+/// A thread with a name (shown by `top -H` and profilers).
+fn spawn_named<T: Send + 'static>(
+    name: &str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<T> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(work)
+        .expect("a thread can be started")
+}
+
+/// What the rows thread tells the load while it works.
+enum Update {
+    Rows {
+        records: u64,
+        problems: u64,
+    },
+    Phase {
+        phase: LoadPhase,
+        done: u64,
+        total: u64,
+    },
+}
+
+/// What the rows thread hands back: counts, kept problems, and the summary the
+/// writer's final transaction needs.
+struct Written {
+    counts: SourceCounts,
+    problems: Vec<Problem>,
+    summary: LoadSummary,
+}
+
+/// The rows thread: writes the decoder's batches (and the full-text index of their
+/// logs), then builds the indexes a bulk load deferred.
+fn write_rows(
+    mut bulk: BulkWriter,
+    mut batches: mpsc::Receiver<Batch>,
+    updates: mpsc::UnboundedSender<Update>,
+) -> Result<Written, StoreError> {
+    let mut counts = SourceCounts::default();
+    let mut problems = Vec::new();
+    let phase = |phase, done, total| {
+        let _ = updates.send(Update::Phase { phase, done, total });
+    };
+    phase(LoadPhase::Rows, 0, 0);
+    while let Some(batch) = batches.blocking_recv() {
+        bulk.write(&batch.spans, &batch.logs)?;
+        counts.spans += batch.spans.len() as u64;
+        counts.logs += batch.logs.len() as u64;
+        counts.unparsed += batch.logs.iter().filter(|log| log.unparsed).count() as u64;
+        counts.problems += batch.problems.len() as u64;
+        let room = KEPT_PROBLEMS.saturating_sub(problems.len());
+        problems.extend(batch.problems.into_iter().take(room));
+        let _ = updates.send(Update::Rows {
+            records: counts.spans + counts.logs,
+            problems: counts.problems,
+        });
+    }
+    bulk.commit()?;
+    // The indexes are built even when cancelled: the case must not stay without them.
+    bulk.build_indexes(&mut |done, total| phase(LoadPhase::Indexing, done, total))?;
+    Ok(Written {
+        counts,
+        problems,
+        summary: bulk.finish()?,
     })
 }
 

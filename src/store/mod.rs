@@ -3,6 +3,7 @@
 //! read-only `Reader` pool; what they write and read lives in `writer.rs` and
 //! `reader.rs`. Decoding and file handling are left to `formats` and `ingest`.
 
+mod bulk;
 mod edit;
 mod reader;
 mod search;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::ConnectOptions;
 
+pub use bulk::{BulkWriter, LoadSummary};
 pub use reader::{
     LogFilter, LogView, Reader, ServiceStats, SourceView, SpanView, Stats, TraceFilter,
     TraceSummary, TraceView,
@@ -38,6 +40,8 @@ pub enum StoreError {
     },
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Bulk(#[from] rusqlite::Error),
 }
 
 /// An open case file.
@@ -94,7 +98,7 @@ impl Store {
     /// left half-done (see `Writer::open`).
     pub async fn writer(&self) -> Result<Writer, StoreError> {
         let conn = self.options.connect().await?;
-        Writer::open(conn).await
+        Writer::open(conn, &self.path).await
     }
 
     /// A pool of read-only connections; cheap to clone.

@@ -1,31 +1,28 @@
-//! The only handle that writes a case. It records sources, writes batches of
-//! records (multi-row INSERTs, one transaction per batch), and after each
-//! source recomputes the correlation of the traces that source touched:
-//! the `traces` summary rows and the link state of their logs.
+//! The only handle that changes a case's sources. It records a source as
+//! `loading`, hands its rows to a `BulkWriter` (bulk.rs), and in one final
+//! transaction recomputes the correlation of the traces the source touched (the
+//! `traces` summary rows and the link state of their logs), adds the source to
+//! the time rollup and the span full-text index, and marks it finished.
 //!
 //! **Invariant:** a source is `complete` only after all its records and the
 //! correlation they cause are committed; a source left `loading` by a process
 //! that is gone is removed (rows and all) and marked `interrupted` on open.
 
-use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{Connection, Row, SqliteConnection};
 
+use super::bulk::{BulkWriter, LoadSummary};
 use super::StoreError;
 use crate::formats::Problem;
-use crate::model::{LogRecord, Resource, Scope, Span};
-
-/// Rows per multi-VALUES INSERT: well under SQLite's 32766 bound parameters.
-const ROWS_PER_INSERT: usize = 500;
 /// How many problems a source keeps in `sources.errors`.
 pub const KEPT_PROBLEMS: usize = 100;
 
 /// Not `Clone`: the ingest task owns it.
 pub struct Writer {
     pub(super) conn: SqliteConnection,
-    resource_ids: HashMap<[u8; 32], i64>,
-    scope_ids: HashMap<[u8; 32], i64>,
+    path: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -80,14 +77,19 @@ pub struct SourceCounts {
 }
 
 impl Writer {
-    pub(super) async fn open(conn: SqliteConnection) -> Result<Writer, StoreError> {
+    pub(super) async fn open(conn: SqliteConnection, path: &Path) -> Result<Writer, StoreError> {
         let mut writer = Writer {
             conn,
-            resource_ids: HashMap::new(),
-            scope_ids: HashMap::new(),
+            path: path.to_path_buf(),
         };
         writer.settle_interrupted().await?;
         Ok(writer)
+    }
+
+    /// A bulk writer for the rows of source `source_id`, to be used on a thread of its own;
+    /// records that name no service get `default_service`.
+    pub fn bulk(&self, source_id: i64, default_service: &str) -> Result<BulkWriter, StoreError> {
+        BulkWriter::open(&self.path, source_id, default_service)
     }
 
     /// Removes what loads of dead processes left behind and marks them `interrupted`,
@@ -110,6 +112,45 @@ impl Writer {
             .bind(id)
             .execute(&mut self.conn)
             .await?;
+        }
+        self.build_deferred_indexes().await
+    }
+
+    /// Builds the indexes a bulk load dropped (`deferred_indexes`) unless a live
+    /// process is still loading (it builds them itself when its rows are in).
+    async fn build_deferred_indexes(&mut self) -> Result<(), StoreError> {
+        let rows = sqlx::query("SELECT loader_pid FROM sources WHERE status = 'loading'")
+            .fetch_all(&mut self.conn)
+            .await?;
+        if rows.iter().any(|row| {
+            row.get::<Option<i64>, _>("loader_pid")
+                .is_some_and(process_is_alive)
+        }) {
+            return Ok(());
+        }
+        let deferred = sqlx::query("SELECT name, sql FROM deferred_indexes")
+            .fetch_all(&mut self.conn)
+            .await?;
+        for row in deferred {
+            let name: String = row.get("name");
+            let sql: String = row.get("sql");
+            let mut tx = self.conn.begin().await?;
+            let exists: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)",
+            )
+            .bind(&name)
+            .fetch_one(&mut *tx)
+            .await?;
+            if !exists {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("DELETE FROM deferred_indexes WHERE name = ?")
+                .bind(&name)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
         }
         Ok(())
     }
@@ -161,147 +202,72 @@ impl Writer {
         Ok(id)
     }
 
-    /// Writes one batch in one transaction. A span already in the case is kept as it
-    /// was (same trace id + span id: one span); logs get `default_service` when the
-    /// record names none.
-    pub async fn write_batch(
-        &mut self,
-        source_id: i64,
-        spans: &[Span],
-        logs: &[LogRecord],
-        default_service: &str,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.conn.begin().await?;
-        let mut span_rows = Vec::with_capacity(spans.len());
-        for span in spans {
-            let resource_id =
-                intern_resource(&mut tx, &mut self.resource_ids, &span.resource).await?;
-            let scope_id = intern_scope(&mut tx, &mut self.scope_ids, &span.scope).await?;
-            span_rows.push((span, resource_id, scope_id, json(&span.attributes)));
-        }
-        for chunk in span_rows.chunks(ROWS_PER_INSERT) {
-            insert_spans(&mut tx, source_id, chunk).await?;
-        }
-        let events: Vec<_> = spans
-            .iter()
-            .flat_map(|span| {
-                span.events
-                    .iter()
-                    .enumerate()
-                    .map(move |(idx, e)| (span, idx, e))
-            })
-            .collect();
-        for chunk in events.chunks(ROWS_PER_INSERT) {
-            let mut query = QueryBuilder::<Sqlite>::new(
-                "INSERT OR IGNORE INTO span_events (trace_id, span_id, event_idx, time_ns, name, \
-                 attributes, dropped_attributes_count) ",
-            );
-            query.push_values(chunk, |mut row, (span, idx, event)| {
-                row.push_bind(span.trace_id.0.to_vec())
-                    .push_bind(span.span_id.0.to_vec())
-                    .push_bind(*idx as i64)
-                    .push_bind(event.time_ns)
-                    .push_bind(event.name.clone())
-                    .push_bind(json(&event.attributes))
-                    .push_bind(i64::from(event.dropped_attributes_count));
-            });
-            query.build().execute(&mut *tx).await?;
-        }
-        let links: Vec<_> = spans
-            .iter()
-            .flat_map(|span| {
-                span.links
-                    .iter()
-                    .enumerate()
-                    .map(move |(idx, l)| (span, idx, l))
-            })
-            .collect();
-        for chunk in links.chunks(ROWS_PER_INSERT) {
-            let mut query = QueryBuilder::<Sqlite>::new(
-                "INSERT OR IGNORE INTO span_links (trace_id, span_id, link_idx, linked_trace_id, \
-                 linked_span_id, trace_state, flags, attributes, dropped_attributes_count) ",
-            );
-            query.push_values(chunk, |mut row, (span, idx, link)| {
-                row.push_bind(span.trace_id.0.to_vec())
-                    .push_bind(span.span_id.0.to_vec())
-                    .push_bind(*idx as i64)
-                    .push_bind(link.trace_id.0.to_vec())
-                    .push_bind(link.span_id.0.to_vec())
-                    .push_bind(link.trace_state.clone())
-                    .push_bind(i64::from(link.flags))
-                    .push_bind(json(&link.attributes))
-                    .push_bind(i64::from(link.dropped_attributes_count));
-            });
-            query.build().execute(&mut *tx).await?;
-        }
-        let mut log_rows = Vec::with_capacity(logs.len());
-        for log in logs {
-            let resource_id = match &log.resource {
-                Some(resource) => {
-                    Some(intern_resource(&mut tx, &mut self.resource_ids, resource).await?)
-                }
-                None => None,
-            };
-            let scope_id = match &log.scope {
-                Some(scope) => Some(intern_scope(&mut tx, &mut self.scope_ids, scope).await?),
-                None => None,
-            };
-            log_rows.push((log, resource_id, scope_id));
-        }
-        for chunk in log_rows.chunks(ROWS_PER_INSERT) {
-            insert_logs(&mut tx, source_id, chunk, default_service).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Ends a load: recomputes the correlation of every trace the source touched and
-    /// records its counts, problems and final status, in one transaction.
+    /// Ends a load: corrects the correlation of every trace the source touched, adds
+    /// its logs to the time rollup and its spans to their full-text index (its logs
+    /// are already in theirs: `BulkWriter::index_text`), and records its counts,
+    /// problems and final status, in one transaction. `summary` is what the bulk
+    /// writer gathered; the default one is right for a source without rows.
     pub async fn finish_source(
         &mut self,
         source_id: i64,
         status: SourceStatus,
         counts: &SourceCounts,
         problems: &[Problem],
+        summary: &LoadSummary,
     ) -> Result<(), StoreError> {
+        // Sync this transaction fully: it also makes the bulk writer's frames durable.
+        sqlx::query("PRAGMA synchronous = FULL")
+            .execute(&mut self.conn)
+            .await?;
         let mut tx = self.conn.begin().await?;
-        sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
+        if summary.had_spans {
+            // New spans can change the links of any log of their traces, and the roots.
+            sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM temp.touched")
+                .execute(&mut *tx)
+                .await?;
+            for sql in [
+                "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?",
+                "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM logs \
+                 WHERE source_id = ? AND trace_id IS NOT NULL",
+            ] {
+                sqlx::query(sql).bind(source_id).execute(&mut *tx).await?;
+            }
+            correlate_touched(&mut tx).await?;
+        } else {
+            // Logs alone: their links were decided on insert; only the counts change.
+            for (trace_id, n) in &summary.trace_logs {
+                sqlx::query("UPDATE traces SET logs = logs + ? WHERE trace_id = ?")
+                    .bind(n)
+                    .bind(&trace_id[..])
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for ((second, severity), n) in &summary.seconds {
+            sqlx::query(
+                "INSERT INTO log_seconds (second, severity, n) VALUES (?, ?, ?) \
+                 ON CONFLICT (second, severity) DO UPDATE SET n = n + excluded.n",
+            )
+            .bind(second)
+            .bind(i64::from(*severity))
+            .bind(n)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM temp.touched")
-            .execute(&mut *tx)
-            .await?;
+        }
         sqlx::query(
-            "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?",
-        )
-        .bind(source_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM logs \
-             WHERE source_id = ? AND trace_id IS NOT NULL",
-        )
-        .bind(source_id)
-        .execute(&mut *tx)
-        .await?;
-        correlate_touched(&mut tx).await?;
-        // The full-text indexes take a source when it is finished (and only then, so
-        // removing an unfinished source never touches them).
-        for sql in [
-            "INSERT INTO log_seconds (second, severity, n) \
-             SELECT ts_ns / 1000000000, severity, COUNT(*) FROM logs \
-             WHERE source_id = ?1 AND ts_ns IS NOT NULL GROUP BY 1, 2 \
-             ON CONFLICT (second, severity) DO UPDATE SET n = n + excluded.n",
-            "INSERT INTO logs_fts (rowid, body) SELECT id, body FROM logs WHERE source_id = ?",
             "INSERT INTO spans_fts (rowid, name, attributes) \
              SELECT rowid, name, attributes FROM spans WHERE source_id = ?",
-        ] {
-            sqlx::query(sql).bind(source_id).execute(&mut *tx).await?;
-        }
+        )
+        .bind(source_id)
+        .execute(&mut *tx)
+        .await?;
         let kept = &problems[..problems.len().min(KEPT_PROBLEMS)];
         sqlx::query(
             "UPDATE sources SET status = ?, spans = ?, logs = ?, unparsed = ?, problems = ?, \
-             errors = ?, loader_pid = NULL, finished_ns = ? WHERE id = ?",
+             errors = ?, loader_pid = NULL, finished_ns = ?, fts_upto = NULL WHERE id = ?",
         )
         .bind(status.as_str())
         .bind(counts.spans as i64)
@@ -314,6 +280,9 @@ impl Writer {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut self.conn)
+            .await?;
         Ok(())
     }
 
@@ -331,6 +300,7 @@ impl Writer {
             SourceStatus::Failed,
             &SourceCounts::default(),
             std::slice::from_ref(problem),
+            &LoadSummary::default(),
         )
         .await?;
         Ok(id)
@@ -344,15 +314,29 @@ impl Writer {
             .bind(source_id)
             .execute(&mut self.conn)
             .await?;
-        Ok(())
+        // A load stopped before its indexes were built again leaves them to us.
+        self.build_deferred_indexes().await
     }
 
     async fn remove_rows(&mut self, source_id: i64) -> Result<(), StoreError> {
         let mut tx = self.conn.begin().await?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM sources WHERE id = ?")
+        let row = sqlx::query("SELECT status, fts_upto FROM sources WHERE id = ?")
             .bind(source_id)
             .fetch_optional(&mut *tx)
             .await?;
+        let status: Option<String> = row.as_ref().map(|row| row.get("status"));
+        let fts_upto: Option<i64> = row.as_ref().and_then(|row| row.get("fts_upto"));
+        if let (Some("loading"), Some(upto)) = (status.as_deref(), fts_upto) {
+            // A load that died while building its full-text index: take out what went in.
+            sqlx::query(
+                "INSERT INTO logs_fts (logs_fts, rowid, body) \
+                 SELECT 'delete', id, body FROM logs WHERE source_id = ? AND id <= ?",
+            )
+            .bind(source_id)
+            .bind(upto)
+            .execute(&mut *tx)
+            .await?;
+        }
         if matches!(status.as_deref(), Some("complete" | "failed")) {
             for sql in [
                 "UPDATE log_seconds SET n = log_seconds.n - removed.n FROM (SELECT ts_ns / 1000000000 AS second, \
@@ -429,170 +413,6 @@ pub(super) async fn correlate_touched(conn: &mut SqliteConnection) -> Result<(),
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-async fn insert_spans(
-    conn: &mut SqliteConnection,
-    source_id: i64,
-    rows: &[(&Span, i64, i64, String)],
-) -> Result<(), StoreError> {
-    let mut query = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, flags, name, \
-         kind, start_ns, end_ns, status_code, status_message, service, attributes, resource_id, \
-         scope_id, dropped_attributes_count, dropped_events_count, dropped_links_count, source_id) ",
-    );
-    query.push_values(
-        rows,
-        |mut row, (span, resource_id, scope_id, attributes)| {
-            row.push_bind(span.trace_id.0.to_vec())
-                .push_bind(span.span_id.0.to_vec())
-                .push_bind(span.parent_span_id.map(|id| id.0.to_vec()))
-                .push_bind(span.trace_state.clone())
-                .push_bind(i64::from(span.flags))
-                .push_bind(span.name.clone())
-                .push_bind(i64::from(span.kind))
-                .push_bind(span.start_ns)
-                .push_bind(span.end_ns)
-                .push_bind(span.status_code as i64)
-                .push_bind(span.status_message.clone())
-                .push_bind(span.resource.service.clone())
-                .push_bind(attributes.clone())
-                .push_bind(*resource_id)
-                .push_bind(*scope_id)
-                .push_bind(i64::from(span.dropped_attributes_count))
-                .push_bind(i64::from(span.dropped_events_count))
-                .push_bind(i64::from(span.dropped_links_count))
-                .push_bind(source_id);
-        },
-    );
-    // The first record of a span wins, except that an error status is never hidden.
-    query.push(
-        " ON CONFLICT (trace_id, span_id) DO UPDATE SET status_code = 2, \
-         status_message = excluded.status_message \
-         WHERE excluded.status_code = 2 AND spans.status_code != 2",
-    );
-    query.build().execute(&mut *conn).await?;
-    Ok(())
-}
-
-async fn insert_logs(
-    conn: &mut SqliteConnection,
-    source_id: i64,
-    rows: &[(&LogRecord, Option<i64>, Option<i64>)],
-    default_service: &str,
-) -> Result<(), StoreError> {
-    let mut query = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO logs (ts_ns, observed_ns, severity, severity_text, body, service, trace_id, \
-         span_id, flags, attributes, resource_id, scope_id, source_id, line, unparsed, ts_inferred) ",
-    );
-    query.push_values(rows, |mut row, (log, resource_id, scope_id)| {
-        let service = log
-            .service
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .unwrap_or(default_service);
-        row.push_bind(log.ts_ns)
-            .push_bind(log.observed_ns)
-            .push_bind(i64::from(log.severity))
-            .push_bind(log.severity_text.clone())
-            .push_bind(log.body.clone())
-            .push_bind(service.to_string())
-            .push_bind(log.trace_id.map(|id| id.0.to_vec()))
-            .push_bind(log.span_id.map(|id| id.0.to_vec()))
-            .push_bind(i64::from(log.flags))
-            .push_bind(json(&log.attributes))
-            .push_bind(*resource_id)
-            .push_bind(*scope_id)
-            .push_bind(source_id)
-            .push_bind(log.line.map(|line| line as i64))
-            .push_bind(log.unparsed)
-            .push_bind(log.ts_inferred);
-    });
-    query.build().execute(&mut *conn).await?;
-    Ok(())
-}
-
-async fn intern_resource(
-    conn: &mut SqliteConnection,
-    cache: &mut HashMap<[u8; 32], i64>,
-    resource: &Resource,
-) -> Result<i64, StoreError> {
-    let attributes = json(&resource.attributes);
-    let key = intern_key(&[
-        &attributes,
-        &resource.schema_url,
-        &resource.dropped_attributes_count.to_string(),
-    ]);
-    if let Some(id) = cache.get(&key) {
-        return Ok(*id);
-    }
-    sqlx::query(
-        "INSERT OR IGNORE INTO resources (key, service, attributes, schema_url, \
-         dropped_attributes_count) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(key.to_vec())
-    .bind(&resource.service)
-    .bind(&attributes)
-    .bind(&resource.schema_url)
-    .bind(i64::from(resource.dropped_attributes_count))
-    .execute(&mut *conn)
-    .await?;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM resources WHERE key = ?")
-        .bind(key.to_vec())
-        .fetch_one(&mut *conn)
-        .await?;
-    cache.insert(key, id);
-    Ok(id)
-}
-
-async fn intern_scope(
-    conn: &mut SqliteConnection,
-    cache: &mut HashMap<[u8; 32], i64>,
-    scope: &Scope,
-) -> Result<i64, StoreError> {
-    let attributes = json(&scope.attributes);
-    let key = intern_key(&[
-        &scope.name,
-        &scope.version,
-        &attributes,
-        &scope.schema_url,
-        &scope.dropped_attributes_count.to_string(),
-    ]);
-    if let Some(id) = cache.get(&key) {
-        return Ok(*id);
-    }
-    sqlx::query(
-        "INSERT OR IGNORE INTO scopes (key, name, version, attributes, schema_url, \
-         dropped_attributes_count) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(key.to_vec())
-    .bind(&scope.name)
-    .bind(&scope.version)
-    .bind(&attributes)
-    .bind(&scope.schema_url)
-    .bind(i64::from(scope.dropped_attributes_count))
-    .execute(&mut *conn)
-    .await?;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM scopes WHERE key = ?")
-        .bind(key.to_vec())
-        .fetch_one(&mut *conn)
-        .await?;
-    cache.insert(key, id);
-    Ok(id)
-}
-
-/// A content key for interning: the parts, length-prefixed so they cannot run together.
-fn intern_key(parts: &[&str]) -> [u8; 32] {
-    let mut hasher = blake3::Hasher::new();
-    for part in parts {
-        hasher.update(&(part.len() as u64).to_le_bytes());
-        hasher.update(part.as_bytes());
-    }
-    *hasher.finalize().as_bytes()
-}
-
-fn json(attributes: &crate::model::Attributes) -> String {
-    serde_json::to_string(attributes).expect("JSON values serialize")
 }
 
 fn now_ns() -> i64 {

@@ -2,10 +2,10 @@
 //! and the real `weft` binary for the CLI contract. One binary, one module per topic.
 
 mod cli;
-mod edit;
 mod common;
 mod corpus;
 mod correlation;
+mod edit;
 mod encodings;
 mod golden;
 mod interrupted;
