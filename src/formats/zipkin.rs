@@ -10,14 +10,16 @@
 //!
 //! A `shared` server span carries the id of the client span that called it.
 //! Both are kept: the shared half gets an id derived (blake3) from the trace id,
-//! the original id and its local endpoint, becomes a child of the client half,
-//! and keeps the original id as `zipkin.span_id`. Spans whose `parentId` is that
+//! the original id and its local endpoint, keeps the original id as
+//! `zipkin.span_id`, and becomes a child of the client half when that is in the
+//! same window (else it takes the client's parent, so a shared root such as a
+//! proxy's span whose caller was not traced stays a root). Spans whose `parentId` is that
 //! id and that run on the same endpoint are re-parented to the shared half, when
 //! the shared span was seen in the same window or before. Spans without a
 //! timestamp (fragments reported late) are handed on after the window's complete
 //! spans, so that where a fragment repeats an id, the complete span is the copy kept.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::BufRead;
 use std::sync::Arc;
@@ -172,6 +174,7 @@ impl Window {
     fn flush(&mut self, sink: &mut dyn RecordSink) {
         let spans = std::mem::take(&mut self.spans);
         let mut parsed = Vec::with_capacity(spans.len());
+        let mut unshared = HashSet::new();
         for span in spans {
             let (Ok(Some(trace)), Ok(Some(id))) =
                 (padded_id::<16>(&span.trace_id), padded_id::<8>(&span.id))
@@ -199,18 +202,41 @@ impl Window {
                     halves.push((endpoint, derived));
                 }
             }
+            if !span.shared {
+                unshared.insert((trace_id, span_id));
+            }
             parsed.push((trace_id, span_id, span));
         }
         // Complete spans first, late fragments (no timestamp) after them.
         parsed.sort_by_key(|(_, _, span)| span.timestamp.is_none());
         for (trace_id, span_id, span) in parsed {
-            let record = self.span_record(trace_id, span_id, span, sink);
+            let client_half = unshared.contains(&(trace_id, span_id));
+            let parent_has_client_half = padded_id::<8>(&span.parent_id)
+                .ok()
+                .flatten()
+                .and_then(|bytes| SpanId::from_bytes(&bytes))
+                .is_some_and(|parent| unshared.contains(&(trace_id, parent)));
+            let record = self.span_record(
+                trace_id,
+                span_id,
+                span,
+                client_half,
+                parent_has_client_half,
+                sink,
+            );
             sink.span(record);
         }
     }
 
-    /// The new parent of a span whose `parentId` is a shared id: the shared half on its endpoint.
-    fn parent_of(&self, trace_id: TraceId, parent: SpanId, local: Option<&Endpoint>) -> SpanId {
+    /// The new parent of a span whose `parentId` is a shared id: the shared half on its
+    /// endpoint (or service); else, when no unshared span holds the id, the first shared half.
+    fn parent_of(
+        &self,
+        trace_id: TraceId,
+        parent: SpanId,
+        local: Option<&Endpoint>,
+        client_half: bool,
+    ) -> SpanId {
         let Some(halves) = self.shared.get(&(trace_id, parent)) else {
             return parent;
         };
@@ -224,6 +250,7 @@ impl Window {
                     !service(known).is_empty() && service(known) == service(&endpoint)
                 })
             })
+            .or_else(|| halves.first().filter(|_| !client_half))
             .map_or(parent, |(_, derived)| *derived)
     }
 
@@ -232,6 +259,8 @@ impl Window {
         trace_id: TraceId,
         original_id: SpanId,
         span: SpanJson,
+        client_half: bool,
+        parent_has_client_half: bool,
         sink: &mut dyn RecordSink,
     ) -> Span {
         let mut attributes = Attributes::new();
@@ -257,11 +286,21 @@ impl Window {
             }
             (
                 shared_span_id(trace_id, original_id, &endpoint),
-                Some(original_id),
+                if client_half {
+                    Some(original_id)
+                } else {
+                    parent
+                },
             )
         } else {
-            let parent =
-                parent.map(|parent| self.parent_of(trace_id, parent, span.local_endpoint.as_ref()));
+            let parent = parent.map(|parent| {
+                self.parent_of(
+                    trace_id,
+                    parent,
+                    span.local_endpoint.as_ref(),
+                    parent_has_client_half,
+                )
+            });
             (original_id, parent)
         };
         if let Some(local) = &span.local_endpoint {
@@ -512,6 +551,15 @@ mod tests {
         assert_eq!(client.attributes["net.peer.port"], Value::from(80));
         assert_eq!(client.resource.service, "web");
         assert_eq!((client.start_ns, client.end_ns), (2_000, 7_000));
+    }
+
+    #[test]
+    fn shared_root_without_its_client_half_stays_a_root() {
+        let text = r#"[{"traceId":"a","id":"1","kind":"SERVER","name":"proxy","timestamp":1,"duration":9,
+            "localEndpoint":{"ipv4":"10.0.0.1"},"shared":true}]"#;
+        let span = &decode(text).spans[0];
+        assert_eq!(span.parent_span_id, None);
+        assert_ne!(span.span_id.to_hex(), "0000000000000001");
     }
 
     #[test]

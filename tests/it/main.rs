@@ -2,12 +2,13 @@
 //! and the real `weft` binary for the CLI contract. One binary, one module per topic.
 
 mod cli;
-mod edit;
 mod common;
 mod corpus;
 mod correlation;
+mod edit;
 mod encodings;
 mod golden;
 mod interrupted;
 mod normalize;
 mod search;
+mod sources;
