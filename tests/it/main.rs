@@ -6,6 +6,7 @@ mod common;
 mod corpus;
 mod correlation;
 mod edit;
+mod edit;
 mod encodings;
 mod golden;
 mod interrupted;
