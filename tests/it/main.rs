@@ -6,7 +6,6 @@ mod common;
 mod corpus;
 mod correlation;
 mod edit;
-mod edit;
 mod encodings;
 mod golden;
 mod interrupted;
