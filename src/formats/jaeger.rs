@@ -6,7 +6,8 @@
 //! (and bare spans) before the cut.
 //!
 //! The first CHILD_OF reference into the span's own trace is its parent, every
-//! other reference a link; `logs` are events; `warnings` stay as attributes.
+//! other reference a link; `logs` are events; a span's `warnings` stay as the
+//! attribute `jaeger.warnings`, a trace's become problems.
 //! Ids that are not hex or base64 (`"span-1"`) get a stable id derived with
 //! blake3 and keep their text as `jaeger.traceID` / `jaeger.spanID`. Jaeger
 //! api_v3 (`{"result":…}`) is OTLP and left to `otlp_json.rs`.
@@ -188,7 +189,14 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                         .collect();
                     trace.set_processes(processes, &mut *self.sink);
                 }
-                "warnings" => trace.warnings = map.next_value()?,
+                "warnings" => {
+                    let warnings: Option<Vec<String>> = map.next_value()?;
+                    for warning in warnings.unwrap_or_default() {
+                        self.sink.problem(Problem::unplaced(format!(
+                            "Jaeger's warning about the trace: {warning}"
+                        )));
+                    }
+                }
                 "errors" => {
                     let errors: Value = map.next_value()?;
                     if let Value::Array(errors) = errors {
@@ -221,12 +229,13 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
     }
 }
 
-/// One trace being decoded: spans wait for `processes` when those come after them.
+/// One trace being decoded. Spans that name a process before `processes` was read
+/// wait for it as compact JSON text (the UI writes `processes` last), so a trace
+/// waits in about the memory its text takes.
 #[derive(Default)]
 struct TraceState {
     processes: Option<HashMap<String, Arc<Resource>>>,
-    waiting: Vec<SpanJson>,
-    warnings: Option<Vec<String>>,
+    waiting: Vec<Box<[u8]>>,
     seen_spans: bool,
 }
 
@@ -242,48 +251,73 @@ impl TraceState {
                 .map(|(id, process)| (id, process.resource()))
                 .collect(),
         );
-        for span in std::mem::take(&mut self.waiting) {
-            self.emit(span, sink);
+        self.finish(sink);
+    }
+
+    /// One span of the `spans` array, as read.
+    fn push_value(&mut self, span: Value, sink: &mut dyn RecordSink) {
+        if self.processes.is_none() && span.get("process").is_none_or(Value::is_null) {
+            self.waiting.push(
+                serde_json::to_vec(&span)
+                    .unwrap_or_default()
+                    .into_boxed_slice(),
+            );
+            return;
+        }
+        match serde_json::from_value::<SpanJson>(span) {
+            Ok(span) => self.push(span, sink),
+            Err(error) => sink.problem(Problem::unplaced(format!("span skipped: {error}"))),
         }
     }
 
     fn push(&mut self, span: SpanJson, sink: &mut dyn RecordSink) {
-        if self.processes.is_none() && span.process.is_none() {
-            self.waiting.push(span);
-        } else {
-            self.emit(span, sink);
+        let resource = self.resource_of(&span, sink);
+        if let Some(span) = span_record(span, resource, sink) {
+            sink.span(span);
         }
     }
 
     fn finish(&mut self, sink: &mut dyn RecordSink) {
-        for span in std::mem::take(&mut self.waiting) {
-            self.emit(span, sink);
+        for text in std::mem::take(&mut self.waiting) {
+            match serde_json::from_slice::<SpanJson>(&text) {
+                Ok(span) => self.push(span, sink),
+                Err(error) => sink.problem(Problem::unplaced(format!("span skipped: {error}"))),
+            }
         }
     }
 
-    fn emit(&self, span: SpanJson, sink: &mut dyn RecordSink) {
-        let resource = match (&span.process, &span.process_id) {
+    fn resource_of(&self, span: &SpanJson, sink: &mut dyn RecordSink) -> Arc<Resource> {
+        match (&span.process, &span.process_id) {
             (Some(process), _) => process.resource(),
-            (None, Some(process_id)) => match self
-                .processes
-                .as_ref()
-                .and_then(|processes| processes.get(process_id))
-            {
-                Some(resource) => resource.clone(),
-                None => {
-                    sink.problem(Problem::unplaced(format!(
-                        "span `{}`: process `{process_id}` is not in the trace's processes",
-                        span.operation_name
-                    )));
-                    Arc::new(Resource::new(Attributes::new(), String::new(), 0))
-                }
-            },
-            (None, None) => Arc::new(Resource::new(Attributes::new(), String::new(), 0)),
-        };
-        if let Some(span) = span_record(span, resource, self.warnings.as_deref(), sink) {
-            sink.span(span);
+            (None, Some(process_id)) => self.process(process_id, &span.operation_name, sink),
+            (None, None) => no_resource(),
         }
     }
+
+    fn process(
+        &self,
+        process_id: &str,
+        span_name: &str,
+        sink: &mut dyn RecordSink,
+    ) -> Arc<Resource> {
+        match self
+            .processes
+            .as_ref()
+            .and_then(|processes| processes.get(process_id))
+        {
+            Some(resource) => resource.clone(),
+            None => {
+                sink.problem(Problem::unplaced(format!(
+                    "span `{span_name}`: process `{process_id}` is not in the trace's processes"
+                )));
+                no_resource()
+            }
+        }
+    }
+}
+
+fn no_resource() -> Arc<Resource> {
+    Arc::new(Resource::new(Attributes::new(), String::new(), 0))
 }
 
 /// The `spans` array of a trace, one span at a time.
@@ -312,18 +346,11 @@ impl<'de> Visitor<'de> for SpanSeq<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         self.trace.seen_spans = true;
-        let mut index = 0usize;
         while let Some(span) = seq.next_element::<Value>()? {
             if self.sink.cancelled() {
                 return Err(de::Error::custom("cancelled"));
             }
-            match serde_json::from_value::<SpanJson>(span) {
-                Ok(span) => self.trace.push(span, &mut *self.sink),
-                Err(error) => self.sink.problem(Problem::unplaced(format!(
-                    "span {index} of a trace skipped: {error}"
-                ))),
-            }
-            index += 1;
+            self.trace.push_value(span, &mut *self.sink);
         }
         Ok(())
     }
@@ -610,12 +637,7 @@ fn parse_duration(text: &str) -> Option<i64> {
 
 // ---- from JSON to records -----------------------------------------------------------------------
 
-fn span_record(
-    span: SpanJson,
-    resource: Arc<Resource>,
-    trace_warnings: Option<&[String]>,
-    sink: &mut dyn RecordSink,
-) -> Option<Span> {
+fn span_record(span: SpanJson, resource: Arc<Resource>, sink: &mut dyn RecordSink) -> Option<Span> {
     let (trace_id, trace_derived) = trace_id_of(&span.trace_id);
     let (span_id, span_derived) = span_id_of(&span.span_id);
     let (Some(trace_id), Some(span_id)) = (trace_id, span_id) else {
@@ -658,12 +680,6 @@ fn span_record(
     let scope = scope_of(&mut attributes);
     if !span.warnings.is_empty() {
         attributes.insert("jaeger.warnings".into(), Value::from(span.warnings));
-    }
-    if let Some(warnings) = trace_warnings.filter(|warnings| !warnings.is_empty()) {
-        attributes.insert(
-            "jaeger.trace_warnings".into(),
-            Value::from(warnings.to_vec()),
-        );
     }
 
     let mut parent_span_id = None;
