@@ -383,6 +383,17 @@ mod tests {
     }
 
     #[test]
+    fn cut_document_keeps_the_entries_before_the_cut() {
+        let text = r#"{"data":{"resultType":"streams","result":[{"stream":{"app":"a"},"values":[["1","one"],["2","two"],["3","thr"#;
+        let mut sink = Collected::default();
+        let error = LokiJson
+            .decode(&mut text.as_bytes(), &mut sink)
+            .unwrap_err();
+        assert_eq!(sink.logs.len(), 2);
+        assert!(matches!(error, DecodeError::Syntax { .. }), "{error}");
+    }
+
+    #[test]
     fn logs_and_otlp_are_not_loki() {
         assert!(!LokiJson.sniff(b"{\"log\":\"x\",\"stream\":\"stdout\",\"time\":\"t\"}\n"));
         assert!(!LokiJson.sniff(br#"{"resourceLogs":[]}"#));

@@ -580,6 +580,18 @@ mod tests {
     }
 
     #[test]
+    fn cut_document_keeps_the_spans_before_the_cut() {
+        let one = r#"{"traceId":"a","id":"1","name":"x","timestamp":1,"duration":1,"localEndpoint":{"serviceName":"s"}}"#;
+        let text = format!("[{one},{one},{{\"traceId\":\"a\",\"id");
+        let mut sink = Collected::default();
+        let error = ZipkinJson
+            .decode(&mut text.as_bytes(), &mut sink)
+            .unwrap_err();
+        assert_eq!(sink.spans.len(), 2);
+        assert!(matches!(error, DecodeError::Syntax { .. }), "{error}");
+    }
+
+    #[test]
     fn other_shapes_are_not_zipkin() {
         assert!(!ZipkinJson
             .sniff(br#"[{"traceID":"a","spanID":"b","operationName":"x","duration":1}]"#));
