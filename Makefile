@@ -68,13 +68,14 @@ lint: deps-app-build
 #   app       ui/dist, then target/debug/weft-app with it embedded, and target/debug/weft
 #   e2e       the real window under Xvfb, driven through tauri-driver (tests/e2e/)
 #   open-app  target/debug/weft-app on $(DEMO_CASE); under xvfb-run when there is no display
+#   screenshots  the real window on the demo case under Xvfb: PNGs of the main views in docs/screenshots/
 
 NPM ?= npm
 CARGO_BIN ?= $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 XVFB_RUN := xvfb-run -a -s "-screen 0 1400x900x24"
 APP_BIN := target/debug/weft-app
 
-.PHONY: deps-app deps-app-build deps-e2e node-version ui-test app e2e open-app
+.PHONY: deps-app deps-app-build deps-e2e node-version ui-test app e2e open-app screenshots
 
 deps-app: deps-app-build deps-e2e
 
@@ -118,3 +119,9 @@ open-app: app
 	@[ -e "$(DEMO_CASE)" ] || echo "note: $(DEMO_CASE) does not exist yet; the app opens it empty (make demo loads it)"
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(APP_BIN) --case "$(DEMO_CASE)"; \
 	else echo "no display: running under xvfb-run"; $(XVFB_RUN) $(APP_BIN) --case "$(DEMO_CASE)"; fi
+
+SHOTS_DIR := docs/screenshots
+
+screenshots: app deps-e2e demo
+	PATH="$(CARGO_BIN):$$PATH" xvfb-run -a -s "-screen 0 1600x1000x24" \
+	  node tests/e2e/screenshots.mjs "$(DEMO_CASE)" $(SHOTS_DIR)

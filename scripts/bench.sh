@@ -20,14 +20,15 @@ if [ ! -f "$data/traces.jsonl" ]; then
   python3 "$generator" --out "$data" --spans "$spans" --logs "$logs" --seed 1
 fi
 cargo build --release --locked --bin weft --example query_bench --example parse_only >/dev/null
-weft=target/release/weft
+bin=${CARGO_TARGET_DIR:-target}/release
+weft=$bin/weft
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Parse-only pass over the same files first (also warms the page cache).
 declare -A parse_s
 while read -r file seconds; do parse_s[$file]=$seconds; done < <(
-  target/release/examples/parse_only "$data/traces.jsonl" "$data/logs.ndjson" |
+  $bin/examples/parse_only "$data/traces.jsonl" "$data/logs.ndjson" |
     sed -E 's/^(.*): .* in ([0-9.]+)s$/\1 \2/')
 
 measure() { # name file...
@@ -78,4 +79,4 @@ measure both "$data/traces.jsonl" "$data/logs.ndjson"
 
 echo
 echo "queries, $set_name set (the 'both' case):"
-target/release/examples/query_bench "$work/both.weft"
+$bin/examples/query_bench "$work/both.weft"

@@ -2,10 +2,13 @@
 //! capabilities. The app's own commands get generated `allow-…`/`deny-…`
 //! permissions here, so `capabilities/main.json` can grant exactly them.
 
-/// Every command the window may call; keep in step with `commands.rs` and `search.rs`.
+/// Every command the window may call; keep in step with `main.rs`'s handler list.
 const COMMANDS: &[&str] = &[
     "case_info",
     "list_sources",
+    "set_source_service",
+    "cancel_load",
+    "open_files",
     "list_traces",
     "search_logs",
     "log_histogram",

@@ -1,32 +1,36 @@
-//! Which case file the window shows, and the open read handle on it. The path
-//! comes from `--case PATH`, else `WEFT_CASE`, else the engine's default case.
-//! A case that fails to open still gives a window: the failure is kept here and
-//! every command returns it, so the UI can say what went wrong.
+//! Which case file the window shows, and the open handles on it. The path comes
+//! from `--case PATH`, else `WEFT_CASE`, else the case open when the app last
+//! closed (`recent.rs`), else the engine's default case. A case that fails to open
+//! still gives a window: the failure is kept here and every command returns it,
+//! so the UI can say what went wrong. File → New/Open case swaps the open case
+//! (`Case::replace`); commands take a snapshot of it, so a swap never tears one.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use weft::{Reader, Store};
 
 use crate::error::ApiError;
 
 pub const USAGE: &str = "usage: weft-app [--case PATH]\n\
-    Opens the case file PATH (else $WEFT_CASE, else the default case) in a window.";
+    Opens the case file PATH (else $WEFT_CASE, else the case open last time, else the\n\
+    default case) in a window.";
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Launch {
-    Open(PathBuf),
+    /// Open this case; `None`: none was named, so the one open last time (or the default).
+    Open(Option<PathBuf>),
     Help,
 }
 
 /// Reads `--case PATH` / `--case=PATH` from `args` (program name excluded), falling
-/// back to `env_case` (the value of `WEFT_CASE`; empty counts as unset) and then to
-/// `default`. Unknown arguments are an error, so a typo does not open the default case.
+/// back to `env_case` (the value of `WEFT_CASE`; empty counts as unset). Unknown
+/// arguments are an error, so a typo does not open another case.
 pub fn launch(
     args: impl IntoIterator<Item = String>,
     env_case: Option<OsString>,
-    default: impl FnOnce() -> PathBuf,
 ) -> Result<Launch, String> {
     let mut case_arg = None;
     let mut args = args.into_iter();
@@ -42,31 +46,35 @@ pub fn launch(
             return Err(format!("unexpected argument `{arg}`"));
         }
     }
-    let path = case_arg
-        .or_else(|| {
-            env_case
-                .filter(|value| !value.is_empty())
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(default);
+    let path = case_arg.or_else(|| {
+        env_case
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+    });
     Ok(Launch::Open(path))
 }
 
-/// The case shown in the window: managed Tauri state, shared by all commands.
-pub struct Case {
+/// One opened case file: its path and its store and read pool, or why they failed.
+pub struct OpenCase {
     path: PathBuf,
+    store: Result<Store, ApiError>,
     reader: Result<Reader, ApiError>,
 }
 
-impl Case {
+impl OpenCase {
     /// Opens (creating when missing) the case at `path`; a failure is kept, not returned.
-    pub async fn open(path: PathBuf) -> Case {
+    pub async fn open(path: PathBuf) -> OpenCase {
         let path = std::path::absolute(&path).unwrap_or(path);
-        let reader = match Store::open(&path).await {
+        let store = Store::open(&path).await.map_err(ApiError::from);
+        let reader = match &store {
             Ok(store) => store.reader().await.map_err(ApiError::from),
-            Err(error) => Err(ApiError::from(error)),
+            Err(error) => Err(error.clone()),
         };
-        Case { path, reader }
+        OpenCase {
+            path,
+            store,
+            reader,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -74,8 +82,47 @@ impl Case {
     }
 
     /// The read pool, or why the case could not be opened.
-    pub fn reader(&self) -> Result<&Reader, ApiError> {
-        self.reader.as_ref().map_err(Clone::clone)
+    pub fn reader(&self) -> Result<Reader, ApiError> {
+        self.reader.clone()
+    }
+
+    /// The store (to get the one writer from), or why the case could not be opened.
+    pub fn store(&self) -> Result<Store, ApiError> {
+        self.store.clone()
+    }
+}
+
+/// The case shown in the window: managed Tauri state, shared by all commands.
+pub struct Case {
+    current: RwLock<Arc<OpenCase>>,
+}
+
+impl Case {
+    pub fn new(open: OpenCase) -> Case {
+        Case {
+            current: RwLock::new(Arc::new(open)),
+        }
+    }
+
+    /// The case open now. A command holds this snapshot for its whole call.
+    pub fn current(&self) -> Arc<OpenCase> {
+        self.current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Shows `open` from now on; calls that hold the old one finish on it.
+    pub fn replace(&self, open: OpenCase) {
+        *self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(open);
+    }
+
+    /// The read pool of the open case, or why it could not be opened.
+    pub fn reader(&self) -> Result<Reader, ApiError> {
+        self.current().reader()
     }
 }
 
@@ -87,47 +134,45 @@ mod tests {
         list.iter().map(|arg| arg.to_string()).collect()
     }
 
-    fn default_case() -> PathBuf {
-        PathBuf::from("/data/weft/default.weft")
-    }
-
     #[test]
     fn the_argument_wins_over_the_environment() {
         let env = Some(OsString::from("/env.weft"));
-        let got = launch(args(&["--case", "/arg.weft"]), env.clone(), default_case);
-        assert_eq!(got, Ok(Launch::Open("/arg.weft".into())));
-        let got = launch(args(&["--case=/eq.weft"]), env, default_case);
-        assert_eq!(got, Ok(Launch::Open("/eq.weft".into())));
+        let got = launch(args(&["--case", "/arg.weft"]), env.clone());
+        assert_eq!(got, Ok(Launch::Open(Some("/arg.weft".into()))));
+        let got = launch(args(&["--case=/eq.weft"]), env);
+        assert_eq!(got, Ok(Launch::Open(Some("/eq.weft".into()))));
     }
 
     #[test]
-    fn the_environment_wins_over_the_default() {
-        let got = launch(args(&[]), Some(OsString::from("/env.weft")), default_case);
-        assert_eq!(got, Ok(Launch::Open("/env.weft".into())));
-        let got = launch(args(&[]), Some(OsString::new()), default_case);
-        assert_eq!(got, Ok(Launch::Open(default_case())));
-        assert_eq!(
-            launch(args(&[]), None, default_case),
-            Ok(Launch::Open(default_case()))
-        );
+    fn without_either_no_case_is_named() {
+        let got = launch(args(&[]), Some(OsString::from("/env.weft")));
+        assert_eq!(got, Ok(Launch::Open(Some("/env.weft".into()))));
+        let got = launch(args(&[]), Some(OsString::new()));
+        assert_eq!(got, Ok(Launch::Open(None)));
+        assert_eq!(launch(args(&[]), None), Ok(Launch::Open(None)));
     }
 
     #[test]
     fn bad_arguments_are_errors() {
-        assert!(launch(args(&["--case"]), None, default_case).is_err());
-        assert!(launch(args(&["--cse", "x"]), None, default_case).is_err());
-        assert_eq!(
-            launch(args(&["--help"]), None, default_case),
-            Ok(Launch::Help)
-        );
+        assert!(launch(args(&["--case"]), None).is_err());
+        assert!(launch(args(&["--cse", "x"]), None).is_err());
+        assert_eq!(launch(args(&["--help"]), None), Ok(Launch::Help));
     }
 
     #[tokio::test]
-    async fn opens_a_new_case_and_reads_it() {
+    async fn opens_a_new_case_reads_it_and_swaps_it() {
         let dir = std::env::temp_dir().join(format!("weft-app-test-{}", std::process::id()));
-        let case = Case::open(dir.join("new.weft")).await;
+        let case = Case::new(OpenCase::open(dir.join("new.weft")).await);
         let stats = case.reader().unwrap().stats().await.unwrap();
         assert_eq!((stats.sources, stats.spans, stats.logs), (0, 0, 0));
+        let held = case.current();
+        case.replace(OpenCase::open(dir.join("other.weft")).await);
+        assert!(case.current().path().ends_with("other.weft"));
+        assert!(
+            held.path().ends_with("new.weft"),
+            "a snapshot keeps its case"
+        );
+        assert!(case.current().store().is_ok());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

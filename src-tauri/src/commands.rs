@@ -1,14 +1,16 @@
-//! The commands the window calls, each one engine call on the open case. Shapes
-//! are the engine's `Serialize` structs (the CLI's `--json` contract); errors are
+//! The commands the window calls, each one engine call on the open case (or one
+//! step of the shell's own: a load's cancel, the open-files dialog). Shapes are the
+//! engine's `Serialize` structs (the CLI's `--json` contract); errors are
 //! `ApiError`. Every command here must also be listed in `build.rs` and granted
 //! in `capabilities/main.json`. The search commands are in `search.rs`.
 
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use weft::store::{SourceView, Stats};
 
 use crate::case::Case;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
+use crate::loads::Loads;
 
 #[derive(Debug, Serialize)]
 pub struct CaseInfo {
@@ -19,13 +21,73 @@ pub struct CaseInfo {
 /// The case's path and its counts (sources, traces, spans, logs by link state).
 #[tauri::command]
 pub async fn case_info(case: State<'_, Case>) -> Result<CaseInfo, ApiError> {
-    let stats = case.reader()?.stats().await?;
-    let path = case.path().display().to_string();
+    let open = case.current();
+    let stats = open.reader()?.stats().await?;
+    let path = open.path().display().to_string();
     Ok(CaseInfo { path, stats })
+}
+
+/// A source as the sidebar shows it: the engine's `SourceView` plus the service its
+/// records without one carry, and whether the user gave that name.
+#[derive(Debug, Serialize)]
+pub struct WireSource {
+    #[serde(flatten)]
+    pub source: SourceView,
+    pub service: String,
+    pub service_given: bool,
 }
 
 /// Every source of the case, in load order.
 #[tauri::command]
-pub async fn list_sources(case: State<'_, Case>) -> Result<Vec<SourceView>, ApiError> {
-    Ok(case.reader()?.sources().await?)
+pub async fn list_sources(case: State<'_, Case>) -> Result<Vec<WireSource>, ApiError> {
+    let reader = case.reader()?;
+    let (sources, services) = tokio::try_join!(reader.sources(), reader.source_services())?;
+    Ok(sources
+        .into_iter()
+        .map(|source| {
+            let (service, service_given) = services
+                .iter()
+                .find(|(id, _, _)| *id == source.id)
+                .map(|(_, name, given)| (name.clone(), *given))
+                .unwrap_or_default();
+            WireSource {
+                source,
+                service,
+                service_given,
+            }
+        })
+        .collect())
+}
+
+/// Names the service of source `source_id`'s records that name none (empty: the
+/// file name again). Waits for a running load: there is one writer.
+#[tauri::command]
+pub async fn set_source_service(
+    case: State<'_, Case>,
+    loads: State<'_, Loads>,
+    source_id: i64,
+    name: String,
+) -> Result<u64, ApiError> {
+    if name.len() > 200 {
+        return Err(ApiError::new(
+            Code::BadInput,
+            "a service name is at most 200 bytes",
+        ));
+    }
+    let _writing = loads.writer.lock().await;
+    let mut writer = case.current().store()?.writer().await?;
+    let changed = writer.set_source_service(source_id, &name).await?;
+    changed.ok_or_else(|| ApiError::new(Code::NotFound, format!("no source {source_id}")))
+}
+
+/// Stops load `id` (its current file is rolled back); false when it is already over.
+#[tauri::command]
+pub fn cancel_load(loads: State<'_, Loads>, id: u64) -> bool {
+    loads.cancel(id)
+}
+
+/// Asks for files (or a folder) to load, as File → Open files… does.
+#[tauri::command]
+pub fn open_files<R: Runtime>(app: AppHandle<R>, folder: bool) {
+    crate::menu::pick_and_load(&app, folder);
 }

@@ -1,6 +1,8 @@
 //! `weft-app`: the desktop window of Weft. Resolves which case to open (see
-//! `case.rs`), opens it, and hands the window the read-only commands of
-//! `commands.rs`. All querying is the engine's; this crate only wires it to Tauri.
+//! `case.rs`, `recent.rs`), opens it, builds the File menu (`menu.rs`) and the
+//! window, and hands the window the commands of `commands.rs` and `search.rs`.
+//! Dropped files and folders are queued for loading (`loads.rs`). All querying and
+//! loading is the engine's; this crate only wires it to Tauri.
 
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -8,19 +10,21 @@
 mod case;
 mod commands;
 mod error;
+mod loads;
+mod menu;
+mod recent;
 mod search;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use case::{Case, Launch};
+use case::{Case, Launch, OpenCase};
+use loads::Loads;
+use recent::Recent;
+use tauri::{DragDropEvent, Manager, WindowEvent};
 
 fn main() -> ExitCode {
-    let launch = case::launch(
-        std::env::args().skip(1),
-        std::env::var_os("WEFT_CASE"),
-        weft::Store::default_path,
-    );
-    let path = match launch {
+    let named = match case::launch(std::env::args().skip(1), std::env::var_os("WEFT_CASE")) {
         Ok(Launch::Open(path)) => path,
         Ok(Launch::Help) => {
             println!("{}", case::USAGE);
@@ -31,16 +35,48 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let case = tauri::async_runtime::block_on(Case::open(path));
-    if let Err(error) = case.reader() {
-        // The window still opens and shows this error; the terminal gets it too.
-        eprintln!("weft-app: {error}");
-    }
     let result = tauri::Builder::default()
-        .manage(case)
+        .plugin(tauri_plugin_dialog::init())
+        .manage(Loads::default())
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let path = named.clone().unwrap_or_else(|| last_or_default(&handle));
+            let open = tauri::async_runtime::block_on(OpenCase::open(path));
+            match open.reader() {
+                // The window still opens and shows this error; the terminal gets it too.
+                Err(error) => eprintln!("weft-app: {error}"),
+                Ok(_) => menu::remember(&handle, open.path()),
+            }
+            let path = open.path().to_path_buf();
+            app.manage(Case::new(open));
+            let bar = menu::build(&handle)?;
+            app.set_menu(bar)?;
+            // The window is made here, after the state its commands need.
+            let config = app
+                .config()
+                .app
+                .windows
+                .first()
+                .cloned()
+                .ok_or("no window")?;
+            tauri::WebviewWindowBuilder::from_config(&handle, &config)?.build()?;
+            menu::set_title(&handle, &path);
+            Loads::start(&handle);
+            Ok(())
+        })
+        .on_menu_event(menu::on_event)
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                let app = window.app_handle();
+                app.state::<Loads>().enqueue(app, paths.clone());
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::case_info,
             commands::list_sources,
+            commands::set_source_service,
+            commands::cancel_load,
+            commands::open_files,
             search::list_traces,
             search::search_logs,
             search::log_histogram,
@@ -57,4 +93,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The case open when the app last closed, if its file is still there; else the default.
+fn last_or_default<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> PathBuf {
+    menu::recent_file(app)
+        .and_then(|file| Recent::load(&file).last_open().map(PathBuf::from))
+        .unwrap_or_else(weft::Store::default_path)
 }

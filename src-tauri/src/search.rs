@@ -120,8 +120,9 @@ pub async fn search_logs(
 ) -> Result<WireLogPage, ApiError> {
     let query = parse_query(&query)?;
     let limit = limit.clamp(1, MAX_PAGE as u32);
-    let page = case.reader()?.log_page(&query, anchor.try_into()?, limit);
-    Ok(page.await?.into())
+    let reader = case.reader()?;
+    let page = reader.log_page(&query, anchor.try_into()?, limit).await?;
+    Ok(page.into())
 }
 
 /// Counts of the logs matching `query` per time bucket and level class.

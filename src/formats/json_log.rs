@@ -86,6 +86,22 @@ impl Format for JsonLog {
     }
 }
 
+/// One JSON object read as a log line, for framings other than JSON Lines (Loki):
+/// its log record, or `None` when it was a span record, which went to `sink`.
+pub(crate) fn decode_json_object(
+    object: Map<String, Value>,
+    line: u64,
+    sink: &mut dyn RecordSink,
+) -> Option<LogRecord> {
+    match decode_object(object, line, sink) {
+        Decoded::Log(log) => Some(log),
+        Decoded::Span(span) => {
+            sink.span(span);
+            None
+        }
+    }
+}
+
 enum Decoded {
     Log(LogRecord),
     Span(Span),

@@ -5,10 +5,13 @@
 //! Opening files, decompression and SQLite are left to `ingest` and `store`.
 
 pub mod dialects;
+mod jaeger;
 mod json_log;
+mod loki;
 mod otlp_json;
 mod otlp_proto;
 mod text_log;
+mod zipkin;
 
 use std::io::BufRead;
 
@@ -16,14 +19,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{LogRecord, Span};
 
+pub use jaeger::JaegerJson;
 pub use json_log::JsonLog;
+pub use loki::LokiJson;
 pub use otlp_json::OtlpJson;
 pub use otlp_proto::OtlpProto;
 pub use text_log::TextLog;
+pub use zipkin::ZipkinJson;
 
 /// Every format we read, in the order sniffing tries them: the most specific
 /// first, plain text (which takes any text) last.
-pub const FORMATS: &[&dyn Format] = &[&OtlpProto, &OtlpJson, &JsonLog, &TextLog];
+pub const FORMATS: &[&dyn Format] = &[
+    &OtlpProto,
+    &OtlpJson,
+    &JaegerJson,
+    &ZipkinJson,
+    &LokiJson,
+    &JsonLog,
+    &TextLog,
+];
 
 /// How many bytes of decompressed content `sniff` gets to look at.
 pub const SNIFF_LEN: usize = 64 * 1024;

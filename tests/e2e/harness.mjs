@@ -4,9 +4,9 @@
 // Assumes `make app` has built target/debug/{weft,weft-app} with the UI embedded.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remote } from 'webdriverio';
@@ -18,6 +18,8 @@ const TARGET = process.env.CARGO_TARGET_DIR
 export const WEFT = join(TARGET, 'debug', 'weft');
 export const APP = join(TARGET, 'debug', 'weft-app');
 export const SHOTS = join(TARGET, 'e2e');
+/** The app's config folder for the tests (recent cases), so a run leaves the user's alone. */
+const CONFIG_HOME = mkdtempSync(join(tmpdir(), 'weft-e2e-config-'));
 
 for (const binary of [WEFT, APP]) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`make app\` first`);
@@ -72,7 +74,10 @@ export async function startDriver(env) {
   const driver = spawn(
     tauriDriverPath(),
     ['--port', String(port), '--native-port', String(nativePort)],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
+    {
+      env: { ...process.env, XDG_CONFIG_HOME: CONFIG_HOME, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
   );
   let exited = null;
   driver.once('exit', (code) => (exited = code ?? 'signal'));
@@ -117,4 +122,50 @@ export async function openWindow(driver, args = []) {
     { timeout: 20_000, timeoutMsg: 'the window never finished loading' },
   );
   return session;
+}
+
+const sleep = (ms) => new Promise((wake) => setTimeout(wake, ms));
+
+/**
+ * Drops `paths` on the app window with a real X drag: a GTK drag source window
+ * (drag_source.py) beside the app offers them as text/uri-list, and xdotool drags
+ * from its button to the middle of the app window in steps (see TESTING.md).
+ */
+export async function osDrag(browser, paths) {
+  const rect = await browser.getWindowRect();
+  const sourceX = Math.min(rect.x + rect.width + 20, 1280);
+  const source = spawn('/usr/bin/python3', [join(ROOT, 'tests', 'e2e', 'drag_source.py'), String(sourceX), '40', ...paths], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolveExit) => source.once('exit', resolveExit));
+  const ready = await new Promise((resolveReady, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('the drag source did not start')), 10_000);
+    source.stdout.on('data', (chunk) => {
+      text += chunk;
+      const match = text.match(/ready (\d+) (\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolveReady([Number(match[1]), Number(match[2])]);
+      }
+    });
+  });
+  const xdotool = (...args) => execFileSync('xdotool', args.map(String));
+  const [fromX, fromY] = ready;
+  const toX = rect.x + Math.round(rect.width / 2);
+  const toY = rect.y + Math.round(rect.height / 2);
+  xdotool('mousemove', fromX, fromY);
+  await sleep(100);
+  xdotool('mousedown', 1);
+  const steps = 12;
+  for (let step = 1; step <= steps; step++) {
+    await sleep(90);
+    xdotool('mousemove', Math.round(fromX + ((toX - fromX) * step) / steps), Math.round(fromY + ((toY - fromY) * step) / steps));
+  }
+  await sleep(150);
+  xdotool('mousemove', toX + 3, toY + 3);
+  await sleep(150);
+  xdotool('mouseup', 1);
+  await Promise.race([exited, sleep(5_000)]);
+  if (source.exitCode === null) source.kill();
 }

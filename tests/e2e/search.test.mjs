@@ -289,6 +289,29 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     await browser.saveScreenshot(join(SHOTS, 'traces.png'));
   });
 
+  it('the facets count like the CLI, and a click adds its term to the search', async () => {
+    await search('level>=warn');
+    const logs = weftJson(casePath, 'logs', 'level>=warn', '--limit', '1000');
+    const perService = {};
+    for (const log of logs) perService[log.service] = (perService[log.service] ?? 0) + 1;
+    const shown = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="facet"][data-field="service"]')].map((facet) => [
+        facet.getAttribute('data-value'),
+        Number(facet.querySelector('.count').textContent.replace(/[^\d]/g, '')),
+      ]),
+    );
+    assert.ok(shown.length > 1, 'several services');
+    for (const [service, count] of shown) assert.equal(count, perService[service], service);
+    const [service] = shown[0];
+    await browser.$(`[data-testid="facet"][data-field="service"][data-value="${service}"]`).click();
+    await browser.waitUntil(
+      async () => (await $('search-input').getValue()) === `level>=warn service:${service}`,
+      { timeout: 5000, timeoutMsg: 'the facet did not reach the search box' },
+    );
+    await settled();
+    assert.equal(await $('logs-shown').getText(), `${perService[service]} lines`);
+  });
+
   it('a log body holding markup renders as text, and its fields as a text tree', async () => {
     await search('service:hostile');
     const [log, unparsed] = weftJson(casePath, 'logs', 'service:hostile', '--limit', '5');

@@ -11,3 +11,4 @@ mod golden;
 mod interrupted;
 mod normalize;
 mod search;
+mod sources;

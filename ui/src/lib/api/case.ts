@@ -1,17 +1,20 @@
 // The only module that calls the shell (invoke). Each function is one command of
 // src-tauri/src/commands.rs; every failure is thrown as a WeftError.
 import { call } from './call';
-import type { CaseInfo, Page, SourceView, TraceSummary } from './types';
+import type { CaseInfo, Page, SourceRow, TraceSummary } from './types';
 
 /** What stores need from the shell; tests pass a fake. */
 export interface CaseApi {
   caseInfo(): Promise<CaseInfo>;
-  listSources(): Promise<SourceView[]>;
+  listSources(): Promise<SourceRow[]>;
   listTraces(page: Page): Promise<TraceSummary[]>;
+  /** Names the service of a source's records that name none (empty: the file name). */
+  setSourceService(sourceId: number, name: string): Promise<number>;
 }
 
 export const caseApi: CaseApi = {
   caseInfo: () => call<CaseInfo>('case_info'),
-  listSources: () => call<SourceView[]>('list_sources'),
+  listSources: () => call<SourceRow[]>('list_sources'),
   listTraces: (page) => call<TraceSummary[]>('list_traces', { ...page }),
+  setSourceService: (sourceId, name) => call<number>('set_source_service', { sourceId, name }),
 };

@@ -1,7 +1,7 @@
 // A fake shell for tests of stores: no Tauri; pages are sliced from an in-memory list.
 import type { CaseApi } from './case';
 import type { WeftError } from './errors';
-import type { Page, Stats, TraceSummary } from './types';
+import type { Page, SourceRow, Stats, TraceSummary } from './types';
 
 function trace(index: number): TraceSummary {
   return {
@@ -17,9 +17,29 @@ function trace(index: number): TraceSummary {
 }
 
 /** A fake shell holding `nTraces` traces; records the pages asked for. */
-export function fakeApi(nTraces: number, fail?: WeftError): CaseApi & { pages: Page[] } {
+export function fakeApi(
+  nTraces: number,
+  fail?: WeftError,
+): CaseApi & { pages: Page[]; renames: [number, string][] } {
   const all = Array.from({ length: nTraces }, (_, index) => trace(index));
   const pages: Page[] = [];
+  const renames: [number, string][] = [];
+  const sources: SourceRow[] = [
+    {
+      id: 1,
+      path: '/logs/file.log',
+      size: 10,
+      format: 'pino',
+      status: 'complete',
+      spans: 0,
+      logs: 3,
+      unparsed: 0,
+      problems: 0,
+      errors: [],
+      service: 'file',
+      service_given: false,
+    },
+  ];
   const stats: Stats = {
     sources: 1,
     traces: nTraces,
@@ -34,11 +54,18 @@ export function fakeApi(nTraces: number, fail?: WeftError): CaseApi & { pages: P
   };
   return {
     pages,
+    renames,
     caseInfo: async () => {
       if (fail) throw fail;
       return { path: '/tmp/case.weft', stats };
     },
-    listSources: async () => [],
+    listSources: async () => sources,
+    setSourceService: async (sourceId, name) => {
+      renames.push([sourceId, name]);
+      const source = sources.find((candidate) => candidate.id === sourceId);
+      if (source) Object.assign(source, { service: name || 'file', service_given: name !== '' });
+      return 1;
+    },
     listTraces: async (page) => {
       pages.push(page);
       return all.slice(page.offset, page.offset + page.limit);

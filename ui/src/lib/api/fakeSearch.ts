@@ -65,18 +65,31 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
     calls,
     searchLogs: async (args) => {
       calls.searchLogs.push(args);
-      const from = args.anchor.kind === 'after' ? args.anchor.id : 0;
-      const rows = logs.filter((log) => log.id > from).slice(0, args.limit);
+      const cursor = (id: number) => ({ ts_ns: `1${'0'.repeat(14)}${String(id).padStart(4, '0')}`, id });
+      let rows: LogView[];
+      if (args.anchor.kind === 'before') {
+        const until = args.anchor.id;
+        rows = logs.filter((log) => log.id < until).slice(-args.limit);
+      } else if (args.anchor.kind === 'last') {
+        rows = logs.slice(-args.limit);
+      } else {
+        const from = args.anchor.kind === 'after' ? args.anchor.id : 0;
+        rows = logs.filter((log) => log.id > from).slice(0, args.limit);
+      }
+      const first = rows[0];
       const last = rows.at(-1);
-      const more = last !== undefined && last.id < nLogs;
       return {
         rows,
-        before: null,
-        after: more ? { ts_ns: `1${'0'.repeat(14)}${String(last.id).padStart(4, '0')}`, id: last.id } : null,
+        before: first !== undefined && first.id > 1 ? cursor(first.id) : null,
+        after: last !== undefined && last.id < nLogs ? cursor(last.id) : null,
       };
     },
     logHistogram: async () => ({ start_ns: 1e18, bucket_ns: 1, levels: [], counts: [] }),
-    logFacets: async () => ({ services: [], levels: [], sources: [] }),
+    logFacets: async () => ({
+      services: [{ value: 'checkout', count: nLogs }],
+      levels: [{ value: 'info', count: nLogs }],
+      sources: [{ value: '/logs/checkout.log', count: nLogs }],
+    }),
     getTrace: async (traceId) => ({ ...fakeTrace, trace_id: traceId }),
     logsOfSpan: async (args) => {
       calls.logsOfSpan.push(args);

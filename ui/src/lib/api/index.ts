@@ -1,5 +1,6 @@
 // Everything the rest of the UI may use to reach the shell.
 export { caseApi, type CaseApi } from './case';
+export { loadApi, type LoadApi } from './load';
 export { searchApi, type SearchApi } from './search';
 export { WeftError, toWeftError, type ErrorCode } from './errors';
 export type * from './types';

@@ -28,6 +28,7 @@ export interface CaseInfo {
 }
 
 export interface SourceView {
+  // The engine's `SourceView`; `list_sources` adds `service` (see SourceRow).
   id: number;
   path: string;
   size: number;
@@ -163,3 +164,58 @@ export interface TraceView {
   spans: SpanView[];
   trace_logs: LogView[];
 }
+
+/** `list_sources`: a source plus the service its records without one carry. */
+export interface SourceRow extends SourceView {
+  service: string;
+  /** Whether the user named it (else it is the file name). */
+  service_given: boolean;
+}
+
+/** A problem met while loading a file (src/formats/mod.rs `Problem`). */
+export interface Problem {
+  line: number | null;
+  offset: number | null;
+  message: string;
+}
+
+export type FileStatus = 'complete' | 'already_loaded' | 'failed' | 'cancelled';
+
+/** The outcome for one file (`weft ingest --json`). */
+export interface FileReport {
+  path: string;
+  format: string | null;
+  status: FileStatus;
+  spans: number;
+  logs: number;
+  unparsed: number;
+  errors: Problem[];
+}
+
+export type LoadPhase = 'rows' | 'indexing' | 'search_index';
+
+/** The engine's `IngestEvent` (src/ingest/events.rs). */
+export type IngestEvent =
+  | { kind: 'started'; path: string; bytes_total: number }
+  | {
+      kind: 'progress';
+      path: string;
+      bytes_read: number;
+      bytes_total: number;
+      records: number;
+      problems: number;
+    }
+  | { kind: 'phase'; path: string; phase: LoadPhase; done: number; total: number }
+  | { kind: 'finished'; report: FileReport };
+
+/** The shell's load events (src-tauri/src/loads.rs). */
+export type LoadMessage =
+  | { type: 'queued'; id: number; paths: string[] }
+  | { type: 'ingest'; id: number; event: IngestEvent }
+  | {
+      type: 'finished';
+      id: number;
+      cancelled: boolean;
+      reports: FileReport[];
+      error: { code: string; message: string } | null;
+    };

@@ -5,14 +5,16 @@ import {
   toWeftError,
   type CaseApi,
   type CaseInfo,
-  type SourceView,
+  type SourceRow,
   type WeftError,
 } from '../api';
 
 export class CaseInfoStore {
   info = $state.raw<CaseInfo | null>(null);
-  sources = $state.raw<SourceView[]>([]);
+  sources = $state.raw<SourceRow[]>([]);
   error = $state.raw<WeftError | null>(null);
+  /** Why the last rename of a source's service failed. */
+  renameError = $state.raw<WeftError | null>(null);
   loading = $state(false);
 
   readonly #api: CaseApi;
@@ -34,5 +36,21 @@ export class CaseInfoStore {
     } finally {
       this.loading = false;
     }
+  }
+
+  /**
+   * Names source `sourceId`'s service (empty: back to the file name) and reloads
+   * the sources; false (with `renameError` set) when the shell refused.
+   */
+  async renameSource(sourceId: number, name: string): Promise<boolean> {
+    this.renameError = null;
+    try {
+      await this.#api.setSourceService(sourceId, name);
+    } catch (raw) {
+      this.renameError = toWeftError(raw);
+      return false;
+    }
+    await this.load();
+    return true;
   }
 }

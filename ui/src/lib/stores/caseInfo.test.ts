@@ -19,3 +19,25 @@ describe('CaseInfoStore', () => {
     expect(store.error?.code).toBe('case_unavailable');
   });
 });
+
+describe('CaseInfoStore.renameSource', () => {
+  it('names a source’s service and reloads the sources', async () => {
+    const api = fakeApi(1);
+    const store = new CaseInfoStore(api);
+    await store.load();
+    expect(store.sources[0]?.service_given).toBe(false);
+    expect(await store.renameSource(1, 'web')).toBe(true);
+    expect(api.renames).toEqual([[1, 'web']]);
+    expect([store.sources[0]?.service, store.sources[0]?.service_given]).toEqual(['web', true]);
+  });
+
+  it('keeps a refusal apart from the case’s own error', async () => {
+    const api = fakeApi(1);
+    api.setSourceService = async () => {
+      throw new WeftError('not_found', 'no source 9');
+    };
+    const store = new CaseInfoStore(api);
+    expect(await store.renameSource(9, 'x')).toBe(false);
+    expect([store.renameError?.code, store.error]).toEqual(['not_found', null]);
+  });
+});

@@ -1,18 +1,26 @@
-// The log view's rows: the logs matching the search box's query, paged forward
-// with the engine's keyset cursors (exact strings), plus the query's volume
-// histogram; or, while a span is selected, the logs of that span (or of its
-// whole trace). Rows only grow by appending pages; the view windows them.
+// The log view's rows: a bounded window onto the logs matching the search box's
+// query, paged both ways with the engine's keyset cursors (exact strings): a page
+// read after the last row drops pages from the top once the window is full, a
+// page read before the first row drops them from the bottom. Pages are kept whole,
+// so the window's two ends always have the engine's own cursors. Plus the query's
+// volume histogram and facets; or, while a span is selected, the logs of that span
+// (or of its whole trace).
 import {
   searchApi,
   toWeftError,
+  type Anchor,
   type Cursor,
+  type Facets,
   type Histogram,
+  type LogPage,
   type LogView,
   type SearchApi,
   type WeftError,
 } from '../api';
 
 export const LOG_PAGE = 200;
+/** Pages kept at once: the window holds at most this many pages of rows. */
+export const WINDOW_PAGES = 5;
 /** The most logs of one span or trace shown at once. */
 export const SCOPE_LIMIT = 5_000;
 export const HISTOGRAM_BUCKETS = 120;
@@ -27,7 +35,10 @@ export class LogListStore {
   rows = $state.raw<LogView[]>([]);
   /** Where the next page starts; null when the last row is the last match. */
   after = $state.raw<Cursor | null>(null);
+  /** Where the page before starts; null when the first row is the first match. */
+  before = $state.raw<Cursor | null>(null);
   loading = $state(false);
+  facets = $state.raw<Facets | null>(null);
   error = $state.raw<WeftError | null>(null);
   query = $state('');
   scope = $state.raw<LogScope | null>(null);
@@ -39,15 +50,31 @@ export class LogListStore {
 
   readonly #api: SearchApi;
   readonly #pageSize: number;
+  readonly #windowPages: number;
+  #pages: LogPage[] = [];
   #generation = 0;
 
-  constructor(api: SearchApi = searchApi, pageSize = LOG_PAGE) {
+  constructor(api: SearchApi = searchApi, pageSize = LOG_PAGE, windowPages = WINDOW_PAGES) {
     this.#api = api;
     this.#pageSize = pageSize;
+    this.#windowPages = Math.max(2, windowPages);
   }
 
+  /** The last match is in the window. */
   get complete(): boolean {
     return this.after === null;
+  }
+
+  /** The first match is in the window. */
+  get atStart(): boolean {
+    return this.before === null;
+  }
+
+  #setPages(pages: LogPage[]): void {
+    this.#pages = pages;
+    this.rows = pages.flatMap((page) => page.rows);
+    this.before = pages[0]?.before ?? null;
+    this.after = pages.at(-1)?.after ?? null;
   }
 
   /** Starts over: the first page for `query` (or the scope's logs) and the histogram. */
@@ -55,8 +82,7 @@ export class LogListStore {
     this.query = query;
     this.scope = scope;
     const generation = ++this.#generation;
-    this.rows = [];
-    this.after = null;
+    this.#setPages([]);
     this.expanded = new Set();
     this.error = null;
     this.loading = true;
@@ -64,37 +90,62 @@ export class LogListStore {
       if (scope) {
         const rows = await this.#api.logsOfSpan({ ...scope, limit: SCOPE_LIMIT });
         if (generation !== this.#generation) return;
-        this.rows = rows;
+        this.#setPages([{ rows, before: null, after: null }]);
       } else {
-        const [page, histogram] = await Promise.all([
+        const [page, histogram, facets] = await Promise.all([
           this.#api.searchLogs({ query, anchor: { kind: 'first' }, limit: this.#pageSize }),
           this.#api.logHistogram({ query, buckets: HISTOGRAM_BUCKETS }),
+          this.#api.logFacets(query),
         ]);
         if (generation !== this.#generation) return;
-        this.rows = page.rows;
-        this.after = page.after;
+        this.#setPages([page]);
         this.histogram = histogram;
+        this.facets = facets;
       }
     } catch (raw) {
       if (generation !== this.#generation) return;
       this.error = toWeftError(raw);
       this.histogram = null;
+      this.facets = null;
     } finally {
       if (generation === this.#generation) this.loading = false;
     }
   }
 
-  /** Appends the page after the last row; does nothing while one is on its way or at the end. */
+  /** Reads the page after the last row (dropping pages from the top when the window
+   * is full); does nothing while a page is on its way or at the end. */
   async loadMore(): Promise<void> {
-    if (this.loading || this.after === null || this.scope) return;
+    if (this.after === null) return;
+    await this.#page({ kind: 'after', ...this.after }, 'end');
+  }
+
+  /** Reads the page before the first row (dropping pages from the bottom when the
+   * window is full); does nothing while a page is on its way or at the start. */
+  async loadBefore(): Promise<void> {
+    if (this.before === null) return;
+    await this.#page({ kind: 'before', ...this.before }, 'start');
+  }
+
+  async #page(anchor: Anchor, side: 'start' | 'end'): Promise<void> {
+    if (this.loading || this.scope) return;
     const generation = this.#generation;
     this.loading = true;
     try {
-      const anchor = { kind: 'after' as const, ...this.after };
       const page = await this.#api.searchLogs({ query: this.query, anchor, limit: this.#pageSize });
       if (generation !== this.#generation) return;
-      this.rows = [...this.rows, ...page.rows];
-      this.after = page.after;
+      if (page.rows.length === 0) {
+        // Nothing that way after all: that end of the window is the end of the matches.
+        const pages = this.#pages.map((kept, index) => {
+          if (side === 'end' && index === this.#pages.length - 1) return { ...kept, after: null };
+          if (side === 'start' && index === 0) return { ...kept, before: null };
+          return kept;
+        });
+        this.#setPages(pages);
+        return;
+      }
+      const pages = side === 'end' ? [...this.#pages, page] : [page, ...this.#pages];
+      const extra = Math.max(0, pages.length - this.#windowPages);
+      this.#setPages(side === 'end' ? pages.slice(extra) : pages.slice(0, pages.length - extra));
     } catch (raw) {
       if (generation === this.#generation) this.error = toWeftError(raw);
     } finally {

@@ -52,3 +52,56 @@ describe('LogListStore', () => {
     expect(store.expanded.has(7)).toBe(false);
   });
 });
+
+describe('LogListStore window', () => {
+  const ids = (store: LogListStore) => store.rows.map((row) => row.id);
+
+  it('keeps at most its pages, dropping from the top going down and from the bottom going up', async () => {
+    const api = fakeSearchApi(20);
+    const store = new LogListStore(api, 3, 2);
+    await store.reload('');
+    await store.loadMore();
+    expect(ids(store)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(store.atStart).toBe(true);
+    await store.loadMore();
+    expect(ids(store)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect([store.atStart, store.complete]).toEqual([false, false]);
+    expect(store.before).toEqual({ ts_ns: '1000000000000000004', id: 4 });
+    await store.loadBefore();
+    expect(ids(store)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(store.atStart).toBe(true);
+    expect(api.calls.searchLogs.at(-1)).toEqual({
+      query: '',
+      anchor: { kind: 'before', ts_ns: '1000000000000000004', id: 4 },
+      limit: 3,
+    });
+    await store.loadBefore(); // at the start: nothing to read
+    expect(api.calls.searchLogs).toHaveLength(4);
+  });
+
+  it('walks to the end and back with a bounded number of rows', async () => {
+    const api = fakeSearchApi(50);
+    const store = new LogListStore(api, 4, 3);
+    await store.reload('');
+    let most = 0;
+    while (!store.complete) {
+      await store.loadMore();
+      most = Math.max(most, store.rows.length);
+    }
+    expect(ids(store).at(-1)).toBe(50);
+    while (!store.atStart) {
+      await store.loadBefore();
+      most = Math.max(most, store.rows.length);
+    }
+    expect(ids(store)[0]).toBe(1);
+    expect(most).toBeLessThanOrEqual(12);
+    // Every window is a run of consecutive logs.
+    expect(ids(store)).toEqual(Array.from({ length: store.rows.length }, (_, index) => index + 1));
+  });
+
+  it('loads the query’s facets with its first page', async () => {
+    const store = new LogListStore(fakeSearchApi(3));
+    await store.reload('level>=info');
+    expect(store.facets?.services).toEqual([{ value: 'checkout', count: 3 }]);
+  });
+});

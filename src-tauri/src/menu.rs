@@ -1,0 +1,222 @@
+//! The File menu (Open files…, Open folder…, New case…, Open case…, Recent cases)
+//! and switching the open case. File dialogs are the dialog plugin's, called from
+//! here: the window never gets a dialog permission. A switch cancels the loads,
+//! waits for the writer lock, opens the new case, swaps it in, remembers it
+//! (`recent.rs`) and tells the window with a `case-changed` event.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tauri::menu::{Menu, MenuBuilder, MenuEvent, Submenu, SubmenuBuilder};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::case::{Case, OpenCase};
+use crate::error::ApiError;
+use crate::loads::Loads;
+use crate::recent::{self, Recent};
+
+pub const EVENT_CASE_CHANGED: &str = "case-changed";
+/// A failure the window should show that no command returned (a case that would not open).
+pub const EVENT_NOTICE: &str = "notice";
+
+const OPEN_FILES: &str = "open-files";
+const OPEN_FOLDER: &str = "open-folder";
+const NEW_CASE: &str = "new-case";
+const OPEN_CASE: &str = "open-case";
+const RECENT_PREFIX: &str = "recent:";
+const NO_RECENT: &str = "recent-none";
+
+/// Managed state: the Recent cases submenu, rebuilt when the list changes.
+pub struct RecentMenu<R: Runtime>(pub Submenu<R>);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseChanged {
+    pub path: String,
+}
+
+/// Where the recent-cases list lives: the app's config folder.
+pub fn recent_file<R: Runtime>(app: &AppHandle<R>) -> Option<PathBuf> {
+    let dir = app.path().app_config_dir().ok()?;
+    Some(dir.join(recent::FILE_NAME))
+}
+
+/// Builds the menu bar and manages the Recent cases submenu.
+pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
+    let recent = SubmenuBuilder::new(app, "Recent cases").build()?;
+    let file = SubmenuBuilder::new(app, "File")
+        .text(OPEN_FILES, "Open files…")
+        .text(OPEN_FOLDER, "Open folder…")
+        .separator()
+        .text(NEW_CASE, "New case…")
+        .text(OPEN_CASE, "Open case…")
+        .item(&recent)
+        .separator()
+        .quit()
+        .build()?;
+    let menu = MenuBuilder::new(app).item(&file).build()?;
+    app.manage(RecentMenu(recent));
+    refresh_recent(app);
+    Ok(menu)
+}
+
+/// Lists the remembered cases in File → Recent cases.
+pub fn refresh_recent<R: Runtime>(app: &AppHandle<R>) {
+    let Some(menu) = app.try_state::<RecentMenu<R>>() else {
+        return;
+    };
+    let submenu = &menu.0;
+    if let Ok(items) = submenu.items() {
+        for item in items {
+            let _ = submenu.remove(&item);
+        }
+    }
+    let cases = recent_file(app)
+        .map(|file| Recent::load(&file).cases)
+        .unwrap_or_default();
+    if cases.is_empty() {
+        if let Ok(item) =
+            tauri::menu::MenuItem::with_id(app, NO_RECENT, "(none)", false, None::<&str>)
+        {
+            let _ = submenu.append(&item);
+        }
+    }
+    for (index, case) in cases.iter().enumerate() {
+        let id = format!("{RECENT_PREFIX}{index}");
+        let text = case.display().to_string();
+        if let Ok(item) = tauri::menu::MenuItem::with_id(app, id, text, true, None::<&str>) {
+            let _ = submenu.append(&item);
+        }
+    }
+}
+
+/// Puts `case` first in the remembered list and in the menu.
+pub fn remember<R: Runtime>(app: &AppHandle<R>, case: &std::path::Path) {
+    let Some(file) = recent_file(app) else { return };
+    let mut recent = Recent::load(&file);
+    recent.opened(case);
+    if let Err(error) = recent.save(&file) {
+        eprintln!(
+            "weft-app: cannot remember recent cases in {}: {error}",
+            file.display()
+        );
+    }
+    refresh_recent(app);
+}
+
+/// What a File menu item does.
+pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
+    let id = event.id().as_ref();
+    match id {
+        OPEN_FILES => pick_and_load(app, false),
+        OPEN_FOLDER => pick_and_load(app, true),
+        NEW_CASE => {
+            let handle = app.clone();
+            app.dialog()
+                .file()
+                .set_title("New case")
+                .set_file_name("case.weft")
+                .add_filter("Weft case", &["weft"])
+                .save_file(move |path| {
+                    if let Some(path) = path.and_then(|path| path.into_path().ok()) {
+                        spawn_switch(&handle, with_weft_extension(path));
+                    }
+                });
+        }
+        OPEN_CASE => {
+            let handle = app.clone();
+            app.dialog()
+                .file()
+                .set_title("Open case")
+                .add_filter("Weft case", &["weft"])
+                .pick_file(move |path| {
+                    if let Some(path) = path.and_then(|path| path.into_path().ok()) {
+                        spawn_switch(&handle, path);
+                    }
+                });
+        }
+        _ => {
+            if let Some(index) = id.strip_prefix(RECENT_PREFIX) {
+                let cases = recent_file(app)
+                    .map(|file| Recent::load(&file).cases)
+                    .unwrap_or_default();
+                if let Some(case) = index.parse::<usize>().ok().and_then(|at| cases.get(at)) {
+                    spawn_switch(app, case.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Asks for files (or one folder) and queues them for loading.
+pub fn pick_and_load<R: Runtime>(app: &AppHandle<R>, folder: bool) {
+    let handle = app.clone();
+    let dialog = app.dialog().file();
+    if folder {
+        dialog.set_title("Load a folder").pick_folder(move |path| {
+            let paths: Vec<PathBuf> = path
+                .and_then(|path| path.into_path().ok())
+                .into_iter()
+                .collect();
+            handle.state::<Loads>().enqueue(&handle, paths);
+        });
+    } else {
+        dialog.set_title("Load files").pick_files(move |paths| {
+            let paths: Vec<PathBuf> = paths
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|path| path.into_path().ok())
+                .collect();
+            handle.state::<Loads>().enqueue(&handle, paths);
+        });
+    }
+}
+
+fn with_weft_extension(path: PathBuf) -> PathBuf {
+    if path.extension().is_some() {
+        path
+    } else {
+        path.with_extension("weft")
+    }
+}
+
+fn spawn_switch<R: Runtime>(app: &AppHandle<R>, path: PathBuf) {
+    let app = app.clone();
+    // A thread of its own: opening a case (sqlx's migrations) is not a `Send` future.
+    std::thread::spawn(move || {
+        if let Err(error) = tauri::async_runtime::block_on(switch_case(&app, path)) {
+            let _ = app.emit(EVENT_NOTICE, error);
+        }
+    });
+}
+
+/// Makes `path` the open case (created when missing). On failure the open case stays.
+pub async fn switch_case<R: Runtime>(app: &AppHandle<R>, path: PathBuf) -> Result<(), ApiError> {
+    let opened = OpenCase::open(path).await;
+    opened.reader()?;
+    let loads = app.state::<Loads>();
+    loads.cancel_all();
+    let _writing = loads.writer.lock().await;
+    let path = opened.path().to_path_buf();
+    app.state::<Case>().replace(opened);
+    remember(app, &path);
+    set_title(app, &path);
+    let _ = app.emit(
+        EVENT_CASE_CHANGED,
+        CaseChanged {
+            path: path.display().to_string(),
+        },
+    );
+    Ok(())
+}
+
+/// The window's title names the open case.
+pub fn set_title<R: Runtime>(app: &AppHandle<R>, case: &std::path::Path) {
+    if let Some(window) = app.get_webview_window("main") {
+        let name = case
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = window.set_title(&format!("{name} — Weft"));
+    }
+}

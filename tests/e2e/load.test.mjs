@@ -1,0 +1,128 @@
+// Loading in the real window: files dropped with a real OS drag (X drag source +
+// xdotool, see harness.mjs `osDrag`) onto an empty case appear as progress rows
+// that end with their counts, and as sources with the counts the corpus checker
+// (tests/fixtures/EXPECTED.json) and the real CLI give; naming a source's service
+// shows in the log view.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT, SHOTS, openWindow, osDrag, startDriver, weftJson } from './harness.mjs';
+
+const TRACES = 'otlp-json/jaeger__internal__storage__integration__fixtures__traces__example_trace.json';
+const TEXT_LOG = 'logs-text/lnav__test__logfile_logfmt.0';
+const BAD_JSON = 'logs-json/lnav__test__logfile_invalid_json.json';
+const FILES = [TRACES, TEXT_LOG, BAD_JSON];
+const EXPECTED = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/EXPECTED.json'), 'utf8')).files;
+const fixturePath = (name) => resolve(ROOT, 'tests/fixtures', name);
+
+const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-load-'));
+const casePath = join(tmp, 'dropped.weft');
+
+before(() => mkdirSync(SHOTS, { recursive: true }));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('dropping files on an empty case', () => {
+  let driver;
+  let browser;
+  const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
+
+  before(async () => {
+    driver = await startDriver({ WEFT_CASE: casePath });
+    browser = await openWindow(driver);
+  });
+
+  after(async () => {
+    await browser?.deleteSession().catch(() => {});
+    await driver?.stop();
+  });
+
+  /** The load rows as the DOM shows them. */
+  const loadRows = () =>
+    browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="load-row"]')].map((row) => ({
+        path: row.getAttribute('data-path'),
+        state: row.getAttribute('data-state'),
+        spans: row.querySelector('[data-testid="load-spans"]')?.textContent ?? null,
+        logs: row.querySelector('[data-testid="load-logs"]')?.textContent ?? null,
+        unparsed: row.querySelector('[data-testid="load-unparsed"]')?.textContent ?? null,
+        problems: row.querySelector('[data-testid="load-problems"]')?.textContent ?? null,
+      })),
+    );
+
+  const digits = (text) => Number(String(text).replace(/[^\d]/g, ''));
+
+  it('starts empty', async () => {
+    assert.equal(await $('sources-empty').isExisting(), true);
+  });
+
+  it('loads the dropped files: a progress row each, ending with its counts', async () => {
+    await osDrag(browser, FILES.map(fixturePath));
+    await browser.waitUntil(
+      async () => {
+        const rows = await loadRows();
+        return rows.length === FILES.length && rows.every((row) => row.state === 'done');
+      },
+      { timeout: 30_000, timeoutMsg: `the loads did not finish: ${JSON.stringify(await loadRows())}` },
+    );
+    const rows = await loadRows();
+    const cli = weftJson(casePath, 'sources');
+    for (const name of FILES) {
+      const row = rows.find((candidate) => candidate.path === fixturePath(name));
+      assert.ok(row, `a row for ${name}: ${JSON.stringify(rows)}`);
+      const expected = EXPECTED[name];
+      const source = cli.find((candidate) => candidate.path === fixturePath(name));
+      assert.equal(digits(row.spans), expected.spans, `${name} spans`);
+      assert.equal(digits(row.logs), source.logs, `${name} logs as the CLI says`);
+      assert.equal(digits(row.unparsed), expected.unparsed_lines, `${name} unparsed`);
+    }
+    const bad = rows.find((row) => row.path === fixturePath(BAD_JSON));
+    assert.match(bad.problems, /line \d+/, 'a problem names its line');
+    await browser.saveScreenshot(join(SHOTS, 'loaded.png'));
+  });
+
+  it('lists the new sources with their counts, and the views show the records', async () => {
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="source-row"]')).length === FILES.length, {
+      timeout: 10_000,
+    });
+    const cli = weftJson(casePath, 'sources');
+    for (const source of cli) {
+      const row = browser.$(`[data-testid="source-row"][data-source-id="${source.id}"]`);
+      assert.equal(await row.$('[data-testid="source-status"]').getText(), 'complete');
+      assert.equal(await row.$('[data-testid="source-format"]').getText(), source.format);
+      assert.equal(digits(await row.$('[data-testid="source-spans"]').getText()), source.spans);
+      assert.equal(digits(await row.$('[data-testid="source-logs"]').getText()), source.logs);
+    }
+    const stats = weftJson(casePath, 'stats');
+    assert.equal(Number(await $('count-spans').getAttribute('data-value')), stats.spans);
+    assert.equal(Number(await $('count-logs').getAttribute('data-value')), stats.logs);
+    assert.equal((await browser.$$('[data-testid="trace-row"]')).length, stats.traces);
+  });
+
+  it('names a source’s service, and the log view shows it', async () => {
+    const source = weftJson(casePath, 'sources').find((candidate) => candidate.path === fixturePath(TEXT_LOG));
+    const row = browser.$(`[data-testid="source-row"][data-source-id="${source.id}"]`);
+    assert.equal(await row.$('[data-testid="source-service"]').getText(), 'lnav__test__logfile_logfmt');
+    await row.$('[data-testid="source-service-edit"]').click();
+    await row.$('[data-testid="source-service-input"]').setValue('edge-proxy');
+    await row.$('[data-testid="source-service-save"]').click();
+    await browser.waitUntil(
+      async () => (await row.$('[data-testid="source-service"]').isExisting()) &&
+        (await row.$('[data-testid="source-service"]').getText()) === 'edge-proxy',
+      { timeout: 10_000, timeoutMsg: 'the new name did not show' },
+    );
+    const cli = weftJson(casePath, 'logs', 'service:edge-proxy', '--limit', '1000');
+    assert.equal(cli.length, source.logs, 'every line of the file took the name');
+    await browser.waitUntil(
+      () =>
+        browser.execute(() =>
+          [...document.querySelectorAll('[data-testid="log-row"] [data-testid="log-service"]')].some(
+            (cell) => cell.textContent === 'edge-proxy',
+          ),
+        ),
+      { timeout: 10_000, timeoutMsg: 'the log view does not show the new service' },
+    );
+  });
+});

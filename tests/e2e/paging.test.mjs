@@ -1,0 +1,97 @@
+// The log view on more logs than its window holds: scrolling down reads pages
+// after the last row and drops pages from the top, scrolling up reads pages
+// before the first row and drops them from the bottom; the DOM and the window
+// stay bounded, and both ends are exactly the CLI's first and last logs.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openWindow, startDriver, weft, weftJson } from './harness.mjs';
+
+const LINES = 3_000;
+/** The log view keeps at most this many rows (ui/src/lib/stores/logs.svelte.ts). */
+const WINDOW = 5 * 200;
+
+const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-paging-'));
+const casePath = join(tmp, 'many.weft');
+
+before(() => {
+  const lines = Array.from({ length: LINES }, (_, index) =>
+    JSON.stringify({ level: 30, time: 1793700000000 + index * 10, msg: `line ${index + 1}`, service: 'many' }),
+  );
+  const file = join(tmp, 'many.log');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  weft(casePath, 'ingest', file);
+});
+
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('a log view over more rows than its window', () => {
+  let driver;
+  let browser;
+
+  before(async () => {
+    driver = await startDriver({ WEFT_CASE: casePath });
+    browser = await openWindow(driver);
+  });
+
+  after(async () => {
+    await browser?.deleteSession().catch(() => {});
+    await driver?.stop();
+  });
+
+  /** Scrolls the log rows to one end until the window holds that end of the matches. */
+  async function scrollToEnd(end) {
+    const done = end === 'bottom' ? 'data-complete' : 'data-at-start';
+    let most = 0;
+    for (let step = 0; step < 100; step++) {
+      const state = await browser.execute(
+        (toBottom, attribute) => {
+          const viewport = document.querySelector('[data-testid="log-rows"]');
+          viewport.scrollTop = toBottom ? viewport.scrollHeight : 0;
+          const view = document.querySelector('[data-testid="log-view"]');
+          return {
+            done: view.getAttribute(attribute) === 'true' && view.getAttribute('data-loading') !== 'true',
+            shown: Number(document.querySelector('[data-testid="logs-shown"]').textContent.replace(/[^\d]/g, '')),
+            inDom: document.querySelectorAll('[data-testid="log-row"]').length,
+          };
+        },
+        end === 'bottom',
+        done,
+      );
+      most = Math.max(most, state.shown);
+      assert.ok(state.inDom < 60, `${state.inDom} rows in the DOM`);
+      await browser.pause(120);
+      if (state.done && step > 0) {
+        // The last page kept the rows in view in place: now go all the way.
+        await browser.execute((toBottom) => {
+          const viewport = document.querySelector('[data-testid="log-rows"]');
+          viewport.scrollTop = toBottom ? viewport.scrollHeight : 0;
+        }, end === 'bottom');
+        await browser.pause(150);
+        return most;
+      }
+    }
+    throw new Error(`never reached the ${end}`);
+  }
+
+  const edgeRow = (which) =>
+    browser.execute((first) => {
+      const rows = [...document.querySelectorAll('[data-testid="log-row"]')]
+        .map((row) => ({ top: row.parentElement.getBoundingClientRect().top, id: Number(row.getAttribute('data-log-id')) }))
+        .sort((a, b) => a.top - b.top);
+      return (first ? rows[0] : rows.at(-1))?.id;
+    }, which === 'first');
+
+  it('reaches the last log and comes back to the first with a bounded window', async () => {
+    const logs = weftJson(casePath, 'logs', '--limit', String(LINES));
+    assert.equal(logs.length, LINES);
+    const mostDown = await scrollToEnd('bottom');
+    assert.equal(await edgeRow('last'), logs.at(-1).id);
+    const mostUp = await scrollToEnd('top');
+    assert.equal(await edgeRow('first'), logs[0].id);
+    assert.ok(Math.max(mostDown, mostUp) <= WINDOW, `at most ${WINDOW} rows held, saw ${Math.max(mostDown, mostUp)}`);
+  });
+});

@@ -1,0 +1,78 @@
+// `make screenshots`: the real app under Xvfb on the demo case (`make demo`),
+// driven through tauri-driver like the e2e tests, writes PNGs of the main views
+// into docs/screenshots/: the trace list, a failing trace's waterfall with the
+// logs of a span, the log view with its histogram and facets.
+//
+// usage: node tests/e2e/screenshots.mjs CASE OUT_DIR   (under xvfb-run; after `make app`)
+
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openWindow, startDriver, weftJson } from './harness.mjs';
+
+const [casePath, outDir] = process.argv.slice(2).map((arg) => resolve(arg));
+if (!casePath || !outDir) {
+  console.error('usage: node tests/e2e/screenshots.mjs CASE OUT_DIR');
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+
+const driver = await startDriver({ WEFT_CASE: casePath });
+const browser = await openWindow(driver);
+const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
+
+async function settled() {
+  await browser.waitUntil(
+    () =>
+      browser.execute(
+        () =>
+          document.querySelector('[data-testid="app"]').getAttribute('data-ready') === 'true' &&
+          document.querySelector('[data-testid="log-view"]')?.getAttribute('data-loading') !== 'true',
+      ),
+    { timeout: 15_000, timeoutMsg: 'the window did not settle' },
+  );
+  await browser.pause(300);
+}
+
+/** Scrolls the page so that `testid`'s element is at the top of the window. */
+async function scrollTo(testid) {
+  await browser.execute((id) => {
+    const element = document.querySelector(`[data-testid="${id}"]`);
+    window.scrollTo(0, element.getBoundingClientRect().top + window.scrollY - 8);
+  }, testid);
+  await browser.pause(300);
+}
+
+async function shot(name) {
+  const file = join(outDir, name);
+  await browser.saveScreenshot(file);
+  console.log(`wrote ${file}`);
+}
+
+try {
+  await browser.setWindowSize(1440, 960).catch(() => {});
+  await settled();
+  await shot('trace-list.png');
+
+  // The failing checkout: the trace with the most error spans, and a span of it with logs.
+  const [failing] = weftJson(casePath, 'traces', '--sort', 'errors', '--limit', '1');
+  const trace = weftJson(casePath, 'trace', failing.trace_id);
+  await browser.$(`[data-testid="trace-row"][data-trace-id="${failing.trace_id}"] td`).click();
+  await $('waterfall').waitForExist({ timeout: 5000 });
+  await settled();
+  const erring = trace.spans.filter((span) => span.logs.length > 0 && span.status === 'error');
+  const withLogs = erring.at(-1) ?? trace.spans.find((span) => span.logs.length > 0);
+  if (withLogs) {
+    await browser.$(`[data-testid="span-row"][data-span-id="${withLogs.span_id}"]`).click();
+    await settled();
+  }
+  await scrollTo('waterfall');
+  await shot('waterfall-with-logs.png');
+
+  await $('waterfall-close').click();
+  await settled();
+  await scrollTo('log-view');
+  await shot('log-view.png');
+} finally {
+  await browser.deleteSession().catch(() => {});
+  await driver.stop();
+}

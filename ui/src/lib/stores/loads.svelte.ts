@@ -1,0 +1,77 @@
+// The loading panel's state: one progress row per file (model/loadRows.ts) fed by
+// the shell's load events, whether files are being dragged over the window, and
+// the refresh of the views when a file is done. Holds state only; the
+// LoadPanel and DropOverlay components render it.
+import { loadApi, toWeftError, type LoadApi, type LoadMessage, type WeftError } from '../api';
+import { applyLoad, isRunning, type LoadRow } from '../model/loadRows';
+
+export class LoadStore {
+  rows = $state.raw<LoadRow[]>([]);
+  dragging = $state(false);
+  error = $state.raw<WeftError | null>(null);
+
+  readonly #api: LoadApi;
+  readonly #now: () => number;
+  /** Called when files finished loading (the views show the new records) and when
+   * another case was opened (the views show it). */
+  readonly #onloaded: () => void;
+  readonly #oncasechanged: () => void;
+
+  constructor(
+    handlers: { loaded: () => void; caseChanged: () => void },
+    api: LoadApi = loadApi,
+    now: () => number = () => Date.now(),
+  ) {
+    this.#api = api;
+    this.#now = now;
+    this.#onloaded = handlers.loaded;
+    this.#oncasechanged = handlers.caseChanged;
+  }
+
+  get running(): boolean {
+    return this.rows.some(isRunning);
+  }
+
+  /** Starts listening to the shell; returns the function that stops it. */
+  async listen(): Promise<() => void> {
+    const stops = await Promise.all([
+      this.#api.onLoad((message) => this.apply(message)),
+      this.#api.onDragging((dragging) => (this.dragging = dragging)),
+      this.#api.onCaseChanged(() => {
+        this.rows = [];
+        this.error = null;
+        this.#oncasechanged();
+      }),
+      this.#api.onNotice((error) => (this.error = error)),
+    ]);
+    return () => stops.forEach((stop) => stop());
+  }
+
+  apply(message: LoadMessage): void {
+    this.rows = applyLoad(this.rows, message, this.#now());
+    if (message.type === 'queued') this.dragging = false;
+    const fileDone = message.type === 'ingest' && message.event.kind === 'finished';
+    if (fileDone || message.type === 'finished') this.#onloaded();
+  }
+
+  async cancel(loadId: number): Promise<void> {
+    try {
+      await this.#api.cancelLoad(loadId);
+    } catch (raw) {
+      this.error = toWeftError(raw);
+    }
+  }
+
+  async openFiles(folder = false): Promise<void> {
+    try {
+      await this.#api.openFiles(folder);
+    } catch (raw) {
+      this.error = toWeftError(raw);
+    }
+  }
+
+  /** Forgets the rows of finished files. */
+  clearFinished(): void {
+    this.rows = this.rows.filter(isRunning);
+  }
+}

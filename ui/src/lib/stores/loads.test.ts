@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { fakeLoadApi } from '../api/fakeLoad';
+import { LoadStore } from './loads.svelte';
+
+describe('LoadStore', () => {
+  it('follows the shell’s events, refreshes the views per file, cancels by load', async () => {
+    const api = fakeLoadApi();
+    let refreshed = 0;
+    let now = 0;
+    const handlers = { loaded: () => (refreshed += 1), caseChanged: () => {} };
+    const store = new LoadStore(handlers, api, () => now);
+    const stop = await store.listen();
+    api.drag(true);
+    expect(store.dragging).toBe(true);
+    api.emit({ type: 'queued', id: 5, paths: ['/a.log'] });
+    expect([store.dragging, store.running, store.rows.length]).toEqual([false, true, 1]);
+    api.emit({ type: 'ingest', id: 5, event: { kind: 'started', path: '/a.log', bytes_total: 4 } });
+    now = 1000;
+    api.emit({
+      type: 'ingest',
+      id: 5,
+      event: { kind: 'progress', path: '/a.log', bytes_read: 4, bytes_total: 4, records: 2, problems: 0 },
+    });
+    await store.cancel(5);
+    expect(api.calls.cancel).toEqual([5]);
+    const report = { path: '/a.log', format: 'pino', status: 'complete' as const, spans: 0, logs: 2, unparsed: 0, errors: [] };
+    api.emit({ type: 'ingest', id: 5, event: { kind: 'finished', report } });
+    api.emit({ type: 'finished', id: 5, cancelled: false, reports: [report], error: null });
+    expect([store.running, refreshed]).toEqual([false, 2]);
+    store.clearFinished();
+    expect(store.rows).toEqual([]);
+    stop();
+    api.drag(true);
+    expect(store.dragging).toBe(false);
+  });
+});
