@@ -93,6 +93,12 @@ async fn a_killed_load_leaves_no_half_source() {
     assert_eq!(spans, 0);
     assert_eq!(case.count("SELECT COUNT(*) FROM logs").await, 0);
     assert_eq!(case.count("SELECT COUNT(*) FROM traces").await, 0);
+    // The indexes the bulk load dropped were built again, and nothing waits for them.
+    assert_eq!(case.count("SELECT COUNT(*) FROM deferred_indexes").await, 0);
+    let indexes = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN \
+        ('spans_source', 'spans_name', 'logs_trace', 'logs_time', 'logs_source', \
+         'logs_service_time', 'logs_severity_time')";
+    assert_eq!(case.count(indexes).await, 7);
 
     let report = &case.ingest(&[export]).await[0];
     assert_eq!(report.status, FileStatus::Complete);
@@ -111,4 +117,14 @@ async fn a_killed_load_leaves_no_half_source() {
     assert_eq!(histogram.counts.iter().flatten().sum::<i64>(), LINES as i64);
     let words = weft::query::parse("log line", 0).unwrap();
     assert_eq!(reader.log_count(&words).await.unwrap(), LINES as i64);
+    // And the full-text index agrees with its content table.
+    let url = format!("sqlite://{}", case.path().display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    for check in [
+        "INSERT INTO logs_fts (logs_fts) VALUES ('integrity-check')",
+        "INSERT INTO spans_fts (spans_fts) VALUES ('integrity-check')",
+    ] {
+        sqlx::query(check).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
 }
