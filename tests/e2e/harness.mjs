@@ -66,7 +66,10 @@ function tauriDriverPath() {
 
 /**
  * Starts tauri-driver with `env` (the app inherits it) and waits until it listens.
- * Returns its port and a `stop()`.
+ * Returns its port and a `stop()`. The driver runs in a process group of its own
+ * (WebKitWebDriver and the app join it), and `stop()` ends that group: an app
+ * whose session did not close it would otherwise outlive the test and hold the
+ * test runner's output pipe open.
  */
 export async function startDriver(env) {
   const port = await freePort();
@@ -77,6 +80,7 @@ export async function startDriver(env) {
     {
       env: { ...process.env, XDG_CONFIG_HOME: CONFIG_HOME, ...env },
       stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
     },
   );
   let exited = null;
@@ -92,9 +96,22 @@ export async function startDriver(env) {
     port,
     stop: () =>
       new Promise((resolveStop) => {
-        if (exited !== null) return resolveStop();
-        driver.once('exit', () => resolveStop());
-        driver.kill();
+        const group = () => {
+          try {
+            process.kill(-driver.pid, 'SIGTERM');
+          } catch {
+            // The group is already gone.
+          }
+        };
+        if (exited !== null) {
+          group();
+          return resolveStop();
+        }
+        driver.once('exit', () => {
+          group();
+          resolveStop();
+        });
+        group();
       }),
   };
 }
@@ -130,8 +147,9 @@ const sleep = (ms) => new Promise((wake) => setTimeout(wake, ms));
  * Drops `paths` on the app window with a real X drag: a GTK drag source window
  * (drag_source.py) beside the app offers them as text/uri-list, and xdotool drags
  * from its button to the middle of the app window in steps (see TESTING.md).
+ * `beforeDrop` runs while the files hover over the window, before the button is let go.
  */
-export async function osDrag(browser, paths) {
+export async function osDrag(browser, paths, { beforeDrop } = {}) {
   const rect = await browser.getWindowRect();
   const sourceX = Math.min(rect.x + rect.width + 20, 1280);
   const source = spawn('/usr/bin/python3', [join(ROOT, 'tests', 'e2e', 'drag_source.py'), String(sourceX), '40', ...paths], {
@@ -165,6 +183,7 @@ export async function osDrag(browser, paths) {
   await sleep(150);
   xdotool('mousemove', toX + 3, toY + 3);
   await sleep(150);
+  if (beforeDrop) await beforeDrop();
   xdotool('mouseup', 1);
   await Promise.race([exited, sleep(5_000)]);
   if (source.exitCode === null) source.kill();

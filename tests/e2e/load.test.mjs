@@ -59,7 +59,12 @@ describe('dropping files on an empty case', () => {
   });
 
   it('loads the dropped files: a progress row each, ending with its counts', async () => {
-    await osDrag(browser, FILES.map(fixturePath));
+    let overlay = false;
+    await osDrag(browser, FILES.map(fixturePath), {
+      beforeDrop: async () => (overlay = await $('drop-overlay').isDisplayed()),
+    });
+    assert.equal(overlay, true, 'a drop target shows while dragging');
+    assert.equal(await $('drop-overlay').isExisting(), false, 'and goes when the files are dropped');
     await browser.waitUntil(
       async () => {
         const rows = await loadRows();
