@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::dialects::{trace_flag_keys, Dialect, IdSpelling, LevelNumbers, DIALECTS};
 use super::text_log;
-use super::{for_each_line, trim_start, DecodeError, Format, Problem, RecordSink};
+use super::{for_each_line, trim_start, DecodeError, Format, LineDecoder, Problem, RecordSink};
 use crate::ids::{SpanId, TraceId};
 use crate::model::{Attributes, LogRecord, Resource, Scope, Span, StatusCode};
 use crate::{severity, time};
@@ -61,28 +61,35 @@ impl Format for JsonLog {
         input: &mut dyn BufRead,
         sink: &mut dyn RecordSink,
     ) -> Result<(), DecodeError> {
-        for_each_line(input, sink, |sink, line_no, text| {
-            let parsed = if text.starts_with(b"{") {
-                serde_json::from_slice::<Map<String, Value>>(text).map_err(|error| {
-                    format!(
-                        "invalid JSON: {}",
-                        super::strip_position(&error.to_string())
-                    )
-                })
-            } else {
-                Err("not a JSON object".to_string())
-            };
-            match parsed {
-                Ok(object) => match decode_object(object, line_no, sink) {
-                    Decoded::Log(log) => sink.log(log),
-                    Decoded::Span(span) => sink.span(span),
-                },
-                Err(message) => {
-                    sink.problem(Problem::at_line(line_no, message));
-                    sink.log(LogRecord::unparsed(line_no, text));
-                }
-            }
+        for_each_line(input, sink, decode_line)
+    }
+
+    fn line_decoder(&self, _head: &[u8]) -> Option<LineDecoder> {
+        Some(decode_line)
+    }
+}
+
+/// One line of a JSON log file: a record, or an unparsed line and its problem.
+fn decode_line(sink: &mut dyn RecordSink, line_no: u64, text: &[u8]) {
+    let parsed = if text.starts_with(b"{") {
+        serde_json::from_slice::<Map<String, Value>>(text).map_err(|error| {
+            format!(
+                "invalid JSON: {}",
+                super::strip_position(&error.to_string())
+            )
         })
+    } else {
+        Err("not a JSON object".to_string())
+    };
+    match parsed {
+        Ok(object) => match decode_object(object, line_no, sink) {
+            Decoded::Log(log) => sink.log(log),
+            Decoded::Span(span) => sink.span(span),
+        },
+        Err(message) => {
+            sink.problem(Problem::at_line(line_no, message));
+            sink.log(LogRecord::unparsed(line_no, text));
+        }
     }
 }
 

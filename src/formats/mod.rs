@@ -51,7 +51,17 @@ pub trait Format: Sync {
     /// decoding goes on; `Err` means the rest of the input cannot be read at all.
     fn decode(&self, input: &mut dyn BufRead, sink: &mut dyn RecordSink)
         -> Result<(), DecodeError>;
+    /// For content (starting with `head`) whose records never span lines: the function
+    /// that decodes one line, so that the ingest pipeline may decode many lines at once
+    /// on several threads. `decode` must give the same records as this, line by line.
+    fn line_decoder(&self, _head: &[u8]) -> Option<LineDecoder> {
+        None
+    }
 }
+
+/// Decodes one non-empty line (1-based number, bytes without line end or surrounding
+/// whitespace) into `sink`, as `for_each_line` hands them out.
+pub type LineDecoder = fn(&mut dyn RecordSink, u64, &[u8]);
 
 /// The format of content that starts with `head`, if any.
 pub fn sniff(head: &[u8]) -> Option<&'static dyn Format> {

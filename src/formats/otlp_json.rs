@@ -17,7 +17,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::{for_each_line, trim_start, DecodeError, Format, Problem, RecordSink};
+use super::{for_each_line, trim_start, DecodeError, Format, LineDecoder, Problem, RecordSink};
 use crate::ids::{decode_base64, SpanId, TraceId};
 use crate::model::{Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
 use crate::severity;
@@ -57,6 +57,10 @@ impl Format for OtlpJson {
             decode_document(input, sink)
         }
     }
+
+    fn line_decoder(&self, head: &[u8]) -> Option<LineDecoder> {
+        head_is_lines(head).then_some(decode_line as LineDecoder)
+    }
 }
 
 /// Whether `"key"` followed by `:` occurs in `head`.
@@ -74,37 +78,42 @@ fn contains_key(head: &[u8], key: &str) -> bool {
 
 /// JSON Lines when the first non-empty line is a whole JSON object on its own.
 fn first_line_is_complete_object(input: &mut dyn BufRead) -> Result<bool, DecodeError> {
-    let head = input.fill_buf()?;
+    Ok(head_is_lines(input.fill_buf()?))
+}
+
+/// Whether content starting with `head` is JSON Lines (see above).
+fn head_is_lines(head: &[u8]) -> bool {
     let head = trim_start(head);
     let Some(end) = head.iter().position(|&b| b == b'\n') else {
-        return Ok(false);
+        return false;
     };
-    Ok(serde_json::from_slice::<IgnoredAny>(&head[..end]).is_ok())
+    serde_json::from_slice::<IgnoredAny>(&head[..end]).is_ok()
 }
 
 fn decode_lines(input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<(), DecodeError> {
-    for_each_line(
-        input,
-        sink,
-        |sink, line_no, text| match serde_json::from_slice::<ExportRequest>(text) {
-            Ok(request) if request.is_request() => request.emit(&mut Emitter {
-                sink: &mut *sink,
-                line: Some(line_no),
-            }),
-            Ok(_) => {
-                sink.problem(Problem::at_line(line_no, "not an OTLP export request"));
-                sink.log(LogRecord::unparsed(line_no, text));
-            }
-            Err(error) => {
-                let message = super::strip_position(&error.to_string());
-                sink.problem(Problem::at_line(
-                    line_no,
-                    format!("invalid JSON: {message}"),
-                ));
-                sink.log(LogRecord::unparsed(line_no, text));
-            }
-        },
-    )
+    for_each_line(input, sink, decode_line)
+}
+
+/// One line of OTLP JSON Lines: one export request.
+fn decode_line(sink: &mut dyn RecordSink, line_no: u64, text: &[u8]) {
+    match serde_json::from_slice::<ExportRequest>(text) {
+        Ok(request) if request.is_request() => request.emit(&mut Emitter {
+            sink: &mut *sink,
+            line: Some(line_no),
+        }),
+        Ok(_) => {
+            sink.problem(Problem::at_line(line_no, "not an OTLP export request"));
+            sink.log(LogRecord::unparsed(line_no, text));
+        }
+        Err(error) => {
+            let message = super::strip_position(&error.to_string());
+            sink.problem(Problem::at_line(
+                line_no,
+                format!("invalid JSON: {message}"),
+            ));
+            sink.log(LogRecord::unparsed(line_no, text));
+        }
+    }
 }
 
 /// Streams one or more concatenated documents, handing each resource block to the

@@ -4,6 +4,7 @@
 
 mod events;
 mod open;
+mod parallel;
 mod pipeline;
 
 pub use events::{IngestEvent, LoadPhase};

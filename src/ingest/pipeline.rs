@@ -13,6 +13,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::open::{hash_file, open_sniffed};
+use super::parallel;
 use super::{IngestEvent, LoadPhase};
 use crate::formats::{DecodeError, Problem, RecordSink};
 use crate::model::{LogRecord, Span};
@@ -214,7 +215,17 @@ async fn ingest_file(
             },
         };
         let mut input = input;
-        let result = format.decode(&mut input, &mut sink);
+        // Line-oriented content is decoded on every core; the rest in one pass.
+        let lines = input
+            .fill_buf()
+            .ok()
+            .and_then(|head| format.line_decoder(head));
+        let result = match lines {
+            Some(decode) if parallel::workers() > 1 => {
+                parallel::decode_lines(&mut input, decode, &mut sink, parallel::workers())
+            }
+            _ => format.decode(&mut input, &mut sink),
+        };
         sink.finish();
         result
     });
