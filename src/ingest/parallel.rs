@@ -82,6 +82,8 @@ enum Item {
     Span(Span),
     Log(LogRecord),
     Problem(Problem),
+    /// The decoder panicked in the chunk that starts at this line.
+    Failed(u64),
 }
 
 /// Cuts `input` into chunks of whole lines and hands them to `send` until the input
@@ -144,16 +146,23 @@ fn decode_chunks(
             items: Vec::new(),
             stop,
         };
-        for (at, line) in chunk.bytes.split(|&b| b == b'\n').enumerate() {
-            let line_no = chunk.first_line + at as u64;
-            let mut text = line;
-            if line_no == 1 {
-                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+        let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for (at, line) in chunk.bytes.split(|&b| b == b'\n').enumerate() {
+                let line_no = chunk.first_line + at as u64;
+                let mut text = line;
+                if line_no == 1 {
+                    text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+                }
+                let text = text.trim_ascii();
+                if !text.is_empty() {
+                    decode(&mut items, line_no, text);
+                }
             }
-            let text = text.trim_ascii();
-            if !text.is_empty() {
-                decode(&mut items, line_no, text);
-            }
+        }));
+        if decoded.is_err() {
+            // A decoder bug: stop here, as the single pass would, with an error.
+            stop.store(true, Ordering::Relaxed);
+            items.items = vec![Item::Failed(chunk.first_line)];
         }
         if done.send((chunk.number, items.items)).is_err() {
             return;
@@ -182,6 +191,14 @@ fn collect<S: RecordSink>(
                     Item::Span(span) => sink.span(span),
                     Item::Log(log) => sink.log(log),
                     Item::Problem(problem) => sink.problem(problem),
+                    Item::Failed(line) => {
+                        return Err(DecodeError::Syntax {
+                            line,
+                            column: 1,
+                            message: "internal error: the decoder failed in the lines from here"
+                                .to_string(),
+                        })
+                    }
                 }
             }
         }
@@ -241,6 +258,25 @@ mod tests {
             assert_eq!(many.problems, one.problems, "{workers} workers");
         }
         assert!(one.logs.len() > 17_000);
+    }
+
+    /// A decoder that panics ends the decode with an error, records before it kept.
+    #[test]
+    fn a_panicking_decoder_is_an_error() {
+        fn decode(sink: &mut dyn RecordSink, line: u64, text: &[u8]) {
+            assert!(text != b"boom", "a decoder bug");
+            sink.log(LogRecord::unparsed(line, text));
+        }
+        let mut text = "fine\n".repeat(5000);
+        text.push_str("boom\n");
+        text.push_str(&"fine\n".repeat(5000));
+        let mut got = Collected::default();
+        let result = decode_in_chunks(&mut text.as_bytes(), decode, &mut got, 2, 4096);
+        let Err(DecodeError::Syntax { line, .. }) = result else {
+            panic!("expected an error, got {result:?}");
+        };
+        assert!(line <= 5001 && line > 5001 - 4096 / 5, "line {line}");
+        assert_eq!(got.logs.len() as u64, line - 1);
     }
 
     #[test]
