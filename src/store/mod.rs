@@ -23,6 +23,7 @@ pub use reader::{
 };
 pub use search::{Anchor, Cursor, Facet, Facets, Histogram, LogPage, TraceSort};
 pub use writer::{SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};
+pub(crate) use writer::CORRELATE_TOUCHED;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
