@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use weft::ingest::{self, FileStatus, IngestEvent, IngestOptions};
+use weft::ingest::{self, FileStatus, FollowEvent, IngestEvent, IngestOptions};
 use weft::model::Link;
 use weft::query::Query;
 use weft::store::{LogFilter, TraceFilter, TraceSort};
@@ -48,6 +48,10 @@ enum Command {
         /// Service name for log records that name none.
         #[arg(long)]
         service: Option<String>,
+        /// Keep loading what is appended to the files (and new files in the folders),
+        /// durably, until Ctrl-C or SIGTERM.
+        #[arg(long)]
+        follow: bool,
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -131,6 +135,83 @@ fn now_ns() -> i64 {
         .map_or(0, |elapsed| elapsed.as_nanos() as i64)
 }
 
+/// `weft ingest --follow`: runs until Ctrl-C or SIGTERM; every append is committed
+/// before it is printed, so stopping loses nothing that was reported.
+async fn follow_files(
+    writer: &mut weft::Writer,
+    paths: &[PathBuf],
+    options: &IngestOptions,
+    json: bool,
+) -> Result<ExitCode> {
+    let cancel = options.cancel.clone();
+    tokio::spawn(async move {
+        stop_signal().await;
+        cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let mut progress = print::Progress::new(!json && std::io::stderr().is_terminal());
+    let mut on_event = |event: FollowEvent| match &event {
+        FollowEvent::Ingest { progress: event } => progress.show(event),
+        FollowEvent::Following { report, .. } | FollowEvent::NotFollowable { report } => {
+            print::report_problems(report);
+            if json {
+                print::outln!(
+                    "{}",
+                    serde_json::to_string(report).expect("reports serialize")
+                );
+            } else {
+                print::file_report(report);
+                if matches!(event, FollowEvent::NotFollowable { .. }) {
+                    eprintln!(
+                        "weft: {}: not followed (not a line-oriented format)",
+                        report.path
+                    );
+                }
+            }
+        }
+        _ if json => print::outln!(
+            "{}",
+            serde_json::to_string(&event).expect("events serialize")
+        ),
+        FollowEvent::Appended {
+            path,
+            spans,
+            logs,
+            problems,
+            ..
+        } => {
+            print::outln!("{path}: +{spans} spans, +{logs} logs");
+            for problem in problems {
+                eprintln!("weft: warning: {path}: {problem}");
+            }
+        }
+        FollowEvent::Restarted { path, reason } => {
+            eprintln!("weft: {path}: {reason}; its new content is a new source")
+        }
+        FollowEvent::Finished { path, .. } => eprintln!("weft: {path}: read to its end"),
+        FollowEvent::Unreadable { path, message } => {
+            eprintln!("weft: {path}: {message} (tried again)")
+        }
+    };
+    ingest::follow(writer, paths, options, &mut on_event).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C, or SIGTERM where there is one.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 fn parse_link(text: &str) -> Result<Link, String> {
     Link::parse(text).ok_or_else(|| format!("`{text}` is not one of span, trace, orphan, unlinked"))
 }
@@ -163,12 +244,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let store = Store::open(&case).await?;
     let json = cli.json;
     match cli.command {
-        Command::Ingest { service, paths } => {
+        Command::Ingest {
+            service,
+            follow,
+            paths,
+        } => {
             let mut writer = store.writer().await?;
             let options = IngestOptions {
                 service,
                 ..IngestOptions::default()
             };
+            if follow {
+                return follow_files(&mut writer, &paths, &options, json).await;
+            }
             let mut progress = print::Progress::new(!json && std::io::stderr().is_terminal());
             let mut on_event = |event: IngestEvent| progress.show(&event);
             let reports = ingest::ingest(&mut writer, &paths, &options, &mut on_event).await?;

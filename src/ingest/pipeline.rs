@@ -105,7 +105,7 @@ fn expand(paths: &[PathBuf], reports: &mut Vec<FileReport>) -> Vec<PathBuf> {
     files
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, reports: &mut Vec<FileReport>) {
+pub(super) fn walk(dir: &Path, files: &mut Vec<PathBuf>, reports: &mut Vec<FileReport>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
@@ -128,7 +128,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, reports: &mut Vec<FileReport>) {
     }
 }
 
-async fn ingest_file(
+pub(super) async fn ingest_file(
     writer: &mut Writer,
     path: &Path,
     options: &IngestOptions,
@@ -408,7 +408,7 @@ fn write_rows(
 }
 
 /// The service of records that name none: the file name without extensions.
-fn service_from_file_name(path: &Path) -> String {
+pub(super) fn service_from_file_name(path: &Path) -> String {
     let name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
@@ -445,11 +445,11 @@ struct BatchSink {
 /// Gives log records without a time the time of the record before them in the file
 /// (records before the first timed one: the first time; a file without any: its
 /// modification time), so every log has a place on the time axis.
-struct TimeFill {
-    last_ns: Option<i64>,
+pub(super) struct TimeFill {
+    pub(super) last_ns: Option<i64>,
     /// Records before the first timed one, held until it comes (bounded).
-    waiting: Vec<LogRecord>,
-    file_ns: i64,
+    pub(super) waiting: Vec<LogRecord>,
+    pub(super) file_ns: i64,
 }
 
 /// How many untimed leading records wait for a time before they take the file's.
@@ -457,7 +457,7 @@ const MAX_WAITING: usize = 10_000;
 
 impl TimeFill {
     /// The records ready to be written, in file order.
-    fn place(&mut self, mut log: LogRecord) -> Vec<LogRecord> {
+    pub(super) fn place(&mut self, mut log: LogRecord) -> Vec<LogRecord> {
         match (log.ts_ns, self.last_ns) {
             (Some(ns), _) => {
                 self.last_ns = Some(ns);
@@ -481,7 +481,7 @@ impl TimeFill {
         }
     }
 
-    fn release(&mut self, ns: i64) -> Vec<LogRecord> {
+    pub(super) fn release(&mut self, ns: i64) -> Vec<LogRecord> {
         let mut ready = std::mem::take(&mut self.waiting);
         for log in &mut ready {
             log.ts_ns = Some(ns);
@@ -491,7 +491,7 @@ impl TimeFill {
     }
 }
 
-fn modified_ns(meta: &std::fs::Metadata) -> i64 {
+pub(super) fn modified_ns(meta: &std::fs::Metadata) -> i64 {
     meta.modified()
         .ok()
         .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())

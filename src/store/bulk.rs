@@ -66,6 +66,9 @@ pub struct BulkWriter {
     last_commit: Instant,
     last_log_id: Option<i64>,
     summary: LoadSummary,
+    /// Follow mode (`open_durable`): synced commits only when asked, indexes kept,
+    /// links left to the caller's correlation in the same transaction.
+    durable: bool,
 }
 
 #[derive(Default)]
@@ -114,11 +117,50 @@ impl BulkWriter {
             last_commit: Instant::now(),
             last_log_id: None,
             summary: LoadSummary::default(),
+            durable: false,
         };
         writer.begin()?;
         writer.defer_indexes_if_empty("logs")?;
         writer.defer_indexes_if_empty("spans")?;
         Ok(writer)
+    }
+
+    /// Opens the case for the appends of followed source `source_id` (follow mode,
+    /// `ingest::follow`): `synchronous = FULL`, no deferred indexes, no timed commits
+    /// (the caller commits each append, with its file offset, in one transaction),
+    /// no `fts_upto` (an append is all or nothing), and the link state of a log
+    /// with a trace id left to the caller's correlation of the touched traces.
+    pub fn open_durable(
+        case: &Path,
+        source_id: i64,
+        default_service: &str,
+    ) -> Result<BulkWriter, StoreError> {
+        let conn = Connection::open(case)?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;")?;
+        Ok(BulkWriter {
+            conn,
+            source_id,
+            default_service: default_service.to_string(),
+            resource_ids: HashMap::new(),
+            scope_ids: HashMap::new(),
+            known: None,
+            in_transaction: false,
+            last_commit: Instant::now(),
+            last_log_id: None,
+            summary: LoadSummary::default(),
+            durable: true,
+        })
+    }
+
+    /// The connection, for statements a durable append adds to its transaction.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// What was gathered since the last call (a durable append's share).
+    pub(crate) fn take_summary(&mut self) -> LoadSummary {
+        std::mem::take(&mut self.summary)
     }
 
     fn begin(&mut self) -> Result<(), StoreError> {
@@ -132,7 +174,7 @@ impl BulkWriter {
     /// Commits what was written; readers see it from now on.
     pub fn commit(&mut self) -> Result<(), StoreError> {
         if self.in_transaction {
-            if let Some(last) = self.last_log_id {
+            if let Some(last) = self.last_log_id.filter(|_| !self.durable) {
                 self.conn.execute(
                     "UPDATE sources SET fts_upto = ? WHERE id = ?",
                     params![last, self.source_id],
@@ -188,7 +230,7 @@ impl BulkWriter {
         for log in logs {
             self.write_log(log)?;
         }
-        if self.last_commit.elapsed() >= COMMIT_EVERY {
+        if !self.durable && self.last_commit.elapsed() >= COMMIT_EVERY {
             self.commit()?;
         }
         Ok(())
@@ -287,6 +329,8 @@ impl BulkWriter {
         };
         let link = match &log.trace_id {
             None => 0,
+            // Decided by the caller's correlation before the append commits.
+            Some(_) if self.durable => 3,
             Some(trace_id) => {
                 let known = self.known_spans()?;
                 let span_linked = log.span_id.is_some_and(|span_id| {

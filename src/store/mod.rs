@@ -22,6 +22,7 @@ pub use reader::{
     TraceSummary, TraceView,
 };
 pub use search::{Anchor, Cursor, Facet, Facets, Histogram, LogPage, TraceSort};
+pub(crate) use writer::CORRELATE_TOUCHED;
 pub use writer::{SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};
 
 #[derive(Debug, thiserror::Error)]

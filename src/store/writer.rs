@@ -92,6 +92,11 @@ impl Writer {
         BulkWriter::open(&self.path, source_id, default_service)
     }
 
+    /// The case file this writer writes.
+    pub fn case_path(&self) -> &Path {
+        &self.path
+    }
+
     /// Removes what loads of dead processes left behind and marks them `interrupted`,
     /// so the case never shows half a source. Loading the file again redoes it.
     async fn settle_interrupted(&mut self) -> Result<(), StoreError> {
@@ -378,42 +383,40 @@ impl Writer {
 
 /// Recomputes link states and trace summaries for the trace ids in `temp.touched`.
 pub(super) async fn correlate_touched(conn: &mut SqliteConnection) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE logs SET link = CASE \
-           WHEN span_id IS NOT NULL AND EXISTS (SELECT 1 FROM spans s \
-                WHERE s.trace_id = logs.trace_id AND s.span_id = logs.span_id) THEN 1 \
-           WHEN EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = logs.trace_id) THEN 2 \
-           ELSE 3 END \
-         WHERE trace_id IN (SELECT trace_id FROM temp.touched)",
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM temp.touched)")
-        .execute(&mut *conn)
-        .await?;
-    // The root is the earliest span whose parent is not in the case.
-    sqlx::query(
-        "INSERT INTO traces (trace_id, root_service, root_name, start_ns, end_ns, duration_ns, \
-                             spans, errors, services, logs) \
-         WITH ranked AS ( \
-           SELECT s.trace_id, s.service, s.name, ROW_NUMBER() OVER ( \
-             PARTITION BY s.trace_id \
-             ORDER BY (s.parent_span_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p \
-                 WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id)) DESC, \
-               s.start_ns, s.span_id) AS rank \
-           FROM spans s WHERE s.trace_id IN (SELECT trace_id FROM temp.touched)) \
-         SELECT s.trace_id, r.service, r.name, MIN(s.start_ns), MAX(s.end_ns), \
-                MAX(s.end_ns) - MIN(s.start_ns), COUNT(*), SUM(s.status_code = 2), \
-                COUNT(DISTINCT s.service), \
-                (SELECT COUNT(*) FROM logs l WHERE l.trace_id = s.trace_id) \
-         FROM spans s JOIN ranked r ON r.trace_id = s.trace_id AND r.rank = 1 \
-         WHERE s.trace_id IN (SELECT trace_id FROM temp.touched) \
-         GROUP BY s.trace_id",
-    )
-    .execute(&mut *conn)
-    .await?;
+    for sql in CORRELATE_TOUCHED {
+        sqlx::query(sql).execute(&mut *conn).await?;
+    }
     Ok(())
 }
+
+/// The statements of `correlate_touched`, in order (also run by follow mode's
+/// appends on their own connection).
+pub(crate) const CORRELATE_TOUCHED: [&str; 3] = [
+    "UPDATE logs SET link = CASE \
+       WHEN span_id IS NOT NULL AND EXISTS (SELECT 1 FROM spans s \
+            WHERE s.trace_id = logs.trace_id AND s.span_id = logs.span_id) THEN 1 \
+       WHEN EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = logs.trace_id) THEN 2 \
+       ELSE 3 END \
+     WHERE trace_id IN (SELECT trace_id FROM temp.touched)",
+    "DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM temp.touched)",
+    // The root is the earliest span whose parent is not in the case.
+    "INSERT INTO traces (trace_id, root_service, root_name, start_ns, end_ns, duration_ns, \
+                         spans, errors, services, logs) \
+     WITH ranked AS ( \
+       SELECT s.trace_id, s.service, s.name, ROW_NUMBER() OVER ( \
+         PARTITION BY s.trace_id \
+         ORDER BY (s.parent_span_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p \
+             WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id)) DESC, \
+           s.start_ns, s.span_id) AS rank \
+       FROM spans s WHERE s.trace_id IN (SELECT trace_id FROM temp.touched)) \
+     SELECT s.trace_id, r.service, r.name, MIN(s.start_ns), MAX(s.end_ns), \
+            MAX(s.end_ns) - MIN(s.start_ns), COUNT(*), SUM(s.status_code = 2), \
+            COUNT(DISTINCT s.service), \
+            (SELECT COUNT(*) FROM logs l WHERE l.trace_id = s.trace_id) \
+     FROM spans s JOIN ranked r ON r.trace_id = s.trace_id AND r.rank = 1 \
+     WHERE s.trace_id IN (SELECT trace_id FROM temp.touched) \
+     GROUP BY s.trace_id",
+];
 
 fn now_ns() -> i64 {
     std::time::SystemTime::now()

@@ -5,7 +5,7 @@
 // shows in the log view.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -129,5 +129,28 @@ describe('dropping files on an empty case', () => {
         ),
       { timeout: 10_000, timeoutMsg: 'the log view does not show the new service' },
     );
+  });
+
+  it('cancels a load: its row says so and the case keeps nothing of it', async () => {
+    const before = weftJson(casePath, 'stats');
+    const lines = Array.from({ length: 150_000 }, (_, index) =>
+      JSON.stringify({ level: 30, time: 1793700000000 + index, msg: `request ${index}`, service: 'big' }),
+    );
+    const big = join(tmp, 'big.log');
+    writeFileSync(big, `${lines.join('\n')}\n`);
+    await osDrag(browser, [big]);
+    const row = browser.$(`[data-testid="load-row"][data-path="${big}"]`);
+    await browser.waitUntil(
+      async () => (await row.isExisting()) && (await row.getAttribute('data-state')) === 'rows' &&
+        / [1-9][\d\u2009]* records/.test(await row.$('[data-testid="load-figures"]').getText()),
+      { timeout: 20_000, timeoutMsg: 'the big file never showed progress' },
+    );
+    await row.$('[data-testid="load-cancel"]').click();
+    await browser.waitUntil(async () => (await row.getAttribute('data-state')) === 'cancelled', {
+      timeout: 20_000,
+      timeoutMsg: 'the load was not cancelled',
+    });
+    const after = weftJson(casePath, 'stats');
+    assert.deepEqual([after.sources, after.logs], [before.sources, before.logs]);
   });
 });

@@ -7,6 +7,7 @@ mod corpus;
 mod correlation;
 mod edit;
 mod encodings;
+mod follow;
 mod golden;
 mod interrupted;
 mod normalize;
