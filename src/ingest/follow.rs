@@ -164,6 +164,8 @@ struct Followed {
     source: Option<Followable>,
     /// Rotated away or deleted: read to its end, then dropped.
     retired: bool,
+    /// The size last seen and when it last changed (a rotated file is done once quiet).
+    last_size: u64,
     last_growth: Instant,
     reported: bool,
 }
@@ -311,6 +313,7 @@ impl Follower {
             inode,
             source,
             retired: false,
+            last_size: 0,
             last_growth: Instant::now(),
             reported: false,
         });
@@ -412,12 +415,15 @@ impl Follower {
                 });
             }
         }
-        let offset = entry.source.as_ref().map_or(0, |source| source.offset);
-        if size > offset {
+        if size != entry.last_size {
+            entry.last_size = size;
             entry.last_growth = Instant::now();
         }
         let quiet = entry.retired && entry.last_growth.elapsed() >= ROTATED_GRACE;
         loop {
+            if self.options.cancel.load(Ordering::Relaxed) {
+                return Ok(false); // every append so far is committed
+            }
             let entry = &mut self.entries[idx];
             if entry.source.is_none() {
                 match verdict(&entry.file)? {
@@ -478,17 +484,19 @@ impl Follower {
         Ok(())
     }
 
-    /// A new followed source for the file at `path`, or the complete source that
-    /// holds the file's whole content already (loaded by `weft ingest` before).
+    /// A new followed source for the file at `path`, or a complete source loaded
+    /// before by `weft ingest` from this file's content, or from this path when its
+    /// content is the start of this file's (the file has grown since): then it is
+    /// followed from where that load ended.
     fn new_source(
         &mut self,
         path: &Path,
         inode: u64,
         format: &'static dyn Format,
     ) -> Result<Followable, FollowError> {
-        let (hash, size, newlines, ends_with_newline) = scan_content(path).unwrap_or_default();
         let shown = path.display().to_string();
-        let adopted: Option<i64> = self
+        let (hash, size, newlines, ends_with_newline) = scan_prefix(path, u64::MAX)?;
+        let mut adopted: Option<(i64, u64, u64)> = self
             .db
             .query_row(
                 "SELECT id FROM sources WHERE hash = ? AND size = ? AND status = 'complete' \
@@ -496,9 +504,32 @@ impl Follower {
                 params![hash, size as i64, format.name()],
                 |row| row.get(0),
             )
-            .optional()?;
+            .optional()?
+            .map(|id| (id, size, newlines + u64::from(!ends_with_newline)));
+        if adopted.is_none() {
+            let earlier: Vec<(i64, String, i64)> = self
+                .db
+                .prepare(
+                    "SELECT id, hash, size FROM sources WHERE path = ? AND size <= ? \
+                     AND status = 'complete' AND follow_offset IS NULL AND format = ? \
+                     ORDER BY id DESC",
+                )?
+                .query_map(params![shown, size as i64, format.name()], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            for (id, earlier_hash, earlier_size) in earlier {
+                let (prefix_hash, _, newlines, ends_with_newline) =
+                    scan_prefix(path, earlier_size as u64)?;
+                if prefix_hash == earlier_hash {
+                    let lines = newlines + u64::from(!ends_with_newline);
+                    adopted = Some((id, earlier_size as u64, lines));
+                    break;
+                }
+            }
+        }
         let (id, offset, lines) = match adopted {
-            Some(id) => (id, size, newlines + u64::from(!ends_with_newline)),
+            Some(found) => found,
             None => {
                 self.db.execute(
                     "INSERT INTO sources (path, size, hash, format, status, service, started_ns, \
@@ -750,9 +781,10 @@ fn head_hash_of(file: &File, len: u64) -> std::io::Result<String> {
     Ok(hasher.finalize().to_hex().to_string())
 }
 
-/// The content hash (as `hash_file`), size, newline count and whether the last byte is one.
-fn scan_content(path: &Path) -> std::io::Result<(String, u64, u64, bool)> {
-    let mut file = File::open(path)?;
+/// Of the first `len` bytes of the file (all when shorter): the content hash (as
+/// `hash_file`), the bytes read, the newlines and whether the last byte is one.
+fn scan_prefix(path: &Path, len: u64) -> std::io::Result<(String, u64, u64, bool)> {
+    let mut file = File::open(path)?.take(len);
     let mut hasher = blake3::Hasher::new();
     let mut buffer = vec![0u8; 256 * 1024];
     let (mut size, mut newlines, mut last) = (0u64, 0u64, b'\n');

@@ -181,9 +181,15 @@ fn a_rotated_file_is_read_to_its_end_and_the_new_one_from_its_start() {
     std::fs::rename(&file, &rotated).unwrap();
     // The program still writes to the old file for a moment.
     append(&rotated, &lines("late", 0..2));
+    // Its last line never gets a newline: loaded once the old file stopped growing.
+    append(&rotated, line("late-tail").trim_end());
     append(&file, &lines("new", 0..4));
-    wait_for_logs(&case, 9);
-    settle(&case, &file, 9);
+    wait_for_logs(&case, 10);
+    settle(&case, &file, 10);
+    assert_eq!(
+        query(&case, "SELECT line FROM logs WHERE body = 'late-tail'"),
+        6
+    );
     assert_eq!(
         query(&case, "SELECT COUNT(*) FROM sources"),
         2,
@@ -256,6 +262,7 @@ fn a_killed_follower_restarts_where_it_was() {
     };
     wait_for_logs(&case, 150);
     drop(follower); // SIGKILL mid-way
+    assert!(logs(&case) < 500, "the writer was done before the kill");
     let _follower = Follower::start(&case, &[&file]);
     writer.join().unwrap();
     wait_for_logs(&case, 500);
@@ -327,4 +334,26 @@ fn appended_spans_and_logs_are_joined_whatever_comes_first() {
         1
     );
     assert!(follower.stop().success());
+}
+
+#[test]
+fn a_file_loaded_before_is_followed_from_its_end() {
+    let (dir, case) = setup();
+    let file = dir.path().join("app.log");
+    append(&file, &lines("first", 0..4));
+    let status = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("--case")
+        .arg(&case)
+        .arg("ingest")
+        .arg(&file)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _follower = Follower::start(&case, &[&file]);
+    append(&file, &lines("then", 0..3));
+    wait_for_logs(&case, 7);
+    settle(&case, &file, 7);
+    assert_eq!(query(&case, "SELECT COUNT(*) FROM sources"), 1);
+    assert_eq!(query(&case, "SELECT MAX(line) FROM logs"), 8);
 }
