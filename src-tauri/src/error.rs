@@ -57,7 +57,7 @@ impl From<StoreError> for ApiError {
             StoreError::Open { .. } | StoreError::CreateDir { .. } | StoreError::Migrate { .. } => {
                 Code::CaseUnavailable
             }
-            StoreError::Sql(_) => Code::Database,
+            StoreError::Sql(_) | StoreError::Bulk(_) => Code::Database,
         };
         ApiError::new(code, error.to_string())
     }
