@@ -21,6 +21,14 @@ fn main() -> anyhow::Result<()> {
     let case = dir.path().join("case.weft");
     let file = dir.path().join("app.log");
     append(&file, &line("warmup", 0))?;
+    // Creates the case first: two processes migrating a new case at once can collide.
+    let created = Command::new(&weft)
+        .arg("--case")
+        .arg(&case)
+        .arg("stats")
+        .stdout(Stdio::null())
+        .status()?;
+    anyhow::ensure!(created.success(), "weft stats failed");
     let mut follower = Command::new(&weft)
         .arg("--case")
         .arg(&case)
