@@ -112,11 +112,17 @@ pub async fn follow(
     })?;
     let mut follower = Follower::new(writer.case_path(), options)?;
     for path in paths {
-        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let path = canonical(path);
         let (watched, mode) = if path.is_dir() {
             follower.folders.push(path.clone());
             (path.clone(), RecursiveMode::Recursive)
         } else {
+            if !path.exists() {
+                on_event(FollowEvent::Unreadable {
+                    path: path.display().to_string(),
+                    message: "no such file yet; waiting for it".into(),
+                });
+            }
             follower.named.push(path.clone());
             let parent = path.parent().unwrap_or(Path::new(".")).to_path_buf();
             (parent, RecursiveMode::NonRecursive)
@@ -804,6 +810,21 @@ fn scan_prefix(path: &Path, len: u64) -> std::io::Result<(String, u64, u64, bool
         newlines,
         last == b'\n',
     ))
+}
+
+/// The absolute path, also of a file that does not exist yet (through its folder).
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(path) = std::fs::canonicalize(path) {
+        return path;
+    }
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(folder), path.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => path.to_path_buf(),
+    }
 }
 
 fn inode_of(path: &Path) -> Option<u64> {

@@ -357,3 +357,27 @@ fn a_file_loaded_before_is_followed_from_its_end() {
     assert_eq!(query(&case, "SELECT COUNT(*) FROM sources"), 1);
     assert_eq!(query(&case, "SELECT MAX(line) FROM logs"), 8);
 }
+
+#[test]
+fn a_file_of_another_format_is_loaded_once_and_not_followed() {
+    let (dir, case) = setup();
+    let folder = dir.path().join("incident");
+    std::fs::create_dir(&folder).unwrap();
+    let name = "jaeger-json/jaeger__cmd__anonymizer__app__uiconv__fixtures__trace_success.json";
+    let spans = crate::common::expected()[name]["spans"].as_i64().unwrap();
+    std::fs::copy(crate::common::fixture(name), folder.join("trace.json")).unwrap();
+    append(&folder.join("app.log"), &lines("a", 0..2));
+    let _follower = Follower::start(&case, &[&folder]);
+    wait_for_logs(&case, 2);
+    append(&folder.join("app.log"), &lines("b", 0..2));
+    wait_for_logs(&case, 4);
+    settle(&case, &folder.join("app.log"), 4);
+    assert_eq!(query(&case, "SELECT COUNT(*) FROM spans"), spans);
+    assert_eq!(
+        query(
+            &case,
+            "SELECT COUNT(*) FROM sources WHERE format = 'jaeger-json' AND follow_offset IS NULL"
+        ),
+        1
+    );
+}
