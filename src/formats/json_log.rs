@@ -187,6 +187,22 @@ fn log_record(
     sink: &mut dyn RecordSink,
 ) -> LogRecord {
     let ts_ns = take_first(&mut object, dialect.time, time_of);
+    if ts_ns.is_none() {
+        let unreadable = dialect.time.iter().find_map(|key| {
+            find(&object, key)
+                .filter(|value| !value.is_null())
+                .map(|value| (key, value))
+        });
+        if let Some((key, value)) = unreadable {
+            sink.problem(Problem::at_line(
+                line,
+                format!(
+                    "`{key}`: {} is not a time in range; kept as an attribute, the record takes the time of the one before",
+                    shown(value)
+                ),
+            ));
+        }
+    }
     let (severity, severity_text) = take_first(&mut object, dialect.level, |value| {
         level_of(value, dialect.level_numbers)
     })
@@ -476,13 +492,23 @@ fn take_id<T>(
             Err(()) => {
                 sink.problem(Problem::at_line(
                     line,
-                    format!("`{key}`: {value} is not a valid id"),
+                    format!("`{key}`: {} is not a valid id", shown(value)),
                 ));
                 return None;
             }
         }
     }
     None
+}
+
+/// A value for a problem message, cut so that one huge value cannot bloat the report.
+fn shown(value: &Value) -> String {
+    const SHOWN: usize = 100;
+    let text = value.to_string();
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
 }
 
 fn id_text(value: &Value) -> Option<String> {

@@ -197,13 +197,15 @@ pub(crate) fn for_each_line(
     let mut line = Vec::new();
     let mut line_no = 0u64;
     loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        let Some(length) = read_line_capped(input, &mut line)? else {
             return Ok(());
-        }
+        };
         line_no += 1;
         if sink.cancelled() {
             return Err(DecodeError::Cancelled);
+        }
+        if length > line.len() as u64 {
+            sink.problem(overlong_line(line_no, length));
         }
         let mut text = line.as_slice();
         if line_no == 1 {
@@ -214,6 +216,55 @@ pub(crate) fn for_each_line(
             each(sink, line_no, text);
         }
     }
+}
+
+/// The longest line a line-oriented decoder holds in memory. A longer line keeps its
+/// first `MAX_LINE_BYTES` (decoded or stored unparsed as usual) and the rest is skipped
+/// with a problem, so one endless line cannot exhaust memory.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads the next line (with its `\n`, if any) into `line`, keeping at most
+/// `MAX_LINE_BYTES` of it and skipping the rest of the line. Returns the line's whole
+/// length in bytes, or `None` at the end of the input.
+pub(crate) fn read_line_capped(
+    input: &mut dyn BufRead,
+    line: &mut Vec<u8>,
+) -> std::io::Result<Option<u64>> {
+    line.clear();
+    let mut length = 0u64;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            return Ok((length > 0).then_some(length));
+        }
+        let (taken, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (available.len(), false),
+        };
+        let room = MAX_LINE_BYTES.saturating_sub(line.len());
+        line.extend_from_slice(&available[..taken.min(room)]);
+        input.consume(taken);
+        length += taken as u64;
+        if done {
+            return Ok(Some(length));
+        }
+    }
+}
+
+/// The problem of a line longer than `MAX_LINE_BYTES`.
+pub(crate) fn overlong_line(line_no: u64, length: u64) -> Problem {
+    Problem::at_line(
+        line_no,
+        format!(
+            "line of {length} bytes is longer than the {} MiB limit: only its first {} MiB were read",
+            MAX_LINE_BYTES >> 20,
+            MAX_LINE_BYTES >> 20
+        ),
+    )
 }
 
 /// Skips a UTF-8 byte order mark and leading whitespace.

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::{DecodeError, Format, RecordSink};
+use super::{overlong_line, read_line_capped, DecodeError, Format, RecordSink};
 use crate::ids::{parse_traceparent, SpanId, TraceId};
 use crate::model::{Attributes, LogRecord};
 use crate::{severity, time};
@@ -64,13 +64,15 @@ impl Format for TextLog {
         let mut timestamped_file: Option<bool> = None;
         let mut pending: Option<(LogRecord, usize)> = None;
         loop {
-            raw.clear();
-            if input.read_until(b'\n', &mut raw)? == 0 {
+            let Some(length) = read_line_capped(input, &mut raw)? else {
                 break;
-            }
+            };
             line_no += 1;
             if sink.cancelled() {
                 return Err(DecodeError::Cancelled);
+            }
+            if length > raw.len() as u64 {
+                sink.problem(overlong_line(line_no, length));
             }
             let mut bytes = raw.as_slice();
             if line_no == 1 {

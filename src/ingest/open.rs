@@ -36,11 +36,15 @@ pub fn open_decompressed(
     bytes_read: Arc<AtomicU64>,
 ) -> io::Result<(Box<dyn BufRead + Send>, Compression)> {
     let file = File::open(path)?;
+    let meta = file.metadata()?;
     let mut raw = BufReader::with_capacity(
         BUFFER,
         CountingReader {
             inner: file,
             bytes_read,
+            read: 0,
+            size_at_open: meta.len(),
+            modified_at_open: meta.modified().ok(),
         },
     );
     let head = raw.fill_buf()?;
@@ -132,14 +136,45 @@ pub fn peek_head(
     Ok((head, Box::new(BufReader::with_capacity(BUFFER, replay))))
 }
 
+/// Counts the bytes read from disk, and at the end of the file checks that the file
+/// is still the one that was opened: a file truncated, rewritten or grown while it
+/// loads would give records that match neither its old content (whose hash the
+/// source records) nor its new one, so that is a read error that fails the source.
+/// A file deleted while it loads is still read to its end through the open handle.
 struct CountingReader {
     inner: File,
     bytes_read: Arc<AtomicU64>,
+    read: u64,
+    size_at_open: u64,
+    modified_at_open: Option<std::time::SystemTime>,
+}
+
+impl CountingReader {
+    fn check_unchanged(&self) -> io::Result<()> {
+        let meta = self.inner.metadata()?;
+        let unchanged = self.read == self.size_at_open
+            && meta.len() == self.size_at_open
+            && meta.modified().ok() == self.modified_at_open;
+        if unchanged {
+            return Ok(());
+        }
+        Err(io::Error::other(format!(
+            "the file changed while it was read ({} bytes when opened, {} now, {} read); \
+             load it again once it is complete",
+            self.size_at_open,
+            meta.len(),
+            self.read
+        )))
+    }
 }
 
 impl Read for CountingReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
+        if read == 0 && !buf.is_empty() {
+            self.check_unchanged()?;
+        }
+        self.read += read as u64;
         self.bytes_read.fetch_add(read as u64, Ordering::Relaxed);
         Ok(read)
     }

@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
-use crate::formats::{DecodeError, LineDecoder, Problem, RecordSink};
+use crate::formats::{
+    overlong_line, read_line_capped, DecodeError, LineDecoder, Problem, RecordSink,
+};
 use crate::model::{LogRecord, Span};
 
 /// Bytes per chunk (a chunk is extended to the end of its last line).
@@ -76,6 +78,8 @@ struct Chunk {
     number: u64,
     first_line: u64,
     bytes: Vec<u8>,
+    /// The whole length of the chunk's last line when it was cut at `MAX_LINE_BYTES`.
+    overlong: Option<u64>,
 }
 
 enum Item {
@@ -101,21 +105,28 @@ fn read_chunks(
             return Ok(());
         }
         let mut bytes = Vec::with_capacity(chunk_bytes + 4096);
-        while bytes.len() < chunk_bytes {
-            let available = input.fill_buf()?;
-            if available.is_empty() {
-                break;
+        let overlong = match fill_chunk(input, &mut bytes, chunk_bytes) {
+            Ok(overlong) => overlong,
+            Err(error) => {
+                // What was read before the error stays: its whole lines are decoded.
+                let whole = bytes
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |at| at + 1);
+                bytes.truncate(whole);
+                if !bytes.is_empty() {
+                    send(Chunk {
+                        number,
+                        first_line: next_line,
+                        bytes,
+                        overlong: None,
+                    });
+                }
+                return Err(error.into());
             }
-            let take = available.len().min(chunk_bytes - bytes.len());
-            bytes.extend_from_slice(&available[..take]);
-            input.consume(take);
-        }
+        };
         if bytes.is_empty() {
             return Ok(());
-        }
-        if bytes.last() != Some(&b'\n') {
-            // Finish the last line (it may be long) unless the input ends first.
-            input.read_until(b'\n', &mut bytes)?;
         }
         let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64
             + u64::from(bytes.last() != Some(&b'\n'));
@@ -123,6 +134,7 @@ fn read_chunks(
             number,
             first_line: next_line,
             bytes,
+            overlong,
         };
         if !send(chunk) {
             return Ok(());
@@ -130,6 +142,40 @@ fn read_chunks(
         number += 1;
         next_line += lines;
     }
+}
+
+/// Reads about `chunk_bytes` into `bytes`, then the rest of the last line. That line
+/// may be long: past `MAX_LINE_BYTES` the rest is skipped, as `for_each_line` does, and
+/// its whole length is returned to be reported.
+fn fill_chunk(
+    input: &mut dyn BufRead,
+    bytes: &mut Vec<u8>,
+    chunk_bytes: usize,
+) -> std::io::Result<Option<u64>> {
+    while bytes.len() < chunk_bytes {
+        let available = input.fill_buf()?;
+        if available.is_empty() {
+            return Ok(None);
+        }
+        let take = available.len().min(chunk_bytes - bytes.len());
+        bytes.extend_from_slice(&available[..take]);
+        input.consume(take);
+    }
+    if bytes.last() == Some(&b'\n') {
+        return Ok(None);
+    }
+    let mut rest = Vec::new();
+    let Some(length) = read_line_capped(input, &mut rest)? else {
+        return Ok(None);
+    };
+    let start = bytes
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let cut = length > rest.len() as u64;
+    let whole_length = (bytes.len() - start) as u64 + length;
+    bytes.extend_from_slice(&rest);
+    Ok(cut.then_some(whole_length))
 }
 
 /// A worker: decodes chunks until the queue closes.
@@ -146,9 +192,15 @@ fn decode_chunks(
             items: Vec::new(),
             stop,
         };
+        let last_line = chunk.first_line
+            + chunk.bytes.iter().filter(|&&b| b == b'\n').count() as u64
+            - u64::from(chunk.bytes.last() == Some(&b'\n'));
         let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             for (at, line) in chunk.bytes.split(|&b| b == b'\n').enumerate() {
                 let line_no = chunk.first_line + at as u64;
+                if let Some(length) = chunk.overlong.filter(|_| line_no == last_line) {
+                    items.problem(overlong_line(line_no, length));
+                }
                 let mut text = line;
                 if line_no == 1 {
                     text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
