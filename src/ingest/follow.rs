@@ -15,7 +15,6 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -24,25 +23,26 @@ use notify::{RecursiveMode, Watcher};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+mod append;
+mod files;
+
+use append::append;
+use files::{canonical, head_hash_of, inode, inode_of, read_lines, scan_prefix, verdict, Verdict};
+
 use super::pipeline::{
-    ingest_file, modified_ns, service_from_file_name, walk, FileReport, FileStatus, IngestOptions,
-    TimeFill,
+    ingest_file, service_from_file_name, walk, FileReport, FileStatus, IngestOptions,
 };
 use super::IngestEvent;
-use crate::formats::{self, Collected, Format, Problem, FORMATS, SNIFF_LEN};
-use crate::store::{BulkWriter, StoreError, Writer, CORRELATE_TOUCHED, KEPT_PROBLEMS};
+use crate::formats::{Format, Problem, FORMATS};
+use crate::store::{BulkWriter, StoreError, Writer};
 
 /// Bytes of a file's start whose hash tells its content apart from a new one.
 const HEAD_LEN: u64 = 1024;
-/// The most bytes decoded and committed as one append.
-const CHUNK_LEN: u64 = 4 << 20;
 /// The loop looks at every followed file at least this often, events or not.
 const POLL: Duration = Duration::from_millis(250);
 /// A file rotated away is read until it has not grown for this long; only then is
 /// a last line without a newline loaded.
 const ROTATED_GRACE: Duration = Duration::from_secs(2);
-/// Formats whose records are lines, so that a file can be loaded piece by piece.
-const LINE_FORMATS: &[&str] = &["json-log", "text-log", "otlp-json"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum FollowError {
@@ -186,13 +186,6 @@ struct Followable {
     head_hash: String,
     last_ns: Option<i64>,
     resumed: bool,
-}
-
-/// What a file's first bytes say about following it.
-enum Verdict {
-    Follow(&'static dyn Format),
-    LoadOnce,
-    Wait,
 }
 
 impl Follower {
@@ -592,253 +585,6 @@ impl Follower {
             },
         )?)
     }
-}
-
-/// Decodes `chunk` (complete lines from `source.offset`) and commits its records,
-/// the correlation of the traces they touch, the source's counts and the new offset
-/// in one durable transaction.
-/// What one append committed.
-struct Appended {
-    spans: u64,
-    logs: u64,
-    unparsed: u64,
-    problems: Vec<Problem>,
-}
-
-fn append(source: &mut Followable, file: &File, chunk: &[u8]) -> Result<Appended, FollowError> {
-    let mut decoded = Collected::default();
-    if let Err(error) = source.format.decode(&mut &chunk[..], &mut decoded) {
-        decoded.problems.push(Problem::unplaced(error.to_string()));
-    }
-    let first_line = source.lines;
-    let file_ns = file.metadata().map(|meta| modified_ns(&meta)).unwrap_or(0);
-    let mut times = TimeFill {
-        last_ns: source.last_ns,
-        waiting: Vec::new(),
-        file_ns,
-    };
-    let mut logs = Vec::with_capacity(decoded.logs.len());
-    for mut log in decoded.logs {
-        log.line = log.line.map(|line| line + first_line);
-        logs.extend(times.place(log));
-    }
-    logs.extend(times.release(file_ns));
-    for problem in &mut decoded.problems {
-        problem.line = problem.line.map(|line| line + first_line);
-    }
-    let spans = decoded.spans;
-    let mut touched: HashSet<[u8; 16]> = spans.iter().map(|span| span.trace_id.0).collect();
-    touched.extend(logs.iter().filter_map(|log| log.trace_id.map(|id| id.0)));
-
-    source.bulk.write(&[], &[])?; // opens the transaction
-    let conn = source.bulk.connection();
-    let spans_before: i64 =
-        conn.query_row("SELECT IFNULL(MAX(rowid), 0) FROM spans", [], |row| {
-            row.get(0)
-        })?;
-    source.bulk.write(&spans, &logs)?;
-    let summary = source.bulk.take_summary();
-    let conn = source.bulk.connection();
-    if !touched.is_empty() {
-        conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY); \
-             DELETE FROM temp.touched;",
-        )?;
-        let mut insert = conn.prepare_cached("INSERT INTO temp.touched VALUES (?)")?;
-        for trace_id in &touched {
-            insert.execute([&trace_id[..]])?;
-        }
-        for sql in CORRELATE_TOUCHED {
-            conn.execute(sql, [])?;
-        }
-    }
-    for ((second, severity), n) in &summary.seconds {
-        conn.prepare_cached(
-            "INSERT INTO log_seconds (second, severity, n) VALUES (?, ?, ?) \
-             ON CONFLICT (second, severity) DO UPDATE SET n = n + excluded.n",
-        )?
-        .execute(params![second, i64::from(*severity), n])?;
-    }
-    if !spans.is_empty() {
-        conn.execute(
-            "INSERT INTO spans_fts (rowid, name, attributes) \
-             SELECT rowid, name, attributes FROM spans WHERE rowid > ? AND source_id = ?",
-            params![spans_before, source.id],
-        )?;
-    }
-    let n_lines = chunk.iter().filter(|&&b| b == b'\n').count() as u64
-        + u64::from(chunk.last() != Some(&b'\n'));
-    let offset = source.offset + chunk.len() as u64;
-    let head_len = offset.min(HEAD_LEN);
-    let head_hash = if head_len == source.head_len {
-        source.head_hash.clone()
-    } else {
-        head_hash_of(file, head_len)?
-    };
-    let unparsed = logs.iter().filter(|log| log.unparsed).count() as u64;
-    let errors: String = conn.query_row(
-        "SELECT errors FROM sources WHERE id = ?",
-        [source.id],
-        |row| row.get(0),
-    )?;
-    let mut kept: Vec<Problem> = serde_json::from_str(&errors).unwrap_or_default();
-    let room = KEPT_PROBLEMS.saturating_sub(kept.len());
-    kept.extend(decoded.problems.iter().take(room).cloned());
-    let last_ns = times.last_ns;
-    conn.prepare_cached(
-        "UPDATE sources SET size = ?, spans = spans + ?, logs = logs + ?, \
-         unparsed = unparsed + ?, problems = problems + ?, errors = ?, finished_ns = ?, \
-         follow_offset = ?, follow_lines = ?, follow_head_len = ?, follow_head_hash = ?, \
-         follow_last_ns = ? WHERE id = ?",
-    )?
-    .execute(params![
-        offset as i64,
-        spans.len() as i64,
-        logs.len() as i64,
-        unparsed as i64,
-        decoded.problems.len() as i64,
-        serde_json::to_string(&kept).expect("problems serialize"),
-        now_ns(),
-        offset as i64,
-        (first_line + n_lines) as i64,
-        head_len as i64,
-        head_hash,
-        last_ns,
-        source.id,
-    ])?;
-    source.bulk.commit()?;
-    source.offset = offset;
-    source.lines = first_line + n_lines;
-    source.head_len = head_len;
-    source.head_hash = head_hash;
-    source.last_ns = last_ns;
-    Ok(Appended {
-        spans: spans.len() as u64,
-        logs: logs.len() as u64,
-        unparsed,
-        problems: decoded.problems,
-    })
-}
-
-/// The complete lines of `file` from `offset` (at most about `CHUNK_LEN` bytes, more
-/// when one line is longer); with `to_end`, also a last line without a newline.
-fn read_lines(file: &File, offset: u64, to_end: bool) -> Result<Option<Vec<u8>>, FollowError> {
-    let mut reader = file;
-    reader.seek(SeekFrom::Start(offset))?;
-    let mut chunk = Vec::new();
-    loop {
-        let before = chunk.len();
-        reader.take(CHUNK_LEN).read_to_end(&mut chunk)?;
-        let at_end = chunk.len() - before < CHUNK_LEN as usize;
-        if let Some(last) = chunk.iter().rposition(|&b| b == b'\n') {
-            if !(at_end && to_end) {
-                chunk.truncate(last + 1);
-            }
-            return Ok(Some(chunk));
-        }
-        if at_end {
-            return Ok((to_end && !chunk.is_empty()).then_some(chunk));
-        }
-    }
-}
-
-/// Whether the file (from its start) can be followed, judged on complete lines only.
-fn verdict(file: &File) -> Result<Verdict, FollowError> {
-    let mut head = Vec::with_capacity(SNIFF_LEN);
-    let mut reader = file;
-    reader.seek(SeekFrom::Start(0))?;
-    reader.take(SNIFF_LEN as u64).read_to_end(&mut head)?;
-    if head.is_empty() {
-        return Ok(Verdict::Wait);
-    }
-    if head.starts_with(&[0x1F, 0x8B]) || head.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
-        return Ok(Verdict::LoadOnce);
-    }
-    match formats::sniff(&head) {
-        Some(format) if !LINE_FORMATS.contains(&format.name()) => return Ok(Verdict::LoadOnce),
-        None if !head.contains(&b'\n') => return Ok(Verdict::LoadOnce),
-        _ => {}
-    }
-    let Some(last) = head.iter().rposition(|&b| b == b'\n') else {
-        return Ok(Verdict::Wait);
-    };
-    let lines = &head[..=last];
-    Ok(match formats::sniff(lines) {
-        Some(format) if format.name() == "otlp-json" => {
-            let text = formats::trim_start(lines);
-            let first = &text[..text.iter().position(|&b| b == b'\n').unwrap_or(text.len())];
-            if serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok() {
-                Verdict::Follow(format)
-            } else {
-                Verdict::LoadOnce
-            }
-        }
-        Some(format) if LINE_FORMATS.contains(&format.name()) => Verdict::Follow(format),
-        _ => Verdict::LoadOnce,
-    })
-}
-
-/// blake3 (hex) of the first `len` bytes of `file` (fewer if it is shorter).
-fn head_hash_of(file: &File, len: u64) -> std::io::Result<String> {
-    let mut reader = file;
-    reader.seek(SeekFrom::Start(0))?;
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(reader.take(len))?;
-    Ok(hasher.finalize().to_hex().to_string())
-}
-
-/// Of the first `len` bytes of the file (all when shorter): the content hash (as
-/// `hash_file`), the bytes read, the newlines and whether the last byte is one.
-fn scan_prefix(path: &Path, len: u64) -> std::io::Result<(String, u64, u64, bool)> {
-    let mut file = File::open(path)?.take(len);
-    let mut hasher = blake3::Hasher::new();
-    let mut buffer = vec![0u8; 256 * 1024];
-    let (mut size, mut newlines, mut last) = (0u64, 0u64, b'\n');
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        size += n as u64;
-        newlines += buffer[..n].iter().filter(|&&b| b == b'\n').count() as u64;
-        last = buffer[n - 1];
-    }
-    Ok((
-        hasher.finalize().to_hex().to_string(),
-        size,
-        newlines,
-        last == b'\n',
-    ))
-}
-
-/// The absolute path, also of a file that does not exist yet (through its folder).
-fn canonical(path: &Path) -> PathBuf {
-    if let Ok(path) = std::fs::canonicalize(path) {
-        return path;
-    }
-    let folder = match path.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => folder,
-        _ => Path::new("."),
-    };
-    match (std::fs::canonicalize(folder), path.file_name()) {
-        (Ok(folder), Some(name)) => folder.join(name),
-        _ => path.to_path_buf(),
-    }
-}
-
-fn inode_of(path: &Path) -> Option<u64> {
-    std::fs::metadata(path).ok().map(|meta| inode(&meta))
-}
-
-#[cfg(unix)]
-fn inode(meta: &std::fs::Metadata) -> u64 {
-    std::os::unix::fs::MetadataExt::ino(meta)
-}
-
-#[cfg(not(unix))]
-fn inode(_meta: &std::fs::Metadata) -> u64 {
-    0
 }
 
 fn now_ns() -> i64 {
