@@ -23,6 +23,10 @@ use loads::Loads;
 use recent::Recent;
 use tauri::{DragDropEvent, Manager, WindowEvent};
 
+/// As in the CLI: loads free on one thread what another allocated (decoders → writer).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let named = match case::launch(std::env::args().skip(1), std::env::var_os("WEFT_CASE")) {
         Ok(Launch::Open(path)) => path,

@@ -1,9 +1,13 @@
 // The loading panel's state: one progress row per file (model/loadRows.ts) fed by
 // the shell's load events, whether files are being dragged over the window, and
-// the refresh of the views when a file is done. Holds state only; the
+// the refresh of the views while a file loads (at most once a second, so its first
+// rows show up within about a second) and when it is done. Holds state only; the
 // LoadPanel and DropOverlay components render it.
 import { loadApi, toWeftError, type LoadApi, type LoadMessage, type WeftError } from '../api';
 import { applyLoad, isRunning, type LoadRow } from '../model/loadRows';
+
+/** Least time between two refreshes of the views while rows are coming in. */
+export const REFRESH_WHILE_LOADING_MS = 1000;
 
 export class LoadStore {
   rows = $state.raw<LoadRow[]>([]);
@@ -16,6 +20,7 @@ export class LoadStore {
    * another case was opened (the views show it). */
   readonly #onloaded: () => void;
   readonly #oncasechanged: () => void;
+  #lastRefresh = -Infinity;
 
   constructor(
     handlers: { loaded: () => void; caseChanged: () => void },
@@ -51,7 +56,19 @@ export class LoadStore {
     this.rows = applyLoad(this.rows, message, this.#now());
     if (message.type === 'queued') this.dragging = false;
     const fileDone = message.type === 'ingest' && message.event.kind === 'finished';
-    if (fileDone || message.type === 'finished') this.#onloaded();
+    const rowsIn =
+      message.type === 'ingest' && message.event.kind === 'progress' && message.event.records > 0;
+    const now = this.#now();
+    if (fileDone || message.type === 'finished') {
+      this.#refresh(now);
+    } else if (rowsIn && now - this.#lastRefresh >= REFRESH_WHILE_LOADING_MS) {
+      this.#refresh(now);
+    }
+  }
+
+  #refresh(now: number): void {
+    this.#lastRefresh = now;
+    this.#onloaded();
   }
 
   async cancel(loadId: number): Promise<void> {

@@ -26,11 +26,37 @@ describe('LoadStore', () => {
     const report = { path: '/a.log', format: 'pino', status: 'complete' as const, spans: 0, logs: 2, unparsed: 0, errors: [] };
     api.emit({ type: 'ingest', id: 5, event: { kind: 'finished', report } });
     api.emit({ type: 'finished', id: 5, cancelled: false, reports: [report], error: null });
-    expect([store.running, refreshed]).toEqual([false, 2]);
+    // Once for the rows seen while loading, once per file, once for the load.
+    expect([store.running, refreshed]).toEqual([false, 3]);
     store.clearFinished();
     expect(store.rows).toEqual([]);
     stop();
     api.drag(true);
     expect(store.dragging).toBe(false);
+  });
+
+  it('refreshes the views while rows come in, at most once a second', async () => {
+    const api = fakeLoadApi();
+    let refreshed = 0;
+    let now = 0;
+    const store = new LoadStore({ loaded: () => (refreshed += 1), caseChanged: () => {} }, api, () => now);
+    await store.listen();
+    api.emit({ type: 'queued', id: 1, paths: ['/big.log'] });
+    const progress = (records: number) =>
+      api.emit({
+        type: 'ingest',
+        id: 1,
+        event: { kind: 'progress', path: '/big.log', bytes_read: records, bytes_total: 100, records, problems: 0 },
+      });
+    progress(0);
+    expect(refreshed).toBe(0);
+    now = 100;
+    progress(10);
+    expect(refreshed).toBe(1);
+    for (now = 200; now < 1100; now += 100) progress(now);
+    expect(refreshed).toBe(1);
+    now = 1100;
+    progress(1100);
+    expect(refreshed).toBe(2);
   });
 });
