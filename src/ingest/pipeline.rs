@@ -79,7 +79,14 @@ pub async fn ingest(
     on_event: &mut (dyn FnMut(IngestEvent) + Send),
 ) -> Result<Vec<FileReport>, StoreError> {
     let mut reports = Vec::new();
-    for path in expand(paths, &mut reports) {
+    let files = expand(paths, &mut reports);
+    // Paths that could not even be listed are done already.
+    for report in &reports {
+        on_event(IngestEvent::Finished {
+            report: report.clone(),
+        });
+    }
+    for path in files {
         if options.cancel.load(Ordering::Relaxed) {
             break;
         }
@@ -232,7 +239,9 @@ pub(super) async fn ingest_file(
 
     // The rows go in on a thread of their own (rusqlite, no await), which reports here.
     let (updates, mut progress) = mpsc::unbounded_channel::<Update>();
-    let bulk = writer.bulk(source_id, &default_service)?;
+    let bulk = writer
+        .bulk(source_id, &default_service)?
+        .with_given_service(options.service.as_deref());
     let rows = spawn_named("weft-rows", move || write_rows(bulk, receiver, updates));
     let mut last_progress = Instant::now();
     while let Some(update) = progress.recv().await {

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::StoreError;
-use crate::model::{LogRecord, Resource, Scope, Span};
+use crate::model::{LogRecord, Resource, Scope, Span, UNKNOWN_SERVICE};
 
 /// Rows are committed (and so visible to readers) at least this often.
 const COMMIT_EVERY: Duration = Duration::from_millis(500);
@@ -57,6 +57,9 @@ pub struct BulkWriter {
     conn: Connection,
     source_id: i64,
     default_service: String,
+    /// The service the user named for the source (`--service`), which spans whose
+    /// resource names none take as well (`Writer::set_source_service` does the same).
+    given_service: Option<String>,
     resource_ids: HashMap<[u8; 32], i64>,
     scope_ids: HashMap<[u8; 32], i64>,
     /// (trace id, span id) of every span in the case, read when the first log with a
@@ -110,6 +113,7 @@ impl BulkWriter {
             conn,
             source_id,
             default_service: default_service.to_string(),
+            given_service: None,
             resource_ids: HashMap::new(),
             scope_ids: HashMap::new(),
             known: None,
@@ -142,6 +146,7 @@ impl BulkWriter {
             conn,
             source_id,
             default_service: default_service.to_string(),
+            given_service: None,
             resource_ids: HashMap::new(),
             scope_ids: HashMap::new(),
             known: None,
@@ -151,6 +156,13 @@ impl BulkWriter {
             summary: LoadSummary::default(),
             durable: true,
         })
+    }
+
+    /// Spans whose resource names no service get `name` (the user's name for the
+    /// source) instead of `unknown_service`.
+    pub fn with_given_service(mut self, name: Option<&str>) -> Self {
+        self.given_service = name.map(str::to_string);
+        self
     }
 
     /// The connection, for statements a durable append adds to its transaction.
@@ -265,7 +277,10 @@ impl BulkWriter {
                 span.end_ns,
                 span.status_code as i64,
                 span.status_message,
-                span.resource.service,
+                match &self.given_service {
+                    Some(name) if span.resource.service == UNKNOWN_SERVICE => name,
+                    _ => &span.resource.service,
+                },
                 json(&span.attributes),
                 resource_id,
                 scope_id,

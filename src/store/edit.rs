@@ -5,8 +5,9 @@
 //! A source's records that name no service of their own carry a fallback: logs
 //! get the source's given name (`sources.service`, e.g. `weft ingest --service`)
 //! or else the file name without extensions; spans whose resource has no
-//! `service.name` carry `unknown_service` (until their source is named: then
-//! that name, for the spans of a source too). Naming the source's service rewrites
+//! `service.name` carry the source's given name, or else `unknown_service` (the
+//! file name is not used for spans: an OTLP export without `service.name` says
+//! `unknown_service` by convention). Naming the source's service rewrites
 //! exactly those records:
 //! - a span names its own service when its resource does (`resources.service`
 //!   keeps what the file said, so this is exact);

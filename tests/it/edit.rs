@@ -199,3 +199,48 @@ async fn records_that_name_their_service_keep_it() {
         serde_json::to_value(&summaries_before).unwrap()
     );
 }
+
+/// `weft ingest --service` names what a rename names: logs and spans without a service.
+#[tokio::test]
+async fn a_service_given_on_load_names_spans_without_one_too() {
+    let case = TestCase::new().await;
+    let clef = fixture("logs-clef/seqcli__test__SeqCli.EndToEnd__Data__trace-tree.clef");
+    let options = weft::ingest::IngestOptions {
+        service: Some("orders".into()),
+        ..Default::default()
+    };
+    let mut writer = case.store.writer().await.unwrap();
+    let reports = weft::ingest::ingest(&mut writer, &[clef], &options, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 1);
+    let clef_id = source_id(&case, "trace-tree.clef").await;
+    let spans = services_of(&case, "spans", clef_id).await;
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    assert_eq!(spans[0].0, "orders");
+    // Back to the file's own word: the spans' resource names no service.
+    writer.set_source_service(clef_id, "").await.unwrap();
+    assert_eq!(
+        services_of(&case, "spans", clef_id).await,
+        [("unknown_service".into(), spans[0].1)]
+    );
+}
+
+/// A path that cannot be read still ends with a `Finished` event (the app shows it).
+#[tokio::test]
+async fn a_missing_path_is_reported_as_finished() {
+    let case = TestCase::new().await;
+    let missing = case.dir.path().join("no-such-file.log");
+    let mut writer = case.store.writer().await.unwrap();
+    let mut finished = Vec::new();
+    let reports =
+        weft::ingest::ingest(&mut writer, &[missing], &Default::default(), &mut |event| {
+            if let weft::ingest::IngestEvent::Finished { report } = event {
+                finished.push(report);
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(finished, reports);
+}
