@@ -527,23 +527,25 @@ impl Follower {
                 }
             }
         }
-        let (id, offset, lines) = match adopted {
-            Some(found) => found,
-            None => {
-                self.db.execute(
-                    "INSERT INTO sources (path, size, hash, format, status, service, started_ns, \
-                     finished_ns) VALUES (?1, 0, ?2, ?3, 'complete', ?4, ?5, ?5)",
-                    params![shown, hash, format.name(), self.options.service, now_ns()],
-                )?;
-                (self.db.last_insert_rowid(), 0, 0)
-            }
-        };
-        let file = File::open(path).ok();
+        let (adopted_id, offset, lines) = adopted.unwrap_or((0, 0, 0));
         let head_len = offset.min(HEAD_LEN);
-        let head_hash = file
-            .and_then(|file| head_hash_of(&file, head_len).ok())
-            .unwrap_or_default();
-        self.db.execute(
+        let head_hash = head_hash_of(&File::open(path)?, head_len)?;
+        // The source row and its follow state in one transaction: a crash between
+        // them would leave an empty source claiming this content.
+        let tx = self
+            .db
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let id = if adopted.is_some() {
+            adopted_id
+        } else {
+            tx.execute(
+                "INSERT INTO sources (path, size, hash, format, status, service, started_ns, \
+                 finished_ns) VALUES (?1, 0, ?2, ?3, 'complete', ?4, ?5, ?5)",
+                params![shown, hash, format.name(), self.options.service, now_ns()],
+            )?;
+            tx.last_insert_rowid()
+        };
+        tx.execute(
             "UPDATE sources SET follow_offset = ?, follow_lines = ?, follow_head_len = ?, \
              follow_head_hash = ?, follow_inode = ? WHERE id = ?",
             params![
@@ -555,6 +557,7 @@ impl Follower {
                 id
             ],
         )?;
+        tx.commit()?;
         Ok(Followable {
             id,
             format,

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod common;
+mod concurrency;
 mod corpus;
 mod correlation;
 mod edit;
@@ -11,6 +12,7 @@ mod encodings;
 mod follow;
 mod golden;
 mod interrupted;
+mod kill;
 mod normalize;
 mod search;
 mod sources;
