@@ -260,6 +260,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let mut progress = print::Progress::new(!json && std::io::stderr().is_terminal());
             let mut on_event = |event: IngestEvent| progress.show(&event);
             let reports = ingest::ingest(&mut writer, &paths, &options, &mut on_event).await?;
+            // The case on disk is then the database alone (no write-ahead log left over).
+            writer.checkpoint().await?;
             let mut failed = false;
             for report in &reports {
                 print::report_problems(report);

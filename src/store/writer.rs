@@ -291,6 +291,14 @@ impl Writer {
         Ok(())
     }
 
+    /// Copies the write-ahead log into the database and empties it (waits for readers).
+    pub async fn checkpoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut self.conn)
+            .await?;
+        Ok(())
+    }
+
     /// Records a file that could not be loaded at all (no records were written).
     pub async fn record_failed(
         &mut self,
