@@ -1,8 +1,6 @@
 -- Follow mode (src/ingest/follow.rs): how far a followed file has been loaded,
 -- so a restart of `weft ingest --follow` goes on where the last one stopped.
--- Written in the same transaction as the rows of each append. A follower also
--- keeps its process id in loader_pid of the complete sources it follows, so that
--- a second follower of the same file waits instead of loading appends twice.
+-- Written in the same transaction as the rows of each append.
 ALTER TABLE sources ADD COLUMN follow_offset INTEGER;    -- bytes of the file loaded (complete lines only); NULL: not followed
 ALTER TABLE sources ADD COLUMN follow_lines INTEGER;     -- lines loaded: the next record's line is this + 1
 ALTER TABLE sources ADD COLUMN follow_head_len INTEGER;  -- bytes covered by follow_head_hash (at most 1024)
