@@ -295,7 +295,6 @@ impl Follower {
                 return Ok(());
             }
         };
-        self.unreadable.remove(path);
         let inode = file.metadata().map(|meta| inode(&meta)).unwrap_or(0);
         let taken = self
             .entries
@@ -304,6 +303,17 @@ impl Follower {
         if taken || self.loaded_once.contains(&inode) {
             return Ok(());
         }
+        if let Some(pid) = self.followed_elsewhere(path, inode)? {
+            // Two followers of one file would load its appends twice.
+            if self.unreadable.insert(path.to_path_buf()) {
+                on_event(FollowEvent::Unreadable {
+                    path: path.display().to_string(),
+                    message: format!("followed by process {pid}; waiting until it stops"),
+                });
+            }
+            return Ok(());
+        }
+        self.unreadable.remove(path);
         let source = self.resume(path, &file, inode)?;
         self.entries.push(Followed {
             path: path.to_path_buf(),
@@ -317,6 +327,28 @@ impl Follower {
             reported: false,
         });
         Ok(())
+    }
+
+    /// The live process other than this one that follows the file (same inode or
+    /// path), if any: a follower keeps its id in `loader_pid` of its sources.
+    fn followed_elsewhere(&self, path: &Path, inode: u64) -> Result<Option<i64>, FollowError> {
+        let pids: Vec<i64> = self
+            .db
+            .prepare(
+                "SELECT DISTINCT loader_pid FROM sources WHERE follow_offset IS NOT NULL \
+                 AND loader_pid IS NOT NULL AND loader_pid != ?1 \
+                 AND (follow_inode = ?2 OR path = ?3)",
+            )?
+            .query_map(
+                params![
+                    i64::from(std::process::id()),
+                    inode as i64,
+                    path.display().to_string()
+                ],
+                |row| row.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        Ok(pids.into_iter().find(|pid| process_is_alive(*pid)))
     }
 
     fn resume(
@@ -369,6 +401,10 @@ impl Follower {
             return Ok(None);
         };
         let service = service.unwrap_or_else(|| self.default_service(path));
+        self.db.execute(
+            "UPDATE sources SET loader_pid = ? WHERE id = ?",
+            params![i64::from(std::process::id()), id],
+        )?;
         Ok(Some(Followable {
             id,
             format,
@@ -547,13 +583,14 @@ impl Follower {
         };
         tx.execute(
             "UPDATE sources SET follow_offset = ?, follow_lines = ?, follow_head_len = ?, \
-             follow_head_hash = ?, follow_inode = ? WHERE id = ?",
+             follow_head_hash = ?, follow_inode = ?, loader_pid = ? WHERE id = ?",
             params![
                 offset as i64,
                 lines as i64,
                 head_len as i64,
                 head_hash,
                 inode as i64,
+                i64::from(std::process::id()),
                 id
             ],
         )?;
@@ -588,6 +625,12 @@ impl Follower {
             },
         )?)
     }
+}
+
+/// Whether a process of this machine with that id is running (as `Writer` judges
+/// loads of dead processes; where there is no `/proc`, none is).
+fn process_is_alive(pid: i64) -> bool {
+    cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists()
 }
 
 fn now_ns() -> i64 {

@@ -381,3 +381,35 @@ fn a_file_of_another_format_is_loaded_once_and_not_followed() {
         1
     );
 }
+
+#[test]
+fn a_second_follower_of_the_same_file_waits() {
+    let (dir, case) = setup();
+    let file = dir.path().join("app.log");
+    append(&file, &lines("a", 0..3));
+    let first = Follower::start(&case, &[&file]);
+    wait_for_logs(&case, 3);
+    let second = Follower::start(&case, &[&file]);
+    let stderr = case.with_extension("stderr");
+    let deadline = Instant::now() + DEADLINE;
+    while !std::fs::read_to_string(&stderr)
+        .unwrap_or_default()
+        .contains("followed by process")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the second follower did not wait"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    append(&file, &lines("b", 0..2));
+    wait_for_logs(&case, 5);
+    // The first one stops; the second takes over from where it was.
+    assert!(first.stop().success());
+    append(&file, &lines("c", 0..2));
+    wait_for_logs(&case, 7);
+    settle(&case, &file, 7);
+    drop(second);
+    let said = std::fs::read_to_string(&stderr).unwrap();
+    assert_eq!(said.matches("followed by process").count(), 1, "{said}");
+}
