@@ -360,17 +360,14 @@ impl BulkWriter {
                 }
             }
         };
-        let service = log
-            .service
-            .as_deref()
-            .filter(|name| !name.is_empty())
-            .unwrap_or(&self.default_service);
+        let own_service = log.service.as_deref().filter(|name| !name.is_empty());
+        let service = own_service.unwrap_or(&self.default_service);
         self.conn
             .prepare_cached(
                 "INSERT INTO logs (ts_ns, observed_ns, severity, severity_text, body, service, \
                  trace_id, span_id, flags, attributes, resource_id, scope_id, source_id, line, \
-                 unparsed, ts_inferred, link) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 unparsed, ts_inferred, link, service_fallback) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )?
             .execute(params![
                 log.ts_ns,
@@ -390,6 +387,7 @@ impl BulkWriter {
                 log.unparsed,
                 log.ts_inferred,
                 link,
+                own_service.is_none(),
             ])?;
         let id = self.conn.last_insert_rowid();
         // The full-text index takes each body as it comes: this thread mostly waits

@@ -11,10 +11,9 @@
 //! exactly those records:
 //! - a span names its own service when its resource does (`resources.service`
 //!   keeps what the file said, so this is exact);
-//! - a log without a resource (JSON and text logs) took the fallback when its
-//!   service equals the source's fallback. The schema keeps no other trace of
-//!   it, so a log that named, word for word, the same service as its file's
-//!   fallback is renamed with the others. Logs with a resource (OTLP) always
+//! - a log took the fallback when `logs.service_fallback` says so (logs loaded
+//!   before that column: a log without a resource whose service equals the
+//!   source's fallback). Logs with a resource (OTLP) always
 //!   name their own service and are never renamed.
 
 use sqlx::{Connection, Row};
@@ -82,8 +81,9 @@ impl Writer {
         .await?
         .rows_affected();
         let logs = sqlx::query(
-            "UPDATE logs SET service = ?1 WHERE source_id = ?2 AND resource_id IS NULL \
-             AND service = ?3",
+            "UPDATE logs SET service = ?1 WHERE source_id = ?2 AND service != ?1 AND \
+             (service_fallback = 1 OR \
+              (service_fallback IS NULL AND resource_id IS NULL AND service = ?3))",
         )
         .bind(&next)
         .bind(source_id)

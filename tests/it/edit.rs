@@ -244,3 +244,31 @@ async fn a_missing_path_is_reported_as_finished() {
     assert_eq!(reports.len(), 1);
     assert_eq!(finished, reports);
 }
+
+/// Lines that name the same service as their file's name are their own, and stay.
+#[tokio::test]
+async fn a_log_that_names_its_file_name_as_service_keeps_it() {
+    let case = TestCase::new().await;
+    let file = case.dir.path().join("card-gateway.log");
+    let lines = [
+        r#"{"level":30,"time":1717200000000,"pid":1,"name":"card-gateway","msg":"named"}"#,
+        r#"{"level":30,"time":1717200000001,"pid":1,"msg":"unnamed"}"#,
+        r#"{"level":30,"time":1717200000002,"pid":1,"name":"card-gateway","msg":"named again"}"#,
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    case.ingest(std::slice::from_ref(&file)).await;
+    let id = source_id(&case, "card-gateway.log").await;
+    assert_eq!(
+        services_of(&case, "logs", id).await,
+        [("card-gateway".into(), 3)]
+    );
+    let mut writer = case.store.writer().await.unwrap();
+    assert_eq!(
+        writer.set_source_service(id, "gateway").await.unwrap(),
+        Some(1)
+    );
+    assert_eq!(
+        services_of(&case, "logs", id).await,
+        [("card-gateway".into(), 2), ("gateway".into(), 1)]
+    );
+}
