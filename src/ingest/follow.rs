@@ -135,7 +135,13 @@ pub async fn follow(
             })?;
     }
     loop {
-        follower.scan(writer, on_event).await?;
+        {
+            let _turn = match &options.write_turn {
+                Some(turn) => Some(turn.lock().await),
+                None => None,
+            };
+            follower.scan(writer, on_event).await?;
+        }
         if options.cancel.load(Ordering::Relaxed) {
             return Ok(());
         }

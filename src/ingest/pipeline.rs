@@ -33,6 +33,11 @@ pub struct IngestOptions {
     pub service: Option<String>,
     /// Set to stop: the file being loaded is rolled back, the rest are skipped.
     pub cancel: Arc<AtomicBool>,
+    /// Taken for every write of the case and released between them (by `follow`:
+    /// for each look at the followed files), so that other writers of the same
+    /// process (the app's loads and renames) take turns with a follower. `None`:
+    /// no one to share the case with.
+    pub write_turn: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// The outcome for one file: the `weft ingest --json` object.
