@@ -170,8 +170,8 @@ async fn run<R: Runtime>(app: &AppHandle<R>, job: &Job) -> Finished {
         Err(error) => return finished(Err(error.into())),
     };
     let options = IngestOptions {
-        service: None,
         cancel: job.cancel.clone(),
+        ..IngestOptions::default()
     };
     let id = job.id;
     let emitter = app.clone();
