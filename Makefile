@@ -125,3 +125,21 @@ SHOTS_DIR := docs/screenshots
 screenshots: app deps-e2e demo
 	PATH="$(CARGO_BIN):$$PATH" xvfb-run -a -s "-screen 0 1600x1000x24" \
 	  node tests/e2e/screenshots.mjs "$(DEMO_CASE)" $(SHOTS_DIR)
+
+# ---- hardening (issue 8): fuzzing and the long kill run ---------------------------------
+#   fuzz   each fuzz target of fuzz/ (every decoder, the sniffers, the query parser) for
+#          FUZZ_SECONDS (default 60) with libFuzzer on the stable toolchain (fuzz/run.sh);
+#          FUZZ_TARGETS="sniff query_parse" runs only those. Crashes land in fuzz/artifacts/.
+#   soak   the kill harness (tests/it/kill.rs) with WEFT_KILLS kills (default 200) instead
+#          of the 20 of `make test`; WEFT_KILL_SEED=N replays a run.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+WEFT_KILLS ?= 200
+
+.PHONY: fuzz soak
+
+fuzz: deps-engine
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ_TARGETS)
+
+soak: deps-engine
+	WEFT_KILLS=$(WEFT_KILLS) $(CARGO) test --locked --test it kill -- --nocapture

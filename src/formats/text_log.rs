@@ -63,10 +63,7 @@ impl Format for TextLog {
         let mut line_no = 0u64;
         let mut timestamped_file: Option<bool> = None;
         let mut pending: Option<(LogRecord, usize)> = None;
-        loop {
-            let Some(length) = read_line_capped(input, &mut raw)? else {
-                break;
-            };
+        while let Some(length) = read_line_capped(input, &mut raw)? {
             line_no += 1;
             if sink.cancelled() {
                 return Err(DecodeError::Cancelled);
@@ -263,7 +260,8 @@ fn access_log_time(found: &regex::Captures) -> Option<i64> {
     let days = time::days_from_civil(number(3)?, month_number(&found[2])?, number(1)?);
     let offset = number(7)? * 3600 + number(7)?.signum() * number(8)? * 60;
     let seconds = days * 86_400 + number(4)? * 3600 + number(5)? * 60 + number(6)? - offset;
-    Some(seconds * 1_000_000_000)
+    // A year outside 1678..=2262 does not fit in i64 nanoseconds: no time (found by fuzzing).
+    seconds.checked_mul(1_000_000_000)
 }
 
 /// The `key=value` pairs of a logfmt line, when the line is one (starts with a pair,

@@ -10,6 +10,7 @@ mod correlation;
 mod edit;
 mod encodings;
 mod follow;
+mod fuzz_regressions;
 mod golden;
 mod interrupted;
 mod kill;

@@ -1,0 +1,12 @@
+//! Fuzzes the `JsonLog` decoder: any bytes, decoded into a collecting sink, must
+//! end in records, problems or a `DecodeError`, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use weft::formats::{Collected, Format, JsonLog};
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = data;
+    let mut sink = Collected::default();
+    let _ = JsonLog.decode(&mut input, &mut sink);
+});

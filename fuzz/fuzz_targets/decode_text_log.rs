@@ -1,0 +1,12 @@
+//! Fuzzes the `TextLog` decoder: any bytes, decoded into a collecting sink, must
+//! end in records, problems or a `DecodeError`, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use weft::formats::{Collected, Format, TextLog};
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = data;
+    let mut sink = Collected::default();
+    let _ = TextLog.decode(&mut input, &mut sink);
+});

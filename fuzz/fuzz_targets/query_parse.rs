@@ -1,0 +1,17 @@
+//! Fuzzes the query language: any text parses to a query or a `QueryError`, and a
+//! parsed query compiles to SQL for logs and traces without a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use weft::query::{self, LogSql, TraceSql};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(parsed) = query::parse(text, 1_700_000_000_000_000_000) {
+        let _ = LogSql::condition(&parsed);
+        let _ = LogSql::fts_match(&parsed);
+        let _ = TraceSql::condition(&parsed);
+    }
+});
