@@ -9,6 +9,8 @@ const COMMANDS: &[&str] = &[
     "set_source_service",
     "cancel_load",
     "open_files",
+    "set_follow",
+    "followed_sources",
     "list_traces",
     "search_logs",
     "log_histogram",

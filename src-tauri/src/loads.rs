@@ -61,8 +61,9 @@ pub struct Loads {
     receiver: Mutex<Option<mpsc::UnboundedReceiver<Job>>>,
     next_id: AtomicU64,
     cancels: Mutex<HashMap<u64, Arc<AtomicBool>>>,
-    /// Held while the case is written: by a load, a rename, a switch of case.
-    pub writer: tokio::sync::Mutex<()>,
+    /// Held while the case is written: by a load, a rename, a switch of case, and a
+    /// follower for each look at its files (`follows.rs`).
+    pub writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Default for Loads {
@@ -73,7 +74,7 @@ impl Default for Loads {
             receiver: Mutex::new(Some(receiver)),
             next_id: AtomicU64::new(1),
             cancels: Mutex::new(HashMap::new()),
-            writer: tokio::sync::Mutex::new(()),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 }

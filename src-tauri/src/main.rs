@@ -10,6 +10,7 @@
 mod case;
 mod commands;
 mod error;
+mod follows;
 mod loads;
 mod menu;
 mod recent;
@@ -19,6 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use case::{Case, Launch, OpenCase};
+use follows::Follows;
 use loads::Loads;
 use recent::Recent;
 use tauri::{DragDropEvent, Manager, WindowEvent};
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Loads::default())
+        .manage(Follows::default())
         .setup(move |app| {
             let handle = app.handle().clone();
             let path = named.clone().unwrap_or_else(|| last_or_default(&handle));
@@ -81,6 +84,8 @@ fn main() -> ExitCode {
             commands::set_source_service,
             commands::cancel_load,
             commands::open_files,
+            follows::set_follow,
+            follows::followed_sources,
             search::list_traces,
             search::search_logs,
             search::log_histogram,

@@ -1,6 +1,7 @@
 //! The File menu (Open files…, Open folder…, New case…, Open case…, Recent cases)
 //! and switching the open case. File dialogs are the dialog plugin's, called from
-//! here: the window never gets a dialog permission. A switch cancels the loads,
+//! here: the window never gets a dialog permission. A switch cancels the loads, stops
+//! the followers,
 //! waits for the writer lock, opens the new case, swaps it in, remembers it
 //! (`recent.rs`) and tells the window with a `case-changed` event.
 
@@ -13,6 +14,7 @@ use tauri_plugin_dialog::DialogExt;
 
 use crate::case::{Case, OpenCase};
 use crate::error::ApiError;
+use crate::follows::Follows;
 use crate::loads::Loads;
 use crate::recent::{self, Recent};
 
@@ -196,6 +198,7 @@ pub async fn switch_case<R: Runtime>(app: &AppHandle<R>, path: PathBuf) -> Resul
     opened.reader()?;
     let loads = app.state::<Loads>();
     loads.cancel_all();
+    app.state::<Follows>().stop_all();
     let _writing = loads.writer.lock().await;
     let path = opened.path().to_path_buf();
     app.state::<Case>().replace(opened);

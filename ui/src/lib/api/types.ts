@@ -219,3 +219,26 @@ export type LoadMessage =
       reports: FileReport[];
       error: { code: string; message: string } | null;
     };
+
+/** An engine `FollowEvent` (src/ingest/follow.rs), tagged by `event`. */
+export type FollowEventWire =
+  | {
+      event: 'appended';
+      path: string;
+      source_id: number;
+      spans: number;
+      logs: number;
+      unparsed: number;
+      offset: number;
+    }
+  | { event: 'following'; report: FileReport; resumed: boolean }
+  | { event: 'not_followable'; report: FileReport }
+  | { event: 'restarted'; path: string; reason: string }
+  | { event: 'finished'; path: string }
+  | { event: 'unreadable'; path: string; message: string }
+  | { event: 'ingest'; progress: IngestEvent };
+
+/** What a follower tells the window: one of its events, or that it stopped. */
+export type FollowMessage =
+  | { type: 'event'; source_id: number; event: FollowEventWire }
+  | { type: 'stopped'; source_id: number; error: { code: string; message: string } | null };

@@ -1,0 +1,114 @@
+// Which sources are followed, a line of news per followed source, and the refresh
+// of the views while followed files grow (at most once a second). Holds state only;
+// SourcesTable renders it.
+import { followApi, toWeftError, type FollowApi, type FollowMessage, type WeftError } from '../api';
+
+/** Least time between two refreshes of the views while followed files grow. */
+export const REFRESH_WHILE_FOLLOWING_MS = 1000;
+
+export class FollowStore {
+  followed = $state.raw<number[]>([]);
+  /** Per source row: what its follower said last ("following", "+3 logs", …). */
+  news = $state.raw<Record<number, string>>({});
+  error = $state.raw<WeftError | null>(null);
+
+  readonly #api: FollowApi;
+  readonly #now: () => number;
+  readonly #onchange: () => void;
+  readonly #schedule: (run: () => void, ms: number) => void;
+  #lastRefresh = -Infinity;
+  #pending = false;
+
+  constructor(
+    onchange: () => void,
+    api: FollowApi = followApi,
+    now: () => number = () => Date.now(),
+    schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
+  ) {
+    this.#api = api;
+    this.#now = now;
+    this.#onchange = onchange;
+    this.#schedule = schedule;
+  }
+
+  /** Starts listening to the shell and reads who is followed; returns the stop. */
+  async listen(): Promise<() => void> {
+    const stop = await this.#api.onFollow((message) => this.apply(message));
+    try {
+      this.followed = await this.#api.followedSources();
+    } catch (raw) {
+      this.error = toWeftError(raw);
+    }
+    return stop;
+  }
+
+  async set(sourceId: number, on: boolean): Promise<void> {
+    this.error = null;
+    try {
+      this.followed = await this.#api.setFollow(sourceId, on);
+      this.#say(sourceId, on ? 'starting…' : 'stopping…');
+    } catch (raw) {
+      this.error = toWeftError(raw);
+    }
+  }
+
+  apply(message: FollowMessage): void {
+    const id = message.source_id;
+    if (message.type === 'stopped') {
+      this.followed = this.followed.filter((followed) => followed !== id);
+      this.#say(id, message.error ? `stopped: ${message.error.message}` : '');
+      if (message.error) this.error = toWeftError(message.error);
+      this.#refresh();
+      return;
+    }
+    const event = message.event;
+    switch (event.event) {
+      case 'following':
+        this.#say(id, 'following');
+        this.#refresh();
+        break;
+      case 'appended': {
+        const records = event.spans + event.logs;
+        this.#say(id, `following · +${records} record${records === 1 ? '' : 's'}`);
+        this.#refreshSoon();
+        break;
+      }
+      case 'not_followable':
+        this.#say(id, 'loaded once: not a line-oriented format');
+        this.#refresh();
+        break;
+      case 'restarted':
+        this.#say(id, `following · ${event.reason}: new content is a new source`);
+        this.#refresh();
+        break;
+      case 'unreadable':
+        this.#say(id, `waiting: ${event.message}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #say(id: number, text: string): void {
+    this.news = { ...this.news, [id]: text };
+  }
+
+  /** Refreshes now, or — within a second of the last refresh — once that second is over. */
+  #refreshSoon(): void {
+    const wait = this.#lastRefresh + REFRESH_WHILE_FOLLOWING_MS - this.#now();
+    if (wait <= 0) {
+      this.#refresh();
+    } else if (!this.#pending) {
+      this.#pending = true;
+      this.#schedule(() => {
+        this.#pending = false;
+        this.#refresh();
+      }, wait);
+    }
+  }
+
+  #refresh(): void {
+    this.#lastRefresh = this.#now();
+    this.#onchange();
+  }
+}
