@@ -4,6 +4,7 @@
 # Corpora live in fuzz/corpus/<target> (seeded from tests/fixtures and
 # tests/bad_input); crashes land in fuzz/artifacts/<target>. Keep a crash as a
 # regression fixture in tests/fuzz_regressions/<target>/ (replayed by `cargo test`).
+# FUZZ_MAX_LEN (default 8192) caps the size of generated inputs: smaller runs faster.
 set -euo pipefail
 cd "$(dirname "$0")"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
@@ -41,7 +42,7 @@ for target in "${targets[@]}"; do
   echo "== $target for ${FUZZ_SECONDS}s"
   status=0
   "$CARGO_TARGET_DIR/$host/release/$target" "corpus/$target" -max_total_time="$FUZZ_SECONDS" \
-    -max_len=65536 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    -max_len="${FUZZ_MAX_LEN:-8192}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="artifacts/$target/" 2>"$log" || status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   summary+=("$target: $runs executions, exit $status")
