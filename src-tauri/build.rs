@@ -9,6 +9,8 @@ const COMMANDS: &[&str] = &[
     "set_source_service",
     "cancel_load",
     "open_files",
+    "resume_source",
+    "remove_source",
     "set_follow",
     "followed_sources",
     "list_traces",

@@ -66,6 +66,15 @@ impl OpenCase {
     pub async fn open(path: PathBuf) -> OpenCase {
         let path = std::path::absolute(&path).unwrap_or(path);
         let store = Store::open(&path).await.map_err(ApiError::from);
+        // Opening the writer once settles loads a dead process left half done: they
+        // are removed and shown as `interrupted`, for the user to resume or remove.
+        let store = match store {
+            Ok(store) => match store.writer().await {
+                Ok(_settled) => Ok(store),
+                Err(error) => Err(ApiError::from(error)),
+            },
+            Err(error) => Err(error),
+        };
         let reader = match &store {
             Ok(store) => store.reader().await.map_err(ApiError::from),
             Err(error) => Err(error.clone()),

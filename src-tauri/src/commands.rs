@@ -80,6 +80,42 @@ pub async fn set_source_service(
     changed.ok_or_else(|| ApiError::new(Code::NotFound, format!("no source {source_id}")))
 }
 
+/// Loads the file of source `source_id` again (an interrupted or failed load starts
+/// over clean); returns the load's id, as for dropped files.
+#[tauri::command]
+pub async fn resume_source<R: Runtime>(
+    app: AppHandle<R>,
+    case: State<'_, Case>,
+    loads: State<'_, Loads>,
+    source_id: i64,
+) -> Result<Option<u64>, ApiError> {
+    let source = source_of(&case, source_id).await?;
+    Ok(loads.enqueue(&app, vec![std::path::PathBuf::from(source.path)]))
+}
+
+/// Removes source `source_id` and everything it brought. Waits for a running load.
+#[tauri::command]
+pub async fn remove_source(
+    case: State<'_, Case>,
+    loads: State<'_, Loads>,
+    source_id: i64,
+) -> Result<(), ApiError> {
+    source_of(&case, source_id).await?;
+    let _writing = loads.writer.lock().await;
+    let mut writer = case.current().store()?.writer().await?;
+    writer.remove_source(source_id).await?;
+    Ok(())
+}
+
+async fn source_of(case: &Case, source_id: i64) -> Result<SourceView, ApiError> {
+    case.reader()?
+        .sources()
+        .await?
+        .into_iter()
+        .find(|source| source.id == source_id)
+        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no source {source_id}")))
+}
+
 /// Stops load `id` (its current file is rolled back); false when it is already over.
 #[tauri::command]
 pub fn cancel_load(loads: State<'_, Loads>, id: u64) -> bool {

@@ -84,6 +84,8 @@ fn main() -> ExitCode {
             commands::set_source_service,
             commands::cancel_load,
             commands::open_files,
+            commands::resume_source,
+            commands::remove_source,
             follows::set_follow,
             follows::followed_sources,
             search::list_traces,

@@ -10,6 +10,10 @@ export interface CaseApi {
   listTraces(page: Page): Promise<TraceSummary[]>;
   /** Names the service of a source's records that name none (empty: the file name). */
   setSourceService(sourceId: number, name: string): Promise<number>;
+  /** Loads a source's file again (an interrupted load starts over); the load's id. */
+  resumeSource(sourceId: number): Promise<number | null>;
+  /** Removes a source and everything it brought. */
+  removeSource(sourceId: number): Promise<void>;
 }
 
 export const caseApi: CaseApi = {
@@ -17,4 +21,6 @@ export const caseApi: CaseApi = {
   listSources: () => call<SourceRow[]>('list_sources'),
   listTraces: (page) => call<TraceSummary[]>('list_traces', { ...page }),
   setSourceService: (sourceId, name) => call<number>('set_source_service', { sourceId, name }),
+  resumeSource: (sourceId) => call<number | null>('resume_source', { sourceId }),
+  removeSource: (sourceId) => call<void>('remove_source', { sourceId }),
 };

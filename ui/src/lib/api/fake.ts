@@ -66,6 +66,11 @@ export function fakeApi(
       if (source) Object.assign(source, { service: name || 'file', service_given: name !== '' });
       return 1;
     },
+    resumeSource: async () => 1,
+    removeSource: async (sourceId) => {
+      const at = sources.findIndex((candidate) => candidate.id === sourceId);
+      if (at >= 0) sources.splice(at, 1);
+    },
     listTraces: async (page) => {
       pages.push(page);
       return all.slice(page.offset, page.offset + page.limit);

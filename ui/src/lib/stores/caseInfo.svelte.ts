@@ -53,4 +53,31 @@ export class CaseInfoStore {
     await this.load();
     return true;
   }
+
+  /** The sources whose load was interrupted (the app or `weft` stopped mid-load). */
+  get interrupted(): SourceRow[] {
+    return this.sources.filter((source) => source.status === 'interrupted');
+  }
+
+  /** Loads source `sourceId`'s file again (the load shows in the loading panel). */
+  async resumeSource(sourceId: number): Promise<void> {
+    this.renameError = null;
+    try {
+      await this.#api.resumeSource(sourceId);
+    } catch (raw) {
+      this.renameError = toWeftError(raw);
+    }
+  }
+
+  /** Removes source `sourceId`, then reads the case again. */
+  async removeSource(sourceId: number): Promise<void> {
+    this.renameError = null;
+    try {
+      await this.#api.removeSource(sourceId);
+    } catch (raw) {
+      this.renameError = toWeftError(raw);
+      return;
+    }
+    await this.load();
+  }
 }

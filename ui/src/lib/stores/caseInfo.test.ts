@@ -41,3 +41,29 @@ describe('CaseInfoStore.renameSource', () => {
     expect([store.renameError?.code, store.error]).toEqual(['not_found', null]);
   });
 });
+
+describe('CaseInfoStore interrupted loads', () => {
+  it('lists interrupted sources, removes one and reads the case again', async () => {
+    const api = fakeApi(1);
+    const store = new CaseInfoStore(api);
+    await store.load();
+    expect(store.interrupted).toEqual([]);
+    const listed = await api.listSources();
+    listed.push({ ...listed[0]!, id: 2, path: '/big.log', status: 'interrupted' });
+    await store.load();
+    expect(store.interrupted.map((source) => source.id)).toEqual([2]);
+    await store.removeSource(2);
+    expect(store.interrupted).toEqual([]);
+    expect(store.sources.map((source) => source.id)).toEqual([1]);
+  });
+
+  it('keeps a refused resume as the sources’ error', async () => {
+    const api = fakeApi(1);
+    api.resumeSource = async () => {
+      throw new WeftError('not_found', 'no source 9');
+    };
+    const store = new CaseInfoStore(api);
+    await store.resumeSource(9);
+    expect(store.renameError?.code).toBe('not_found');
+  });
+});
