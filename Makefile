@@ -143,3 +143,17 @@ fuzz: deps-engine
 
 soak: deps-engine
 	WEFT_KILLS=$(WEFT_KILLS) $(CARGO) test --locked --test it kill -- --nocapture
+
+# ---- measuring the app (not part of `make test`) ---------------------------------------
+#   measure-app  the release app under Xvfb: launch to first paint of the demo case, a
+#                100k-span trace, a 5M-line log view (scripts/measure-app.mjs prints tables).
+#                MEASURE_TARGET: cargo target dir for the release build; PARTS=launch,trace,logs.
+
+MEASURE_TARGET ?= target
+
+.PHONY: measure-app
+
+measure-app: deps-app ui/dist/index.html demo
+	$(call apt_install,sqlite3)
+	CARGO_TARGET_DIR=$(MEASURE_TARGET) $(CARGO) build --locked --release -p weft-app -p weft --features weft-app/custom-protocol
+	PATH="$(CARGO_BIN):$$PATH" CARGO_TARGET_DIR=$(MEASURE_TARGET) $(XVFB_RUN) node scripts/measure-app.mjs

@@ -15,8 +15,9 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const TARGET = process.env.CARGO_TARGET_DIR
   ? resolve(ROOT, process.env.CARGO_TARGET_DIR)
   : join(ROOT, 'target');
-export const WEFT = join(TARGET, 'debug', 'weft');
-export const APP = join(TARGET, 'debug', 'weft-app');
+// WEFT_BIN / APP_BIN name other builds (scripts/measure-app.mjs uses the release ones).
+export const WEFT = process.env.WEFT_BIN ? resolve(process.env.WEFT_BIN) : join(TARGET, 'debug', 'weft');
+export const APP = process.env.APP_BIN ? resolve(process.env.APP_BIN) : join(TARGET, 'debug', 'weft-app');
 export const SHOTS = join(TARGET, 'e2e');
 /** The app's config folder for the tests (recent cases), so a run leaves the user's alone. */
 const CONFIG_HOME = mkdtempSync(join(tmpdir(), 'weft-e2e-config-'));

@@ -1,0 +1,503 @@
+// Measures the real app window (release build) under Xvfb through tauri-driver, and
+// prints markdown tables: launch to first paint of the demo case, a 100k-span trace
+// (open and scroll the waterfall), a 5M-line log view (first rows, paging, memory).
+// Run with `make measure-app` (see README "Measuring the app"); it is not a test.
+//
+// Environment:
+//   APP_BIN, WEFT_BIN   the release binaries (default $CARGO_TARGET_DIR or target/, release/)
+//   PARTS               comma list of launch,trace,logs (default all three)
+//   LAUNCHES            launches of the demo case (default 5)
+//   DEMO_CASE           the demo case (default target/demo/demo.weft, made by `make demo`)
+//   TRACE_CASE          case with the 100k-span trace (default bench-data/big-trace/case.weft;
+//                       made with scripts/gen-big-trace.py and WEFT_BIN when missing)
+//   LOGS_CASE           case with the large bench set (default bench-data/large/case.weft;
+//                       made from bench-data/large/{traces.jsonl,logs.ndjson} when missing)
+//   LOG_PAGES           pages (200 rows) to scroll down and back up in the log view (default 25)
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const TARGET = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, 'target');
+process.env.APP_BIN ??= join(TARGET, 'release', 'weft-app');
+process.env.WEFT_BIN ??= join(TARGET, 'release', 'weft');
+// The harness checks the binaries when it loads: import it once the paths are set.
+const { APP, WEFT, startDriver } = await import('../tests/e2e/harness.mjs');
+// webdriverio lives in tests/e2e/node_modules (its ESM entry, as the harness gets it).
+const { remote } = await import(pathToFileURL(join(ROOT, 'tests', 'e2e', 'node_modules', 'webdriverio', 'build', 'node.js')).href);
+
+const PARTS = (process.env.PARTS ?? 'launch,trace,logs').split(',');
+const LAUNCHES = Number(process.env.LAUNCHES ?? 5);
+const LOG_PAGES = Number(process.env.LOG_PAGES ?? 25);
+const DEMO_CASE = resolve(ROOT, process.env.DEMO_CASE ?? 'target/demo/demo.weft');
+const TRACE_CASE = resolve(ROOT, process.env.TRACE_CASE ?? 'bench-data/big-trace/case.weft');
+const LOGS_CASE = resolve(ROOT, process.env.LOGS_CASE ?? 'bench-data/large/case.weft');
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+// Boot time in epoch ms from /proc/uptime (10 ms steps; /proc/stat's btime is whole seconds).
+const BOOT_MS = Date.now() - Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+const say = (text) => process.stderr.write(`[measure ${new Date().toISOString().slice(11, 23)}] ${text}\n`);
+const sleep = (ms) => new Promise((wake) => setTimeout(wake, ms));
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const ms = (value) => (value === null || value === undefined || Number.isNaN(value) ? '–' : `${Math.round(value)} ms`);
+const mib = (kib) => (kib ? `${(kib / 1024).toFixed(0)} MiB` : '–');
+
+function quantile(values, q) {
+  const sorted = values.filter((v) => typeof v === 'number' && !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
+}
+
+// ---- processes -------------------------------------------------------------------------
+
+/** Every process: pid, ppid, comm, start (epoch ms, 10 ms steps). */
+function processes() {
+  const list = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      list.push({ pid: Number(name), ppid: Number(fields[1]), comm, start: BOOT_MS + (Number(fields[19]) / CLK_TCK) * 1000 });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return list;
+}
+
+/** weft-app started by this script's tauri-driver, and the WebKit processes under it. */
+function appProcesses() {
+  const all = processes();
+  const mine = new Set([process.pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const proc of all) {
+      if (!mine.has(proc.pid) && mine.has(proc.ppid)) {
+        mine.add(proc.pid);
+        grew = true;
+      }
+    }
+  }
+  const app = all.filter((proc) => mine.has(proc.pid) && proc.comm === 'weft-app').sort((a, b) => b.start - a.start)[0];
+  if (!app) return null;
+  const under = new Set([app.pid]);
+  grew = true;
+  while (grew) {
+    grew = false;
+    for (const proc of all) {
+      if (!under.has(proc.pid) && under.has(proc.ppid)) {
+        under.add(proc.pid);
+        grew = true;
+      }
+    }
+  }
+  const web = all.filter((proc) => under.has(proc.pid) && proc.comm.startsWith('WebKitWebProces'));
+  return { app, web };
+}
+
+function rssKiB(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)/m)[1]);
+  } catch {
+    return null;
+  }
+}
+
+function memory() {
+  const procs = appProcesses();
+  if (!procs) return { app: null, web: null };
+  return { app: rssKiB(procs.app.pid), web: procs.web.reduce((sum, proc) => sum + (rssKiB(proc.pid) ?? 0), 0) };
+}
+
+// ---- windows ---------------------------------------------------------------------------
+
+/** Closes the open window (on a signal, so tauri-driver and the app do not outlive the script). */
+let current = null;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    await current?.();
+    process.exit(130);
+  });
+}
+
+/** A session on weft-app with `casePath`; returns it with the wall-clock times around it. */
+async function launch(casePath) {
+  say(`starting tauri-driver for ${casePath}`);
+  const driver = await startDriver({ WEFT_CASE: casePath });
+  say('new session');
+  const requested = Date.now();
+  const session = await remote({
+    hostname: '127.0.0.1',
+    port: driver.port,
+    logLevel: 'silent',
+    capabilities: { 'tauri:options': { application: APP, args: [] }, 'wdio:enforceWebDriverClassic': true },
+  });
+  const sessionAt = Date.now();
+  say(`session after ${sessionAt - requested} ms`);
+  await session.setTimeout({ script: 600_000 });
+  current = async () => {
+    await session.deleteSession().catch(() => {});
+    await driver.stop();
+  };
+  const close = async () => {
+    await session.deleteSession().catch(() => {});
+    await driver.stop();
+  };
+  return { session, requested, sessionAt, close };
+}
+
+/**
+ * Polls the page until `selector` is in the DOM. The first poll installs a
+ * MutationObserver that notes Date.now() when the element appears, so the time is
+ * exact unless the element was already there at the first poll (then `before` is set).
+ */
+async function firstAppearance(session, selector, timeout = 300_000) {
+  const deadline = Date.now() + timeout;
+  for (let poll = 0; Date.now() < deadline; poll++) {
+    const state = await session.execute((sel) => {
+      const key = `__measure_${sel}`;
+      if (document.querySelector(sel)) return { at: window[key] ?? Date.now(), observed: key in window, now: Date.now() };
+      if (!(key in window) && document.body) {
+        const observer = new MutationObserver(() => {
+          if (window[key] == null && document.querySelector(sel)) {
+            window[key] = Date.now();
+            observer.disconnect();
+          }
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+        window[key] = null;
+      }
+      return null;
+    }, selector);
+    if (poll % 200 === 0) say(`waiting for ${selector} (poll ${poll})`);
+    if (state) return { at: state.at, before: !state.observed, polls: poll + 1 };
+    await sleep(5);
+  }
+  throw new Error(`${selector} did not appear within ${timeout / 1000} s`);
+}
+
+async function waitReady(session, timeout = 600_000) {
+  await session.waitUntil(
+    () => session.execute(() => document.querySelector('[data-testid="app"]')?.getAttribute('data-ready') === 'true'),
+    { timeout, interval: 20, timeoutMsg: 'the window never became ready' },
+  );
+  return Date.now();
+}
+
+/** The page's own navigation and paint times (epoch ms), where WebKit reports them. */
+function pageTimes(session) {
+  return session.execute(() => {
+    const origin = performance.timeOrigin;
+    const paint = Object.fromEntries(performance.getEntriesByType('paint').map((entry) => [entry.name, origin + entry.startTime]));
+    const nav = performance.getEntriesByType('navigation')[0];
+    return {
+      origin,
+      domContentLoaded: nav ? origin + nav.domContentLoadedEventEnd : null,
+      load: nav ? origin + nav.loadEventEnd : null,
+      firstPaint: paint['first-paint'] ?? null,
+      firstContentfulPaint: paint['first-contentful-paint'] ?? null,
+    };
+  });
+}
+
+// ---- 1. launch → first paint of the demo case ------------------------------------------
+
+async function measureLaunch() {
+  if (!existsSync(DEMO_CASE)) throw new Error(`${DEMO_CASE} is missing: run \`make demo\``);
+  const runs = [];
+  for (let run = 0; run < LAUNCHES; run++) {
+    const loadBefore = load();
+    const window = await launch(DEMO_CASE);
+    try {
+      const row = await firstAppearance(window.session, '[data-testid="trace-row"]');
+      const readyAt = await waitReady(window.session);
+      const page = await pageTimes(window.session);
+      const procs = appProcesses();
+      const start = procs?.app.start ?? null;
+      runs.push({
+        load: loadBefore,
+        startToNav: start ? page.origin - start : null,
+        startToFcp: start && page.firstContentfulPaint ? page.firstContentfulPaint - start : null,
+        startToRow: start ? row.at - start : null,
+        rowExact: !row.before,
+        requestToStart: start ? start - window.requested : null,
+        requestToSession: window.sessionAt - window.requested,
+        requestToRow: row.at - window.requested,
+        requestToReady: readyAt - window.requested,
+        rss: memory(),
+      });
+      process.stderr.write(`launch ${run + 1}: ${JSON.stringify(runs.at(-1))}\n`);
+    } finally {
+      await window.close();
+    }
+    await sleep(500);
+  }
+  const column = (key) => runs.map((r) => r[key]);
+  const line = (label, key, note = '') =>
+    `| ${label} | ${ms(quantile(column(key), 0.5))} | ${ms(Math.min(...column(key).filter((v) => v !== null)))} | ${ms(Math.max(...column(key).filter((v) => v !== null)))} | ${note} |`;
+  const exact = runs.filter((r) => r.rowExact).length;
+  return [
+    `### Launch → first paint, demo case (${LAUNCHES} launches)`,
+    '',
+    '| from → to | p50 | min | max | note |',
+    '| --- | --- | --- | --- | --- |',
+    line('weft-app process start → page navigation start', 'startToNav', 'performance.timeOrigin'),
+    line('process start → first contentful paint', 'startToFcp', "performance 'paint' entry"),
+    line('**process start → first trace-list row in the DOM**', 'startToRow', `MutationObserver; exact in ${exact}/${runs.length} (else an upper bound)`),
+    line('WebDriver new-session request → process start', 'requestToStart', 'tauri-driver + WebKitWebDriver spawn'),
+    line('new-session request → session returned', 'requestToSession'),
+    line('new-session request → first trace row', 'requestToRow'),
+    line('new-session request → data-ready (all first queries done)', 'requestToReady'),
+    '',
+    `Process start is /proc/<pid>/stat starttime (10 ms steps). RSS after ready: weft-app ${mib(quantile(runs.map((r) => r.rss.app), 0.5))}, WebKit web process ${mib(quantile(runs.map((r) => r.rss.web), 0.5))} (p50). Load average before each launch: ${runs.map((r) => r.load.split(' ')[0]).join(', ')}.`,
+  ].join('\n');
+}
+
+// ---- 2. a 100k-span trace ---------------------------------------------------------------
+
+function ensureTraceCase() {
+  if (existsSync(TRACE_CASE)) return;
+  const out = join(ROOT, 'bench-data', 'big-trace');
+  process.stderr.write(`making ${TRACE_CASE}\n`);
+  execFileSync('python3', [join(ROOT, 'scripts', 'gen-big-trace.py'), '--out', out, '--spans', '100000'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(WEFT, ['--case', TRACE_CASE, 'ingest', join(out, 'big-trace.jsonl'), join(out, 'big-trace-logs.ndjson')], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** Scrolls `selector` in rAF steps of `step(viewport)` px until the bottom or `frames`; frame gaps in ms. */
+function scrollFrames(session, selector, stepPages, frames) {
+  return session.executeAsync(
+    (sel, pages, most, done) => {
+      const viewport = document.querySelector(sel);
+      const gaps = [];
+      let last = null;
+      const started = performance.now();
+      let count = 0;
+      const frame = (now) => {
+        if (last !== null) gaps.push(now - last);
+        last = now;
+        const bottom = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - 1;
+        if (bottom || count >= most) {
+          done({ gaps, frames: count, ms: performance.now() - started, bottom, scrollHeight: viewport.scrollHeight });
+          return;
+        }
+        viewport.scrollTop += viewport.clientHeight * pages;
+        count++;
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    },
+    selector,
+    stepPages,
+    frames,
+  );
+}
+
+async function measureTrace() {
+  ensureTraceCase();
+  const loadBefore = load();
+  const window = await launch(TRACE_CASE);
+  const { session } = window;
+  try {
+    await firstAppearance(session, '[data-testid="trace-row"]');
+    await waitReady(session);
+    say('opening the trace');
+    const memBefore = memory();
+    // Click the (only) trace's first cell; time until span rows are in the DOM and a frame has passed.
+    const open = await session.executeAsync((done) => {
+      const started = performance.now();
+      document.querySelector('[data-testid="trace-row"] td').click();
+      let rowsAt = null;
+      const check = () => {
+        if (rowsAt === null && document.querySelector('[data-testid="span-row"]')) rowsAt = performance.now();
+        if (rowsAt !== null) {
+          requestAnimationFrame(() => done({ rows: rowsAt - started, painted: performance.now() - started, inDom: document.querySelectorAll('[data-testid="span-row"]').length }));
+          return;
+        }
+        requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    });
+    const clickReadyStart = Date.now();
+    await waitReady(session);
+    const readyAfter = Date.now() - clickReadyStart + open.painted;
+    const summary = await session.execute(() => document.querySelector('[data-testid="waterfall-summary"]')?.textContent.trim());
+    const memOpen = memory();
+    say('scrolling the waterfall');
+    const loadScroll = load();
+    const page = await scrollFrames(session, '[data-testid="span-rows"]', 1, 600);
+    await session.execute(() => (document.querySelector('[data-testid="span-rows"]').scrollTop = 0));
+    await sleep(300);
+    const fling = await scrollFrames(session, '[data-testid="span-rows"]', 20, 100_000);
+    await session.execute(() => (document.querySelector('[data-testid="span-rows"]').scrollTop = 0));
+    await sleep(300);
+    const jump = await session.executeAsync((done) => {
+      const viewport = document.querySelector('[data-testid="span-rows"]');
+      const started = performance.now();
+      viewport.scrollTop = viewport.scrollHeight;
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          const rows = [...document.querySelectorAll('[data-testid="span-row"]')];
+          done({ ms: performance.now() - started, rows: rows.length });
+        }),
+      );
+    });
+    const memAfter = memory();
+    const stats = (run) => `median ${ms(quantile(run.gaps, 0.5))}, p95 ${ms(quantile(run.gaps, 0.95))}, max ${ms(Math.max(...run.gaps))}`;
+    return [
+      '### 100k-span trace (bench-data/big-trace, scripts/gen-big-trace.py)',
+      '',
+      '| step | result | load avg |',
+      '| --- | --- | --- |',
+      `| waterfall | ${summary ?? '?'} | |`,
+      `| click trace row → first span rows in the DOM | ${ms(open.rows)} (${open.inDom} rows in the DOM) | ${loadBefore} |`,
+      `| click → next frame painted | ${ms(open.painted)} | |`,
+      `| click → data-ready (trace logs loaded too) | ≈ ${ms(readyAfter)} | |`,
+      `| scroll one viewport per frame, ${page.frames} frames: frame times | ${stats(page)} | ${loadScroll} |`,
+      `| scroll 20 viewports per frame to the end (${fling.scrollHeight} px): time to reach the end | ${ms(fling.ms)} over ${fling.frames} frames (${stats(fling)}) | |`,
+      `| jump scrollTop to the end → 2 frames later | ${ms(jump.ms)} (${jump.rows} rows in the DOM) | ${load()} |`,
+      `| RSS weft-app / WebKit web process | before open ${mib(memBefore.app)} / ${mib(memBefore.web)}; opened ${mib(memOpen.app)} / ${mib(memOpen.web)}; after scrolling ${mib(memAfter.app)} / ${mib(memAfter.web)} | |`,
+    ].join('\n');
+  } finally {
+    await window.close();
+  }
+}
+
+// ---- 3. a 5M-line log view ---------------------------------------------------------------
+
+function ensureLogsCase() {
+  if (existsSync(LOGS_CASE)) return;
+  const data = join(ROOT, 'bench-data', 'large');
+  if (!existsSync(join(data, 'logs.ndjson'))) {
+    throw new Error('bench-data/large is missing: python3 /work/shared/bench/gen_dataset.py --out bench-data/large --spans 1000000 --logs 5000000 --seed 1');
+  }
+  process.stderr.write(`making ${LOGS_CASE} (a few minutes)\n`);
+  execFileSync(WEFT, ['--case', LOGS_CASE, 'ingest', join(data, 'traces.jsonl'), join(data, 'logs.ndjson')], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** Scrolls the log rows to one end `pages` times, waiting for each page; per-page ms. */
+function pageLogs(session, toBottom, pages) {
+  return session.executeAsync(
+    (down, most, done) => {
+      const viewport = document.querySelector('[data-testid="log-rows"]');
+      const view = document.querySelector('[data-testid="log-view"]');
+      const times = [];
+      const endAttribute = down ? 'data-complete' : 'data-at-start';
+      const one = () => {
+        if (times.length >= most || view.getAttribute(endAttribute) === 'true') {
+          done({ times, end: view.getAttribute(endAttribute) === 'true' });
+          return;
+        }
+        const started = performance.now();
+        const firstId = document.querySelector('[data-testid="log-row"]')?.getAttribute('data-log-id');
+        viewport.scrollTop = down ? viewport.scrollHeight : 0;
+        let sawLoading = false;
+        const wait = () => {
+          const loading = view.getAttribute('data-loading') === 'true';
+          sawLoading ||= loading;
+          if (sawLoading && !loading) {
+            requestAnimationFrame(() => {
+              times.push(performance.now() - started);
+              one();
+            });
+          } else if (performance.now() - started > (sawLoading ? 120_000 : 5000)) {
+            done({ times, end: view.getAttribute(endAttribute) === 'true', stuck: firstId });
+          } else {
+            requestAnimationFrame(wait);
+          }
+        };
+        requestAnimationFrame(wait);
+      };
+      one();
+    },
+    toBottom,
+    pages,
+  );
+}
+
+async function search(session, text) {
+  const started = Date.now();
+  await session.execute((value) => {
+    const box = document.querySelector('[data-testid="search-input"]');
+    box.value = value;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    document.querySelector('[data-testid="search-run"]').click();
+  }, text);
+  // The click clears the rows at once; wait for the first row of the new search.
+  await session.waitUntil(
+    () => session.execute(() => document.querySelector('[data-testid="log-view"]')?.getAttribute('data-loading') !== 'true' && !!document.querySelector('[data-testid="log-row"]')),
+    { timeout: 600_000, interval: 10 },
+  );
+  const rows = Date.now() - started;
+  await waitReady(session);
+  return { rows, ready: Date.now() - started };
+}
+
+async function measureLogs() {
+  ensureLogsCase();
+  const loadBefore = load();
+  const window = await launch(LOGS_CASE);
+  const { session } = window;
+  try {
+    say('looking for the app process');
+    const procs = appProcesses();
+    say(`app process ${procs?.app.pid}`);
+    const row = await firstAppearance(session, '[data-testid="log-row"]');
+    say('first log row');
+    const readyAt = await waitReady(session);
+    const memBefore = memory();
+    const histogramTotal = await session.execute(() => document.querySelector('[data-testid="log-histogram"]')?.getAttribute('data-total'));
+    const loadDown = load();
+    say('paging down');
+    const down = await pageLogs(session, true, LOG_PAGES);
+    say(`paging up (down: ${JSON.stringify(down)})`);
+    const up = await pageLogs(session, false, LOG_PAGES + 5);
+    say('to the end');
+    const loadJump = load();
+    // The end: the log view has no jump-to-end; a search for the last second of logs, then paging.
+    say('last log time');
+    const lastTs = execFileSync('sqlite3', [LOGS_CASE, 'SELECT max(ts_ns) FROM logs'], { encoding: 'utf8' }).trim();
+    const afterIso = new Date(Math.floor(Number(BigInt(lastTs) / 1_000_000n)) - 1000).toISOString();
+    say(`search after:${afterIso}`);
+    const tail = await search(session, `after:${afterIso}`);
+    say('paging to the end');
+    const tailDown = await pageLogs(session, true, 200);
+    say('clearing the search');
+    const back = await search(session, '');
+    const memAfter = memory();
+    const per = (run) => `${run.times.length} pages, ${ms(run.times.reduce((a, b) => a + b, 0))} total; per page median ${ms(quantile(run.times, 0.5))}, p95 ${ms(quantile(run.times, 0.95))}`;
+    return [
+      `### 5M-line log view (bench-data/large: ${histogramTotal} logs in the histogram)`,
+      '',
+      '| step | result | load avg |',
+      '| --- | --- | --- |',
+      `| process start → first log row in the DOM | ${ms(procs ? row.at - procs.app.start : null)}${row.before ? ' (upper bound)' : ''} | ${loadBefore} |`,
+      `| new-session request → first log row / → data-ready (histogram, facets, traces) | ${ms(row.at - window.requested)} / ${ms(readyAt - window.requested)} | |`,
+      `| scroll down ${LOG_PAGES * 200} rows (pages of 200) | ${per(down)} | ${loadDown} |`,
+      `| scroll back up to the first row | ${per(up)}; at start: ${up.end} | |`,
+      `| search \`after:<last log − 1 s>\` (no jump-to-end in the UI) → first rows / ready | ${ms(tail.rows)} / ${ms(tail.ready)} | ${loadJump} |`,
+      `| … then scroll to the last row | ${per(tailDown)}; at end: ${tailDown.end} | |`,
+      `| clear the search (back to the start) → first rows / ready | ${ms(back.rows)} / ${ms(back.ready)} | ${load()} |`,
+      `| RSS weft-app / WebKit web process | first rows ${mib(memBefore.app)} / ${mib(memBefore.web)}; after all the above ${mib(memAfter.app)} / ${mib(memAfter.web)} | |`,
+    ].join('\n');
+  } finally {
+    await window.close();
+  }
+}
+
+const started = performance.now();
+const tables = [`## Weft app measurements (${new Date().toISOString()}, ${APP})`, '', `Load average at start: ${load()}; ${(await import('node:os')).cpus().length} cores.`];
+for (const part of PARTS) {
+  const measure = { launch: measureLaunch, trace: measureTrace, logs: measureLogs }[part];
+  if (!measure) throw new Error(`unknown part ${part}: launch, trace or logs`);
+  tables.push('', await measure());
+}
+tables.push('', `(${Math.round((performance.now() - started) / 1000)} s)`);
+console.log(tables.join('\n'));
