@@ -1,0 +1,176 @@
+// Hostile content in every view of the real window: the payloads of
+// tests/hostile/payloads.json are written into span names, attribute keys and
+// values, span events, scope and service names, log bodies, log attribute keys
+// and values, and file names; the real CLI loads them; every view is opened.
+// Nothing may run (`window.__pwned` stays unset) and nothing from the data may
+// become an element or an event-handler attribute.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT, openWindow, startDriver, weft } from './harness.mjs';
+
+const PAYLOADS = JSON.parse(readFileSync(join(ROOT, 'tests/hostile/payloads.json'), 'utf8'));
+const TRACE = 'ab'.repeat(16);
+const spanId = (n) => (n + 1).toString(16).padStart(16, '0');
+const T0 = 1_793_700_000_000_000_000n;
+
+const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-hostile-'));
+const casePath = join(tmp, 'hostile.weft');
+const data = join(tmp, 'data');
+
+/** One OTLP/JSON line: a root span and a child per payload, by service. */
+function traces() {
+  const str = (value) => ({ stringValue: value });
+  const span = (n, name, parent) => ({
+    traceId: TRACE,
+    spanId: spanId(n),
+    parentSpanId: parent,
+    name,
+    kind: 2,
+    startTimeUnixNano: String(T0 + BigInt(n) * 1_000_000n),
+    endTimeUnixNano: String(T0 + BigInt(n) * 1_000_000n + 500_000n),
+    attributes: [{ key: name, value: str(name) }, { key: 'http.url', value: str(name) }],
+    events: [{ timeUnixNano: String(T0 + BigInt(n) * 1_000_000n), name, attributes: [{ key: name, value: str(name) }] }],
+    status: n % 3 === 0 ? { code: 2, message: name } : {},
+  });
+  const root = { ...span(PAYLOADS.length, 'checkout', undefined) };
+  const resourceSpans = PAYLOADS.map((payload, n) => ({
+    resource: { attributes: [{ key: 'service.name', value: str(PAYLOADS[n % 12]) }, { key: payload, value: str(payload) }] },
+    scopeSpans: [{ scope: { name: payload, version: payload }, spans: [span(n, payload, spanId(PAYLOADS.length))] }],
+  }));
+  resourceSpans.push({ resource: { attributes: [{ key: 'service.name', value: str('frontend') }] }, scopeSpans: [{ spans: [root] }] });
+  return `${JSON.stringify({ resourceSpans })}\n`;
+}
+
+/** Pino lines: the payload as message, service, attribute key and value. */
+function logs(from, to) {
+  return PAYLOADS.slice(from, to)
+    .map((payload, at) => {
+      const n = from + at;
+      return `${JSON.stringify({
+        level: 50,
+        time: 1_793_700_000_000 + n,
+        pid: 1,
+        name: PAYLOADS[n % 12],
+        msg: payload,
+        trace_id: TRACE,
+        span_id: spanId(n),
+        [payload]: payload,
+        nested: { [payload]: [payload] },
+      })}\n`;
+    })
+    .join('');
+}
+
+before(() => {
+  mkdirSync(data);
+  writeFileSync(join(data, 'traces.jsonl'), traces());
+  writeFileSync(join(data, 'logs.log'), logs(0, PAYLOADS.length));
+  // File names are payloads too (those a file name can hold).
+  const names = PAYLOADS.filter((payload) => !payload.includes('/') && Buffer.byteLength(payload) < 200).slice(0, 12);
+  assert.ok(names.length >= 10);
+  names.forEach((name, at) => writeFileSync(join(data, `${name}.log`), logs(at, at + 1)));
+  weft(casePath, 'ingest', data);
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('hostile content in every view', () => {
+  let driver;
+  let browser;
+  const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
+  const $$ = (testid) => browser.$$(`[data-testid="${testid}"]`);
+
+  before(async () => {
+    driver = await startDriver({ WEFT_CASE: casePath });
+    browser = await openWindow(driver);
+  });
+
+  after(async () => {
+    await browser?.deleteSession().catch(() => {});
+    await driver?.stop();
+  });
+
+  /** What the data may have made of the page: must stay empty. */
+  const injected = () =>
+    browser.execute(() => {
+      const found = [];
+      if (window.__pwned !== undefined) found.push('window.__pwned was set');
+      const banned = 'img,iframe,frame,object,embed,video,audio,source,marquee,keygen,isindex,xmp,mglyph,animate,foreignObject,x,base,template,math,noscript,textarea,select,details,a,body meta,body link,body style,body script';
+      for (const node of document.querySelectorAll(banned)) found.push(`<${node.tagName.toLowerCase()}>`);
+      for (const node of document.querySelectorAll('*')) {
+        for (const attribute of node.getAttributeNames()) {
+          if (/^on/i.test(attribute) || attribute === 'srcdoc' || /^xlink:/.test(attribute)) found.push(`${node.tagName}[${attribute}]`);
+        }
+      }
+      for (const script of document.querySelectorAll('script')) {
+        if (!script.src || script.textContent.trim() !== '') found.push('an inline script');
+      }
+      return found;
+    });
+
+  it('shows the payloads as text in the trace list, sources, log view and facets', async () => {
+    await browser.waitUntil(async () => (await $$('trace-row')).length > 0, { timeout: 20_000 });
+    const text = await browser.execute(() => document.body.innerText);
+    for (const payload of PAYLOADS.slice(0, 12)) assert.ok(text.includes(payload), `shown as text: ${payload}`);
+    assert.equal((await $$('source-row')).length, 14);
+    assert.deepEqual(await injected(), []);
+    // The detector itself finds an injected element.
+    await browser.execute(() => {
+      const probe = document.createElement('img');
+      probe.setAttribute('onerror', 'void 0');
+      probe.id = 'probe';
+      document.body.append(probe);
+    });
+    assert.deepEqual(await injected(), ['<img>', 'IMG[onerror]']);
+    await browser.execute(() => document.getElementById('probe').remove());
+  });
+
+  it('opens the trace and every span’s details', async () => {
+    await browser.$('[data-testid="trace-row"] td').click();
+    await browser.waitUntil(async () => (await $$('span-row')).length > 5, {
+      timeout: 20_000,
+      timeoutMsg: 'the waterfall did not open',
+    });
+    // Every span in turn: the first by a click, the others with the arrow key.
+    await (await $$('span-row'))[0].click();
+    await browser.execute(() => document.querySelector('[data-testid="span-tree"]').focus());
+    const seen = new Set();
+    for (let step = 0; step <= PAYLOADS.length; step += 1) {
+      await $('span-details').waitForExist({ timeout: 5000 });
+      seen.add(await $('span-details').getAttribute('data-span-id'));
+      await browser.keys(['ArrowDown']);
+      await browser.keys(['Enter']);
+    }
+    assert.equal(seen.size, PAYLOADS.length + 1, 'every span was shown in the details');
+    const details = await $('span-details').getText();
+    assert.ok(details.length > 0);
+    assert.deepEqual(await injected(), []);
+  });
+
+  it('expands log lines, shows context, and searches with a payload', async () => {
+    // The whole log view again (selecting spans scoped it to one span).
+    if (await $('scope-clear').isExisting()) await $('scope-clear').click();
+    await browser.waitUntil(async () => (await $$('log-expand')).length >= 10, { timeout: 20_000 });
+    for (let at = 0; at < 10; at += 1) {
+      const expanders = await $$('log-expand');
+      if (at < expanders.length) await expanders[at].click();
+    }
+    await $('log-attributes').waitForExist({ timeout: 5000 });
+    await (await $$('log-context-open'))[0].click();
+    await $('log-context').waitForExist({ timeout: 5000 });
+    assert.deepEqual(await injected(), []);
+    for (const query of [`"${PAYLOADS[1].replaceAll('"', '')}"`, PAYLOADS[0], PAYLOADS[11]]) {
+      await browser.execute((value) => {
+        const input = document.querySelector('[data-testid="search-input"]');
+        input.value = value;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }, query);
+      await $('search-run').click();
+      await browser.waitUntil(async () => (await $('app').getAttribute('data-ready')) === 'true', { timeout: 20_000 });
+      assert.deepEqual(await injected(), [], `after searching ${query}`);
+    }
+  });
+});
