@@ -11,6 +11,7 @@ mod pipeline;
 pub use events::{IngestEvent, LoadPhase};
 pub use follow::{follow, FollowError, FollowEvent};
 pub use open::{
-    decode_file, hash_file, open_decompressed, open_sniffed, Compression, FileError, Sniffed,
+    decode_file, hash_file, hash_prefix, open_decompressed, open_sniffed, open_sniffed_prefix,
+    Compression, FileError, Sniffed,
 };
 pub use pipeline::{ingest, FileReport, FileStatus, IngestOptions};

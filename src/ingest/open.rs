@@ -30,21 +30,60 @@ pub fn hash_file(path: &Path) -> io::Result<String> {
     Ok(hasher.finalize().to_hex().to_string())
 }
 
+/// The blake3 hash of the first `len` bytes of a file (a file still being written
+/// is loaded as the `len` bytes it had when its load began).
+pub fn hash_prefix(path: &Path, len: u64) -> io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    let hashed = io::copy(
+        &mut File::open(path)?.take(len),
+        &mut HashWriter(&mut hasher),
+    )?;
+    if hashed < len {
+        return Err(io::Error::other(format!(
+            "the file changed while it was read ({len} bytes at first, {hashed} now)"
+        )));
+    }
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+struct HashWriter<'a>(&'a mut blake3::Hasher);
+
+impl io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The decompressed content of `path`; `bytes_read` counts bytes read from disk.
 pub fn open_decompressed(
     path: &Path,
     bytes_read: Arc<AtomicU64>,
 ) -> io::Result<(Box<dyn BufRead + Send>, Compression)> {
+    open_decompressed_prefix(path, None, bytes_read)
+}
+
+/// As `open_decompressed`, reading no more than the first `len` bytes of the file
+/// (all it has when `None`).
+fn open_decompressed_prefix(
+    path: &Path,
+    len: Option<u64>,
+    bytes_read: Arc<AtomicU64>,
+) -> io::Result<(Box<dyn BufRead + Send>, Compression)> {
     let file = File::open(path)?;
     let meta = file.metadata()?;
+    let size = len.unwrap_or(meta.len());
     let mut raw = BufReader::with_capacity(
         BUFFER,
         CountingReader {
             inner: file,
             bytes_read,
             read: 0,
-            size_at_open: meta.len(),
-            modified_at_open: meta.modified().ok(),
+            size_at_open: size,
+            modified_at_open: meta.modified().ok().filter(|_| meta.len() == size),
         },
     );
     let head = raw.fill_buf()?;
@@ -80,7 +119,16 @@ pub struct Sniffed {
 
 /// Opens `path`, decompresses it and sniffs its format.
 pub fn open_sniffed(path: &Path, bytes_read: Arc<AtomicU64>) -> io::Result<Sniffed> {
-    let (input, compression) = open_decompressed(path, bytes_read)?;
+    open_sniffed_prefix(path, None, bytes_read)
+}
+
+/// As `open_sniffed`, for the first `len` bytes of the file (see `hash_prefix`).
+pub fn open_sniffed_prefix(
+    path: &Path,
+    len: Option<u64>,
+    bytes_read: Arc<AtomicU64>,
+) -> io::Result<Sniffed> {
+    let (input, compression) = open_decompressed_prefix(path, len, bytes_read)?;
     let (head, input) = peek_head(input, HEAD_LEN)?;
     let format = formats::sniff(&head[..head.len().min(SNIFF_LEN)]);
     Ok(Sniffed {
@@ -136,26 +184,31 @@ pub fn peek_head(
     Ok((head, Box::new(BufReader::with_capacity(BUFFER, replay))))
 }
 
-/// Counts the bytes read from disk, and at the end of the file checks that the file
-/// is still the one that was opened: a file truncated, rewritten or grown while it
-/// loads would give records that match neither its old content (whose hash the
-/// source records) nor its new one, so that is a read error that fails the source.
-/// A file deleted while it loads is still read to its end through the open handle.
+/// Counts the bytes read from disk, reads no more than the `size_at_open` bytes the
+/// load began with, and at their end checks that the file still starts with them as
+/// far as can be told: a file truncated or rewritten while it loads would give
+/// records that match neither its old content (whose hash the source records) nor
+/// its new one, so that is a read error that fails the source. A file that grew
+/// (a log still being written) is loaded as it was when the load began; following
+/// it loads the rest. A file deleted while it loads is read to its end through the
+/// open handle.
 struct CountingReader {
     inner: File,
     bytes_read: Arc<AtomicU64>,
     read: u64,
     size_at_open: u64,
+    /// The modification time when the load began, if the file had exactly
+    /// `size_at_open` bytes then (else it was already growing).
     modified_at_open: Option<std::time::SystemTime>,
 }
 
 impl CountingReader {
     fn check_unchanged(&self) -> io::Result<()> {
         let meta = self.inner.metadata()?;
-        let unchanged = self.read == self.size_at_open
-            && meta.len() == self.size_at_open
-            && meta.modified().ok() == self.modified_at_open;
-        if unchanged {
+        let rewritten = meta.len() == self.size_at_open
+            && self.modified_at_open.is_some()
+            && meta.modified().ok() != self.modified_at_open;
+        if self.read == self.size_at_open && meta.len() >= self.size_at_open && !rewritten {
             return Ok(());
         }
         Err(io::Error::other(format!(
@@ -170,7 +223,13 @@ impl CountingReader {
 
 impl Read for CountingReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let read = self.inner.read(buf)?;
+        let room = (self.size_at_open - self.read.min(self.size_at_open)) as usize;
+        let len = buf.len().min(room);
+        let read = if len == 0 {
+            0
+        } else {
+            self.inner.read(&mut buf[..len])?
+        };
         if read == 0 && !buf.is_empty() {
             self.check_unchanged()?;
         }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::open::{hash_file, open_sniffed};
+use super::open::{hash_prefix, open_sniffed_prefix};
 use super::parallel;
 use super::{IngestEvent, LoadPhase};
 use crate::formats::{DecodeError, Problem, RecordSink};
@@ -160,7 +160,7 @@ pub(super) async fn ingest_file(
     });
     let hash = {
         let owned = path.to_path_buf();
-        match tokio::task::spawn_blocking(move || hash_file(&owned)).await {
+        match tokio::task::spawn_blocking(move || hash_prefix(&owned, size)).await {
             Ok(Ok(hash)) => hash,
             Ok(Err(error)) => return Ok(FileReport::failed(path, None, error.to_string())),
             Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
@@ -183,7 +183,8 @@ pub(super) async fn ingest_file(
     }
 
     let bytes_read = Arc::new(AtomicU64::new(0));
-    let sniffed = match open_sniffed(path, bytes_read.clone()) {
+    // A file still being written is loaded as the `size` bytes it had now.
+    let sniffed = match open_sniffed_prefix(path, Some(size), bytes_read.clone()) {
         Ok(sniffed) => sniffed,
         Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
     };

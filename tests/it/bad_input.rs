@@ -397,3 +397,29 @@ fn a_file_that_disappears_while_it_loads() {
         assert!(logs.contains(&format!("\"{kept}\"")), "`{kept}` is missing");
     }
 }
+
+/// A log still being written is loaded as it was when its load began: complete,
+/// every line it had then, none of the lines appended meanwhile (following the
+/// file loads those: it takes over from where this load ended).
+#[test]
+fn a_file_that_grows_while_it_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    let path = dir.path().join("grows_while_loading.jsonl");
+    write_big_log(&path, BIG_LINES);
+    let report = ingest_and_meddle(&case, &path, || {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        for at in 0..100 {
+            let line = json!({"time": 1_800_000_000_000u64 + at, "level": 30,
+                "msg": format!("appended {at}")});
+            writeln!(file, "{line}").unwrap();
+        }
+    });
+    assert_eq!(report["status"], "complete", "{report}");
+    assert_eq!(report["logs"], BIG_LINES, "{report}");
+    assert_eq!(report["errors"], json!([]), "{report}");
+    assert_eq!(stats(&case)["logs"], BIG_LINES);
+}
