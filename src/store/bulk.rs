@@ -101,28 +101,12 @@ impl BulkWriter {
         source_id: i64,
         default_service: &str,
     ) -> Result<BulkWriter, StoreError> {
-        let conn = Connection::open(case)?;
-        conn.busy_timeout(Duration::from_secs(30))?;
+        let mut writer = BulkWriter::connect(case, source_id, default_service, false)?;
         // `threads`: CREATE INDEX sorts with helper threads (the other core is idle then).
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        conn.execute_batch(&format!(
-            "PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF; \
-             PRAGMA threads = {threads};"
+        writer.conn.execute_batch(&format!(
+            "PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA threads = {threads};"
         ))?;
-        let mut writer = BulkWriter {
-            conn,
-            source_id,
-            default_service: default_service.to_string(),
-            given_service: None,
-            resource_ids: HashMap::new(),
-            scope_ids: HashMap::new(),
-            known: None,
-            in_transaction: false,
-            last_commit: Instant::now(),
-            last_log_id: None,
-            summary: LoadSummary::default(),
-            durable: false,
-        };
         writer.begin()?;
         writer.defer_indexes_if_empty("logs")?;
         writer.defer_indexes_if_empty("spans")?;
@@ -139,9 +123,20 @@ impl BulkWriter {
         source_id: i64,
         default_service: &str,
     ) -> Result<BulkWriter, StoreError> {
+        let writer = BulkWriter::connect(case, source_id, default_service, true)?;
+        writer.conn.execute_batch("PRAGMA synchronous = FULL;")?;
+        Ok(writer)
+    }
+
+    fn connect(
+        case: &Path,
+        source_id: i64,
+        default_service: &str,
+        durable: bool,
+    ) -> Result<BulkWriter, StoreError> {
         let conn = Connection::open(case)?;
         conn.busy_timeout(Duration::from_secs(30))?;
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;")?;
+        conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
         Ok(BulkWriter {
             conn,
             source_id,
@@ -154,7 +149,7 @@ impl BulkWriter {
             last_commit: Instant::now(),
             last_log_id: None,
             summary: LoadSummary::default(),
-            durable: true,
+            durable,
         })
     }
 

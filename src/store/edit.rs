@@ -18,7 +18,7 @@
 
 use sqlx::{Connection, Row};
 
-use super::writer::correlate_touched;
+use super::writer::{clear_touched, correlate_touched};
 use super::{Reader, StoreError, Writer};
 use crate::model::UNKNOWN_SERVICE;
 
@@ -54,12 +54,7 @@ impl Writer {
             .clone()
             .unwrap_or_else(|| UNKNOWN_SERVICE.to_string());
 
-        sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM temp.touched")
-            .execute(&mut *tx)
-            .await?;
+        clear_touched(&mut tx).await?;
         // Traces whose root service or service count may change.
         sqlx::query(
             "INSERT OR IGNORE INTO temp.touched SELECT DISTINCT trace_id FROM spans \

@@ -227,19 +227,7 @@ impl Writer {
         let mut tx = self.conn.begin().await?;
         if summary.had_spans {
             // New spans can change the links of any log of their traces, and the roots.
-            sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM temp.touched")
-                .execute(&mut *tx)
-                .await?;
-            for sql in [
-                "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?",
-                "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM logs \
-                 WHERE source_id = ? AND trace_id IS NOT NULL",
-            ] {
-                sqlx::query(sql).bind(source_id).execute(&mut *tx).await?;
-            }
+            touch_traces_of(&mut tx, source_id).await?;
             correlate_touched(&mut tx).await?;
         } else {
             // Logs alone: their links were decided on insert; only the counts change.
@@ -364,16 +352,8 @@ impl Writer {
                 sqlx::query(sql).bind(source_id).execute(&mut *tx).await?;
             }
         }
-        sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM temp.touched")
-            .execute(&mut *tx)
-            .await?;
+        touch_traces_of(&mut tx, source_id).await?;
         for sql in [
-            "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?1",
-            "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM logs \
-             WHERE source_id = ?1 AND trace_id IS NOT NULL",
             "DELETE FROM span_events WHERE (trace_id, span_id) IN \
              (SELECT trace_id, span_id FROM spans WHERE source_id = ?1)",
             "DELETE FROM span_links WHERE (trace_id, span_id) IN \
@@ -387,6 +367,31 @@ impl Writer {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Empties `temp.touched` (creating it when missing).
+pub(super) async fn clear_touched(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM temp.touched")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Puts into `temp.touched` (emptied first) the trace ids of source `source_id`'s
+/// spans and logs.
+async fn touch_traces_of(conn: &mut SqliteConnection, source_id: i64) -> Result<(), StoreError> {
+    clear_touched(conn).await?;
+    for sql in [
+        "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?",
+        "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM logs \
+         WHERE source_id = ? AND trace_id IS NOT NULL",
+    ] {
+        sqlx::query(sql).bind(source_id).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Recomputes link states and trace summaries for the trace ids in `temp.touched`.
