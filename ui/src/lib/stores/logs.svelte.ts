@@ -38,6 +38,8 @@ export class LogListStore {
   /** Where the page before starts; null when the first row is the first match. */
   before = $state.raw<Cursor | null>(null);
   loading = $state(false);
+  /** The histogram and facets of the query are on their way. */
+  summarizing = $state(false);
   facets = $state.raw<Facets | null>(null);
   error = $state.raw<WeftError | null>(null);
   query = $state('');
@@ -92,15 +94,12 @@ export class LogListStore {
         if (generation !== this.#generation) return;
         this.#setPages([{ rows, before: null, after: null }]);
       } else {
-        const [page, histogram, facets] = await Promise.all([
-          this.#api.searchLogs({ query, anchor: { kind: 'first' }, limit: this.#pageSize }),
-          this.#api.logHistogram({ query, buckets: HISTOGRAM_BUCKETS }),
-          this.#api.logFacets(query),
-        ]);
+        // The rows show as soon as their page is in; the histogram and facets (which
+        // count every match: seconds over millions of lines) follow on their own.
+        void this.#summarize(query, generation);
+        const page = await this.#api.searchLogs({ query, anchor: { kind: 'first' }, limit: this.#pageSize });
         if (generation !== this.#generation) return;
         this.#setPages([page]);
-        this.histogram = histogram;
-        this.facets = facets;
       }
     } catch (raw) {
       if (generation !== this.#generation) return;
@@ -109,6 +108,30 @@ export class LogListStore {
       this.facets = null;
     } finally {
       if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  /** The histogram and facets of `query`, for reload `generation`. */
+  async #summarize(query: string, generation: number): Promise<void> {
+    const current = () => generation === this.#generation;
+    this.summarizing = true;
+    try {
+      await Promise.all([
+        this.#api.logHistogram({ query, buckets: HISTOGRAM_BUCKETS }).then((histogram) => {
+          if (current()) this.histogram = histogram;
+        }),
+        this.#api.logFacets(query).then((facets) => {
+          if (current()) this.facets = facets;
+        }),
+      ]);
+    } catch (raw) {
+      if (current()) {
+        this.error = toWeftError(raw);
+        this.histogram = null;
+        this.facets = null;
+      }
+    } finally {
+      if (current()) this.summarizing = false;
     }
   }
 

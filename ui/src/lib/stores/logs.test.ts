@@ -21,6 +21,27 @@ describe('LogListStore', () => {
     expect(api.calls.searchLogs).toHaveLength(3);
   });
 
+  it('shows the rows before the histogram and facets are counted', async () => {
+    const api = fakeSearchApi(5);
+    let counted: () => void = () => {};
+    const slow = new Promise<void>((resolve) => (counted = resolve));
+    const histogram = api.logHistogram;
+    api.logHistogram = async (args) => {
+      await slow;
+      return histogram(args);
+    };
+    const store = new LogListStore(api, 2);
+    await store.reload('');
+    expect(store.rows.map((row) => row.id)).toEqual([1, 2]);
+    expect([store.loading, store.summarizing, store.histogram]).toEqual([false, true, null]);
+    counted();
+    await slow;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.summarizing).toBe(false);
+    expect(store.histogram).not.toBeNull();
+    expect(store.facets).not.toBeNull();
+  });
+
   it('shows the logs of a span while one is selected, and the query again after', async () => {
     const api = fakeSearchApi(5);
     const store = new LogListStore(api, 3);
