@@ -228,7 +228,8 @@ pub(super) async fn ingest_file(
             },
         };
         let mut input = input;
-        // Line-oriented content is decoded on every core; the rest in one pass.
+        // Line-oriented content is decoded on several threads when there are cores to
+        // spare beside the rows thread; the rest (and all on 2 cores) in one pass.
         let lines = input
             .fill_buf()
             .ok()
