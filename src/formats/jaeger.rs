@@ -21,7 +21,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::{trim_start, DecodeError, Format, Problem, RecordSink};
+use super::{trim_start, DecodeError, Format, Problem, RecordSink, SkipBom};
 use crate::ids::{decode_base64, decode_hex, SpanId, TraceId};
 use crate::model::{Attributes, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
 use crate::time;
@@ -94,33 +94,6 @@ pub(super) fn decode_documents(
         if deserializer.end().is_ok() {
             return Ok(());
         }
-    }
-}
-
-/// A reader that drops a leading UTF-8 byte order mark.
-pub(super) struct SkipBom<'a> {
-    input: &'a mut dyn BufRead,
-    checked: bool,
-}
-
-impl<'a> SkipBom<'a> {
-    fn new(input: &'a mut dyn BufRead) -> Self {
-        SkipBom {
-            input,
-            checked: false,
-        }
-    }
-}
-
-impl std::io::Read for SkipBom<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if !self.checked {
-            self.checked = true;
-            if self.input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
-                self.input.consume(3);
-            }
-        }
-        self.input.read(buf)
     }
 }
 

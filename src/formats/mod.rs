@@ -267,6 +267,33 @@ pub(crate) fn overlong_line(line_no: u64, length: u64) -> Problem {
     )
 }
 
+/// A reader that drops a leading UTF-8 byte order mark (for streamed JSON documents).
+pub(crate) struct SkipBom<'a> {
+    input: &'a mut dyn BufRead,
+    checked: bool,
+}
+
+impl<'a> SkipBom<'a> {
+    pub(crate) fn new(input: &'a mut dyn BufRead) -> Self {
+        SkipBom {
+            input,
+            checked: false,
+        }
+    }
+}
+
+impl std::io::Read for SkipBom<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.checked {
+            self.checked = true;
+            if self.input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+                self.input.consume(3);
+            }
+        }
+        self.input.read(buf)
+    }
+}
+
 /// Skips a UTF-8 byte order mark and leading whitespace.
 pub(crate) fn trim_start(head: &[u8]) -> &[u8] {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);

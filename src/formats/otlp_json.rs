@@ -17,7 +17,9 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::{for_each_line, trim_start, DecodeError, Format, LineDecoder, Problem, RecordSink};
+use super::{
+    for_each_line, trim_start, DecodeError, Format, LineDecoder, Problem, RecordSink, SkipBom,
+};
 use crate::ids::{decode_base64, SpanId, TraceId};
 use crate::model::{Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
 use crate::severity;
@@ -133,33 +135,6 @@ fn decode_document(input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result
         if deserializer.end().is_ok() {
             return Ok(());
         }
-    }
-}
-
-/// A reader that drops a leading UTF-8 byte order mark.
-struct SkipBom<'a> {
-    input: &'a mut dyn BufRead,
-    checked: bool,
-}
-
-impl<'a> SkipBom<'a> {
-    fn new(input: &'a mut dyn BufRead) -> Self {
-        SkipBom {
-            input,
-            checked: false,
-        }
-    }
-}
-
-impl std::io::Read for SkipBom<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if !self.checked {
-            self.checked = true;
-            if self.input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
-                self.input.consume(3);
-            }
-        }
-        self.input.read(buf)
     }
 }
 

@@ -22,8 +22,9 @@
 //! 2. **indexing**: the deferred indexes are created again (sorting once is much
 //!    cheaper than keeping five B-trees up to date row by row).
 //!
-//! Log bodies go into `logs_fts` as their rows are written (the thread mostly
-//! waits for the decoder, so this is nearly free in wall time); every commit
+//! Log bodies go into `logs_fts` as their rows are written (measured on 1M lines:
+//! 14.0 s in all against 17.4 s with a separate pass after the rows; it is still ~30 % of
+//! this thread's CPU, the pipeline's critical path); every commit
 //! records in `sources.fts_upto` how far, so removing a half-loaded source
 //! deletes exactly what was indexed.
 
@@ -385,8 +386,7 @@ impl BulkWriter {
                 own_service.is_none(),
             ])?;
         let id = self.conn.last_insert_rowid();
-        // The full-text index takes each body as it comes: this thread mostly waits
-        // for the decoder, so the index costs little wall time here.
+        // The full-text index takes each body as it comes (see the module comment).
         self.conn
             .prepare_cached("INSERT INTO logs_fts (rowid, body) VALUES (?, ?)")?
             .execute(params![id, log.body])?;
