@@ -4,6 +4,7 @@
 //! for traces. Nothing a user types reaches SQLite as SQL or as FTS5 syntax.
 
 mod lex;
+pub mod literals;
 mod parse;
 mod sql;
 
@@ -16,6 +17,10 @@ use crate::ids::{SpanId, TraceId};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
     pub terms: Vec<Term>,
+    /// For positive `/regex/` terms the store looked up (`Reader::with_regex_words`):
+    /// the `log_words`, one of which a log matching that regex has in its body. An
+    /// empty list: no log can match. The parser leaves this empty.
+    pub regex_words: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

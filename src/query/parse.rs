@@ -51,7 +51,10 @@ pub fn parse(text: &str, now_ns: i64) -> Result<Query, QueryError> {
             column,
         });
     }
-    Ok(Query { terms })
+    Ok(Query {
+        terms,
+        regex_words: Vec::new(),
+    })
 }
 
 struct Field<'a> {

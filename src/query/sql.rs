@@ -68,8 +68,11 @@ pub struct TraceSql;
 impl LogSql {
     pub fn condition(query: &Query) -> Condition {
         let mut parts = Vec::new();
-        if let Some(matched) = full_text(query, "l.id", "logs_fts") {
+        if let Some(matched) = full_text(query, &query.regex_words, "l.id", "logs_fts") {
             parts.push(matched);
+        }
+        if query.regex_words.iter().any(Vec::is_empty) {
+            parts.push(Condition::new("0", Vec::new()));
         }
         for term in &query.terms {
             if let Some(condition) = log_term(term) {
@@ -92,8 +95,13 @@ impl LogSql {
                 })
                 .cloned()
                 .collect(),
+            regex_words: Vec::new(),
         };
-        Self::condition(&others)
+        let mut condition = Self::condition(&others);
+        if query.regex_words.iter().any(Vec::is_empty) {
+            condition = Condition::new("0", Vec::new());
+        }
+        condition
     }
 
     /// The FTS5 expression of the query's positive words and phrases, if any.
@@ -108,13 +116,15 @@ impl LogSql {
                 }
                 _ => None,
             })
+            .chain(query.regex_words.iter().filter_map(|words| any_word(words)))
             .collect();
-        (!positive.is_empty()).then(|| positive.join(" "))
+        (!positive.is_empty()).then(|| positive.join(" AND "))
     }
 
     /// True when the query is only positive words and phrases (all FTS-indexed).
     pub fn is_pure_full_text(query: &Query) -> bool {
         !query.terms.is_empty()
+            && query.regex_words.is_empty()
             && query.terms.iter().all(|term| {
                 !term.negated
                     && matches!(&term.kind, TermKind::Word(text) | TermKind::Phrase(text) if has_tokens(text))
@@ -153,6 +163,7 @@ impl TraceSql {
         if !record_terms.is_empty() {
             parts.push(some_record_matches(&Query {
                 terms: record_terms,
+                regex_words: query.regex_words.clone(),
             }));
         }
         Condition::all(parts)
@@ -196,7 +207,7 @@ fn some_record_matches(query: &Query) -> Condition {
 /// The condition over `spans s`, or `None` when a term cannot hold for a span (`level:`).
 fn span_condition(query: &Query) -> Option<Condition> {
     let mut parts = Vec::new();
-    if let Some(matched) = full_text(query, "s.rowid", "spans_fts") {
+    if let Some(matched) = full_text(query, &[], "s.rowid", "spans_fts") {
         parts.push(matched);
     }
     for term in &query.terms {
@@ -269,9 +280,23 @@ fn fts_quote(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-fn full_text(query: &Query, rowid: &str, table: &str) -> Option<Condition> {
+/// The words of a looked-up regex as one FTS5 expression: any of them (each a quoted
+/// string, which for a word with non-ASCII punctuation inside is a phrase).
+fn any_word(words: &[String]) -> Option<String> {
+    (!words.is_empty()).then(|| {
+        let quoted: Vec<String> = words.iter().map(|word| fts_quote(word)).collect();
+        format!("({})", quoted.join(" OR "))
+    })
+}
+
+fn full_text(
+    query: &Query,
+    regex_words: &[Vec<String>],
+    rowid: &str,
+    table: &str,
+) -> Option<Condition> {
     let quote = fts_quote;
-    let mut positive = Vec::new();
+    let mut positive: Vec<String> = regex_words.iter().filter_map(|w| any_word(w)).collect();
     let mut parts = Vec::new();
     for term in &query.terms {
         let (TermKind::Word(text) | TermKind::Phrase(text)) = &term.kind else {
@@ -294,7 +319,7 @@ fn full_text(query: &Query, rowid: &str, table: &str) -> Option<Condition> {
             0,
             Condition::new(
                 &format!("{rowid} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"),
-                vec![Param::Text(positive.join(" "))],
+                vec![Param::Text(positive.join(" AND "))],
             ),
         );
     }

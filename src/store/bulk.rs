@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::words::NewWords;
 use super::StoreError;
 use crate::model::{LogRecord, Resource, Scope, Span, UNKNOWN_SERVICE};
 
@@ -73,6 +74,8 @@ pub struct BulkWriter {
     /// Follow mode (`open_durable`): synced commits only when asked, indexes kept,
     /// links left to the caller's correlation in the same transaction.
     durable: bool,
+    /// The body words this load has added to `log_words`.
+    words: NewWords,
 }
 
 #[derive(Default)]
@@ -151,6 +154,7 @@ impl BulkWriter {
             last_log_id: None,
             summary: LoadSummary::default(),
             durable,
+            words: NewWords::default(),
         })
     }
 
@@ -390,6 +394,7 @@ impl BulkWriter {
         self.conn
             .prepare_cached("INSERT INTO logs_fts (rowid, body) VALUES (?, ?)")?
             .execute(params![id, log.body])?;
+        self.words.add(&self.conn, &log.body)?;
         self.last_log_id = Some(id);
         if let Some(trace_id) = &log.trace_id {
             *self.summary.trace_logs.entry(trace_id.0).or_default() += 1;

@@ -229,7 +229,7 @@ impl Reader {
 
     /// Trace summaries matching the filter, sorted as it says.
     pub async fn traces(&self, filter: &TraceFilter) -> Result<Vec<TraceSummary>, StoreError> {
-        let condition = TraceSql::condition(&filter.query);
+        let condition = TraceSql::condition(&self.with_regex_words(&filter.query).await?);
         let mut query = QueryBuilder::<Sqlite>::new(
             "SELECT t.trace_id, t.root_service, t.root_name, t.start_ns, t.duration_ns, t.spans, \
              t.errors, t.logs FROM traces t WHERE 1 = 1",
@@ -365,7 +365,8 @@ impl Reader {
         let mut query = QueryBuilder::<Sqlite>::new(format!(
             "SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id WHERE 1 = 1"
         ));
-        push_condition(&mut query, &LogSql::condition(&filter.query));
+        let condition = LogSql::condition(&self.with_regex_words(&filter.query).await?);
+        push_condition(&mut query, &condition);
         if let Some(trace_id) = filter.trace_id {
             query
                 .push(" AND l.trace_id = ")

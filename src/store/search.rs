@@ -12,7 +12,8 @@ use sqlx::{AssertSqlSafe, Row, Sqlite};
 
 use super::reader::{log_view, LogView, Reader, LOG_COLUMNS};
 use super::StoreError;
-use crate::query::{LogSql, Param, Query};
+use crate::query::literals::required_pieces;
+use crate::query::{LogSql, Param, Query, TermKind};
 use crate::severity;
 
 /// A position in the time order of logs: (time, id).
@@ -80,6 +81,10 @@ pub enum TraceSort {
     Errors,
 }
 
+/// At most this many `log_words` stand for one regex; a regex whose pieces are in
+/// more words runs over the logs without them.
+const MAX_REGEX_WORDS: usize = 256;
+
 /// From how many matches on a word counts as common (see `log_page`).
 const COMMON_MATCHES: i64 = 2_000;
 /// Ids per window of the time index when paging a common word.
@@ -129,6 +134,50 @@ fn query_with(
 }
 
 impl Reader {
+    /// `query` with, for each positive `/regex/` that has required pieces
+    /// (`query::literals`), the `log_words` containing one of them: the regex then
+    /// runs only on the logs the full-text index finds for those words.
+    pub async fn with_regex_words(&self, query: &Query) -> Result<Query, StoreError> {
+        let mut resolved = query.clone();
+        resolved.regex_words.clear();
+        for term in query.terms.iter().filter(|term| !term.negated) {
+            let TermKind::Regex(pattern) = &term.kind else {
+                continue;
+            };
+            let Some(pieces) = required_pieces(pattern) else {
+                continue;
+            };
+            if let Some(words) = self.words_containing(&pieces).await? {
+                resolved.regex_words.push(words);
+            }
+        }
+        Ok(resolved)
+    }
+
+    /// The words of `log_words` containing one of `pieces` (lowercase ASCII letters
+    /// and digits); `None` when there are more than `MAX_REGEX_WORDS`.
+    async fn words_containing(&self, pieces: &[String]) -> Result<Option<Vec<String>>, StoreError> {
+        let mut found = std::collections::BTreeSet::new();
+        for piece in pieces {
+            // The trigram index narrows the words down; `instr` is the exact check.
+            let words: Vec<String> = sqlx::query_scalar(
+                "SELECT w.word FROM log_words w \
+                 WHERE w.id IN (SELECT rowid FROM log_words_tri WHERE word LIKE ?) \
+                   AND instr(w.word, ?) > 0 LIMIT ?",
+            )
+            .bind(format!("%{piece}%"))
+            .bind(piece)
+            .bind(MAX_REGEX_WORDS as i64 + 1)
+            .fetch_all(&self.pool)
+            .await?;
+            found.extend(words);
+            if found.len() > MAX_REGEX_WORDS {
+                return Ok(None);
+            }
+        }
+        Ok(Some(found.into_iter().collect()))
+    }
+
     /// A page of logs matching `query`, `limit` rows from `anchor`.
     pub async fn log_page(
         &self,
@@ -136,6 +185,7 @@ impl Reader {
         anchor: Anchor,
         limit: u32,
     ) -> Result<LogPage, StoreError> {
+        let query = &self.with_regex_words(query).await?;
         let mut bound_params = Vec::new();
         let (bound, descending) = match anchor {
             Anchor::First => ("1", false),
@@ -282,6 +332,7 @@ impl Reader {
 
     /// How many logs match `query`.
     pub async fn log_count(&self, query: &Query) -> Result<i64, StoreError> {
+        let query = &self.with_regex_words(query).await?;
         if LogSql::is_pure_full_text(query) {
             // Words alone: the full-text index counts without touching the rows.
             let expr = LogSql::fts_match(query).expect("pure full text has words");
@@ -311,6 +362,7 @@ impl Reader {
         if query.terms.is_empty() {
             return self.histogram_of_all(buckets, range).await;
         }
+        let query = &self.with_regex_words(query).await?;
         let condition = LogSql::condition(query);
         let (start_ns, end_ns) = match range {
             Some(range) => range,
@@ -386,6 +438,7 @@ impl Reader {
 
     /// Services, levels and sources of the matching logs, with counts, most first.
     pub async fn facets(&self, query: &Query) -> Result<Facets, StoreError> {
+        let query = &self.with_regex_words(query).await?;
         let condition = LogSql::condition(query);
         let facet = |select: &str, group: &str| {
             format!(

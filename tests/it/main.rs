@@ -15,5 +15,6 @@ mod golden;
 mod interrupted;
 mod kill;
 mod normalize;
+mod regex_search;
 mod search;
 mod sources;
