@@ -78,6 +78,22 @@ async fn main() -> anyhow::Result<()> {
         reader.log_page(&regex, Anchor::First, 100)
     })
     .await;
+    measure("regex `/dead(lock|line)/` count", || {
+        reader.log_count(&regex)
+    })
+    .await;
+    // A regex whose words are on many lines, and one with no word to ask the index for
+    // (it runs on every line until the page is full).
+    let common_regex = parse("/incoming req\\w+/", now)?;
+    measure("regex `/incoming req\\w+/` first page", || {
+        reader.log_page(&common_regex, Anchor::First, 100)
+    })
+    .await;
+    let wordless = parse("/\\d{4}ms/", now)?;
+    measure("regex `/\\d{4}ms/` (no words) first page", || {
+        reader.log_page(&wordless, Anchor::First, 100)
+    })
+    .await;
     let errors = parse(&format!("level>=error service:{service}"), now)?;
     measure("`level>=error service:X` first page", || {
         reader.log_page(&errors, Anchor::First, 100)

@@ -18,7 +18,8 @@ use super::{IngestEvent, LoadPhase};
 use crate::formats::{DecodeError, Problem, RecordSink};
 use crate::model::{LogRecord, Span};
 use crate::store::{
-    BulkWriter, LoadSummary, SourceCounts, SourceStatus, StoreError, Writer, KEPT_PROBLEMS,
+    words::NewWords, BulkWriter, LoadSummary, SourceCounts, SourceStatus, StoreError, Writer,
+    KEPT_PROBLEMS,
 };
 
 /// Records per batch sent to the writer (one transaction each).
@@ -226,6 +227,7 @@ pub(super) async fn ingest_file(
                 waiting: Vec::new(),
                 file_ns: modified_ns,
             },
+            words: NewWords::default(),
         };
         let mut input = input;
         // Line-oriented content is decoded on several threads when there are cores to
@@ -401,6 +403,7 @@ fn write_rows(
     };
     phase(LoadPhase::Rows, 0, 0);
     while let Some(batch) = batches.blocking_recv() {
+        bulk.add_words(batch.words);
         bulk.write(&batch.spans, &batch.logs)?;
         counts.spans += batch.spans.len() as u64;
         counts.logs += batch.logs.len() as u64;
@@ -442,6 +445,9 @@ struct Batch {
     spans: Vec<Span>,
     logs: Vec<LogRecord>,
     problems: Vec<Problem>,
+    /// The words of the logs' bodies new to this load (found here, on the decoder
+    /// thread, to keep them off the rows thread).
+    words: Vec<Box<str>>,
 }
 
 impl Batch {
@@ -456,6 +462,7 @@ struct BatchSink {
     sender: mpsc::Sender<Batch>,
     cancel: Arc<AtomicBool>,
     times: TimeFill,
+    words: NewWords,
 }
 
 /// Gives log records without a time the time of the record before them in the file
@@ -530,7 +537,11 @@ impl BatchSink {
 
     fn flush(&mut self) {
         if self.batch.len() > 0 {
-            let batch = std::mem::take(&mut self.batch);
+            let mut batch = std::mem::take(&mut self.batch);
+            for log in &batch.logs {
+                self.words.add(&log.body);
+            }
+            batch.words = self.words.take();
             // A closed channel means the writer stopped; `cancelled()` then stops the decoder.
             let _ = self.sender.blocking_send(batch);
         }

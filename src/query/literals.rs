@@ -21,9 +21,10 @@ const MAX_CLASS: u32 = 8;
 /// Pieces shorter than this cannot use the trigram index of words.
 pub const MIN_PIECE: usize = 3;
 
-/// Pieces (lowercase ASCII letters and digits, at least `MIN_PIECE` long), one of
-/// which is in every match of `pattern`, ignoring ASCII case; `None` when the
-/// regex has no such pieces (`/a.b/`, `/\d+/`) or does not parse.
+/// Pieces (lowercase ASCII letters and digits with at least one letter, at least
+/// `MIN_PIECE` long), one of which is in every match of `pattern`, ignoring ASCII
+/// case; `None` when the regex has no such pieces (`/a.b/`, `/\d+/`, `/5432/`) or
+/// does not parse.
 pub fn required_pieces(pattern: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     analyze(&hir).required
@@ -239,11 +240,15 @@ fn product(first: &BTreeSet<String>, second: &BTreeSet<String>) -> Option<BTreeS
     )
 }
 
-/// The longest piece of each string; `None` when one of them has none long enough.
+/// The longest piece with a letter of each string; `None` when one of them has
+/// none long enough (`log_words` keeps no words of digits alone).
 fn pieces(set: &BTreeSet<String>) -> Option<Vec<String>> {
     let mut found = BTreeSet::new();
     for text in set {
-        let longest = text.split(' ').max_by_key(|piece| piece.len())?;
+        let longest = text
+            .split(' ')
+            .filter(|piece| piece.bytes().any(|b| b.is_ascii_alphabetic()))
+            .max_by_key(|piece| piece.len())?;
         if longest.len() < MIN_PIECE {
             return None;
         }
@@ -309,7 +314,11 @@ mod tests {
         assert_eq!(pieces_of("(?i)timeout"), Some(vec!["timeout"]));
         assert_eq!(pieces_of("Deadlock"), Some(vec!["deadlock"]));
         // Pieces never cross a non-alphanumeric character.
-        assert_eq!(pieces_of("order-12345"), Some(vec!["12345"]));
+        assert_eq!(pieces_of("order-12345"), Some(vec!["order"]));
+        // Digits alone are not kept as words.
+        assert_eq!(pieces_of("5432"), None);
+        assert_eq!(pieces_of("port 5432"), Some(vec!["port"]));
+        assert_eq!(pieces_of("0x1f2e"), Some(vec!["0x1f2e"]));
         assert_eq!(pieces_of(r"cache\.get"), Some(vec!["cache"]));
         assert_eq!(pieces_of("(?i)kelvin"), Some(vec!["elvin"]));
     }

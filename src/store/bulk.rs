@@ -74,8 +74,10 @@ pub struct BulkWriter {
     /// Follow mode (`open_durable`): synced commits only when asked, indexes kept,
     /// links left to the caller's correlation in the same transaction.
     durable: bool,
-    /// The body words this load has added to `log_words`.
+    /// The body words this load adds to `log_words`.
     words: NewWords,
+    /// The caller finds the words (`add_words`), off this thread.
+    words_given: bool,
 }
 
 #[derive(Default)]
@@ -155,6 +157,7 @@ impl BulkWriter {
             summary: LoadSummary::default(),
             durable,
             words: NewWords::default(),
+            words_given: false,
         })
     }
 
@@ -186,6 +189,7 @@ impl BulkWriter {
     /// Commits what was written; readers see it from now on.
     pub fn commit(&mut self) -> Result<(), StoreError> {
         if self.in_transaction {
+            self.words.flush(&self.conn)?;
             if let Some(last) = self.last_log_id.filter(|_| !self.durable) {
                 self.conn.execute(
                     "UPDATE sources SET fts_upto = ? WHERE id = ?",
@@ -231,6 +235,13 @@ impl BulkWriter {
         // Committed now, so a reader never meets a half-dropped set of indexes.
         self.commit()?;
         self.begin()
+    }
+
+    /// Words of log bodies the caller found (`words::NewWords`) for the logs it
+    /// writes; from the first call on, this writer leaves the finding to the caller.
+    pub fn add_words(&mut self, words: Vec<Box<str>>) {
+        self.words_given = true;
+        self.words.extend(words);
     }
 
     /// Writes one batch of records; commits when `COMMIT_EVERY` has passed.
@@ -394,7 +405,9 @@ impl BulkWriter {
         self.conn
             .prepare_cached("INSERT INTO logs_fts (rowid, body) VALUES (?, ?)")?
             .execute(params![id, log.body])?;
-        self.words.add(&self.conn, &log.body)?;
+        if !self.words_given {
+            self.words.add(&log.body);
+        }
         self.last_log_id = Some(id);
         if let Some(trace_id) = &log.trace_id {
             *self.summary.trace_logs.entry(trace_id.0).or_default() += 1;

@@ -7,7 +7,7 @@ mod bulk;
 mod edit;
 mod reader;
 mod search;
-mod words;
+pub mod words;
 mod writer;
 
 use std::path::{Path, PathBuf};

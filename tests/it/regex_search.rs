@@ -23,6 +23,7 @@ const QUERIES: &[&str] = &[
     "/deadlocks?/",
     "/order-\\d+/",
     "/5432/",
+    "/port 5432|10\\.0\\.3\\.7:5432/",
     "/time(out|d out)/",
     "/caf/",
     "/café→dead/",
