@@ -196,24 +196,31 @@ async fn the_trace_list_finds_traces_by_a_regex_on_their_logs() {
         "/charge/ level>=warn",
     ] {
         let query = parse(text, NOW).unwrap();
-        let regex = |term: &weft::query::Term| match &term.kind {
-            TermKind::Regex(pattern) => regex::Regex::new(pattern).unwrap(),
-            _ => regex::Regex::new("").unwrap(),
-        };
+        let regexes: Vec<Option<regex::Regex>> = query
+            .terms
+            .iter()
+            .map(|term| match &term.kind {
+                TermKind::Regex(pattern) => Some(regex::Regex::new(pattern).unwrap()),
+                _ => None,
+            })
+            .collect();
         // Traces with a log matching every term (spans' names and attributes aside,
         // which these words are not in).
-        let wanted: BTreeSet<String> = all
-            .iter()
-            .filter(|log| {
-                query.terms.iter().all(|term| match &term.kind {
-                    TermKind::Level(_, number) => {
-                        log.severity >= i64::from((number - 1) / 4 * 4 + 1)
-                    }
-                    _ => regex(term).is_match(&log.body),
+        let wanted: BTreeSet<String> =
+            all.iter()
+                .filter(|log| {
+                    query.terms.iter().zip(&regexes).all(|(term, regex)| {
+                        match (&term.kind, regex) {
+                            (TermKind::Level(_, number), _) => {
+                                log.severity >= i64::from((number - 1) / 4 * 4 + 1)
+                            }
+                            (_, Some(regex)) => regex.is_match(&log.body),
+                            (other, None) => panic!("not in these queries: {other:?}"),
+                        }
+                    })
                 })
-            })
-            .filter_map(|log| log.trace_id.clone())
-            .collect();
+                .filter_map(|log| log.trace_id.clone())
+                .collect();
         let traces = reader
             .traces(&TraceFilter {
                 query: query.clone(),
