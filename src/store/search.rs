@@ -437,16 +437,13 @@ impl Reader {
     }
 
     /// Services, levels and sources of the matching logs, with counts, most first.
+    /// Each is counted from the log rows alone (the sources' paths are joined to the
+    /// counts after), so for the whole case SQLite counts along the service,
+    /// severity and source indexes without reading a row: 2.5 s instead of ~26 s for
+    /// the three at 5M logs (measured with the sqlite3 shell on the large bench case).
     pub async fn facets(&self, query: &Query) -> Result<Facets, StoreError> {
         let query = &self.with_regex_words(query).await?;
         let condition = LogSql::condition(query);
-        let facet = |select: &str, group: &str| {
-            format!(
-                "SELECT {select} AS value, COUNT(*) AS n FROM logs l JOIN sources src \
-                 ON src.id = l.source_id WHERE {} GROUP BY {group} ORDER BY n DESC, value",
-                condition.sql
-            )
-        };
         let read = |rows: Vec<SqliteRow>| -> Vec<Facet> {
             rows.iter()
                 .map(|row| Facet {
@@ -455,24 +452,50 @@ impl Reader {
                 })
                 .collect()
         };
-        let services = query_with(facet("l.service", "l.service"), &condition.params);
-        let sources = query_with(facet("src.path", "src.id"), &condition.params);
-        let levels = query_with(
-            facet("(l.severity + 3) / 4", "(l.severity + 3) / 4"),
+        let services = query_with(
+            format!(
+                "SELECT l.service AS value, COUNT(*) AS n FROM logs l WHERE {} \
+                 GROUP BY l.service ORDER BY n DESC, value",
+                condition.sql
+            ),
             &condition.params,
         );
-        let level_rows = levels.fetch_all(&self.pool).await?;
+        let sources = query_with(
+            format!(
+                "SELECT src.path AS value, counted.n AS n FROM \
+                 (SELECT l.source_id, COUNT(*) AS n FROM logs l WHERE {} GROUP BY l.source_id) \
+                 AS counted JOIN sources src ON src.id = counted.source_id \
+                 ORDER BY n DESC, value",
+                condition.sql
+            ),
+            &condition.params,
+        );
+        let severities = query_with(
+            format!(
+                "SELECT l.severity AS severity, COUNT(*) AS n FROM logs l WHERE {} \
+                 GROUP BY l.severity",
+                condition.sql
+            ),
+            &condition.params,
+        );
+        // Severity numbers into their classes (`info` is 9–12).
+        let mut classes: Vec<(i64, i64)> = Vec::new();
+        for row in severities.fetch_all(&self.pool).await? {
+            let class = (row.get::<i64, _>("severity") + 3) / 4;
+            let n: i64 = row.get("n");
+            match classes.iter_mut().find(|(known, _)| *known == class) {
+                Some((_, count)) => *count += n,
+                None => classes.push((class, n)),
+            }
+        }
+        classes.sort_by_key(|&(class, n)| (std::cmp::Reverse(n), class));
         Ok(Facets {
             services: read(services.fetch_all(&self.pool).await?),
-            levels: level_rows
-                .iter()
-                .map(|row| {
-                    let class: i64 = row.get("value");
-                    let name = severity::name((class * 4 - 3).clamp(0, 24) as u8);
-                    Facet {
-                        value: name.to_string(),
-                        count: row.get("n"),
-                    }
+            levels: classes
+                .into_iter()
+                .map(|(class, count)| Facet {
+                    value: severity::name((class * 4 - 3).clamp(0, 24) as u8).to_string(),
+                    count,
                 })
                 .collect(),
             sources: read(sources.fetch_all(&self.pool).await?),

@@ -183,6 +183,23 @@ async fn queries_match_brute_force() {
         let total: i64 = histogram.counts.iter().flatten().sum();
         assert_eq!(total, wanted.len() as i64, "`{text}` histogram");
         let facets = reader.facets(&query).await.unwrap();
+        let mut services: HashMap<&str, i64> = HashMap::new();
+        for log in all.iter().filter(|log| wanted.contains(&log.id)) {
+            *services.entry(log.service.as_str()).or_default() += 1;
+        }
+        let counted: HashMap<&str, i64> = facets
+            .services
+            .iter()
+            .map(|facet| (facet.value.as_str(), facet.count))
+            .collect();
+        assert_eq!(counted, services, "`{text}` services");
+        assert!(
+            facets
+                .levels
+                .windows(2)
+                .all(|pair| pair[0].count >= pair[1].count),
+            "`{text}` levels most first"
+        );
         for facet in [&facets.services, &facets.levels, &facets.sources] {
             assert_eq!(
                 facet.iter().map(|f| f.count).sum::<i64>(),
