@@ -53,6 +53,49 @@ pub struct Store {
     options: SqliteConnectOptions,
 }
 
+/// How long opening a case waits for other processes creating or upgrading it.
+const MIGRATION_PATIENCE: Duration = Duration::from_secs(120);
+
+/// Brings the schema up to date. Two processes opening a new (or old) case at the
+/// same moment both start migrating: each migration is one transaction, so one
+/// commits and the other fails (`table … already exists`, or SQLite's busy error
+/// when both want to write). The one that failed runs the migrator again while the
+/// other makes progress, and finds those migrations applied.
+async fn migrate(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::migrate::MigrateError> {
+    let started = std::time::Instant::now();
+    loop {
+        let before = applied_version(conn).await;
+        let Err(error) = sqlx::migrate!().run(&mut *conn).await else {
+            return Ok(());
+        };
+        let busy = match &error {
+            sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(db))
+            | sqlx::migrate::MigrateError::ExecuteMigration(sqlx::Error::Database(db), _) => {
+                // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
+                db.code()
+                    .and_then(|code| code.parse::<i32>().ok())
+                    .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+            }
+            _ => false,
+        };
+        let overtaken = applied_version(conn).await != before;
+        if !(busy || overtaken) || started.elapsed() > MIGRATION_PATIENCE {
+            return Err(error);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The latest migration applied to the case (0 before the first).
+async fn applied_version(conn: &mut sqlx::SqliteConnection) -> i64 {
+    sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+        .fetch_one(conn)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0)
+}
+
 impl Store {
     /// Opens the case at `path`, creating it (and its folder) when missing, and
     /// brings its schema up to date.
@@ -79,8 +122,7 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
-        sqlx::migrate!()
-            .run(&mut conn)
+        migrate(&mut conn)
             .await
             .map_err(|source| StoreError::Migrate {
                 path: path.to_path_buf(),
