@@ -3,7 +3,8 @@
 //! the `--json` contract of DESIGN.md "CLI": field names and order matter.
 //! Every list takes a limit and an offset; nothing here writes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -77,7 +78,8 @@ pub struct SpanView {
     pub attributes: Value,
     pub events: Vec<EventView>,
     pub links: Vec<LinkView>,
-    pub resource: Value,
+    /// Shared by the spans of one resource (parsed once per trace).
+    pub resource: Arc<Value>,
     pub scope: ScopeView,
     /// How many logs are span-linked to this span.
     pub log_count: usize,
@@ -98,11 +100,11 @@ pub struct LinkView {
     pub attributes: Value,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct ScopeView {
     pub name: String,
     pub version: String,
-    pub attributes: Value,
+    pub attributes: Arc<Value>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -262,16 +264,41 @@ impl Reader {
         let trace_key = trace_id.0.to_vec();
         let span_rows = sqlx::query(
             "SELECT s.span_id, s.parent_span_id, s.name, s.service, s.start_ns, s.end_ns, \
-                    s.status_code, s.status_message, s.kind, s.attributes, \
-                    r.attributes AS resource_attributes, sc.name AS scope_name, \
-                    sc.version AS scope_version, sc.attributes AS scope_attributes \
-             FROM spans s JOIN resources r ON r.id = s.resource_id \
-                          JOIN scopes sc ON sc.id = s.scope_id \
-             WHERE s.trace_id = ? ORDER BY s.start_ns, s.span_id",
+                    s.status_code, s.status_message, s.kind, s.attributes, s.resource_id, \
+                    s.scope_id \
+             FROM spans s WHERE s.trace_id = ? ORDER BY s.start_ns, s.span_id",
         )
         .bind(&trace_key)
         .fetch_all(&self.pool)
         .await?;
+        // Resources and scopes once each: a trace's spans share a few of them.
+        let resources: HashMap<i64, Arc<Value>> = sqlx::query(
+            "SELECT id, attributes FROM resources WHERE id IN \
+             (SELECT resource_id FROM spans WHERE trace_id = ?)",
+        )
+        .bind(&trace_key)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| (row.get("id"), Arc::new(json_column(row, "attributes"))))
+        .collect();
+        let scopes: HashMap<i64, ScopeView> = sqlx::query(
+            "SELECT id, name, version, attributes FROM scopes WHERE id IN \
+             (SELECT scope_id FROM spans WHERE trace_id = ?)",
+        )
+        .bind(&trace_key)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let scope = ScopeView {
+                name: row.get("name"),
+                version: row.get("version"),
+                attributes: Arc::new(json_column(row, "attributes")),
+            };
+            (row.get("id"), scope)
+        })
+        .collect();
         let event_rows = sqlx::query(
             "SELECT span_id, time_ns, name, attributes FROM span_events WHERE trace_id = ? \
              ORDER BY span_id, event_idx",
@@ -310,17 +337,19 @@ impl Reader {
                 attributes: json_column(row, "attributes"),
                 events: Vec::new(),
                 links: Vec::new(),
-                resource: json_column(row, "resource_attributes"),
-                scope: ScopeView {
-                    name: row.get("scope_name"),
-                    version: row.get("scope_version"),
-                    attributes: json_column(row, "scope_attributes"),
-                },
+                resource: resources
+                    .get(&row.get::<i64, _>("resource_id"))
+                    .cloned()
+                    .unwrap_or_default(),
+                scope: scopes
+                    .get(&row.get::<i64, _>("scope_id"))
+                    .cloned()
+                    .unwrap_or_default(),
                 log_count: 0,
                 logs: Vec::new(),
             })
             .collect();
-        let index: BTreeMap<String, usize> = spans
+        let index: HashMap<String, usize> = spans
             .iter()
             .enumerate()
             .map(|(at, span)| (span.span_id.clone(), at))
@@ -477,8 +506,16 @@ pub(super) fn log_view(row: &SqliteRow) -> LogView {
 }
 
 fn hex_column(row: &SqliteRow, column: &str) -> Option<String> {
-    let bytes: Option<Vec<u8>> = row.get(column);
-    bytes.map(|bytes| bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let bytes: Option<&[u8]> = row.get(column);
+    bytes.map(|bytes| {
+        let mut text = String::with_capacity(bytes.len() * 2);
+        for byte in bytes {
+            text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+            text.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+        }
+        text
+    })
 }
 
 fn json_column(row: &SqliteRow, column: &str) -> Value {
