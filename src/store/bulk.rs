@@ -444,6 +444,11 @@ impl BulkWriter {
     /// Phase 2: creates the indexes that `open` deferred, one by one.
     pub fn build_indexes(&mut self, progress: OnProgress) -> Result<(), StoreError> {
         self.commit()?;
+        // SQLite's sorter keeps up to a page cache's worth of keys in memory per
+        // sorting thread before it spills to a temporary file: with the 64 MB cache
+        // of the rows phase, the 5M-line load peaked at 367 MB here; with 16 MB, 226 MB
+        // in the same time (56 s).
+        self.conn.execute_batch("PRAGMA cache_size = -16384;")?;
         let deferred: Vec<(String, String)> = self
             .conn
             .prepare("SELECT name, sql FROM deferred_indexes ORDER BY name")?
