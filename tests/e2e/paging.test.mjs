@@ -94,4 +94,37 @@ describe('a log view over more rows than its window', () => {
     assert.equal(await edgeRow('first'), logs[0].id);
     assert.ok(Math.max(mostDown, mostUp) <= WINDOW, `at most ${WINDOW} rows held, saw ${Math.max(mostDown, mostUp)}`);
   });
+
+  /** Waits until the log view is done loading and holds `attribute` = true. */
+  async function settled(attribute) {
+    await browser.waitUntil(
+      () =>
+        browser.execute((name) => {
+          const view = document.querySelector('[data-testid="log-view"]');
+          return view.getAttribute(name) === 'true' && view.getAttribute('data-loading') !== 'true';
+        }, attribute),
+      { timeout: 10_000, interval: 100, timeoutMsg: `log view never ${attribute}` },
+    );
+    await browser.pause(150);
+  }
+
+  it('jumps to the last line and back to the first (buttons, then End / Home)', async () => {
+    const logs = weftJson(casePath, 'logs', '--limit', String(LINES));
+    await (await browser.$('[data-testid="logs-jump-end"]')).click();
+    await settled('data-complete');
+    assert.equal(await edgeRow('last'), logs.at(-1).id);
+    const shown = await (await browser.$('[data-testid="logs-shown"]')).getText();
+    assert.match(shown, /^200\+ lines$/, 'one page, from the end');
+    await (await browser.$('[data-testid="logs-jump-start"]')).click();
+    await settled('data-at-start');
+    assert.equal(await edgeRow('first'), logs[0].id);
+    // The keys, with the focus on a button of the log view.
+    await browser.execute(() => document.querySelector('[data-testid="logs-jump-start"]').focus());
+    await browser.keys('End');
+    await settled('data-complete');
+    assert.equal(await edgeRow('last'), logs.at(-1).id);
+    await browser.keys('Home');
+    await settled('data-at-start');
+    assert.equal(await edgeRow('first'), logs[0].id);
+  });
 });

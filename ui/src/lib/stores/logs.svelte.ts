@@ -49,6 +49,9 @@ export class LogListStore {
   context = $state.raw<{ logId: number; lines: LogView[] } | null>(null);
   /** Ids of the rows shown with their attributes. */
   expanded = $state.raw<ReadonlySet<number>>(new Set());
+  /** The last jump to the first or last match (`jumpTo`), for the view to scroll
+   * there once: `seq` tells one jump from the next. */
+  jumped = $state.raw<{ to: 'start' | 'end'; seq: number } | null>(null);
 
   readonly #api: SearchApi;
   readonly #pageSize: number;
@@ -169,6 +172,31 @@ export class LogListStore {
       const pages = side === 'end' ? [...this.#pages, page] : [page, ...this.#pages];
       const extra = Math.max(0, pages.length - this.#windowPages);
       this.#setPages(side === 'end' ? pages.slice(extra) : pages.slice(0, pages.length - extra));
+    } catch (raw) {
+      if (generation === this.#generation) this.error = toWeftError(raw);
+    } finally {
+      if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  /** Replaces the window with the first or the last page of matches (Home / End):
+   * the query, its histogram and facets stay. The logs of a span are all in the
+   * window already, so only the view scrolls. */
+  async jumpTo(to: 'start' | 'end'): Promise<void> {
+    const seq = (this.jumped?.seq ?? 0) + 1;
+    if (this.scope) {
+      this.jumped = { to, seq };
+      return;
+    }
+    const generation = ++this.#generation;
+    this.loading = true;
+    this.error = null;
+    try {
+      const anchor: Anchor = to === 'end' ? { kind: 'last' } : { kind: 'first' };
+      const page = await this.#api.searchLogs({ query: this.query, anchor, limit: this.#pageSize });
+      if (generation !== this.#generation) return;
+      this.#setPages([page]);
+      this.jumped = { to, seq };
     } catch (raw) {
       if (generation === this.#generation) this.error = toWeftError(raw);
     } finally {

@@ -120,6 +120,38 @@ describe('LogListStore window', () => {
     expect(ids(store)).toEqual(Array.from({ length: store.rows.length }, (_, index) => index + 1));
   });
 
+  it('jumps to the last matches and back to the first, keeping the query and its summary', async () => {
+    const api = fakeSearchApi(50);
+    const store = new LogListStore(api, 4, 3);
+    await store.reload('level>=info');
+    const facets = store.facets;
+    await store.jumpTo('end');
+    expect(ids(store)).toEqual([47, 48, 49, 50]);
+    expect(store.complete).toBe(true);
+    expect(store.atStart).toBe(false);
+    expect(store.jumped).toEqual({ to: 'end', seq: 1 });
+    expect(api.calls.searchLogs.at(-1)).toEqual({ query: 'level>=info', anchor: { kind: 'last' }, limit: 4 });
+    expect(store.facets).toBe(facets);
+    // Scrolling up from the end reads the pages before it.
+    await store.loadBefore();
+    expect(ids(store)[0]).toBe(43);
+    await store.jumpTo('start');
+    expect(ids(store)).toEqual([1, 2, 3, 4]);
+    expect(store.atStart).toBe(true);
+    expect(store.jumped).toEqual({ to: 'start', seq: 2 });
+  });
+
+  it('only scrolls when jumping within the logs of a span', async () => {
+    const api = fakeSearchApi(5);
+    const store = new LogListStore(api);
+    await store.setScope({ traceId: 'ab'.repeat(16), spanId: null });
+    const calls = api.calls.searchLogs.length;
+    await store.jumpTo('end');
+    expect(api.calls.searchLogs).toHaveLength(calls);
+    expect(store.jumped).toEqual({ to: 'end', seq: 1 });
+    expect(store.rows).toHaveLength(2);
+  });
+
   it('loads the query’s facets with its first page', async () => {
     const store = new LogListStore(fakeSearchApi(3));
     await store.reload('level>=info');
