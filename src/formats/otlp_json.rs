@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::{
@@ -247,6 +248,91 @@ impl<'de, B: Block + Deserialize<'de>> Visitor<'de> for BlockSeq<'_, '_, B> {
 
 // ---- the message types, as lenient serde structs -------------------------------------------
 
+/// Spans or log records read one at a time, each first as raw JSON text and then
+/// as its type: a record with a value of the wrong type (`"startTimeUnixNano": "abc"`,
+/// `"intValue": "many"`) is kept as its error and reported, so it costs only
+/// itself, not the line or the document around it. `null` reads as no records.
+struct Each<T>(Vec<Result<T, Skipped>>);
+
+/// A record that did not read as its type: what it was, why, and its text.
+struct Skipped {
+    what: String,
+    error: String,
+    raw: Box<RawValue>,
+}
+
+impl Skipped {
+    /// Reports the record and keeps its text as an unparsed log line, as a bad
+    /// line of a line-oriented file is kept.
+    fn emit(self, emitter: &mut Emitter, kind: &str) {
+        emitter.problem(format!("{kind}{} skipped: {}", self.what, self.error));
+        let mut record = LogRecord::unparsed(emitter.line.unwrap_or(0), self.raw.get().as_bytes());
+        record.line = emitter.line;
+        emitter.sink.log(record);
+    }
+}
+
+impl<T> Default for Each<T> {
+    fn default() -> Self {
+        Each(Vec::new())
+    }
+}
+
+impl<'de, T: de::DeserializeOwned> Deserialize<'de> for Each<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EachVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: de::DeserializeOwned> Visitor<'de> for EachVisitor<T> {
+            type Value = Each<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of records")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Each<T>, E> {
+                Ok(Each::default())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Each<T>, A::Error> {
+                let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+                    records.push(match serde_json::from_str(raw.get()) {
+                        Ok(record) => Ok(record),
+                        Err(error) => Err(Skipped {
+                            what: describe(raw.get()),
+                            error: super::strip_position(&error.to_string()),
+                            raw,
+                        }),
+                    });
+                }
+                Ok(Each(records))
+            }
+        }
+        deserializer.deserialize_any(EachVisitor(std::marker::PhantomData))
+    }
+}
+
+/// A record for a problem: ` `name` (span id)`, as far as they read.
+fn describe(raw: &str) -> String {
+    #[derive(Deserialize)]
+    struct Named {
+        #[serde(default)]
+        name: Option<Value>,
+        #[serde(default, alias = "span_id", rename = "spanId")]
+        span_id: Option<Value>,
+    }
+    let named = serde_json::from_str::<Named>(raw).ok();
+    let text = |value: Option<&Value>| {
+        value
+            .and_then(Value::as_str)
+            .map(|text| text.chars().take(80).collect::<String>())
+    };
+    let name = text(named.as_ref().and_then(|named| named.name.as_ref()));
+    let id = text(named.as_ref().and_then(|named| named.span_id.as_ref()));
+    match (name, id) {
+        (Some(name), Some(id)) => format!(" `{name}` ({id})"),
+        (Some(name), None) => format!(" `{name}`"),
+        (None, Some(id)) => format!(" ({id})"),
+        (None, None) => String::new(),
+    }
+}
+
 /// `null` reads as the default, like an absent field.
 fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
     deserializer: D,
@@ -349,8 +435,8 @@ struct ScopeSpans {
         alias = "instrumentation_library"
     )]
     scope: ScopeJson,
-    #[serde(default, deserialize_with = "nullable")]
-    spans: Vec<SpanJson>,
+    #[serde(default)]
+    spans: Each<SpanJson>,
     #[serde(default, deserialize_with = "nullable", alias = "schema_url")]
     schema_url: String,
 }
@@ -469,8 +555,8 @@ struct ScopeLogs {
         alias = "instrumentation_library"
     )]
     scope: ScopeJson,
-    #[serde(default, deserialize_with = "nullable", alias = "log_records")]
-    log_records: Vec<LogRecordJson>,
+    #[serde(default, alias = "log_records")]
+    log_records: Each<LogRecordJson>,
     #[serde(default, deserialize_with = "nullable", alias = "schema_url")]
     schema_url: String,
 }
@@ -783,9 +869,14 @@ impl Block for ResourceSpans {
         let resource = resource_of(self.resource, self.schema_url);
         for scope_spans in self.scope_spans {
             let scope = scope_of(scope_spans.scope, scope_spans.schema_url);
-            for span in scope_spans.spans {
-                if let Some(span) = span_record(span, &resource, &scope, emitter) {
-                    emitter.sink.span(span);
+            for span in scope_spans.spans.0 {
+                match span {
+                    Ok(span) => {
+                        if let Some(span) = span_record(span, &resource, &scope, emitter) {
+                            emitter.sink.span(span);
+                        }
+                    }
+                    Err(skipped) => skipped.emit(emitter, "span"),
                 }
             }
         }
@@ -797,9 +888,14 @@ impl Block for ResourceLogs {
         let resource = resource_of(self.resource, self.schema_url);
         for scope_logs in self.scope_logs {
             let scope = scope_of(scope_logs.scope, scope_logs.schema_url);
-            for log in scope_logs.log_records {
-                let record = log_record(log, &resource, &scope, emitter);
-                emitter.sink.log(record);
+            for log in scope_logs.log_records.0 {
+                match log {
+                    Ok(log) => {
+                        let record = log_record(log, &resource, &scope, emitter);
+                        emitter.sink.log(record);
+                    }
+                    Err(skipped) => skipped.emit(emitter, "log record"),
+                }
             }
         }
     }

@@ -207,6 +207,11 @@ fn wrong_types() {
 }
 
 #[test]
+fn one_bad_record_costs_only_itself() {
+    committed("one_bad_record_otlp.jsonl");
+}
+
+#[test]
 fn ids_of_the_wrong_length() {
     committed("ids_wrong_length.jsonl");
     committed("ids_wrong_length_otlp.jsonl");
