@@ -1,5 +1,6 @@
 //! Fuzzes the query language: any text parses to a query or a `QueryError`, and a
-//! parsed query compiles to SQL for logs and traces without a panic.
+//! parsed query compiles to SQL for logs and traces without a panic; the text as a
+//! regex gives its required pieces (`query::literals`) without a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,6 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let _ = query::literals::required_pieces(text);
     if let Ok(parsed) = query::parse(text, 1_700_000_000_000_000_000) {
         let _ = LogSql::condition(&parsed);
         let _ = LogSql::fts_match(&parsed);
