@@ -179,52 +179,30 @@ fn fold(c: char) -> char {
 }
 
 /// The characters a class matches, mapped; one unknown character (a space) when
-/// the class is large.
+/// the class is large or matches nothing. A byte class's bytes above ASCII map to
+/// a space like any character that is not an ASCII letter or digit.
 fn class_chars(class: &Class) -> BTreeSet<String> {
-    let chars: Vec<char> = match class {
-        Class::Unicode(class) => {
-            let size: u32 = class
-                .ranges()
-                .iter()
-                .map(|range| u32::from(range.end()) - u32::from(range.start()) + 1)
-                .sum();
-            if size > MAX_CLASS {
-                return one(" ".into());
-            }
-            class
-                .ranges()
-                .iter()
-                .flat_map(|range| range.start()..=range.end())
-                .collect()
-        }
-        Class::Bytes(class) => {
-            let size: u32 = class
-                .ranges()
-                .iter()
-                .map(|range| u32::from(range.end()) - u32::from(range.start()) + 1)
-                .sum();
-            if size > MAX_CLASS {
-                return one(" ".into());
-            }
-            class
-                .ranges()
-                .iter()
-                .flat_map(|range| range.start()..=range.end())
-                .map(|byte| {
-                    if byte.is_ascii() {
-                        char::from(byte)
-                    } else {
-                        ' '
-                    }
-                })
-                .collect()
-        }
+    let ranges: Vec<(u32, u32)> = match class {
+        Class::Unicode(class) => class
+            .ranges()
+            .iter()
+            .map(|range| (u32::from(range.start()), u32::from(range.end())))
+            .collect(),
+        Class::Bytes(class) => class
+            .ranges()
+            .iter()
+            .map(|range| (u32::from(range.start()), u32::from(range.end())))
+            .collect(),
     };
-    if chars.is_empty() {
-        // A class that matches nothing: say nothing rather than reason about it.
+    let size: u32 = ranges.iter().map(|(start, end)| end - start + 1).sum();
+    if size == 0 || size > MAX_CLASS {
         return one(" ".into());
     }
-    chars.into_iter().map(|c| fold(c).to_string()).collect()
+    ranges
+        .into_iter()
+        .flat_map(|(start, end)| start..=end)
+        .map(|code| char::from_u32(code).map_or(' ', fold).to_string())
+        .collect()
 }
 
 /// Every `a + b`, unless there would be too many.

@@ -107,3 +107,63 @@ pub fn logs_line(service: &str, records: &[(&str, &str, &str)]) -> String {
         records.join(",")
     )
 }
+
+/// Checks every answer the reader gives for `query` (`text` in messages) against
+/// `wanted`, the ids of the matching logs in time order that the test worked out
+/// itself: the rows, the count, the histogram's total, the service counts and the
+/// totals of every facet.
+pub async fn assert_answers(
+    reader: &weft::store::Reader,
+    all: &[weft::store::LogView],
+    text: &str,
+    query: &weft::query::Query,
+    wanted: &[i64],
+) {
+    use std::collections::HashMap;
+    let filter = weft::store::LogFilter {
+        query: query.clone(),
+        ..weft::store::LogFilter::default()
+    };
+    let got: Vec<i64> = reader
+        .logs(&filter)
+        .await
+        .unwrap()
+        .iter()
+        .map(|log| log.id)
+        .collect();
+    assert_eq!(got, wanted, "`{text}`");
+    let total = wanted.len() as i64;
+    assert_eq!(
+        reader.log_count(query).await.unwrap(),
+        total,
+        "`{text}` count"
+    );
+    let histogram = reader.histogram(query, 30, None).await.unwrap();
+    let counted: i64 = histogram.counts.iter().flatten().sum();
+    assert_eq!(counted, total, "`{text}` histogram");
+    let facets = reader.facets(query).await.unwrap();
+    let mut services: HashMap<&str, i64> = HashMap::new();
+    for log in all.iter().filter(|log| wanted.contains(&log.id)) {
+        *services.entry(log.service.as_str()).or_default() += 1;
+    }
+    let counted: HashMap<&str, i64> = facets
+        .services
+        .iter()
+        .map(|facet| (facet.value.as_str(), facet.count))
+        .collect();
+    assert_eq!(counted, services, "`{text}` services");
+    assert!(
+        facets
+            .levels
+            .windows(2)
+            .all(|pair| pair[0].count >= pair[1].count),
+        "`{text}` levels most first"
+    );
+    for facet in [&facets.services, &facets.levels, &facets.sources] {
+        assert_eq!(
+            facet.iter().map(|f| f.count).sum::<i64>(),
+            total,
+            "`{text}` facets"
+        );
+    }
+}

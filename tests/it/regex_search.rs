@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use weft::query::{parse, Query, TermKind};
 use weft::store::{Anchor, LogFilter, LogView, Reader, TraceFilter};
 
-use crate::common::{fixture, TestCase};
+use crate::common::{assert_answers, fixture, TestCase};
 
 const NOW: i64 = 1_793_710_000_000_000_000;
 
@@ -79,35 +79,7 @@ fn brute_force(query: &Query, all: &[LogView]) -> Vec<i64> {
 async fn check(reader: &Reader, all: &[LogView], text: &str) -> usize {
     let query = parse(text, NOW).unwrap_or_else(|error| panic!("{text}: {error}"));
     let wanted = brute_force(&query, all);
-    let filter = LogFilter {
-        query: query.clone(),
-        ..LogFilter::default()
-    };
-    let got: Vec<i64> = reader
-        .logs(&filter)
-        .await
-        .unwrap()
-        .iter()
-        .map(|log| log.id)
-        .collect();
-    assert_eq!(got, wanted, "`{text}`");
-    assert_eq!(
-        reader.log_count(&query).await.unwrap(),
-        wanted.len() as i64,
-        "`{text}` count"
-    );
-    let histogram = reader.histogram(&query, 10, None).await.unwrap();
-    assert_eq!(
-        histogram.counts.iter().flatten().sum::<i64>(),
-        wanted.len() as i64,
-        "`{text}` histogram"
-    );
-    let facets = reader.facets(&query).await.unwrap();
-    assert_eq!(
-        facets.services.iter().map(|facet| facet.count).sum::<i64>(),
-        wanted.len() as i64,
-        "`{text}` facets"
-    );
+    assert_answers(reader, all, text, &query, &wanted).await;
     // Pages of 3, forward and from the end.
     let mut paged = Vec::new();
     let mut page = reader.log_page(&query, Anchor::First, 3).await.unwrap();

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use weft::query::{parse, Cmp, Literal, Query, TermKind};
 use weft::store::{Anchor, LogFilter, LogView, Reader, TraceFilter, TraceSort};
 
-use crate::common::{fixture, TestCase};
+use crate::common::{assert_answers, fixture, TestCase};
 
 const NOW: i64 = 1_793_710_000_000_000_000;
 
@@ -162,51 +162,7 @@ async fn queries_match_brute_force() {
             .filter(|log| brute_force(&query, log, &spans))
             .map(|log| log.id)
             .collect();
-        let filter = LogFilter {
-            query: query.clone(),
-            ..LogFilter::default()
-        };
-        let got: Vec<i64> = reader
-            .logs(&filter)
-            .await
-            .unwrap()
-            .iter()
-            .map(|log| log.id)
-            .collect();
-        assert_eq!(got, wanted, "`{text}`");
-        assert_eq!(
-            reader.log_count(&query).await.unwrap(),
-            wanted.len() as i64,
-            "`{text}` count"
-        );
-        let histogram = reader.histogram(&query, 30, None).await.unwrap();
-        let total: i64 = histogram.counts.iter().flatten().sum();
-        assert_eq!(total, wanted.len() as i64, "`{text}` histogram");
-        let facets = reader.facets(&query).await.unwrap();
-        let mut services: HashMap<&str, i64> = HashMap::new();
-        for log in all.iter().filter(|log| wanted.contains(&log.id)) {
-            *services.entry(log.service.as_str()).or_default() += 1;
-        }
-        let counted: HashMap<&str, i64> = facets
-            .services
-            .iter()
-            .map(|facet| (facet.value.as_str(), facet.count))
-            .collect();
-        assert_eq!(counted, services, "`{text}` services");
-        assert!(
-            facets
-                .levels
-                .windows(2)
-                .all(|pair| pair[0].count >= pair[1].count),
-            "`{text}` levels most first"
-        );
-        for facet in [&facets.services, &facets.levels, &facets.sources] {
-            assert_eq!(
-                facet.iter().map(|f| f.count).sum::<i64>(),
-                wanted.len() as i64,
-                "`{text}` facets"
-            );
-        }
+        assert_answers(&reader, &all, text, &query, &wanted).await;
     }
     // Words of the common queries really occur, so the comparisons above are not all empty.
     let matched = |text: &str| {
