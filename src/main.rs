@@ -123,22 +123,16 @@ impl From<SortArg> for TraceSort {
 /// Parses the query words; an error shows the query with a caret under the column.
 fn parse_query(words: &[String]) -> Result<Query> {
     let text = words.join(" ");
-    weft::query::parse(&text, now_ns()).map_err(|error| {
+    weft::query::parse(&text, weft::time::now_ns()).map_err(|error| {
         let caret = " ".repeat(error.column().saturating_sub(1));
         anyhow::anyhow!("query: {error}\n  {text}\n  {caret}^")
     })
 }
 
-fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos() as i64)
-}
-
 /// `weft ingest --follow`: runs until Ctrl-C or SIGTERM; every append is committed
 /// before it is printed, so stopping loses nothing that was reported.
 async fn follow_files(
-    writer: &mut weft::Writer,
+    store: &Store,
     paths: &[PathBuf],
     options: &IngestOptions,
     json: bool,
@@ -192,7 +186,7 @@ async fn follow_files(
             eprintln!("weft: {path}: {message} (tried again)")
         }
     };
-    ingest::follow(writer, paths, options, &mut on_event).await?;
+    ingest::follow(store, paths, options, &mut on_event).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -249,19 +243,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             follow,
             paths,
         } => {
-            let mut writer = store.writer().await?;
             let options = IngestOptions {
                 service,
                 ..IngestOptions::default()
             };
             if follow {
-                return follow_files(&mut writer, &paths, &options, json).await;
+                return follow_files(&store, &paths, &options, json).await;
             }
             let mut progress = print::Progress::new(!json && std::io::stderr().is_terminal());
             let mut on_event = |event: IngestEvent| progress.show(&event);
-            let reports = ingest::ingest(&mut writer, &paths, &options, &mut on_event).await?;
+            let reports = ingest::ingest(&store, &paths, &options, &mut on_event).await?;
             // The case on disk is then the database alone (no write-ahead log left over).
-            writer.checkpoint().await?;
+            store.writer().await?.checkpoint().await?;
             let mut failed = false;
             for report in &reports {
                 print::report_problems(report);

@@ -35,6 +35,21 @@ pub struct Scope {
 /// The service name OpenTelemetry uses when a resource names none.
 pub const UNKNOWN_SERVICE: &str = "unknown_service";
 
+/// The service of a file's log records that name none when the user gave the
+/// source no name: the file name without extensions (`/logs/checkout.log.gz` →
+/// `checkout`; a name that is all extension, such as `.hidden`, stays whole).
+/// Loads, follow mode and renames of a source all use this one rule.
+pub fn service_from_file_name(path: &std::path::Path) -> String {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match name.split('.').next() {
+        Some(stem) if !stem.is_empty() => stem.to_string(),
+        _ => name,
+    }
+}
+
 impl Resource {
     /// A resource from its attributes; the service comes from `service.name`.
     pub fn new(attributes: Attributes, schema_url: String, dropped_attributes_count: u32) -> Self {
@@ -208,5 +223,24 @@ impl Link {
             "orphan" => Some(Link::Orphan),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service_from_file_name;
+    use std::path::Path;
+
+    #[test]
+    fn the_file_service_is_the_name_without_extensions() {
+        assert_eq!(
+            service_from_file_name(Path::new("/logs/checkout.log.gz")),
+            "checkout"
+        );
+        assert_eq!(
+            service_from_file_name(Path::new("/logs/.hidden")),
+            ".hidden"
+        );
+        assert_eq!(service_from_file_name(Path::new("payments")), "payments");
     }
 }

@@ -185,6 +185,15 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
+/// The wall clock now, in Unix ns (0 before 1970). For stamps the engine writes
+/// (`sources.started_ns`, `finished_ns`) and "now" in relative query times; logic
+/// that decides by time takes it as a parameter.
+pub fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos() as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,11 +60,10 @@ pub async fn list_sources(case: State<'_, Case>) -> Result<Vec<WireSource>, ApiE
 }
 
 /// Names the service of source `source_id`'s records that name none (empty: the
-/// file name again). Waits for a running load: there is one writer.
+/// file name again). Waits for its write turn: a load gives it up between files.
 #[tauri::command]
 pub async fn set_source_service(
     case: State<'_, Case>,
-    loads: State<'_, Loads>,
     source_id: i64,
     name: String,
 ) -> Result<u64, ApiError> {
@@ -74,7 +73,6 @@ pub async fn set_source_service(
             "a service name is at most 200 bytes",
         ));
     }
-    let _writing = loads.writer.lock().await;
     let mut writer = case.current().store()?.writer().await?;
     let changed = writer.set_source_service(source_id, &name).await?;
     changed.ok_or_else(|| ApiError::new(Code::NotFound, format!("no source {source_id}")))
@@ -93,15 +91,10 @@ pub async fn resume_source<R: Runtime>(
     Ok(loads.enqueue(&app, vec![std::path::PathBuf::from(source.path)]))
 }
 
-/// Removes source `source_id` and everything it brought. Waits for a running load.
+/// Removes source `source_id` and everything it brought. Waits for its write turn.
 #[tauri::command]
-pub async fn remove_source(
-    case: State<'_, Case>,
-    loads: State<'_, Loads>,
-    source_id: i64,
-) -> Result<(), ApiError> {
+pub async fn remove_source(case: State<'_, Case>, source_id: i64) -> Result<(), ApiError> {
     source_of(&case, source_id).await?;
-    let _writing = loads.writer.lock().await;
     let mut writer = case.current().store()?.writer().await?;
     writer.remove_source(source_id).await?;
     Ok(())

@@ -1,8 +1,8 @@
 //! Following sources: the switch on a source row. Switching it on runs the engine's
-//! `weft::ingest::follow` on the source's file in a task of its own, with a writer
-//! of its own that takes the loads' write turn (`Loads.writer`) for each look at the
-//! file, so loads, renames and followers take turns and never write at once. The
-//! engine takes over the loaded source and loads what the file gains from then on.
+//! `weft::ingest::follow` on the source's file in a task of its own; the engine takes
+//! a write turn of the case for each look at the file (`Store::writer`), so loads,
+//! renames and followers take turns and never write at once. The engine takes over
+//! the loaded source and loads what the file gains from then on.
 //!
 //! Events to the window:
 //! - `follow` `{source_id, event}` — an engine `FollowEvent` (following, appended, …);
@@ -19,7 +19,6 @@ use weft::ingest::{FollowEvent, IngestOptions};
 
 use crate::case::Case;
 use crate::error::{ApiError, Code};
-use crate::loads::Loads;
 
 pub const EVENT_FOLLOW: &str = "follow";
 pub const EVENT_STOPPED: &str = "follow-stopped";
@@ -103,7 +102,6 @@ pub async fn set_follow<R: Runtime>(
     follows.map().insert(source_id, cancel.clone());
     let options = IngestOptions {
         cancel,
-        write_turn: Some(app.state::<Loads>().writer.clone()),
         ..IngestOptions::default()
     };
     let task_app = app.clone();
@@ -130,16 +128,11 @@ async fn follow<R: Runtime>(
     options: IngestOptions,
     source_id: i64,
 ) -> Result<(), ApiError> {
-    let turn = app.state::<Loads>().writer.clone();
-    let mut writer = {
-        let _turn = turn.lock().await;
-        store.writer().await?
-    };
     let emitter = app.clone();
     let mut on_event = move |event: FollowEvent| {
         let _ = emitter.emit(EVENT_FOLLOW, Followed { source_id, event });
     };
-    weft::ingest::follow(&mut writer, &[path], &options, &mut on_event)
+    weft::ingest::follow(&store, &[path], &options, &mut on_event)
         .await
         .map_err(|error| ApiError::new(Code::Database, error.to_string()))
 }

@@ -1,9 +1,9 @@
 //! Loading files into the open case, one load at a time. Dropped paths, File →
 //! Open files… and the UI's open button all `enqueue` a load; one task takes them
-//! in order, gets the case's single writer and runs the engine's
-//! `weft::ingest::ingest`, forwarding each `IngestEvent` to the window. Anything
-//! else that writes (naming a source's service, switching case) takes the same
-//! `writer` lock, so there is never a second writer.
+//! in order and runs the engine's `weft::ingest::ingest`, forwarding each
+//! `IngestEvent` to the window. The engine takes a write turn of the case for each
+//! file (`Store::writer`), so renames and followers go between two files; the
+//! shell keeps no lock of its own.
 //!
 //! Events to the window (all carry the load's `id`):
 //! - `load-queued` `{id, paths}` — accepted, waiting for its turn;
@@ -55,15 +55,12 @@ struct Job {
     cancel: Arc<AtomicBool>,
 }
 
-/// Managed state: the queue of loads and the lock every writer of the case takes.
+/// Managed state: the queue of loads.
 pub struct Loads {
     sender: mpsc::UnboundedSender<Job>,
     receiver: Mutex<Option<mpsc::UnboundedReceiver<Job>>>,
     next_id: AtomicU64,
     cancels: Mutex<HashMap<u64, Arc<AtomicBool>>>,
-    /// Held while the case is written: by a load, a rename, a switch of case, and a
-    /// follower for each look at its files (`follows.rs`).
-    pub writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Default for Loads {
@@ -74,7 +71,6 @@ impl Default for Loads {
             receiver: Mutex::new(Some(receiver)),
             next_id: AtomicU64::new(1),
             cancels: Mutex::new(HashMap::new()),
-            writer: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 }
@@ -144,8 +140,6 @@ impl Loads {
 }
 
 async fn run<R: Runtime>(app: &AppHandle<R>, job: &Job) -> Finished {
-    let loads = app.state::<Loads>();
-    let _writing = loads.writer.lock().await;
     let cancelled = || job.cancel.load(Ordering::Relaxed);
     let finished = |result: Result<Vec<FileReport>, ApiError>| {
         let (reports, error) = match result {
@@ -166,10 +160,6 @@ async fn run<R: Runtime>(app: &AppHandle<R>, job: &Job) -> Finished {
         Ok(store) => store,
         Err(error) => return finished(Err(error)),
     };
-    let mut writer = match store.writer().await {
-        Ok(writer) => writer,
-        Err(error) => return finished(Err(error.into())),
-    };
     let options = IngestOptions {
         cancel: job.cancel.clone(),
         ..IngestOptions::default()
@@ -179,6 +169,6 @@ async fn run<R: Runtime>(app: &AppHandle<R>, job: &Job) -> Finished {
     let mut on_event = move |event: IngestEvent| {
         let _ = emitter.emit(EVENT_INGEST, Progress { id, event });
     };
-    let result = weft::ingest::ingest(&mut writer, &job.paths, &options, &mut on_event).await;
+    let result = weft::ingest::ingest(&store, &job.paths, &options, &mut on_event).await;
     finished(result.map_err(ApiError::from))
 }

@@ -199,7 +199,12 @@ pub async fn switch_case<R: Runtime>(app: &AppHandle<R>, path: PathBuf) -> Resul
     let loads = app.state::<Loads>();
     loads.cancel_all();
     app.state::<Follows>().stop_all();
-    let _writing = loads.writer.lock().await;
+    // The cancelled load and the stopped followers commit what they have; the new
+    // case replaces the old one when no writer of the old one is at work.
+    let _old_turn = match app.state::<Case>().current().store() {
+        Ok(store) => Some(store.writer().await?),
+        Err(_) => None,
+    };
     let path = opened.path().to_path_buf();
     app.state::<Case>().replace(opened);
     remember(app, &path);

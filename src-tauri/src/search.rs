@@ -99,15 +99,9 @@ impl From<LogPage> for WireLogPage {
     }
 }
 
-fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos() as i64)
-}
-
 /// The search-box text as a query; an error names its column.
 pub fn parse_query(text: &str) -> Result<Query, ApiError> {
-    Ok(weft::query::parse(text, now_ns())?)
+    Ok(weft::query::parse(text, weft::time::now_ns())?)
 }
 
 /// One page of the logs matching `query`, `limit` rows from `anchor`.

@@ -20,7 +20,6 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 mod append;
@@ -29,15 +28,11 @@ mod files;
 use append::append;
 use files::{canonical, head_hash_of, inode, inode_of, read_lines, scan_prefix, verdict, Verdict};
 
-use super::pipeline::{
-    ingest_file, service_from_file_name, walk, FileReport, FileStatus, IngestOptions,
-};
+use super::pipeline::{ingest_file, walk, FileReport, FileStatus, IngestOptions};
 use super::IngestEvent;
 use crate::formats::{Format, Problem, FORMATS};
-use crate::store::{BulkWriter, StoreError, Writer};
-
-/// Bytes of a file's start whose hash tells its content apart from a new one.
-const HEAD_LEN: u64 = 1024;
+use crate::model::service_from_file_name;
+use crate::store::{FollowState, Store, StoreError, Writer, FOLLOW_HEAD_LEN as HEAD_LEN};
 /// The loop looks at every followed file at least this often, events or not.
 const POLL: Duration = Duration::from_millis(250);
 /// A file rotated away is read until it has not grown for this long; only then is
@@ -55,12 +50,6 @@ pub enum FollowError {
         path: PathBuf,
         source: notify::Error,
     },
-}
-
-impl From<rusqlite::Error> for FollowError {
-    fn from(error: rusqlite::Error) -> Self {
-        FollowError::Store(StoreError::Bulk(error))
-    }
 }
 
 /// What follow mode reports, as it happens (`weft ingest --follow --json` prints each).
@@ -95,9 +84,11 @@ pub enum FollowEvent {
 }
 
 /// Loads `paths` (files and folders) and keeps loading what is appended to them until
-/// `options.cancel` is set. Every append is committed before it is reported.
+/// `options.cancel` is set. Every append is committed before it is reported. Each
+/// look at the files is one write turn (`Store::writer`), so other writers of this
+/// process (loads, renames, other followers) go between two looks.
 pub async fn follow(
-    writer: &mut Writer,
+    store: &Store,
     paths: &[PathBuf],
     options: &IngestOptions,
     on_event: &mut (dyn FnMut(FollowEvent) + Send),
@@ -110,7 +101,7 @@ pub async fn follow(
         path: PathBuf::new(),
         source,
     })?;
-    let mut follower = Follower::new(writer.case_path(), options)?;
+    let mut follower = Follower::new(options);
     for path in paths {
         let path = canonical(path);
         let (watched, mode) = if path.is_dir() {
@@ -136,11 +127,8 @@ pub async fn follow(
     }
     loop {
         {
-            let _turn = match &options.write_turn {
-                Some(turn) => Some(turn.lock().await),
-                None => None,
-            };
-            follower.scan(writer, on_event).await?;
+            let mut writer = store.writer().await?;
+            follower.scan(&mut writer, on_event).await?;
         }
         if options.cancel.load(Ordering::Relaxed) {
             return Ok(());
@@ -153,10 +141,7 @@ pub async fn follow(
 }
 
 struct Follower {
-    case: PathBuf,
     options: IngestOptions,
-    /// Reads and source rows; the appends go through each source's `BulkWriter`.
-    db: rusqlite::Connection,
     named: Vec<PathBuf>,
     folders: Vec<PathBuf>,
     entries: Vec<Followed>,
@@ -185,30 +170,23 @@ struct Followed {
 struct Followable {
     id: i64,
     format: &'static dyn Format,
-    bulk: BulkWriter,
-    offset: u64,
-    lines: u64,
-    head_len: u64,
-    head_hash: String,
-    last_ns: Option<i64>,
+    /// For records that name no service.
+    service: String,
+    /// What is loaded so far, as committed.
+    state: FollowState,
     resumed: bool,
 }
 
 impl Follower {
-    fn new(case: &Path, options: &IngestOptions) -> Result<Follower, FollowError> {
-        let db = rusqlite::Connection::open(case)?;
-        db.busy_timeout(Duration::from_secs(30))?;
-        db.execute_batch("PRAGMA synchronous = FULL")?;
-        Ok(Follower {
-            case: case.to_path_buf(),
+    fn new(options: &IngestOptions) -> Follower {
+        Follower {
             options: options.clone(),
-            db,
             named: Vec::new(),
             folders: Vec::new(),
             entries: Vec::new(),
             loaded_once: HashSet::new(),
             unreadable: HashSet::new(),
-        })
+        }
     }
 
     /// One look at every followed path: new files, rotations, appends.
@@ -232,10 +210,10 @@ impl Follower {
                         path: path.display().to_string(),
                         reason: "rotated".into(),
                     });
-                    self.start(&path, Some(&path), on_event)?;
+                    self.start(&path, Some(&path), writer, on_event).await?;
                 }
                 Some(_) => {}
-                None => self.start(&path, Some(&path), on_event)?,
+                None => self.start(&path, Some(&path), writer, on_event).await?,
             }
         }
         for folder in self.folders.clone() {
@@ -254,7 +232,7 @@ impl Follower {
                 match known {
                     // Renamed inside the folder: the same file, followed on.
                     Some(entry) => entry.path = path,
-                    None => self.start(&path, None, on_event)?,
+                    None => self.start(&path, None, writer, on_event).await?,
                 }
             }
             for entry in &mut self.entries {
@@ -283,10 +261,11 @@ impl Follower {
 
     /// Starts following the file at `path`, going on from a source that followed it
     /// before (same inode or path, same first bytes, not shorter) if there is one.
-    fn start(
+    async fn start(
         &mut self,
         path: &Path,
         named: Option<&Path>,
+        writer: &mut Writer,
         on_event: &mut (dyn FnMut(FollowEvent) + Send),
     ) -> Result<(), FollowError> {
         let file = match File::open(path) {
@@ -309,7 +288,8 @@ impl Follower {
         if taken || self.loaded_once.contains(&inode) {
             return Ok(());
         }
-        if let Some(pid) = self.followed_elsewhere(path, inode)? {
+        let shown = path.display().to_string();
+        if let Some(pid) = writer.followed_elsewhere(&shown, inode).await? {
             // Two followers of one file would load its appends twice.
             if self.unreadable.insert(path.to_path_buf()) {
                 on_event(FollowEvent::Unreadable {
@@ -320,7 +300,7 @@ impl Follower {
             return Ok(());
         }
         self.unreadable.remove(path);
-        let source = self.resume(path, &file, inode)?;
+        let source = self.resume(path, &file, inode, writer).await?;
         self.entries.push(Followed {
             path: path.to_path_buf(),
             named: named.map(Path::to_path_buf),
@@ -335,91 +315,43 @@ impl Follower {
         Ok(())
     }
 
-    /// The live process other than this one that follows the file (same inode or
-    /// path), if any: a follower keeps its id in `loader_pid` of its sources.
-    fn followed_elsewhere(&self, path: &Path, inode: u64) -> Result<Option<i64>, FollowError> {
-        let pids: Vec<i64> = self
-            .db
-            .prepare(
-                "SELECT DISTINCT loader_pid FROM sources WHERE follow_offset IS NOT NULL \
-                 AND loader_pid IS NOT NULL AND loader_pid != ?1 \
-                 AND (follow_inode = ?2 OR path = ?3)",
-            )?
-            .query_map(
-                params![
-                    i64::from(std::process::id()),
-                    inode as i64,
-                    path.display().to_string()
-                ],
-                |row| row.get(0),
-            )?
-            .collect::<Result<_, _>>()?;
-        Ok(pids.into_iter().find(|pid| process_is_alive(*pid)))
-    }
-
-    fn resume(
+    async fn resume(
         &mut self,
         path: &Path,
         file: &File,
         inode: u64,
+        writer: &mut Writer,
     ) -> Result<Option<Followable>, FollowError> {
-        let row = self
-            .db
-            .query_row(
-                "SELECT id, format, follow_offset, follow_lines, follow_head_len, \
-                 follow_head_hash, follow_last_ns, service FROM sources \
-                 WHERE status = 'complete' AND follow_offset IS NOT NULL \
-                 AND (follow_inode = ?1 OR path = ?2) \
-                 ORDER BY follow_inode = ?1 DESC, id DESC LIMIT 1",
-                params![inode as i64, path.display().to_string()],
-                |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, Option<String>>(1)?,
-                        row.get::<_, i64>(2)?,
-                        row.get::<_, i64>(3)?,
-                        row.get::<_, i64>(4)?,
-                        row.get::<_, String>(5)?,
-                        row.get::<_, Option<i64>>(6)?,
-                        row.get::<_, Option<String>>(7)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((id, format, offset, lines, head_len, head_hash, last_ns, service)) = row else {
+        let shown = path.display().to_string();
+        let Some(found) = writer.followed_source(&shown, inode).await? else {
             return Ok(None);
         };
-        let held = self
-            .entries
-            .iter()
-            .any(|entry| entry.source.as_ref().is_some_and(|source| source.id == id));
+        let held = self.entries.iter().any(|entry| {
+            entry
+                .source
+                .as_ref()
+                .is_some_and(|source| source.id == found.id)
+        });
         if held {
             return Ok(None);
         }
         let format = FORMATS
             .iter()
             .copied()
-            .find(|known| Some(known.name()) == format.as_deref());
+            .find(|known| Some(known.name()) == found.format.as_deref());
         let size = file.metadata().map(|meta| meta.len()).unwrap_or(0);
-        let same = size >= offset as u64
-            && head_hash_of(file, head_len as u64).ok().as_ref() == Some(&head_hash);
+        let state = found.state;
+        let same = size >= state.offset
+            && head_hash_of(file, state.head_len).ok().as_ref() == Some(&state.head_hash);
         let Some(format) = format.filter(|_| same) else {
             return Ok(None);
         };
-        let service = service.unwrap_or_else(|| self.default_service(path));
-        self.db.execute(
-            "UPDATE sources SET loader_pid = ? WHERE id = ?",
-            params![i64::from(std::process::id()), id],
-        )?;
+        writer.claim_followed(found.id).await?;
         Ok(Some(Followable {
-            id,
+            id: found.id,
             format,
-            bulk: BulkWriter::open_durable(&self.case, id, &service)?,
-            offset: offset as u64,
-            lines: lines as u64,
-            head_len: head_len as u64,
-            head_hash,
-            last_ns,
+            service: found.service.unwrap_or_else(|| self.default_service(path)),
+            state,
             resumed: true,
         }))
     }
@@ -442,9 +374,11 @@ impl Follower {
         let entry = &mut self.entries[idx];
         let size = entry.file.metadata().map(|meta| meta.len()).unwrap_or(0);
         if let Some(source) = &entry.source {
-            let replaced = size < source.offset
-                || head_hash_of(&entry.file, source.head_len).ok().as_ref()
-                    != Some(&source.head_hash);
+            let replaced = size < source.state.offset
+                || head_hash_of(&entry.file, source.state.head_len)
+                    .ok()
+                    .as_ref()
+                    != Some(&source.state.head_hash);
             if replaced {
                 if entry.retired {
                     return Ok(true);
@@ -478,17 +412,17 @@ impl Follower {
                     Verdict::Follow(format) => {
                         let path = entry.path.clone();
                         let inode = entry.inode;
-                        let source = self.new_source(&path, inode, format)?;
+                        let source = self.new_source(&path, inode, format, writer).await?;
                         self.entries[idx].source = Some(source);
                     }
                 }
             }
             let entry = &mut self.entries[idx];
             let source = entry.source.as_mut().expect("set above");
-            let Some(chunk) = read_lines(&entry.file, source.offset, quiet)? else {
+            let Some(chunk) = read_lines(&entry.file, source.state.offset, quiet)? else {
                 break;
             };
-            let appended = append(source, &entry.file, &chunk)?;
+            let appended = append(source, &entry.file, &chunk, writer).await?;
             if entry.reported {
                 on_event(FollowEvent::Appended {
                     path: entry.path.display().to_string(),
@@ -496,7 +430,7 @@ impl Follower {
                     spans: appended.spans,
                     logs: appended.logs,
                     unparsed: appended.unparsed,
-                    offset: source.offset,
+                    offset: source.state.offset,
                     problems: appended.problems,
                 });
             }
@@ -505,7 +439,7 @@ impl Follower {
         if !entry.reported {
             if let Some((id, resumed)) = entry.source.as_ref().map(|s| (s.id, s.resumed)) {
                 entry.reported = true;
-                let report = self.report(id)?;
+                let report = report(writer, id).await?;
                 on_event(FollowEvent::Following { report, resumed });
             }
         }
@@ -529,118 +463,76 @@ impl Follower {
     /// before by `weft ingest` from this file's content, or from this path when its
     /// content is the start of this file's (the file has grown since): then it is
     /// followed from where that load ended.
-    fn new_source(
+    async fn new_source(
         &mut self,
         path: &Path,
         inode: u64,
         format: &'static dyn Format,
+        writer: &mut Writer,
     ) -> Result<Followable, FollowError> {
         let shown = path.display().to_string();
         let (hash, size, newlines, ends_with_newline) = scan_prefix(path, u64::MAX)?;
-        let mut adopted: Option<(i64, u64, u64)> = self
-            .db
-            .query_row(
-                "SELECT id FROM sources WHERE hash = ? AND size = ? AND status = 'complete' \
-                 AND follow_offset IS NULL AND format = ? ORDER BY id DESC LIMIT 1",
-                params![hash, size as i64, format.name()],
-                |row| row.get(0),
-            )
-            .optional()?
+        let mut adopted: Option<(i64, u64, u64)> = writer
+            .loaded_source_with(&hash, size, format.name())
+            .await?
             .map(|id| (id, size, newlines + u64::from(!ends_with_newline)));
         if adopted.is_none() {
-            let earlier: Vec<(i64, String, i64)> = self
-                .db
-                .prepare(
-                    "SELECT id, hash, size FROM sources WHERE path = ? AND size <= ? \
-                     AND status = 'complete' AND follow_offset IS NULL AND format = ? \
-                     ORDER BY id DESC",
-                )?
-                .query_map(params![shown, size as i64, format.name()], |row| {
-                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-                })?
-                .collect::<Result<_, _>>()?;
+            let earlier = writer
+                .loaded_sources_at(&shown, size, format.name())
+                .await?;
             for (id, earlier_hash, earlier_size) in earlier {
                 let (prefix_hash, _, newlines, ends_with_newline) =
-                    scan_prefix(path, earlier_size as u64)?;
+                    scan_prefix(path, earlier_size)?;
                 if prefix_hash == earlier_hash {
                     let lines = newlines + u64::from(!ends_with_newline);
-                    adopted = Some((id, earlier_size as u64, lines));
+                    adopted = Some((id, earlier_size, lines));
                     break;
                 }
             }
         }
-        let (adopted_id, offset, lines) = adopted.unwrap_or((0, 0, 0));
+        let (offset, lines) = adopted.map_or((0, 0), |(_, offset, lines)| (offset, lines));
         let head_len = offset.min(HEAD_LEN);
-        let head_hash = head_hash_of(&File::open(path)?, head_len)?;
-        // The source row and its follow state in one transaction: a crash between
-        // them would leave an empty source claiming this content.
-        let tx = self
-            .db
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let id = if adopted.is_some() {
-            adopted_id
-        } else {
-            tx.execute(
-                "INSERT INTO sources (path, size, hash, format, status, service, started_ns, \
-                 finished_ns) VALUES (?1, 0, ?2, ?3, 'complete', ?4, ?5, ?5)",
-                params![shown, hash, format.name(), self.options.service, now_ns()],
-            )?;
-            tx.last_insert_rowid()
-        };
-        tx.execute(
-            "UPDATE sources SET follow_offset = ?, follow_lines = ?, follow_head_len = ?, \
-             follow_head_hash = ?, follow_inode = ?, loader_pid = ? WHERE id = ?",
-            params![
-                offset as i64,
-                lines as i64,
-                head_len as i64,
-                head_hash,
-                inode as i64,
-                i64::from(std::process::id()),
-                id
-            ],
-        )?;
-        tx.commit()?;
-        Ok(Followable {
-            id,
-            format,
-            bulk: BulkWriter::open_durable(&self.case, id, &self.default_service(path))?,
+        let state = FollowState {
             offset,
             lines,
             head_len,
-            head_hash,
+            head_hash: head_hash_of(&File::open(path)?, head_len)?,
             last_ns: None,
+        };
+        let id = writer
+            .begin_followed(
+                adopted.map(|(id, _, _)| id),
+                &shown,
+                &hash,
+                format.name(),
+                self.options.service.as_deref(),
+                inode,
+                state.clone(),
+            )
+            .await?;
+        Ok(Followable {
+            id,
+            format,
+            service: self.default_service(path),
+            state,
             resumed: adopted.is_some(),
         })
     }
-
-    fn report(&self, source_id: i64) -> Result<FileReport, FollowError> {
-        Ok(self.db.query_row(
-            "SELECT path, format, spans, logs, unparsed, errors FROM sources WHERE id = ?",
-            [source_id],
-            |row| {
-                Ok(FileReport {
-                    path: row.get(0)?,
-                    format: row.get(1)?,
-                    status: FileStatus::Complete,
-                    spans: row.get::<_, i64>(2)? as u64,
-                    logs: row.get::<_, i64>(3)? as u64,
-                    unparsed: row.get::<_, i64>(4)? as u64,
-                    errors: serde_json::from_str(&row.get::<_, String>(5)?).unwrap_or_default(),
-                })
-            },
-        )?)
-    }
 }
 
-/// Whether a process of this machine with that id is running (as `Writer` judges
-/// loads of dead processes; where there is no `/proc`, none is).
-fn process_is_alive(pid: i64) -> bool {
-    cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists()
-}
-
-fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos() as i64)
+/// The report of followed source `source_id`, with its totals.
+async fn report(writer: &mut Writer, source_id: i64) -> Result<FileReport, FollowError> {
+    let source = writer
+        .source(source_id)
+        .await?
+        .ok_or_else(|| StoreError::Bulk(rusqlite::Error::QueryReturnedNoRows))?;
+    Ok(FileReport {
+        path: source.path,
+        format: source.format,
+        status: FileStatus::Complete,
+        spans: source.spans as u64,
+        logs: source.logs as u64,
+        unparsed: source.unparsed as u64,
+        errors: source.errors,
+    })
 }

@@ -16,9 +16,10 @@ use super::open::{hash_prefix, open_sniffed_prefix};
 use super::parallel;
 use super::{IngestEvent, LoadPhase};
 use crate::formats::{DecodeError, Problem, RecordSink};
+use crate::model::service_from_file_name;
 use crate::model::{LogRecord, Span};
 use crate::store::{
-    words::NewWords, BulkWriter, LoadSummary, SourceCounts, SourceStatus, StoreError, Writer,
+    words::NewWords, BulkWriter, Loaded, SourceCounts, SourceStatus, Store, StoreError, Writer,
     KEPT_PROBLEMS,
 };
 
@@ -34,11 +35,6 @@ pub struct IngestOptions {
     pub service: Option<String>,
     /// Set to stop: the file being loaded is rolled back, the rest are skipped.
     pub cancel: Arc<AtomicBool>,
-    /// Taken for every write of the case and released between them (by `follow`:
-    /// for each look at the followed files), so that other writers of the same
-    /// process (the app's loads and renames) take turns with a follower. `None`:
-    /// no one to share the case with.
-    pub write_turn: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// The outcome for one file: the `weft ingest --json` object.
@@ -77,9 +73,11 @@ impl FileReport {
     }
 }
 
-/// Loads every file of `paths` (folders recursively, in name order).
+/// Loads every file of `paths` (folders recursively, in name order), each in a
+/// write turn of its own (`Store::writer`): other writers of this process (a
+/// follower, a rename, another load) go between two files, never inside one.
 pub async fn ingest(
-    writer: &mut Writer,
+    store: &Store,
     paths: &[PathBuf],
     options: &IngestOptions,
     on_event: &mut (dyn FnMut(IngestEvent) + Send),
@@ -96,10 +94,12 @@ pub async fn ingest(
         if options.cancel.load(Ordering::Relaxed) {
             break;
         }
-        let report = ingest_file(writer, &path, options, on_event).await?;
+        let mut writer = store.writer().await?;
+        let report = ingest_file(&mut writer, &path, options, on_event).await?;
         on_event(IngestEvent::Finished {
             report: report.clone(),
         });
+        drop(writer);
         reports.push(report);
     }
     Ok(reports)
@@ -279,17 +279,22 @@ pub(super) async fn ingest_file(
         .await
         .ok()
         .and_then(Result::ok)
-        .unwrap_or_else(|| Err(StoreError::Bulk(rusqlite::Error::InvalidQuery)));
+        .unwrap_or_else(|| Err(StoreError::Bulk(rusqlite::Error::InvalidQuery)))
+        // The writer's connection comes back with the rows (when they failed, it
+        // was closed, which rolled back what was not committed).
+        .map(|written| {
+            (
+                written.counts,
+                written.problems,
+                writer.take_back(written.loaded),
+            )
+        });
     let decoded = decoder.join().unwrap_or_else(|_| {
         Err(DecodeError::Io(std::io::Error::other(
             "decoder thread panicked",
         )))
     });
-    let Written {
-        mut counts,
-        mut problems,
-        summary,
-    } = match written {
+    let (mut counts, mut problems, summary) = match written {
         Ok(written) => written,
         Err(error) => {
             writer.remove_source(source_id).await?;
@@ -343,9 +348,11 @@ pub(super) async fn ingest_file(
     } else {
         SourceStatus::Failed
     };
+    let report_counts = counts.clone();
     writer
-        .finish_source(source_id, source_status, &counts, &problems, &summary)
+        .finish_source(source_id, source_status, counts, problems.clone(), summary)
         .await?;
+    let counts = report_counts;
     Ok(FileReport {
         path: shown,
         format: Some(format.name().to_string()),
@@ -381,12 +388,12 @@ enum Update {
     },
 }
 
-/// What the rows thread hands back: counts, kept problems, and the summary the
-/// writer's final transaction needs.
+/// What the rows thread hands back: counts, kept problems, and the writer's
+/// connection with the summary its final transaction needs.
 struct Written {
     counts: SourceCounts,
     problems: Vec<Problem>,
-    summary: LoadSummary,
+    loaded: Loaded,
 }
 
 /// The rows thread: writes the decoder's batches (and the full-text index of their
@@ -422,22 +429,8 @@ fn write_rows(
     Ok(Written {
         counts,
         problems,
-        summary: bulk.finish()?,
+        loaded: bulk.finish()?,
     })
-}
-
-/// The service of records that name none: the file name without extensions.
-pub(super) fn service_from_file_name(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name.split('.').next().unwrap_or(&name);
-    if stem.is_empty() {
-        name
-    } else {
-        stem.to_string()
-    }
 }
 
 #[derive(Default)]

@@ -4,8 +4,10 @@
 //!
 //! Why not sqlx: every sqlx statement is a round trip to its worker thread, so a
 //! row costs ~30× a prepared rusqlite insert; multi-row INSERTs only get to ~1.5×.
-//! sqlx stays the interface for migrations, queries and the source lifecycle
-//! (`Writer`); this file only appends rows and builds their indexes.
+//! sqlx stays the interface for migrations and reads; writes go through the
+//! `Writer`'s one rusqlite connection, which it lends to this type for a source's
+//! rows (`Writer::bulk`, `Writer::append_followed`) and takes back with `finish`.
+//! This file only appends rows and builds their indexes.
 //!
 //! **Safety of `synchronous = OFF`:** the source row is committed as `loading`
 //! (durably, by the `Writer`) before the first row is written here, and becomes
@@ -16,7 +18,8 @@
 //! Phases, each reported with progress:
 //! 1. **rows**: records are inserted and committed every `COMMIT_EVERY` (so the
 //!    first rows are visible within a second). A log's link state is decided on
-//!    insert from the span ids already in the case (read once, kept in memory).
+//!    insert from the span ids already in the case (`correlate::KnownSpans`, read
+//!    once, kept in memory).
 //!    When a table is empty at the start, its secondary indexes are dropped and
 //!    their SQL kept in `deferred_indexes` (committed with the drop).
 //! 2. **indexing**: the deferred indexes are created again (sorting once is much
@@ -29,27 +32,40 @@
 //! deletes exactly what was indexed.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::correlate::KnownSpans;
 use super::words::NewWords;
 use super::StoreError;
-use crate::model::{LogRecord, Resource, Scope, Span, UNKNOWN_SERVICE};
+use crate::model::{Link, LogRecord, Resource, Scope, Span, UNKNOWN_SERVICE};
 
 /// Rows are committed (and so visible to readers) at least this often.
 const COMMIT_EVERY: Duration = Duration::from_millis(500);
 
-/// What a load tells the `Writer` for its final transaction.
+/// What a write of rows tells the transaction that finishes it
+/// (`sources::finish_source`).
 #[derive(Debug, Default)]
 pub struct LoadSummary {
-    /// The source wrote spans: the traces it touched need a full correlation.
-    pub had_spans: bool,
+    /// Trace ids of the spans written: those traces need a full correlation.
+    pub span_traces: HashSet<[u8; 16]>,
     /// Logs written per trace id (for the `traces.logs` counts).
     pub trace_logs: HashMap<[u8; 16], i64>,
     /// Logs per (second, severity), for the `log_seconds` rollup.
     pub seconds: HashMap<(i64, u8), i64>,
+    /// The link of each log was decided on insert (bulk loads); otherwise the
+    /// traces of the logs are recomputed too (follow appends).
+    pub links_decided: bool,
+    /// The largest span rowid before these rows: the spans written have larger
+    /// ones (for the span full-text index).
+    pub spans_after_rowid: i64,
+}
+
+/// The connection a `BulkWriter` borrowed, given back with what it wrote.
+pub struct Loaded {
+    pub(super) conn: Connection,
+    pub summary: LoadSummary,
 }
 
 /// Progress of a phase: units done and the phase's total (0 = unknown).
@@ -66,12 +82,13 @@ pub struct BulkWriter {
     scope_ids: HashMap<[u8; 32], i64>,
     /// (trace id, span id) of every span in the case, read when the first log with a
     /// trace id arrives; spans of this source are added as they are written.
+    /// Never read by a durable writer: its links are left to correlation.
     known: Option<KnownSpans>,
     in_transaction: bool,
     last_commit: Instant,
     last_log_id: Option<i64>,
     summary: LoadSummary,
-    /// Follow mode (`open_durable`): synced commits only when asked, indexes kept,
+    /// Follow mode (`durable`): synced commits only when asked, indexes kept,
     /// links left to the caller's correlation in the same transaction.
     durable: bool,
     /// The body words this load adds to `log_words`.
@@ -80,34 +97,15 @@ pub struct BulkWriter {
     words_given: bool,
 }
 
-#[derive(Default)]
-struct KnownSpans {
-    spans: HashSet<[u8; 24]>,
-    traces: HashSet<[u8; 16]>,
-}
-
-impl KnownSpans {
-    fn add(&mut self, trace_id: &[u8; 16], span_id: &[u8; 8]) {
-        self.spans.insert(span_key(trace_id, span_id));
-        self.traces.insert(*trace_id);
-    }
-}
-
-fn span_key(trace_id: &[u8; 16], span_id: &[u8; 8]) -> [u8; 24] {
-    let mut key = [0u8; 24];
-    key[..16].copy_from_slice(trace_id);
-    key[16..].copy_from_slice(span_id);
-    key
-}
-
 impl BulkWriter {
-    /// Opens the case file for the rows of source `source_id` (already `loading`).
-    pub fn open(
-        case: &Path,
+    /// Takes `conn` (the `Writer`'s) for the rows of source `source_id` (already
+    /// `loading`) of a bulk load; records that name no service get `default_service`.
+    pub(super) fn bulk(
+        conn: Connection,
         source_id: i64,
         default_service: &str,
     ) -> Result<BulkWriter, StoreError> {
-        let mut writer = BulkWriter::connect(case, source_id, default_service, false)?;
+        let mut writer = BulkWriter::new(conn, source_id, default_service, false)?;
         // `threads`: CREATE INDEX sorts with helper threads (the other core is idle then).
         // A 32 MB page cache: the large bench set (traces then logs) loaded in the same
         // time as with 64 MB, and its rows phase held 195 MB instead of 290 MB.
@@ -115,36 +113,38 @@ impl BulkWriter {
         writer.conn.execute_batch(&format!(
             "PRAGMA synchronous = OFF; PRAGMA cache_size = -32768; PRAGMA threads = {threads};"
         ))?;
+        writer.summary.links_decided = true;
         writer.begin()?;
         writer.defer_indexes_if_empty("logs")?;
         writer.defer_indexes_if_empty("spans")?;
         Ok(writer)
     }
 
-    /// Opens the case for the appends of followed source `source_id` (follow mode,
-    /// `ingest::follow`): `synchronous = FULL`, no deferred indexes, no timed commits
-    /// (the caller commits each append, with its file offset, in one transaction),
-    /// no `fts_upto` (an append is all or nothing), and the link state of a log
-    /// with a trace id left to the caller's correlation of the touched traces.
-    pub fn open_durable(
-        case: &Path,
+    /// Takes `conn` for one append of followed source `source_id` (follow mode):
+    /// `synchronous = FULL`, no deferred indexes, no timed commits (the append
+    /// commits once, with its file offset: `Writer::append_followed`), no
+    /// `fts_upto` (an append is all or nothing), and the link state of a log with
+    /// a trace id left to the correlation of the touched traces.
+    pub(super) fn durable(
+        conn: Connection,
         source_id: i64,
         default_service: &str,
     ) -> Result<BulkWriter, StoreError> {
-        let writer = BulkWriter::connect(case, source_id, default_service, true)?;
+        let writer = BulkWriter::new(conn, source_id, default_service, true)?;
         writer.conn.execute_batch("PRAGMA synchronous = FULL;")?;
         Ok(writer)
     }
 
-    fn connect(
-        case: &Path,
+    fn new(
+        conn: Connection,
         source_id: i64,
         default_service: &str,
         durable: bool,
     ) -> Result<BulkWriter, StoreError> {
-        let conn = Connection::open(case)?;
-        conn.busy_timeout(Duration::from_secs(30))?;
-        conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
+        let spans_after_rowid =
+            conn.query_row("SELECT IFNULL(MAX(rowid), 0) FROM spans", [], |row| {
+                row.get(0)
+            })?;
         Ok(BulkWriter {
             conn,
             source_id,
@@ -156,7 +156,10 @@ impl BulkWriter {
             in_transaction: false,
             last_commit: Instant::now(),
             last_log_id: None,
-            summary: LoadSummary::default(),
+            summary: LoadSummary {
+                spans_after_rowid,
+                ..LoadSummary::default()
+            },
             durable,
             words: NewWords::default(),
             words_given: false,
@@ -168,16 +171,6 @@ impl BulkWriter {
     pub fn with_given_service(mut self, name: Option<&str>) -> Self {
         self.given_service = name.map(str::to_string);
         self
-    }
-
-    /// The connection, for statements a durable append adds to its transaction.
-    pub(crate) fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
-    /// What was gathered since the last call (a durable append's share).
-    pub(crate) fn take_summary(&mut self) -> LoadSummary {
-        std::mem::take(&mut self.summary)
     }
 
     fn begin(&mut self) -> Result<(), StoreError> {
@@ -339,9 +332,9 @@ impl BulkWriter {
                 ])?;
             }
         }
-        self.summary.had_spans = true;
+        self.summary.span_traces.insert(span.trace_id.0);
         if let Some(known) = &mut self.known {
-            known.add(&span.trace_id.0, &span.span_id.0);
+            known.add(&span.trace_id, &span.span_id);
         }
         Ok(())
     }
@@ -356,22 +349,12 @@ impl BulkWriter {
             None => None,
         };
         let link = match &log.trace_id {
-            None => 0,
-            // Decided by the caller's correlation before the append commits.
-            Some(_) if self.durable => 3,
-            Some(trace_id) => {
-                let known = self.known_spans()?;
-                let span_linked = log.span_id.is_some_and(|span_id| {
-                    known.spans.contains(&span_key(&trace_id.0, &span_id.0))
-                });
-                if span_linked {
-                    1
-                } else if known.traces.contains(&trace_id.0) {
-                    2
-                } else {
-                    3
-                }
-            }
+            None => Link::Unlinked,
+            // Decided by the correlation of the touched traces before the append commits.
+            Some(_) if self.durable => Link::Orphan,
+            Some(trace_id) => self
+                .known_spans()?
+                .link(Some(trace_id), log.span_id.as_ref()),
         };
         let own_service = log.service.as_deref().filter(|name| !name.is_empty());
         let service = own_service.unwrap_or(&self.default_service);
@@ -399,7 +382,7 @@ impl BulkWriter {
                 log.line.map(|line| line as i64),
                 log.unparsed,
                 log.ts_inferred,
-                link,
+                link as i64,
                 own_service.is_none(),
             ])?;
         let id = self.conn.last_insert_rowid();
@@ -426,19 +409,7 @@ impl BulkWriter {
 
     fn known_spans(&mut self) -> Result<&KnownSpans, StoreError> {
         if self.known.is_none() {
-            let mut known = KnownSpans::default();
-            let mut select = self.conn.prepare("SELECT trace_id, span_id FROM spans")?;
-            let mut rows = select.query([])?;
-            while let Some(row) = rows.next()? {
-                let (Ok(trace_id), Ok(span_id)) = (
-                    <[u8; 16]>::try_from(row.get_ref(0)?.as_blob().unwrap_or_default()),
-                    <[u8; 8]>::try_from(row.get_ref(1)?.as_blob().unwrap_or_default()),
-                ) else {
-                    continue;
-                };
-                known.add(&trace_id, &span_id);
-            }
-            self.known = Some(known);
+            self.known = Some(KnownSpans::read(&self.conn)?);
         }
         Ok(self.known.as_ref().expect("just filled"))
     }
@@ -467,10 +438,24 @@ impl BulkWriter {
         Ok(())
     }
 
-    /// Ends the rows phase and hands over what the `Writer` needs to finish.
-    pub fn finish(mut self) -> Result<LoadSummary, StoreError> {
+    /// Ends the rows phase and gives the connection back, with what the `Writer`
+    /// needs to finish the source.
+    pub fn finish(mut self) -> Result<Loaded, StoreError> {
         self.commit()?;
-        Ok(self.summary)
+        // Back to the `Writer`'s settings (`Writer::connect`).
+        self.conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; PRAGMA threads = 0;",
+        )?;
+        Ok(Loaded {
+            conn: self.conn,
+            summary: self.summary,
+        })
+    }
+
+    /// The open transaction of a durable append and what it gathered, for the
+    /// statements that finish the append in that same transaction.
+    pub(super) fn durable_parts(&mut self) -> (&Connection, &LoadSummary) {
+        (&self.conn, &self.summary)
     }
 
     fn intern_resource(&mut self, resource: &Resource) -> Result<i64, StoreError> {
@@ -538,7 +523,11 @@ impl BulkWriter {
 }
 
 /// Creates an index kept in `deferred_indexes` (unless it exists) and forgets it.
-fn create_deferred_index(conn: &Connection, name: &str, sql: &str) -> Result<(), StoreError> {
+pub(super) fn create_deferred_index(
+    conn: &Connection,
+    name: &str,
+    sql: &str,
+) -> Result<(), StoreError> {
     let exists = conn
         .query_row(
             "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",

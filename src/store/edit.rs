@@ -16,11 +16,12 @@
 //!   source's fallback). Logs with a resource (OTLP) always
 //!   name their own service and are never renamed.
 
-use sqlx::{Connection, Row};
+use rusqlite::{params, OptionalExtension};
+use sqlx::Row;
 
-use super::writer::{clear_touched, correlate_touched};
+use super::correlate::{clear_touched, recompute_touched};
 use super::{Reader, StoreError, Writer};
-use crate::model::UNKNOWN_SERVICE;
+use crate::model::{service_from_file_name, UNKNOWN_SERVICE};
 
 impl Writer {
     /// Gives the records of source `source_id` that name no service of their own
@@ -32,70 +33,58 @@ impl Writer {
         source_id: i64,
         name: &str,
     ) -> Result<Option<u64>, StoreError> {
-        let mut tx = self.conn.begin().await?;
-        let Some(row) = sqlx::query("SELECT path, service FROM sources WHERE id = ?")
-            .bind(source_id)
-            .fetch_optional(&mut *tx)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let path: String = row.get("path");
-        let given: Option<String> = row.get("service");
-        let file_service = service_from_path(&path);
-        let previous = given.unwrap_or_else(|| file_service.clone());
-        let name = name.trim();
-        let (next, stored) = if name.is_empty() {
-            (file_service, None)
-        } else {
-            (name.to_string(), Some(name.to_string()))
-        };
-        let next_span = stored
-            .clone()
-            .unwrap_or_else(|| UNKNOWN_SERVICE.to_string());
+        let name = name.trim().to_string();
+        self.transaction(move |tx| {
+            let Some((path, given)) = tx
+                .query_row(
+                    "SELECT path, service FROM sources WHERE id = ?",
+                    [source_id],
+                    |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)),
+                )
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let file_service = service_from_file_name(std::path::Path::new(&path));
+            let previous = given.unwrap_or_else(|| file_service.clone());
+            let (next, stored) = if name.is_empty() {
+                (file_service, None)
+            } else {
+                (name.clone(), Some(name))
+            };
+            let next_span = stored
+                .clone()
+                .unwrap_or_else(|| UNKNOWN_SERVICE.to_string());
 
-        clear_touched(&mut tx).await?;
-        // Traces whose root service or service count may change.
-        sqlx::query(
-            "INSERT OR IGNORE INTO temp.touched SELECT DISTINCT trace_id FROM spans \
-             WHERE source_id = ? AND resource_id IN \
-               (SELECT id FROM resources WHERE service = ?)",
-        )
-        .bind(source_id)
-        .bind(UNKNOWN_SERVICE)
-        .execute(&mut *tx)
-        .await?;
-        let spans = sqlx::query(
-            "UPDATE spans SET service = ?1 WHERE source_id = ?2 AND service != ?1 AND resource_id IN \
-               (SELECT id FROM resources WHERE service = ?3)",
-        )
-        .bind(&next_span)
-        .bind(source_id)
-        .bind(UNKNOWN_SERVICE)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let logs = sqlx::query(
-            "UPDATE logs SET service = ?1 WHERE source_id = ?2 AND service != ?1 AND \
-             (service_fallback = 1 OR \
-              (service_fallback IS NULL AND resource_id IS NULL AND service = ?3))",
-        )
-        .bind(&next)
-        .bind(source_id)
-        .bind(&previous)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if spans > 0 {
-            correlate_touched(&mut tx).await?;
-        }
-        sqlx::query("UPDATE sources SET service = ? WHERE id = ?")
-            .bind(&stored)
-            .bind(source_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Some(logs + spans))
+            clear_touched(tx)?;
+            // Traces whose root service or service count may change.
+            tx.execute(
+                "INSERT OR IGNORE INTO temp.touched SELECT DISTINCT trace_id FROM spans \
+                 WHERE source_id = ? AND resource_id IN \
+                   (SELECT id FROM resources WHERE service = ?)",
+                params![source_id, UNKNOWN_SERVICE],
+            )?;
+            let spans = tx.execute(
+                "UPDATE spans SET service = ?1 WHERE source_id = ?2 AND service != ?1 AND resource_id IN \
+                   (SELECT id FROM resources WHERE service = ?3)",
+                params![next_span, source_id, UNKNOWN_SERVICE],
+            )? as u64;
+            let logs = tx.execute(
+                "UPDATE logs SET service = ?1 WHERE source_id = ?2 AND service != ?1 AND \
+                 (service_fallback = 1 OR \
+                  (service_fallback IS NULL AND resource_id IS NULL AND service = ?3))",
+                params![next, source_id, previous],
+            )? as u64;
+            if spans > 0 {
+                recompute_touched(tx)?;
+            }
+            tx.execute(
+                "UPDATE sources SET service = ? WHERE id = ?",
+                params![stored, source_id],
+            )?;
+            Ok(Some(logs + spans))
+        })
+        .await
     }
 }
 
@@ -111,34 +100,11 @@ impl Reader {
             .map(|row| {
                 let given: Option<String> = row.get("service");
                 let given_name = given.is_some();
-                let service = given.unwrap_or_else(|| service_from_path(row.get("path")));
+                let service = given.unwrap_or_else(|| {
+                    service_from_file_name(std::path::Path::new(row.get::<&str, _>("path")))
+                });
                 (row.get("id"), service, given_name)
             })
             .collect())
-    }
-}
-
-/// The service a load gives records that name none when no service is given:
-/// the file name without extensions (as `ingest` does, from the stored path).
-fn service_from_path(path: &str) -> String {
-    let name = std::path::Path::new(path)
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match name.split('.').next() {
-        Some(stem) if !stem.is_empty() => stem.to_string(),
-        _ => name,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::service_from_path;
-
-    #[test]
-    fn the_file_service_is_the_name_without_extensions() {
-        assert_eq!(service_from_path("/logs/checkout.log.gz"), "checkout");
-        assert_eq!(service_from_path("/logs/.hidden"), ".hidden");
-        assert_eq!(service_from_path("payments"), "payments");
     }
 }

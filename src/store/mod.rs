@@ -1,12 +1,17 @@
 //! The case file: one SQLite database (WAL) per incident, its schema applied
-//! from `migrations/` on open. `Store::open` hands out the single `Writer` and a
-//! read-only `Reader` pool; what they write and read lives in `writer.rs` and
-//! `reader.rs`. Decoding and file handling are left to `formats` and `ingest`.
+//! from `migrations/` on open. `Store::open` hands out turns to write with the
+//! case's one `Writer` (turn.rs) and a read-only `Reader` pool. Every statement
+//! that writes a case is in this folder: sources (writer.rs), rows (bulk.rs),
+//! correlation (correlate.rs), followed sources (follow.rs), edits (edit.rs).
+//! Decoding and file handling are left to `formats` and `ingest`.
 
 mod bulk;
+mod correlate;
 mod edit;
+mod follow;
 mod reader;
 mod search;
+mod turn;
 pub mod words;
 mod writer;
 
@@ -17,14 +22,15 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::ConnectOptions;
 
-pub use bulk::{BulkWriter, LoadSummary};
+pub use bulk::{BulkWriter, LoadSummary, Loaded};
+pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use reader::{
     LogFilter, LogView, Reader, ServiceStats, SourceView, SpanView, Stats, TraceFilter,
     TraceSummary, TraceView,
 };
 pub use search::{Anchor, Cursor, Facet, Facets, Histogram, LogPage, TraceSort};
-pub(crate) use writer::CORRELATE_TOUCHED;
-pub use writer::{SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};
+pub use turn::WriteTurn;
+pub use writer::{FollowState, SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -51,6 +57,8 @@ pub enum StoreError {
 pub struct Store {
     path: PathBuf,
     options: SqliteConnectOptions,
+    /// Shared by every `Store` of this process on the same file.
+    writes: turn::WriteHandle,
 }
 
 /// How long opening a case waits for other processes creating or upgrading it.
@@ -131,6 +139,7 @@ impl Store {
         Ok(Store {
             path: path.to_path_buf(),
             options,
+            writes: turn::WriteHandle::of(path),
         })
     }
 
@@ -138,11 +147,11 @@ impl Store {
         &self.path
     }
 
-    /// The one writer of this case. Opening it settles loads that a dead process
-    /// left half-done (see `Writer::open`).
-    pub async fn writer(&self) -> Result<Writer, StoreError> {
-        let conn = self.options.connect().await?;
-        Writer::open(conn, &self.path).await
+    /// Waits for this process's turn to write the case and returns it: the case's
+    /// one writer until the turn is dropped. Each turn first settles loads that a
+    /// dead process left half-done (`Writer::settle_interrupted`).
+    pub async fn writer(&self) -> Result<WriteTurn, StoreError> {
+        self.writes.turn(&self.path).await
     }
 
     /// A pool of read-only connections; cheap to clone.
@@ -162,4 +171,13 @@ impl Store {
             .join("weft")
             .join("default.weft")
     }
+}
+
+/// Whether the process with id `pid` (of this machine) is running: this one is;
+/// another is where `/proc` shows it (where there is no `/proc`, none is). How a
+/// writer tells a dead process's load (`loader_pid`) from a live one, and a
+/// follower a live other follower.
+pub(crate) fn process_is_alive(pid: i64) -> bool {
+    pid == i64::from(std::process::id())
+        || (cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists())
 }

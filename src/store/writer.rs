@@ -1,27 +1,43 @@
-//! The only handle that changes a case's sources. It records a source as
-//! `loading`, hands its rows to a `BulkWriter` (bulk.rs), and in one final
-//! transaction recomputes the correlation of the traces the source touched (the
-//! `traces` summary rows and the link state of their logs), adds the source to
-//! the time rollup and the span full-text index, and marks it finished.
+//! The one handle that writes a case, and the lifecycle of its sources. A
+//! `Writer` owns this process's single write connection to the case (rusqlite,
+//! the same SQLite library sqlx links) and is reached only through a write turn
+//! (`Store::writer`, turn.rs). It records a source as `loading`, lends its
+//! connection to a `BulkWriter` for the rows (bulk.rs) and takes it back, and in
+//! one final transaction finishes the source (`finish_source`: correlation of the
+//! traces it touched, the time rollup, the span full-text index, counts and
+//! status). Follow mode's appends finish the same way (follow.rs).
+//!
+//! Why rusqlite and not sqlx here: finishing a source must run inside the
+//! transaction of a follow append, which the bulk writer opened on its rusqlite
+//! connection; one connection type for every write keeps that one function.
+//! Each call runs on a blocking thread (`run`), so the async callers never wait
+//! on SQLite on their own thread.
 //!
 //! **Invariant:** a source is `complete` only after all its records and the
 //! correlation they cause are committed; a source left `loading` by a process
-//! that is gone is removed (rows and all) and marked `interrupted` on open.
+//! that is gone is removed (rows and all) and marked `interrupted` when a turn
+//! to write begins.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use sqlx::{Connection, Row, SqliteConnection};
 
-use super::bulk::{BulkWriter, LoadSummary};
-use super::StoreError;
+use super::bulk::{BulkWriter, LoadSummary, Loaded};
+use super::correlate::{correlate_after_rows, recompute_touched, touch_traces_of_source};
+use super::{process_is_alive, StoreError};
 use crate::formats::Problem;
+use crate::time::now_ns;
+
 /// How many problems a source keeps in `sources.errors`.
 pub const KEPT_PROBLEMS: usize = 100;
 
-/// Not `Clone`: the ingest task owns it.
+/// Not `Clone`, and reached only through a write turn: one per case per process.
 pub struct Writer {
-    pub(super) conn: SqliteConnection,
+    /// `None` while a `BulkWriter` has it, or after a write that panicked
+    /// (then the next call connects again).
+    conn: Option<Connection>,
     path: PathBuf,
 }
 
@@ -67,7 +83,7 @@ pub struct SourceRow {
     pub errors: Vec<Problem>,
 }
 
-/// What a finished load reports about its source.
+/// What a write of rows adds to its source's counts.
 #[derive(Debug, Clone, Default)]
 pub struct SourceCounts {
     pub spans: u64,
@@ -76,20 +92,148 @@ pub struct SourceCounts {
     pub problems: u64,
 }
 
+/// Where a followed file's loading stands (`sources.follow_*`, migration 0005):
+/// written with every append, in its transaction.
+#[derive(Debug, Clone, Default)]
+pub struct FollowState {
+    /// Bytes of the file loaded (complete lines only).
+    pub offset: u64,
+    /// Lines loaded: the next record's line is this + 1.
+    pub lines: u64,
+    /// Bytes covered by `head_hash` (at most 1024).
+    pub head_len: u64,
+    /// blake3 (hex) of the file's first `head_len` bytes.
+    pub head_hash: String,
+    /// Time of the last timed record, for records without one.
+    pub last_ns: Option<i64>,
+}
+
+/// How a write of rows ends its source's share of them.
+pub(super) struct Finish<'a> {
+    pub(super) status: SourceStatus,
+    pub(super) counts: &'a SourceCounts,
+    pub(super) problems: &'a [Problem],
+    pub(super) summary: &'a LoadSummary,
+    /// A follow append: the source stays `complete` and claimed by its follower.
+    pub(super) follow: Option<&'a FollowState>,
+}
+
+/// Finishes rows written for source `source_id`, in the caller's transaction: the
+/// correlation of the traces they touched, their logs in the time rollup
+/// (`log_seconds`), their spans in the span full-text index (their logs are in
+/// theirs already: `BulkWriter::write`), and the source's counts, kept problems
+/// and status (and, for a follow append, its offset). The one way every write of
+/// rows ends: bulk loads (`Writer::finish_source`), follow appends
+/// (`Writer::append_followed`).
+pub(super) fn finish_source(
+    conn: &Connection,
+    source_id: i64,
+    finish: &Finish,
+) -> Result<(), StoreError> {
+    let summary = finish.summary;
+    correlate_after_rows(conn, summary)?;
+    let mut add_second = conn.prepare_cached(
+        "INSERT INTO log_seconds (second, severity, n) VALUES (?, ?, ?) \
+         ON CONFLICT (second, severity) DO UPDATE SET n = n + excluded.n",
+    )?;
+    for ((second, severity), n) in &summary.seconds {
+        add_second.execute(params![second, i64::from(*severity), n])?;
+    }
+    if !summary.span_traces.is_empty() {
+        conn.prepare_cached(
+            "INSERT INTO spans_fts (rowid, name, attributes) \
+             SELECT rowid, name, attributes FROM spans WHERE rowid > ? AND source_id = ?",
+        )?
+        .execute(params![summary.spans_after_rowid, source_id])?;
+    }
+    let errors: String = conn.query_row(
+        "SELECT errors FROM sources WHERE id = ?",
+        [source_id],
+        |row| row.get(0),
+    )?;
+    let mut kept: Vec<Problem> = serde_json::from_str(&errors).unwrap_or_default();
+    let room = KEPT_PROBLEMS.saturating_sub(kept.len());
+    kept.extend(finish.problems.iter().take(room).cloned());
+    let counts = finish.counts;
+    conn.prepare_cached(
+        "UPDATE sources SET status = ?, spans = spans + ?, logs = logs + ?, \
+         unparsed = unparsed + ?, problems = problems + ?, errors = ?, finished_ns = ?, \
+         fts_upto = NULL, loader_pid = CASE WHEN ? THEN loader_pid END WHERE id = ?",
+    )?
+    .execute(params![
+        finish.status.as_str(),
+        counts.spans as i64,
+        counts.logs as i64,
+        counts.unparsed as i64,
+        counts.problems as i64,
+        serde_json::to_string(&kept).expect("problems serialize"),
+        now_ns(),
+        finish.follow.is_some(),
+        source_id,
+    ])?;
+    if let Some(state) = finish.follow {
+        conn.prepare_cached(
+            "UPDATE sources SET size = ?, follow_offset = ?, follow_lines = ?, \
+             follow_head_len = ?, follow_head_hash = ?, follow_last_ns = ? WHERE id = ?",
+        )?
+        .execute(params![
+            state.offset as i64,
+            state.offset as i64,
+            state.lines as i64,
+            state.head_len as i64,
+            state.head_hash,
+            state.last_ns,
+            source_id,
+        ])?;
+    }
+    Ok(())
+}
+
 impl Writer {
-    pub(super) async fn open(conn: SqliteConnection, path: &Path) -> Result<Writer, StoreError> {
-        let mut writer = Writer {
-            conn,
+    /// Connects to the case at `path` (its schema already migrated by `Store::open`).
+    pub(super) async fn open(path: &Path) -> Result<Writer, StoreError> {
+        let owned = path.to_path_buf();
+        let conn = tokio::task::spawn_blocking(move || connect(&owned))
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))?;
+        Ok(Writer {
+            conn: Some(conn),
             path: path.to_path_buf(),
-        };
-        writer.settle_interrupted().await?;
-        Ok(writer)
+        })
     }
 
-    /// A bulk writer for the rows of source `source_id`, to be used on a thread of its own;
-    /// records that name no service get `default_service`.
-    pub fn bulk(&self, source_id: i64, default_service: &str) -> Result<BulkWriter, StoreError> {
-        BulkWriter::open(&self.path, source_id, default_service)
+    /// Runs `work` on the write connection, on a blocking thread.
+    pub(super) async fn run<T: Send + 'static>(
+        &mut self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.take_connection()?;
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let result = work(&mut conn);
+            (conn, result)
+        })
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+        self.conn = Some(conn);
+        result
+    }
+
+    fn take_connection(&mut self) -> Result<Connection, StoreError> {
+        match self.conn.take() {
+            Some(conn) => Ok(conn),
+            None => connect(&self.path),
+        }
+    }
+
+    /// A bulk writer for the rows of source `source_id`, to be used on a thread of
+    /// its own; records that name no service get `default_service`. It holds this
+    /// writer's connection until `finish_source` takes it back.
+    pub fn bulk(
+        &mut self,
+        source_id: i64,
+        default_service: &str,
+    ) -> Result<BulkWriter, StoreError> {
+        BulkWriter::bulk(self.take_connection()?, source_id, default_service)
     }
 
     /// The case file this writer writes.
@@ -98,87 +242,47 @@ impl Writer {
     }
 
     /// Removes what loads of dead processes left behind and marks them `interrupted`,
-    /// so the case never shows half a source. Loading the file again redoes it.
-    async fn settle_interrupted(&mut self) -> Result<(), StoreError> {
-        let rows = sqlx::query("SELECT id, loader_pid FROM sources WHERE status = 'loading'")
-            .fetch_all(&mut self.conn)
-            .await?;
-        for row in rows {
-            let id: i64 = row.get("id");
-            let pid: Option<i64> = row.get("loader_pid");
-            if pid.is_some_and(process_is_alive) {
-                continue;
+    /// so the case never shows half a source (loading the file again redoes it);
+    /// builds the indexes such a load dropped. Run at the start of every write turn.
+    pub(super) async fn settle_interrupted(&mut self) -> Result<(), StoreError> {
+        self.run(|conn| {
+            let loading: Vec<(i64, Option<i64>)> = conn
+                .prepare("SELECT id, loader_pid FROM sources WHERE status = 'loading'")?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            for (id, pid) in loading {
+                if pid.is_some_and(process_is_alive) {
+                    continue;
+                }
+                remove_rows(conn, id)?;
+                conn.execute(
+                    "UPDATE sources SET status = 'interrupted', spans = 0, logs = 0, \
+                     unparsed = 0, loader_pid = NULL WHERE id = ?",
+                    [id],
+                )?;
             }
-            self.remove_rows(id).await?;
-            sqlx::query(
-                "UPDATE sources SET status = 'interrupted', spans = 0, logs = 0, unparsed = 0, \
-                 loader_pid = NULL WHERE id = ?",
-            )
-            .bind(id)
-            .execute(&mut self.conn)
-            .await?;
-        }
-        self.build_deferred_indexes().await
-    }
-
-    /// Builds the indexes a bulk load dropped (`deferred_indexes`) unless a live
-    /// process is still loading (it builds them itself when its rows are in).
-    async fn build_deferred_indexes(&mut self) -> Result<(), StoreError> {
-        let rows = sqlx::query("SELECT loader_pid FROM sources WHERE status = 'loading'")
-            .fetch_all(&mut self.conn)
-            .await?;
-        if rows.iter().any(|row| {
-            row.get::<Option<i64>, _>("loader_pid")
-                .is_some_and(process_is_alive)
-        }) {
-            return Ok(());
-        }
-        let deferred = sqlx::query("SELECT name, sql FROM deferred_indexes")
-            .fetch_all(&mut self.conn)
-            .await?;
-        for row in deferred {
-            let name: String = row.get("name");
-            let sql: String = row.get("sql");
-            let mut tx = self.conn.begin().await?;
-            let exists: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)",
-            )
-            .bind(&name)
-            .fetch_one(&mut *tx)
-            .await?;
-            if !exists {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query("DELETE FROM deferred_indexes WHERE name = ?")
-                .bind(&name)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        }
-        Ok(())
+            build_deferred_indexes(conn)
+        })
+        .await
     }
 
     /// The newest source with this content hash, if any.
     pub async fn source_by_hash(&mut self, hash: &str) -> Result<Option<SourceRow>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, path, format, status, spans, logs, unparsed, errors FROM sources \
-             WHERE hash = ? ORDER BY status = 'complete' DESC, id DESC LIMIT 1",
-        )
-        .bind(hash)
-        .fetch_optional(&mut self.conn)
-        .await?;
-        Ok(row.map(|row| SourceRow {
-            id: row.get("id"),
-            path: row.get("path"),
-            format: row.get("format"),
-            status: SourceStatus::parse(row.get("status")),
-            spans: row.get("spans"),
-            logs: row.get("logs"),
-            unparsed: row.get("unparsed"),
-            errors: serde_json::from_str(row.get("errors")).unwrap_or_default(),
-        }))
+        let hash = hash.to_string();
+        self.run(move |conn| {
+            source_row(
+                conn,
+                "WHERE hash = ? ORDER BY status = 'complete' DESC, id DESC LIMIT 1",
+                hash,
+            )
+        })
+        .await
+    }
+
+    /// Source `source_id`, if there is one.
+    pub async fn source(&mut self, source_id: i64) -> Result<Option<SourceRow>, StoreError> {
+        self.run(move |conn| source_row(conn, "WHERE id = ?", source_id))
+            .await
     }
 
     /// Records a new source in state `loading`, owned by this process.
@@ -190,101 +294,70 @@ impl Writer {
         format: Option<&str>,
         service: Option<&str>,
     ) -> Result<i64, StoreError> {
-        let id = sqlx::query(
-            "INSERT INTO sources (path, size, hash, format, status, service, loader_pid, started_ns) \
-             VALUES (?, ?, ?, ?, 'loading', ?, ?, ?)",
-        )
-        .bind(path)
-        .bind(size as i64)
-        .bind(hash)
-        .bind(format)
-        .bind(service)
-        .bind(i64::from(std::process::id()))
-        .bind(now_ns())
-        .execute(&mut self.conn)
-        .await?
-        .last_insert_rowid();
-        Ok(id)
+        let (path, hash) = (path.to_string(), hash.to_string());
+        let (format, service) = (format.map(str::to_string), service.map(str::to_string));
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO sources (path, size, hash, format, status, service, loader_pid, \
+                 started_ns) VALUES (?, ?, ?, ?, 'loading', ?, ?, ?)",
+                params![
+                    path,
+                    size as i64,
+                    hash,
+                    format,
+                    service,
+                    i64::from(std::process::id()),
+                    now_ns()
+                ],
+            )?;
+            Ok(conn.last_insert_rowid())
+        })
+        .await
     }
 
-    /// Ends a load: corrects the correlation of every trace the source touched, adds
-    /// its logs to the time rollup and its spans to their full-text index (its logs
-    /// are already in theirs: `BulkWriter::index_text`), and records its counts,
-    /// problems and final status, in one transaction. `summary` is what the bulk
-    /// writer gathered; the default one is right for a source without rows.
+    /// Takes back the connection a `BulkWriter` had; returns what it wrote.
+    pub fn take_back(&mut self, loaded: Loaded) -> LoadSummary {
+        self.conn = Some(loaded.conn);
+        loaded.summary
+    }
+
+    /// Ends a load in one transaction (`finish_source`), synced fully: that sync
+    /// also makes every frame the bulk writer wrote with `synchronous = OFF` durable.
+    /// `summary` is what the bulk writer wrote (`take_back`); the default one is
+    /// right for a source without rows.
     pub async fn finish_source(
         &mut self,
         source_id: i64,
         status: SourceStatus,
-        counts: &SourceCounts,
-        problems: &[Problem],
-        summary: &LoadSummary,
+        counts: SourceCounts,
+        problems: Vec<Problem>,
+        summary: LoadSummary,
     ) -> Result<(), StoreError> {
-        // Sync this transaction fully: it also makes the bulk writer's frames durable.
-        sqlx::query("PRAGMA synchronous = FULL")
-            .execute(&mut self.conn)
-            .await?;
-        let mut tx = self.conn.begin().await?;
-        if summary.had_spans {
-            // New spans can change the links of any log of their traces, and the roots.
-            touch_traces_of(&mut tx, source_id).await?;
-            correlate_touched(&mut tx).await?;
-        } else {
-            // Logs alone: their links were decided on insert; only the counts change.
-            for (trace_id, n) in &summary.trace_logs {
-                sqlx::query("UPDATE traces SET logs = logs + ? WHERE trace_id = ?")
-                    .bind(n)
-                    .bind(&trace_id[..])
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        for ((second, severity), n) in &summary.seconds {
-            sqlx::query(
-                "INSERT INTO log_seconds (second, severity, n) VALUES (?, ?, ?) \
-                 ON CONFLICT (second, severity) DO UPDATE SET n = n + excluded.n",
-            )
-            .bind(second)
-            .bind(i64::from(*severity))
-            .bind(n)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "INSERT INTO spans_fts (rowid, name, attributes) \
-             SELECT rowid, name, attributes FROM spans WHERE source_id = ?",
-        )
-        .bind(source_id)
-        .execute(&mut *tx)
-        .await?;
-        let kept = &problems[..problems.len().min(KEPT_PROBLEMS)];
-        sqlx::query(
-            "UPDATE sources SET status = ?, spans = ?, logs = ?, unparsed = ?, problems = ?, \
-             errors = ?, loader_pid = NULL, finished_ns = ?, fts_upto = NULL WHERE id = ?",
-        )
-        .bind(status.as_str())
-        .bind(counts.spans as i64)
-        .bind(counts.logs as i64)
-        .bind(counts.unparsed as i64)
-        .bind(counts.problems as i64)
-        .bind(serde_json::to_string(kept).expect("problems serialize"))
-        .bind(now_ns())
-        .bind(source_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        sqlx::query("PRAGMA synchronous = NORMAL")
-            .execute(&mut self.conn)
-            .await?;
-        Ok(())
+        self.run(move |conn| {
+            conn.execute_batch("PRAGMA synchronous = FULL")?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let finish = Finish {
+                status,
+                counts: &counts,
+                problems: &problems,
+                summary: &summary,
+                follow: None,
+            };
+            finish_source(&tx, source_id, &finish)?;
+            tx.commit()?;
+            conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+            Ok(())
+        })
+        .await
     }
 
     /// Copies the write-ahead log into the database and empties it (waits for readers).
     pub async fn checkpoint(&mut self) -> Result<(), StoreError> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&mut self.conn)
-            .await?;
-        Ok(())
+        self.run(|conn| {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
     }
 
     /// Records a file that could not be loaded at all (no records were written).
@@ -296,12 +369,14 @@ impl Writer {
         problem: &Problem,
     ) -> Result<i64, StoreError> {
         let id = self.begin_source(path, size, hash, None, None).await?;
+        let counts = SourceCounts::default();
+        let summary = LoadSummary::default();
         self.finish_source(
             id,
             SourceStatus::Failed,
-            &SourceCounts::default(),
-            std::slice::from_ref(problem),
-            &LoadSummary::default(),
+            counts,
+            vec![problem.clone()],
+            summary,
         )
         .await?;
         Ok(id)
@@ -310,141 +385,145 @@ impl Writer {
     /// Removes a source and everything it brought, and corrects the correlation of
     /// the traces it touched.
     pub async fn remove_source(&mut self, source_id: i64) -> Result<(), StoreError> {
-        self.remove_rows(source_id).await?;
-        sqlx::query("DELETE FROM sources WHERE id = ?")
-            .bind(source_id)
-            .execute(&mut self.conn)
-            .await?;
-        // A load stopped before its indexes were built again leaves them to us.
-        self.build_deferred_indexes().await
+        self.run(move |conn| {
+            remove_rows(conn, source_id)?;
+            conn.execute("DELETE FROM sources WHERE id = ?", [source_id])?;
+            // A load stopped before its indexes were built again leaves them to us.
+            build_deferred_indexes(conn)
+        })
+        .await
     }
 
-    async fn remove_rows(&mut self, source_id: i64) -> Result<(), StoreError> {
-        let mut tx = self.conn.begin().await?;
-        let row = sqlx::query("SELECT status, fts_upto FROM sources WHERE id = ?")
-            .bind(source_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let status: Option<String> = row.as_ref().map(|row| row.get("status"));
-        let fts_upto: Option<i64> = row.as_ref().and_then(|row| row.get("fts_upto"));
-        if let (Some("loading"), Some(upto)) = (status.as_deref(), fts_upto) {
-            // A load that died while building its full-text index: take out what went in.
-            sqlx::query(
-                "INSERT INTO logs_fts (logs_fts, rowid, body) \
-                 SELECT 'delete', id, body FROM logs WHERE source_id = ? AND id <= ?",
-            )
-            .bind(source_id)
-            .bind(upto)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if matches!(status.as_deref(), Some("complete" | "failed")) {
-            for sql in [
-                "UPDATE log_seconds SET n = log_seconds.n - removed.n FROM (SELECT ts_ns / 1000000000 AS second, \
-                 severity, COUNT(*) AS n FROM logs WHERE source_id = ? AND ts_ns IS NOT NULL \
-                 GROUP BY 1, 2) AS removed \
-                 WHERE log_seconds.second = removed.second AND log_seconds.severity = removed.severity",
-                "INSERT INTO logs_fts (logs_fts, rowid, body) \
-                 SELECT 'delete', id, body FROM logs WHERE source_id = ?",
-                "INSERT INTO spans_fts (spans_fts, rowid, name, attributes) \
-                 SELECT 'delete', rowid, name, attributes FROM spans WHERE source_id = ?",
-            ] {
-                sqlx::query(sql).bind(source_id).execute(&mut *tx).await?;
-            }
-        }
-        touch_traces_of(&mut tx, source_id).await?;
+    /// Runs `work` in one transaction of the write connection (for edits: edit.rs).
+    pub(super) async fn transaction<T: Send + 'static>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let value = work(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })
+        .await
+    }
+
+    /// Lends the connection to `work` by value (for a `BulkWriter` of a follow
+    /// append, which must give it back).
+    pub(super) async fn lend<T: Send + 'static>(
+        &mut self,
+        work: impl FnOnce(Connection) -> (Option<Connection>, Result<T, StoreError>) + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let conn = self.take_connection()?;
+        let (conn, result) = tokio::task::spawn_blocking(move || work(conn))
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+        self.conn = conn;
+        result
+    }
+}
+
+/// This process's write connection to the case at `path`.
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL;")?;
+    Ok(conn)
+}
+
+fn source_row(
+    conn: &Connection,
+    condition: &str,
+    value: impl rusqlite::ToSql,
+) -> Result<Option<SourceRow>, StoreError> {
+    let sql = format!(
+        "SELECT id, path, format, status, spans, logs, unparsed, errors FROM sources {condition}"
+    );
+    Ok(conn
+        .query_row(&sql, [value], |row| {
+            Ok(SourceRow {
+                id: row.get(0)?,
+                path: row.get(1)?,
+                format: row.get(2)?,
+                status: SourceStatus::parse(&row.get::<_, String>(3)?),
+                spans: row.get(4)?,
+                logs: row.get(5)?,
+                unparsed: row.get(6)?,
+                errors: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
+            })
+        })
+        .optional()?)
+}
+
+/// Builds the indexes a bulk load dropped (`deferred_indexes`) unless a live
+/// process is still loading (it builds them itself when its rows are in).
+fn build_deferred_indexes(conn: &mut Connection) -> Result<(), StoreError> {
+    let loaders: Vec<Option<i64>> = conn
+        .prepare("SELECT loader_pid FROM sources WHERE status = 'loading'")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    if loaders.into_iter().flatten().any(process_is_alive) {
+        return Ok(());
+    }
+    let deferred: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM deferred_indexes")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, sql) in deferred {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        super::bulk::create_deferred_index(&tx, &name, &sql)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Deletes source `source_id`'s rows (and their full-text entries and per-second
+/// counts) and corrects the correlation of the traces they touched, in one
+/// transaction; the source row stays.
+fn remove_rows(conn: &mut Connection, source_id: i64) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let (status, fts_upto): (Option<String>, Option<i64>) = tx
+        .query_row(
+            "SELECT status, fts_upto FROM sources WHERE id = ?",
+            [source_id],
+            |row| Ok((Some(row.get(0)?), row.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((None, None));
+    if let (Some("loading"), Some(upto)) = (status.as_deref(), fts_upto) {
+        // A load that died while building its full-text index: take out what went in.
+        tx.execute(
+            "INSERT INTO logs_fts (logs_fts, rowid, body) \
+             SELECT 'delete', id, body FROM logs WHERE source_id = ? AND id <= ?",
+            params![source_id, upto],
+        )?;
+    }
+    if matches!(status.as_deref(), Some("complete" | "failed")) {
         for sql in [
-            "DELETE FROM span_events WHERE (trace_id, span_id) IN \
-             (SELECT trace_id, span_id FROM spans WHERE source_id = ?1)",
-            "DELETE FROM span_links WHERE (trace_id, span_id) IN \
-             (SELECT trace_id, span_id FROM spans WHERE source_id = ?1)",
-            "DELETE FROM spans WHERE source_id = ?1",
-            "DELETE FROM logs WHERE source_id = ?1",
+            "UPDATE log_seconds SET n = log_seconds.n - removed.n FROM (SELECT ts_ns / 1000000000 AS second, \
+             severity, COUNT(*) AS n FROM logs WHERE source_id = ? AND ts_ns IS NOT NULL \
+             GROUP BY 1, 2) AS removed \
+             WHERE log_seconds.second = removed.second AND log_seconds.severity = removed.severity",
+            "INSERT INTO logs_fts (logs_fts, rowid, body) \
+             SELECT 'delete', id, body FROM logs WHERE source_id = ?",
+            "INSERT INTO spans_fts (spans_fts, rowid, name, attributes) \
+             SELECT 'delete', rowid, name, attributes FROM spans WHERE source_id = ?",
         ] {
-            sqlx::query(sql).bind(source_id).execute(&mut *tx).await?;
+            tx.execute(sql, [source_id])?;
         }
-        correlate_touched(&mut tx).await?;
-        tx.commit().await?;
-        Ok(())
     }
-}
-
-/// Empties `temp.touched` (creating it when missing).
-pub(super) async fn clear_touched(conn: &mut SqliteConnection) -> Result<(), StoreError> {
-    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY)")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM temp.touched")
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Puts into `temp.touched` (emptied first) the trace ids of source `source_id`'s
-/// spans and logs.
-async fn touch_traces_of(conn: &mut SqliteConnection, source_id: i64) -> Result<(), StoreError> {
-    clear_touched(conn).await?;
+    touch_traces_of_source(&tx, source_id)?;
     for sql in [
-        "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?",
-        "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM logs \
-         WHERE source_id = ? AND trace_id IS NOT NULL",
+        "DELETE FROM span_events WHERE (trace_id, span_id) IN \
+         (SELECT trace_id, span_id FROM spans WHERE source_id = ?1)",
+        "DELETE FROM span_links WHERE (trace_id, span_id) IN \
+         (SELECT trace_id, span_id FROM spans WHERE source_id = ?1)",
+        "DELETE FROM spans WHERE source_id = ?1",
+        "DELETE FROM logs WHERE source_id = ?1",
     ] {
-        sqlx::query(sql).bind(source_id).execute(&mut *conn).await?;
+        tx.execute(sql, [source_id])?;
     }
+    recompute_touched(&tx)?;
+    tx.commit()?;
     Ok(())
-}
-
-/// Recomputes link states and trace summaries for the trace ids in `temp.touched`.
-pub(super) async fn correlate_touched(conn: &mut SqliteConnection) -> Result<(), StoreError> {
-    for sql in CORRELATE_TOUCHED {
-        sqlx::query(sql).execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// The statements of `correlate_touched`, in order (also run by follow mode's
-/// appends on their own connection).
-pub(crate) const CORRELATE_TOUCHED: [&str; 3] = [
-    "UPDATE logs SET link = CASE \
-       WHEN span_id IS NOT NULL AND EXISTS (SELECT 1 FROM spans s \
-            WHERE s.trace_id = logs.trace_id AND s.span_id = logs.span_id) THEN 1 \
-       WHEN EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = logs.trace_id) THEN 2 \
-       ELSE 3 END \
-     WHERE trace_id IN (SELECT trace_id FROM temp.touched)",
-    "DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM temp.touched)",
-    // The root is the earliest span whose parent is not in the case.
-    "INSERT INTO traces (trace_id, root_service, root_name, start_ns, end_ns, duration_ns, \
-                         spans, errors, services, logs) \
-     WITH ranked AS ( \
-       SELECT s.trace_id, s.service, s.name, ROW_NUMBER() OVER ( \
-         PARTITION BY s.trace_id \
-         ORDER BY (s.parent_span_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p \
-             WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id)) DESC, \
-           s.start_ns, s.span_id) AS rank \
-       FROM spans s WHERE s.trace_id IN (SELECT trace_id FROM temp.touched)) \
-     SELECT s.trace_id, r.service, r.name, MIN(s.start_ns), MAX(s.end_ns), \
-            MAX(s.end_ns) - MIN(s.start_ns), COUNT(*), SUM(s.status_code = 2), \
-            COUNT(DISTINCT s.service), \
-            (SELECT COUNT(*) FROM logs l WHERE l.trace_id = s.trace_id) \
-     FROM spans s JOIN ranked r ON r.trace_id = s.trace_id AND r.rank = 1 \
-     WHERE s.trace_id IN (SELECT trace_id FROM temp.touched) \
-     GROUP BY s.trace_id",
-];
-
-fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos() as i64)
-}
-
-/// Whether a process of this machine with that id is still running.
-fn process_is_alive(pid: i64) -> bool {
-    if pid == i64::from(std::process::id()) {
-        return true;
-    }
-    if cfg!(target_os = "linux") {
-        std::path::Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        false
-    }
 }

@@ -43,8 +43,7 @@ impl TestCase {
     }
 
     pub async fn ingest(&self, paths: &[PathBuf]) -> Vec<FileReport> {
-        let mut writer = self.store.writer().await.unwrap();
-        ingest::ingest(&mut writer, paths, &IngestOptions::default(), &mut |_| {})
+        ingest::ingest(&self.store, paths, &IngestOptions::default(), &mut |_| {})
             .await
             .unwrap()
     }

@@ -209,10 +209,10 @@ async fn a_service_given_on_load_names_spans_without_one_too() {
         service: Some("orders".into()),
         ..Default::default()
     };
-    let mut writer = case.store.writer().await.unwrap();
-    let reports = weft::ingest::ingest(&mut writer, &[clef], &options, &mut |_| {})
+    let reports = weft::ingest::ingest(&case.store, &[clef], &options, &mut |_| {})
         .await
         .unwrap();
+    let mut writer = case.store.writer().await.unwrap();
     assert_eq!(reports.len(), 1);
     let clef_id = source_id(&case, "trace-tree.clef").await;
     let spans = services_of(&case, "spans", clef_id).await;
@@ -231,10 +231,9 @@ async fn a_service_given_on_load_names_spans_without_one_too() {
 async fn a_missing_path_is_reported_as_finished() {
     let case = TestCase::new().await;
     let missing = case.dir.path().join("no-such-file.log");
-    let mut writer = case.store.writer().await.unwrap();
     let mut finished = Vec::new();
     let reports =
-        weft::ingest::ingest(&mut writer, &[missing], &Default::default(), &mut |event| {
+        weft::ingest::ingest(&case.store, &[missing], &Default::default(), &mut |event| {
             if let weft::ingest::IngestEvent::Finished { report } = event {
                 finished.push(report);
             }

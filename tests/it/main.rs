@@ -18,3 +18,4 @@ mod normalize;
 mod regex_search;
 mod search;
 mod sources;
+mod turns;

@@ -1,0 +1,196 @@
+//! Correlation, the join that is Weft's reason to be: the link state of every log
+//! (`model::Link`: joined to its span, to its trace only, an orphan whose trace is
+//! not in the case, or unlinked without a trace id) and the summary row of every
+//! trace (`traces`: root, times, counts). See DESIGN.md "Correlation".
+//!
+//! Two ways to get there, one answer: a bulk load decides a log's link on insert
+//! from the spans already in the case (`KnownSpans`); then, when a write brought
+//! spans (which can change the link of any log of their traces, and the roots) or
+//! left links undecided (follow appends), the traces it touched are recomputed
+//! from the tables (`correlate_after_rows`, `recompute_touched`), so the result
+//! does not depend on load order. Removals and service renames recompute the
+//! traces they touch the same way.
+//!
+//! The touched traces are kept in `temp.touched`, a table of the writer's own
+//! connection. Everything here runs inside the caller's transaction.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, Connection};
+
+use super::bulk::LoadSummary;
+use super::StoreError;
+use crate::ids::{SpanId, TraceId};
+use crate::model::Link;
+
+/// The spans of a case, for deciding the link of a log on insert: (trace id,
+/// span id) pairs and the trace ids they make.
+#[derive(Default)]
+pub(super) struct KnownSpans {
+    spans: HashSet<[u8; 24]>,
+    traces: HashSet<[u8; 16]>,
+}
+
+impl KnownSpans {
+    /// Every span in the case now.
+    pub(super) fn read(conn: &Connection) -> Result<KnownSpans, StoreError> {
+        let mut known = KnownSpans::default();
+        let mut select = conn.prepare("SELECT trace_id, span_id FROM spans")?;
+        let mut rows = select.query([])?;
+        while let Some(row) = rows.next()? {
+            let (Ok(trace_id), Ok(span_id)) = (
+                <[u8; 16]>::try_from(row.get_ref(0)?.as_blob().unwrap_or_default()),
+                <[u8; 8]>::try_from(row.get_ref(1)?.as_blob().unwrap_or_default()),
+            ) else {
+                continue;
+            };
+            known.add(&TraceId(trace_id), &SpanId(span_id));
+        }
+        Ok(known)
+    }
+
+    pub(super) fn add(&mut self, trace_id: &TraceId, span_id: &SpanId) {
+        self.spans.insert(span_key(trace_id, span_id));
+        self.traces.insert(trace_id.0);
+    }
+
+    /// The link of a log with these ids, as correlation would decide it now.
+    pub(super) fn link(&self, trace_id: Option<&TraceId>, span_id: Option<&SpanId>) -> Link {
+        let Some(trace_id) = trace_id else {
+            return Link::Unlinked;
+        };
+        let span_linked =
+            span_id.is_some_and(|span_id| self.spans.contains(&span_key(trace_id, span_id)));
+        if span_linked {
+            Link::Span
+        } else if self.traces.contains(&trace_id.0) {
+            Link::Trace
+        } else {
+            Link::Orphan
+        }
+    }
+}
+
+fn span_key(trace_id: &TraceId, span_id: &SpanId) -> [u8; 24] {
+    let mut key = [0u8; 24];
+    key[..16].copy_from_slice(&trace_id.0);
+    key[16..].copy_from_slice(&span_id.0);
+    key
+}
+
+/// The correlation a write of rows causes, in its transaction. Rows with spans,
+/// or logs whose links were left undecided, make their traces (and those of the
+/// logs written) be recomputed; logs alone whose links were decided on insert
+/// only add to the log counts of their traces.
+pub(super) fn correlate_after_rows(
+    conn: &Connection,
+    summary: &LoadSummary,
+) -> Result<(), StoreError> {
+    let links_known = summary.links_decided || summary.trace_logs.is_empty();
+    if summary.span_traces.is_empty() && links_known {
+        let mut add =
+            conn.prepare_cached("UPDATE traces SET logs = logs + ? WHERE trace_id = ?")?;
+        for (trace_id, n) in &summary.trace_logs {
+            add.execute(params![n, &trace_id[..]])?;
+        }
+        return Ok(());
+    }
+    clear_touched(conn)?;
+    let mut touch = conn.prepare_cached("INSERT OR IGNORE INTO temp.touched VALUES (?)")?;
+    for trace_id in summary.span_traces.iter().chain(summary.trace_logs.keys()) {
+        touch.execute([&trace_id[..]])?;
+    }
+    recompute_touched(conn)
+}
+
+/// Empties `temp.touched` (creating it when missing).
+pub(super) fn clear_touched(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS touched (trace_id BLOB PRIMARY KEY); \
+         DELETE FROM temp.touched;",
+    )?;
+    Ok(())
+}
+
+/// Puts into `temp.touched` (emptied first) the trace ids of source `source_id`'s
+/// spans and logs.
+pub(super) fn touch_traces_of_source(conn: &Connection, source_id: i64) -> Result<(), StoreError> {
+    clear_touched(conn)?;
+    for sql in [
+        "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM spans WHERE source_id = ?",
+        "INSERT OR IGNORE INTO temp.touched SELECT trace_id FROM logs \
+         WHERE source_id = ? AND trace_id IS NOT NULL",
+    ] {
+        conn.execute(sql, [source_id])?;
+    }
+    Ok(())
+}
+
+/// Recomputes the link state of every log and the summary row of every trace
+/// whose id is in `temp.touched`.
+pub(super) fn recompute_touched(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE logs SET link = CASE \
+           WHEN span_id IS NOT NULL AND EXISTS (SELECT 1 FROM spans s \
+                WHERE s.trace_id = logs.trace_id AND s.span_id = logs.span_id) THEN ?1 \
+           WHEN EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = logs.trace_id) THEN ?2 \
+           ELSE ?3 END \
+         WHERE trace_id IN (SELECT trace_id FROM temp.touched)",
+    )?
+    .execute(params![
+        Link::Span as i64,
+        Link::Trace as i64,
+        Link::Orphan as i64
+    ])?;
+    summarize_touched(conn)
+}
+
+/// The `traces` rows of the touched traces, made again from their spans. The root
+/// is the earliest span whose parent is not in the case.
+fn summarize_touched(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM temp.touched); \
+         INSERT INTO traces (trace_id, root_service, root_name, start_ns, end_ns, duration_ns, \
+                             spans, errors, services, logs) \
+         WITH ranked AS ( \
+           SELECT s.trace_id, s.service, s.name, ROW_NUMBER() OVER ( \
+             PARTITION BY s.trace_id \
+             ORDER BY (s.parent_span_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p \
+                 WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id)) DESC, \
+               s.start_ns, s.span_id) AS rank \
+           FROM spans s WHERE s.trace_id IN (SELECT trace_id FROM temp.touched)) \
+         SELECT s.trace_id, r.service, r.name, MIN(s.start_ns), MAX(s.end_ns), \
+                MAX(s.end_ns) - MIN(s.start_ns), COUNT(*), SUM(s.status_code = 2), \
+                COUNT(DISTINCT s.service), \
+                (SELECT COUNT(*) FROM logs l WHERE l.trace_id = s.trace_id) \
+         FROM spans s JOIN ranked r ON r.trace_id = s.trace_id AND r.rank = 1 \
+         WHERE s.trace_id IN (SELECT trace_id FROM temp.touched) \
+         GROUP BY s.trace_id;",
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_links_to_its_span_its_trace_or_nothing_known() {
+        let mut known = KnownSpans::default();
+        known.add(&TraceId([1; 16]), &SpanId([1; 8]));
+        assert_eq!(
+            known.link(Some(&TraceId([1; 16])), Some(&SpanId([1; 8]))),
+            Link::Span
+        );
+        assert_eq!(
+            known.link(Some(&TraceId([1; 16])), Some(&SpanId([2; 8]))),
+            Link::Trace
+        );
+        assert_eq!(known.link(Some(&TraceId([1; 16])), None), Link::Trace);
+        assert_eq!(
+            known.link(Some(&TraceId([2; 16])), Some(&SpanId([1; 8]))),
+            Link::Orphan
+        );
+        assert_eq!(known.link(None, Some(&SpanId([1; 8]))), Link::Unlinked);
+    }
+}
