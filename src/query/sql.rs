@@ -65,7 +65,12 @@ impl LogSql {
                 }
                 _ => None,
             })
-            .chain(resolved.regex_words.iter().filter_map(|words| any_word(words)))
+            .chain(
+                resolved
+                    .regex_words
+                    .iter()
+                    .filter_map(|words| any_word(words)),
+            )
             .collect();
         (!positive.is_empty()).then(|| positive.join(" AND "))
     }

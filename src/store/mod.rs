@@ -6,7 +6,6 @@
 mod bulk;
 mod edit;
 mod reader;
-mod search;
 pub mod words;
 mod writer;
 
@@ -19,10 +18,10 @@ use sqlx::ConnectOptions;
 
 pub use bulk::{BulkWriter, LoadSummary};
 pub use reader::{
-    LogFilter, LogView, Reader, ServiceStats, SourceView, SpanView, Stats, TraceFilter,
+    Anchor, Cursor, EventView, Facet, Facets, Histogram, LinkView, LogFilter, LogPage, LogView,
+    Reader, ScopeView, ServiceStats, SourceView, SpanView, Stats, TraceFilter, TraceSort,
     TraceSummary, TraceView,
 };
-pub use search::{Anchor, Cursor, Facet, Facets, Histogram, LogPage, TraceSort};
 pub(crate) use writer::CORRELATE_TOUCHED;
 pub use writer::{SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};
 
