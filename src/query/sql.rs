@@ -17,6 +17,8 @@ pub struct LogSql;
 pub struct TraceSql;
 
 impl LogSql {
+    /// The condition of `query`; a `/regex/` with words in `resolved` asks the
+    /// full-text index for any of them first.
     pub fn condition(query: &Query, resolved: &Resolved) -> Condition {
         let mut parts = Vec::new();
         if let Some(matched) = full_text(query, &resolved.regex_words, "l.id", "logs_fts") {
@@ -53,7 +55,8 @@ impl LogSql {
         Self::condition(&others, &Resolved::default())
     }
 
-    /// The FTS5 expression of the query's positive words and phrases, if any.
+    /// The FTS5 expression of the query's positive words and phrases and of the words
+    /// looked up for its regexes (any one of each regex's), if any.
     pub fn fts_match(query: &Query, resolved: &Resolved) -> Option<String> {
         let positive: Vec<String> = query
             .terms
@@ -87,6 +90,7 @@ impl LogSql {
 }
 
 impl TraceSql {
+    /// The condition of `query` over the trace list (`resolved` as for `LogSql`).
     pub fn condition(query: &Query, resolved: &Resolved) -> Condition {
         let mut parts = Vec::new();
         let mut record_terms = Vec::new();

@@ -16,6 +16,7 @@ use crate::model::Link;
 use crate::query::{LogSql, Param, Query};
 use crate::store::StoreError;
 
+/// A log record as the readers return it (`--json` field order).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LogView {
     pub id: i64,
@@ -45,9 +46,11 @@ pub struct LogFilter {
     pub offset: u64,
 }
 
+/// The columns `log_view` reads, over `logs l JOIN sources src`.
 pub(super) const LOG_COLUMNS: &str =
     "l.id, l.ts_ns, l.severity, l.severity_text, l.service, l.body, \
     l.trace_id, l.span_id, l.link, l.line, l.unparsed, l.attributes, src.path AS source";
+
 impl Reader {
     /// Logs in time order (records without a time last, then in load order).
     pub async fn logs(&self, filter: &LogFilter) -> Result<Vec<LogView>, StoreError> {
@@ -111,6 +114,7 @@ impl Reader {
     }
 }
 
+/// A row of `LOG_COLUMNS` as a `LogView`.
 pub(super) fn log_view(row: &SqliteRow) -> LogView {
     LogView {
         id: row.get("id"),
