@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use weft::query::{self, LogSql, TraceSql};
+use weft::query::{self, LogSql, Resolved, TraceSql};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -12,8 +12,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = query::literals::required_pieces(text);
     if let Ok(parsed) = query::parse(text, 1_700_000_000_000_000_000) {
-        let _ = LogSql::condition(&parsed);
-        let _ = LogSql::fts_match(&parsed);
-        let _ = TraceSql::condition(&parsed);
+        let nothing_looked_up = Resolved::default();
+        let _ = LogSql::condition(&parsed, &nothing_looked_up);
+        let _ = LogSql::fts_match(&parsed, &nothing_looked_up);
+        let _ = TraceSql::condition(&parsed, &nothing_looked_up);
     }
 });

@@ -2,14 +2,19 @@
 //! `lex` splits the text into terms with their columns, `parse` gives them meaning
 //! (`Query`), and `sql` compiles a `Query` into parameterized SQL for logs and
 //! for traces. Nothing a user types reaches SQLite as SQL or as FTS5 syntax.
+//! A `Query` is what the parser returns and nothing writes to it afterwards: what
+//! the store looks up for it (the `log_words` of its regexes) travels beside it to
+//! the SQL builders as a `Resolved`. This module runs no SQL.
 
+mod condition;
 mod lex;
 pub mod literals;
 mod parse;
 mod sql;
 
+pub use condition::{Condition, Param};
 pub use parse::parse;
-pub use sql::{Condition, LogSql, Param, TraceSql};
+pub use sql::{LogSql, TraceSql};
 
 use crate::ids::{SpanId, TraceId};
 
@@ -17,10 +22,25 @@ use crate::ids::{SpanId, TraceId};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
     pub terms: Vec<Term>,
-    /// For positive `/regex/` terms the store looked up (`Reader::with_regex_words`):
-    /// the `log_words`, one of which a log matching that regex has in its body. An
-    /// empty list: no log can match. The parser leaves this empty.
+}
+
+/// What the store looked up for a `Query` before compiling it
+/// (`store::Reader::with_regex_words`), passed to the builders beside the query.
+/// `Resolved::default()`: nothing looked up, so a `/regex/` runs on every row the
+/// other terms leave.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resolved {
+    /// For each positive `/regex/` term with required pieces
+    /// (`literals::required_pieces`), in query order: the `log_words`, one of which
+    /// the body of a log matching that regex has. An empty list: no log can match.
     pub regex_words: Vec<Vec<String>>,
+}
+
+impl Resolved {
+    /// Whether a regex was found in no word, so no log can match.
+    fn matches_nothing(&self) -> bool {
+        self.regex_words.iter().any(Vec::is_empty)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -51,10 +51,7 @@ pub fn parse(text: &str, now_ns: i64) -> Result<Query, QueryError> {
             column,
         });
     }
-    Ok(Query {
-        terms,
-        regex_words: Vec::new(),
-    })
+    Ok(Query { terms })
 }
 
 struct Field<'a> {

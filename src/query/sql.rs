@@ -5,60 +5,11 @@
 //! are plain text. A trace matches when one of its spans or one of its logs
 //! matches all the record terms; trace-level terms (duration, status, time,
 //! trace id) filter the trace summary itself.
+//!
+//! The builders read a `Query` and the `Resolved` the store looked up for it; they
+//! write to neither and run no SQL.
 
-use super::{Cmp, Literal, Query, Term, TermKind};
-
-/// A bound parameter.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Param {
-    Int(i64),
-    Real(f64),
-    Text(String),
-    Blob(Vec<u8>),
-}
-
-/// A condition: SQL with `?` placeholders and their values in order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Condition {
-    pub sql: String,
-    pub params: Vec<Param>,
-}
-
-impl Condition {
-    fn new(sql: &str, params: Vec<Param>) -> Self {
-        Condition {
-            sql: sql.to_string(),
-            params,
-        }
-    }
-
-    fn negate(self, negated: bool) -> Self {
-        if negated {
-            Condition {
-                sql: format!("NOT ({})", self.sql),
-                params: self.params,
-            }
-        } else {
-            self
-        }
-    }
-
-    /// All of `parts` (true when empty).
-    pub fn all(parts: Vec<Condition>) -> Condition {
-        if parts.is_empty() {
-            return Condition::new("1", Vec::new());
-        }
-        let sql = parts
-            .iter()
-            .map(|part| format!("({})", part.sql))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        Condition {
-            sql,
-            params: parts.into_iter().flat_map(|part| part.params).collect(),
-        }
-    }
-}
+use super::{Cmp, Condition, Literal, Param, Query, Resolved, Term, TermKind};
 
 /// The WHERE condition over `logs l` for a query.
 pub struct LogSql;
@@ -66,12 +17,14 @@ pub struct LogSql;
 pub struct TraceSql;
 
 impl LogSql {
-    pub fn condition(query: &Query) -> Condition {
+    /// The condition of `query`; a `/regex/` with words in `resolved` asks the
+    /// full-text index for any of them first.
+    pub fn condition(query: &Query, resolved: &Resolved) -> Condition {
         let mut parts = Vec::new();
-        if let Some(matched) = full_text(query, &query.regex_words, "l.id", "logs_fts") {
+        if let Some(matched) = full_text(query, &resolved.regex_words, "l.id", "logs_fts") {
             parts.push(matched);
         }
-        if query.regex_words.iter().any(Vec::is_empty) {
+        if resolved.matches_nothing() {
             parts.push(Condition::new("0", Vec::new()));
         }
         for term in &query.terms {
@@ -84,7 +37,10 @@ impl LogSql {
 
     /// The condition of every term but the positive full-text words and phrases, which
     /// the caller checks its own way (`fts_match`).
-    pub fn condition_without_words(query: &Query) -> Condition {
+    pub fn condition_without_words(query: &Query, resolved: &Resolved) -> Condition {
+        if resolved.matches_nothing() {
+            return Condition::new("0", Vec::new());
+        }
         let others = Query {
             terms: query
                 .terms
@@ -95,17 +51,13 @@ impl LogSql {
                 })
                 .cloned()
                 .collect(),
-            regex_words: Vec::new(),
         };
-        let mut condition = Self::condition(&others);
-        if query.regex_words.iter().any(Vec::is_empty) {
-            condition = Condition::new("0", Vec::new());
-        }
-        condition
+        Self::condition(&others, &Resolved::default())
     }
 
-    /// The FTS5 expression of the query's positive words and phrases, if any.
-    pub fn fts_match(query: &Query) -> Option<String> {
+    /// The FTS5 expression of the query's positive words and phrases and of the words
+    /// looked up for its regexes (any one of each regex's), if any.
+    pub fn fts_match(query: &Query, resolved: &Resolved) -> Option<String> {
         let positive: Vec<String> = query
             .terms
             .iter()
@@ -116,15 +68,20 @@ impl LogSql {
                 }
                 _ => None,
             })
-            .chain(query.regex_words.iter().filter_map(|words| any_word(words)))
+            .chain(
+                resolved
+                    .regex_words
+                    .iter()
+                    .filter_map(|words| any_word(words)),
+            )
             .collect();
         (!positive.is_empty()).then(|| positive.join(" AND "))
     }
 
     /// True when the query is only positive words and phrases (all FTS-indexed).
-    pub fn is_pure_full_text(query: &Query) -> bool {
+    pub fn is_pure_full_text(query: &Query, resolved: &Resolved) -> bool {
         !query.terms.is_empty()
-            && query.regex_words.is_empty()
+            && resolved.regex_words.is_empty()
             && query.terms.iter().all(|term| {
                 !term.negated
                     && matches!(&term.kind, TermKind::Word(text) | TermKind::Phrase(text) if has_tokens(text))
@@ -133,7 +90,8 @@ impl LogSql {
 }
 
 impl TraceSql {
-    pub fn condition(query: &Query) -> Condition {
+    /// The condition of `query` over the trace list (`resolved` as for `LogSql`).
+    pub fn condition(query: &Query, resolved: &Resolved) -> Condition {
         let mut parts = Vec::new();
         let mut record_terms = Vec::new();
         for term in &query.terms {
@@ -161,17 +119,19 @@ impl TraceSql {
         // trace: `level>=error -service:frontend` finds traces with an error log that
         // is not frontend's.
         if !record_terms.is_empty() {
-            parts.push(some_record_matches(&Query {
-                terms: record_terms,
-                regex_words: query.regex_words.clone(),
-            }));
+            parts.push(some_record_matches(
+                &Query {
+                    terms: record_terms,
+                },
+                resolved,
+            ));
         }
         Condition::all(parts)
     }
 }
 
 /// A span or a log of trace `t` satisfies every term of `query`.
-fn some_record_matches(query: &Query) -> Condition {
+fn some_record_matches(query: &Query, resolved: &Resolved) -> Condition {
     let mut branches = Vec::new();
     if let Some(spans) = span_condition(query) {
         branches.push(Condition {
@@ -182,7 +142,7 @@ fn some_record_matches(query: &Query) -> Condition {
             params: spans.params,
         });
     }
-    let logs = LogSql::condition(query);
+    let logs = LogSql::condition(query, resolved);
     branches.push(Condition {
         sql: format!(
             "EXISTS (SELECT 1 FROM logs l WHERE l.trace_id = t.trace_id AND {})",
@@ -273,8 +233,6 @@ fn has_tokens(text: &str) -> bool {
     text.chars().any(char::is_alphanumeric)
 }
 
-/// The full-text part of a query: positive words and phrases in one FTS5 MATCH
-/// (negated ones each in their own), every one a quoted FTS5 string.
 /// A word or phrase as an FTS5 string: quoted, so FTS5 operators are plain text.
 fn fts_quote(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
@@ -289,6 +247,9 @@ fn any_word(words: &[String]) -> Option<String> {
     })
 }
 
+/// The full-text part of a query: positive words and phrases, and any word of each
+/// looked-up regex, in one FTS5 MATCH (negated ones each in their own), every one a
+/// quoted FTS5 string.
 fn full_text(
     query: &Query,
     regex_words: &[Vec<String>],

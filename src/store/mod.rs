@@ -10,7 +10,6 @@ mod correlate;
 mod edit;
 mod follow;
 mod reader;
-mod search;
 mod turn;
 pub mod words;
 mod writer;
@@ -25,10 +24,10 @@ use sqlx::ConnectOptions;
 pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use reader::{
-    LogFilter, LogView, Reader, ServiceStats, SourceView, SpanView, Stats, TraceFilter,
+    Anchor, Cursor, EventView, Facet, Facets, Histogram, LinkView, LogFilter, LogPage, LogView,
+    Reader, ScopeView, ServiceStats, SourceView, SpanView, Stats, TraceFilter, TraceSort,
     TraceSummary, TraceView,
 };
-pub use search::{Anchor, Cursor, Facet, Facets, Histogram, LogPage, TraceSort};
 pub use turn::WriteTurn;
 pub use writer::{FollowState, SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};
 

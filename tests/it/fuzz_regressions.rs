@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use weft::formats::{self, Collected, Format, FORMATS};
-use weft::query::{self, LogSql, TraceSql};
+use weft::query::{self, LogSql, Resolved, TraceSql};
 
 /// The format a `decode_…` target fuzzes.
 fn format_of(target: &str) -> Option<&'static dyn Format> {
@@ -41,9 +41,10 @@ fn replay(target: &str, data: &[u8]) {
                 return;
             };
             if let Ok(parsed) = query::parse(text, 0) {
-                let _ = LogSql::condition(&parsed);
-                let _ = LogSql::fts_match(&parsed);
-                let _ = TraceSql::condition(&parsed);
+                let nothing_looked_up = Resolved::default();
+                let _ = LogSql::condition(&parsed, &nothing_looked_up);
+                let _ = LogSql::fts_match(&parsed, &nothing_looked_up);
+                let _ = TraceSql::condition(&parsed, &nothing_looked_up);
             }
         }
         other => panic!("unknown fuzz target folder `{other}`"),
