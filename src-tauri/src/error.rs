@@ -57,7 +57,8 @@ impl From<StoreError> for ApiError {
             StoreError::Open { .. } | StoreError::CreateDir { .. } | StoreError::Migrate { .. } => {
                 Code::CaseUnavailable
             }
-            StoreError::Sql(_) | StoreError::Bulk(_) => Code::Database,
+            StoreError::NoSource(_) => Code::NotFound,
+            StoreError::Sql(_) | StoreError::Bulk(_) | StoreError::RowsThread => Code::Database,
         };
         ApiError::new(code, error.to_string())
     }

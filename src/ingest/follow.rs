@@ -525,7 +525,7 @@ async fn report(writer: &mut Writer, source_id: i64) -> Result<FileReport, Follo
     let source = writer
         .source(source_id)
         .await?
-        .ok_or_else(|| StoreError::Bulk(rusqlite::Error::QueryReturnedNoRows))?;
+        .ok_or(StoreError::NoSource(source_id))?;
     Ok(FileReport {
         path: source.path,
         format: source.format,

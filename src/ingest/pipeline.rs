@@ -246,7 +246,7 @@ pub(super) async fn ingest_file(
         result
     });
 
-    // The rows go in on a thread of their own (rusqlite, no await), which reports here.
+    // The rows go in on a thread of their own (no await), which reports here.
     let (updates, mut progress) = mpsc::unbounded_channel::<Update>();
     let bulk = writer
         .bulk(source_id, &default_service)?
@@ -279,7 +279,7 @@ pub(super) async fn ingest_file(
         .await
         .ok()
         .and_then(Result::ok)
-        .unwrap_or_else(|| Err(StoreError::Bulk(rusqlite::Error::InvalidQuery)))
+        .unwrap_or(Err(StoreError::RowsThread))
         // The writer's connection comes back with the rows (when they failed, it
         // was closed, which rolled back what was not committed).
         .map(|written| {

@@ -49,6 +49,10 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("database error: {0}")]
     Bulk(#[from] rusqlite::Error),
+    #[error("no source {0} in the case")]
+    NoSource(i64),
+    #[error("the thread writing a load's rows stopped unexpectedly")]
+    RowsThread,
 }
 
 /// An open case file.

@@ -18,4 +18,5 @@ mod normalize;
 mod regex_search;
 mod search;
 mod sources;
+mod times;
 mod turns;
