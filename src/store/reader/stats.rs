@@ -48,7 +48,7 @@ impl Reader {
             .await?
         {
             let link: i64 = link_row.get("link");
-            by_link[link.clamp(0, 3) as usize] += link_row.get::<i64, _>("n");
+            by_link[Link::from_i64(link) as usize] += link_row.get::<i64, _>("n");
         }
         let mut services: BTreeMap<String, ServiceStats> = BTreeMap::new();
         for (sql, is_spans) in [
