@@ -526,13 +526,5 @@ async fn report(writer: &mut Writer, source_id: i64) -> Result<FileReport, Follo
         .source(source_id)
         .await?
         .ok_or(StoreError::NoSource(source_id))?;
-    Ok(FileReport {
-        path: source.path,
-        format: source.format,
-        status: FileStatus::Complete,
-        spans: source.spans as u64,
-        logs: source.logs as u64,
-        unparsed: source.unparsed as u64,
-        errors: source.errors,
-    })
+    Ok(FileReport::of_source(source, FileStatus::Complete))
 }

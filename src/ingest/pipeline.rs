@@ -19,8 +19,8 @@ use crate::formats::{DecodeError, Problem, RecordSink};
 use crate::model::service_from_file_name;
 use crate::model::{LogRecord, Span};
 use crate::store::{
-    words::NewWords, BulkWriter, Loaded, SourceCounts, SourceStatus, Store, StoreError, Writer,
-    KEPT_PROBLEMS,
+    words::NewWords, BulkWriter, Loaded, SourceCounts, SourceRow, SourceStatus, Store, StoreError,
+    Writer, KEPT_PROBLEMS,
 };
 
 /// Records per batch sent to the writer (one transaction each).
@@ -60,6 +60,19 @@ pub enum FileStatus {
 }
 
 impl FileReport {
+    /// The report of a source of the case, with its totals.
+    pub(super) fn of_source(source: SourceRow, status: FileStatus) -> Self {
+        FileReport {
+            path: source.path,
+            format: source.format,
+            status,
+            spans: source.spans as u64,
+            logs: source.logs as u64,
+            unparsed: source.unparsed as u64,
+            errors: source.errors,
+        }
+    }
+
     fn failed(path: &Path, format: Option<&str>, message: String) -> Self {
         FileReport {
             path: path.display().to_string(),
@@ -171,12 +184,7 @@ pub(super) async fn ingest_file(
         if existing.status == SourceStatus::Complete {
             return Ok(FileReport {
                 path: shown,
-                format: existing.format,
-                status: FileStatus::AlreadyLoaded,
-                spans: existing.spans as u64,
-                logs: existing.logs as u64,
-                unparsed: existing.unparsed as u64,
-                errors: existing.errors,
+                ..FileReport::of_source(existing, FileStatus::AlreadyLoaded)
             });
         }
         // A failed or interrupted earlier try of the same content: start over clean.
