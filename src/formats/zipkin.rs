@@ -28,9 +28,9 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::jaeger::{contains_key, decode_documents, padded_id};
+use super::json_stream::{contains_key, decode_documents, each_element, nullable, EachElement};
 use super::{trim_start, DecodeError, Format, Problem, RecordSink};
-use crate::ids::{SpanId, TraceId};
+use crate::ids::{derived_id, padded_id, SpanId, TraceId};
 use crate::model::{Attributes, Resource, Scope, Span, SpanEvent, StatusCode};
 
 pub struct ZipkinJson;
@@ -116,30 +116,36 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
     }
 }
 
+/// The elements of an array node are nodes.
+impl EachElement for NodeSeed<'_, '_> {
+    const EXPECTING: &'static str = "a Zipkin span or an array of them";
+
+    fn element<'de, D: Deserializer<'de>>(&mut self, element: D) -> Result<(), D::Error> {
+        NodeSeed {
+            window: &mut *self.window,
+            sink: &mut *self.sink,
+        }
+        .deserialize(element)
+    }
+
+    fn cancelled(&self) -> bool {
+        self.sink.cancelled()
+    }
+}
+
 impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a Zipkin span or an array of them")
+        f.write_str(Self::EXPECTING)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(NodeSeed {
-                window: &mut *self.window,
-                sink: &mut *self.sink,
-            })?
-            .is_some()
-        {
-            if self.sink.cancelled() {
-                return Err(de::Error::custom("cancelled"));
-            }
-        }
-        Ok(())
+    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<(), A::Error> {
+        each_element(seq, &mut self)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
@@ -397,14 +403,8 @@ fn put(attributes: &mut Attributes, key: &str, value: String) {
 
 /// The id of a shared server half: stable for the same trace, id and endpoint.
 fn shared_span_id(trace_id: TraceId, span_id: SpanId, endpoint: &str) -> SpanId {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(b"weft zipkin shared ");
-    hasher.update(&trace_id.0);
-    hasher.update(&span_id.0);
-    hasher.update(endpoint.as_bytes());
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
-    SpanId::from_bytes(&bytes).unwrap_or(span_id)
+    let parts: [&[u8]; 3] = [&trace_id.0, &span_id.0, endpoint.as_bytes()];
+    SpanId::from_bytes(&derived_id::<8>("zipkin shared", &parts)).unwrap_or(span_id)
 }
 
 fn endpoint_key(endpoint: Option<&Endpoint>) -> String {
@@ -421,12 +421,6 @@ fn endpoint_key(endpoint: Option<&Endpoint>) -> String {
 }
 
 // ---- the JSON shape -----------------------------------------------------------------------------
-
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
-    deserializer: D,
-) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
 
 /// A number or a string of digits; anything else is "absent".
 fn lenient_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
