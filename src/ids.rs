@@ -349,12 +349,18 @@ mod tests {
     #[test]
     fn padded_ids_fill_shorten_and_tell_zeros_from_garbage() {
         assert_eq!(padded_id::<8>("1a"), Ok(Some([0, 0, 0, 0, 0, 0, 0, 0x1a])));
-        assert_eq!(padded_id::<8>(" 0x1A "), Ok(Some([0, 0, 0, 0, 0, 0, 0, 0x1a])));
+        assert_eq!(
+            padded_id::<8>(" 0x1A "),
+            Ok(Some([0, 0, 0, 0, 0, 0, 0, 0x1a]))
+        );
         assert_eq!(
             padded_id::<8>("ffff0000000000000002"),
             Ok(Some([0, 0, 0, 0, 0, 0, 0, 2]))
         );
-        assert_eq!(padded_id::<8>("AAAAAAAAAAI="), Ok(Some([0, 0, 0, 0, 0, 0, 0, 2])));
+        assert_eq!(
+            padded_id::<8>("AAAAAAAAAAI="),
+            Ok(Some([0, 0, 0, 0, 0, 0, 0, 2]))
+        );
         assert_eq!(padded_id::<8>("0"), Ok(Some([0; 8])));
         assert_eq!(padded_id::<8>(""), Ok(None));
         assert_eq!(padded_id::<8>("span-1"), Err(()));

@@ -285,7 +285,9 @@ mod tests {
 
     #[test]
     fn durations_need_a_known_unit_and_a_sane_size() {
-        for text in ["", "12", "1.5", "5 s", "5sec", "1d", "s", "-", "1m-2s", "1..5s"] {
+        for text in [
+            "", "12", "1.5", "5 s", "5sec", "1d", "s", "-", "1m-2s", "1..5s",
+        ] {
             assert_eq!(parse_duration(text), None, "{text:?}");
         }
         assert_eq!(parse_duration("99999999999999999999h"), None);

@@ -18,15 +18,16 @@
 //! `json_stream.rs`; id spellings are `ids.rs`.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::BufRead;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::json_stream::{contains_key, decode_documents, each_element, EachElement, Elements};
+use super::json_stream::{
+    contains_key, decode_documents, EachElement, EachObject, Elements, Objects,
+};
 use super::{trim_start, DecodeError, Format, Problem, RecordSink};
 use crate::model::{Attributes, Resource};
 
@@ -66,11 +67,10 @@ impl Format for JaegerJson {
         sink: &mut dyn RecordSink,
     ) -> Result<(), DecodeError> {
         decode_documents(input, sink, |deserializer, sink| {
-            NodeSeed { sink }.deserialize(deserializer)
+            Objects(&mut Document { sink }).deserialize(deserializer)
         })
     }
 }
-
 
 /// Keys of an OTLP export request (Jaeger api_v3 is OTLP). `FORMATS` sniffs OTLP/JSON
 /// first; these keep Jaeger's own answer right for a head that has both.
@@ -84,58 +84,25 @@ const OTLP_KEYS: &[&str] = &[
 
 // ---- streaming: wrappers, traces and spans ------------------------------------------------
 
-/// Any node of a Jaeger document: an array (of traces or spans), a wrapper with
-/// `data`, a trace (`spans` + `processes`), or one span.
-struct NodeSeed<'s> {
+/// The objects of a Jaeger document (which may be an array of them, or arrays of
+/// arrays): a wrapper with `data`, a trace (`spans` + `processes`), or one span.
+struct Document<'s> {
     sink: &'s mut dyn RecordSink,
 }
 
-impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-/// The elements of an array node are nodes.
-impl EachElement for NodeSeed<'_> {
+impl EachObject for Document<'_> {
     const EXPECTING: &'static str = "a Jaeger trace, span, or array of them";
-
-    fn element<'de, D: Deserializer<'de>>(&mut self, element: D) -> Result<(), D::Error> {
-        NodeSeed {
-            sink: &mut *self.sink,
-        }
-        .deserialize(element)
-    }
 
     fn cancelled(&self) -> bool {
         self.sink.cancelled()
     }
-}
 
-impl<'de> Visitor<'de> for NodeSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(Self::EXPECTING)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<(), A::Error> {
-        each_element(seq, &mut self)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn object<'de, A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
         let mut trace = TraceState::default();
         let mut rest = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "data" => map.next_value_seed(NodeSeed {
-                    sink: &mut *self.sink,
-                })?,
+                "data" => map.next_value_seed(Objects(&mut *self))?,
                 "spans" => {
                     let mut spans = Spans {
                         trace: &mut trace,
@@ -306,7 +273,6 @@ impl EachElement for Spans<'_, '_> {
         self.sink.cancelled()
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,8 @@
 //! The streaming layer the JSON document formats share (OTLP/JSON, Jaeger, Zipkin,
 //! Loki): reading one or more concatenated documents from a `BufRead` with a
 //! leading byte order mark dropped, a generic array seed that hands each element
-//! to a handler and stops when the user cancels, `nullable` (a JSON `null` reads
+//! to a handler and stops when the user cancels, the same for documents that are
+//! an object or arrays of objects nested to any depth, `nullable` (a JSON `null` reads
 //! as the default), and key probing for `sniff`.
 //! What a document means (its wire types and how they become records) is left to
 //! each format's file; line framing (JSON Lines) is `for_each_line` in `mod.rs`.
@@ -9,7 +10,7 @@
 use std::fmt;
 use std::io::BufRead;
 
-use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::{DecodeError, RecordSink};
@@ -148,6 +149,63 @@ pub(super) fn each_element<'de, A: SeqAccess<'de>, H: EachElement>(
     }
 }
 
+/// What `Objects` does with each object it meets.
+pub(super) trait EachObject {
+    /// Named in the error when a value is neither an object, an array nor `null`.
+    const EXPECTING: &'static str;
+
+    /// Reads one object from `map` and hands on what it holds.
+    fn object<'de, A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error>;
+
+    /// True when the user cancelled: arrays stop before their next element.
+    fn cancelled(&self) -> bool;
+}
+
+/// A value that is an object, `null` (nothing), or an array of such values nested to
+/// any depth (`[trace, …]`, `[[span, …], …]`): every object goes to the handler in
+/// order, arrays are read as `Elements` are, one element at a time and cancellable.
+pub(super) struct Objects<'h, H>(pub(super) &'h mut H);
+
+impl<'de, H: EachObject> DeserializeSeed<'de> for Objects<'_, H> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, H: EachObject> Visitor<'de> for Objects<'_, H> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(H::EXPECTING)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<(), A::Error> {
+        each_element(seq, &mut self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.0.object(map)
+    }
+}
+
+/// The elements of an array of objects are again objects or arrays of them.
+impl<H: EachObject> EachElement for Objects<'_, H> {
+    const EXPECTING: &'static str = H::EXPECTING;
+
+    fn element<'de, D: Deserializer<'de>>(&mut self, element: D) -> Result<(), D::Error> {
+        Objects(&mut *self.0).deserialize(element)
+    }
+
+    fn cancelled(&self) -> bool {
+        self.0.cancelled()
+    }
+}
+
 /// One element of an array, read by the handler.
 struct ElementSeed<'h, H>(&'h mut H);
 
@@ -220,6 +278,61 @@ mod tests {
         assert!(result.is_err());
     }
 
+    /// Counts objects by their `n`; cancels after `cancel_after` objects.
+    struct Count {
+        seen: Vec<i64>,
+        cancel_after: usize,
+    }
+
+    impl EachObject for Count {
+        const EXPECTING: &'static str = "an object or arrays of them";
+        fn object<'de, A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error> {
+            #[derive(Deserialize)]
+            struct Numbered {
+                n: i64,
+            }
+            let numbered = Numbered::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            self.seen.push(numbered.n);
+            Ok(())
+        }
+        fn cancelled(&self) -> bool {
+            self.seen.len() >= self.cancel_after
+        }
+    }
+
+    fn count(text: &str, cancel_after: usize) -> (Result<(), String>, Vec<i64>) {
+        let mut handler = Count {
+            seen: Vec::new(),
+            cancel_after,
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let result = Objects(&mut handler)
+            .deserialize(&mut deserializer)
+            .map_err(|error| error.to_string());
+        (result, handler.seen)
+    }
+
+    #[test]
+    fn objects_are_found_in_nested_arrays_in_order() {
+        assert_eq!(count(r#"{"n":1}"#, usize::MAX), (Ok(()), vec![1]));
+        assert_eq!(count("null", usize::MAX), (Ok(()), vec![]));
+        assert_eq!(
+            count(r#"[{"n":1},[{"n":2},[{"n":3}]],null,{"n":4}]"#, usize::MAX),
+            (Ok(()), vec![1, 2, 3, 4])
+        );
+        let (result, _) = count("[1]", usize::MAX);
+        assert!(result
+            .unwrap_err()
+            .contains("expected an object or arrays of them"));
+    }
+
+    #[test]
+    fn objects_stop_when_cancelled_also_inside_nested_arrays() {
+        let (result, seen) = count(r#"[[{"n":1},{"n":2},{"n":3}],{"n":4}]"#, 2);
+        assert_eq!(seen, [1, 2]);
+        assert!(result.unwrap_err().starts_with("cancelled"));
+    }
+
     /// Cancels as soon as asked: the sink's flag.
     struct CancelSink(bool);
 
@@ -253,7 +366,10 @@ mod tests {
             Vec::<i64>::deserialize(deserializer).map(drop)
         })
         .unwrap_err();
-        assert!(matches!(error, DecodeError::Syntax { line: 2, .. }), "{error}");
+        assert!(
+            matches!(error, DecodeError::Syntax { line: 2, .. }),
+            "{error}"
+        );
 
         let mut input: &[u8] = b"[1,2]";
         let mut sink = CancelSink(true);

@@ -7,6 +7,7 @@
 //! metadata) become attributes where the line has no field of that name; the
 //! `service_name` / `service` / `job` / `app` label is the service and the entry's
 //! Loki time is the time when the line names neither.
+//! Reading the document and cancellable arrays is `json_stream.rs`.
 
 use std::fmt;
 use std::io::BufRead;

@@ -18,17 +18,18 @@
 //! the shared span was seen in the same window or before. Spans without a
 //! timestamp (fragments reported late) are handed on after the window's complete
 //! spans, so that where a fragment repeats an id, the complete span is the copy kept.
+//! Reading the document and cancellable arrays is `json_stream.rs`; id spellings
+//! and derived ids are `ids.rs`.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::io::BufRead;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::json_stream::{contains_key, decode_documents, each_element, nullable, EachElement};
+use super::json_stream::{contains_key, decode_documents, nullable, EachObject, Objects};
 use super::{trim_start, DecodeError, Format, Problem, RecordSink};
 use crate::ids::{derived_id, padded_id, SpanId, TraceId};
 use crate::model::{Attributes, Resource, Scope, Span, SpanEvent, StatusCode};
@@ -79,10 +80,10 @@ impl Format for ZipkinJson {
     ) -> Result<(), DecodeError> {
         let mut window = Window::default();
         let result = decode_documents(input, sink, |deserializer, sink| {
-            NodeSeed {
+            Objects(&mut Document {
                 window: &mut window,
                 sink,
-            }
+            })
             .deserialize(deserializer)
         });
         window.flush(sink);
@@ -104,51 +105,20 @@ fn is_json_lines(head: &[u8]) -> bool {
 
 // ---- streaming ------------------------------------------------------------------------------
 
-struct NodeSeed<'w, 's> {
+/// The spans of a Zipkin document: one object, or arrays of them nested to any depth.
+struct Document<'w, 's> {
     window: &'w mut Window,
     sink: &'s mut dyn RecordSink,
 }
 
-impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-/// The elements of an array node are nodes.
-impl EachElement for NodeSeed<'_, '_> {
+impl EachObject for Document<'_, '_> {
     const EXPECTING: &'static str = "a Zipkin span or an array of them";
-
-    fn element<'de, D: Deserializer<'de>>(&mut self, element: D) -> Result<(), D::Error> {
-        NodeSeed {
-            window: &mut *self.window,
-            sink: &mut *self.sink,
-        }
-        .deserialize(element)
-    }
 
     fn cancelled(&self) -> bool {
         self.sink.cancelled()
     }
-}
 
-impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(Self::EXPECTING)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<(), A::Error> {
-        each_element(seq, &mut self)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+    fn object<'de, A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error> {
         let object = Map::deserialize(de::value::MapAccessDeserializer::new(map))?;
         self.window.n_seen += 1;
         match serde_json::from_value::<SpanJson>(Value::Object(object)) {

@@ -32,7 +32,6 @@ impl ProcessJson {
     }
 }
 
-
 /// The trace id, and whether it was derived from non-id text.
 fn trace_id_of(text: &str) -> (Option<TraceId>, bool) {
     match padded_id::<16>(text) {
@@ -54,8 +53,11 @@ fn span_id_of(text: &str) -> (Option<SpanId>, bool) {
     }
 }
 
-
-pub(super) fn span_record(span: SpanJson, resource: Arc<Resource>, sink: &mut dyn RecordSink) -> Option<Span> {
+pub(super) fn span_record(
+    span: SpanJson,
+    resource: Arc<Resource>,
+    sink: &mut dyn RecordSink,
+) -> Option<Span> {
     let (trace_id, trace_derived) = trace_id_of(&span.trace_id);
     let (span_id, span_derived) = span_id_of(&span.span_id);
     let (Some(trace_id), Some(span_id)) = (trace_id, span_id) else {

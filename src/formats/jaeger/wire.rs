@@ -145,7 +145,6 @@ impl KeyValueJson {
     }
 }
 
-
 /// A Jaeger time: µs since the epoch as a number or numeric string, or RFC 3339.
 pub(super) fn time_ns(value: &Value) -> Option<i64> {
     match value {
