@@ -256,7 +256,8 @@ pub(crate) fn padded_id<const N: usize>(text: &str) -> Result<Option<[u8; N]>, (
 /// text that is no id (`"span-1"`) or that must be told apart from another record
 /// with the same id. `namespace` says whose id it is (`"jaeger span"`): the same
 /// parts in another namespace give another id. The bytes hashed are
-/// `weft {namespace} ` followed by the parts, so the ids stay what they were.
+/// `weft {namespace} ` followed by the parts; stored ids depend on them, so they
+/// must not change (a file loaded again would no longer meet its earlier copy).
 pub(crate) fn derived_id<const N: usize>(namespace: &str, parts: &[&[u8]]) -> [u8; N] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(b"weft ");
@@ -371,6 +372,9 @@ mod tests {
         let span = derived_id::<8>("jaeger span", &[b"span-1"]);
         assert_eq!(span, derived_id::<8>("jaeger span", &[b"span-1"]));
         assert_ne!(span, derived_id::<8>("jaeger trace", &[b"span-1"]));
+        // What is hashed: `weft jaeger span span-1`, as Jaeger ids always were.
+        let hash = blake3::hash(b"weft jaeger span span-1");
+        assert_eq!(span[..], hash.as_bytes()[..8]);
         // The parts are hashed one after another, as one text.
         assert_eq!(
             derived_id::<16>("x", &[b"ab", b"c"]),
