@@ -1,7 +1,9 @@
 //! Trace and span ids: `TraceId` (16 bytes) and `SpanId` (8 bytes), parsed from
 //! every spelling the formats use — hex of any case, base64 (protobuf JSON
 //! mapping), UUID with dashes, `0x` prefix, decimal (Datadog: the low 64 bits),
-//! and a W3C `traceparent`. All-zero and empty ids mean "no id" (`None`).
+//! and a W3C `traceparent`; Jaeger's and Zipkin's shortened hex (`padded_id`);
+//! ids derived from text that is no id (`derived_id`). All-zero and empty ids
+//! mean "no id" (`None`). Which spelling a field allows is left to the formats.
 
 use std::fmt;
 
@@ -221,6 +223,54 @@ fn parse_id<const N: usize>(text: &str, kind: &'static str) -> Result<Option<[u8
     Err(error())
 }
 
+/// An id as Jaeger and Zipkin write it: hex of up to `N` bytes (leading zeros may be
+/// dropped, `0x` may lead), longer hex (its low `N` bytes, as Jaeger keeps the low
+/// 64 bits of a 128-bit id), or base64 of exactly `N` bytes (Jaeger api_v2).
+/// `Err` for other text; `Ok(None)` for none. All-zero bytes are returned as they
+/// are, so that a caller may tell "all zeros" from "not an id".
+pub(crate) fn padded_id<const N: usize>(text: &str) -> Result<Option<[u8; N]>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let hex = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
+    if hex.len() <= N * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let padded = format!("{hex:0>width$}", width = N * 2);
+        let bytes = decode_hex(&padded).ok_or(())?;
+        return Ok(Some(bytes.try_into().map_err(|_| ())?));
+    }
+    if hex.len() > N * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let bytes = decode_hex(&hex[hex.len() - N * 2..]).ok_or(())?;
+        return Ok(Some(bytes.try_into().map_err(|_| ())?));
+    }
+    match decode_base64(text) {
+        Some(bytes) if bytes.len() == N => Ok(Some(bytes.try_into().map_err(|_| ())?)),
+        _ => Err(()),
+    }
+}
+
+/// A stable id of `N` bytes derived (blake3) from `parts`, for records whose id is
+/// text that is no id (`"span-1"`) or that must be told apart from another record
+/// with the same id. `namespace` says whose id it is (`"jaeger span"`): the same
+/// parts in another namespace give another id. The bytes hashed are
+/// `weft {namespace} ` followed by the parts; stored ids depend on them, so they
+/// must not change (a file loaded again would no longer meet its earlier copy).
+pub(crate) fn derived_id<const N: usize>(namespace: &str, parts: &[&[u8]]) -> [u8; N] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"weft ");
+    hasher.update(namespace.as_bytes());
+    hasher.update(b" ");
+    for part in parts {
+        hasher.update(part);
+    }
+    let mut bytes = [0u8; N];
+    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..N]);
+    bytes
+}
+
 pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
     if text.len() % 2 != 0 {
         return None;
@@ -241,6 +291,12 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
         .iter()
         .find_map(|engine| engine.decode(text).ok())
+}
+
+/// Standard base64 with padding, as the protobuf JSON mapping writes `bytes` (bytes
+/// attribute values are shown so, whichever spelling the input used).
+pub(crate) fn encode_base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 #[cfg(test)]
@@ -289,5 +345,48 @@ mod tests {
     fn garbage_is_an_error() {
         assert!(TraceId::parse("not-an-id").is_err());
         assert!(SpanId::parse("abc").is_err());
+    }
+
+    #[test]
+    fn padded_ids_fill_shorten_and_tell_zeros_from_garbage() {
+        assert_eq!(padded_id::<8>("1a"), Ok(Some([0, 0, 0, 0, 0, 0, 0, 0x1a])));
+        assert_eq!(
+            padded_id::<8>(" 0x1A "),
+            Ok(Some([0, 0, 0, 0, 0, 0, 0, 0x1a]))
+        );
+        assert_eq!(
+            padded_id::<8>("ffff0000000000000002"),
+            Ok(Some([0, 0, 0, 0, 0, 0, 0, 2]))
+        );
+        assert_eq!(
+            padded_id::<8>("AAAAAAAAAAI="),
+            Ok(Some([0, 0, 0, 0, 0, 0, 0, 2]))
+        );
+        assert_eq!(padded_id::<8>("0"), Ok(Some([0; 8])));
+        assert_eq!(padded_id::<8>(""), Ok(None));
+        assert_eq!(padded_id::<8>("span-1"), Err(()));
+    }
+
+    #[test]
+    fn derived_ids_are_stable_and_namespaced() {
+        let span = derived_id::<8>("jaeger span", &[b"span-1"]);
+        assert_eq!(span, derived_id::<8>("jaeger span", &[b"span-1"]));
+        assert_ne!(span, derived_id::<8>("jaeger trace", &[b"span-1"]));
+        // What is hashed: `weft jaeger span span-1`, as Jaeger ids always were.
+        let hash = blake3::hash(b"weft jaeger span span-1");
+        assert_eq!(span[..], hash.as_bytes()[..8]);
+        // The parts are hashed one after another, as one text.
+        assert_eq!(
+            derived_id::<16>("x", &[b"ab", b"c"]),
+            derived_id::<16>("x", &[b"abc"])
+        );
+    }
+
+    #[test]
+    fn base64_is_written_as_it_is_read() {
+        let bytes = [0xfb, 0xff, 0x01];
+        assert_eq!(encode_base64(&bytes), "+/8B");
+        assert_eq!(decode_base64(&encode_base64(&bytes)), Some(bytes.to_vec()));
+        assert_eq!(decode_base64("-_8B"), Some(bytes.to_vec()));
     }
 }

@@ -1,6 +1,8 @@
 //! Times to Unix nanoseconds (i64, UTC): numbers in s / ms / µs / ns told
-//! apart by magnitude, numeric strings, and RFC 3339 / ISO 8601 strings.
-//! Pure functions; the caller decides what a field means.
+//! apart by magnitude, numeric strings, and RFC 3339 / ISO 8601 strings; durations
+//! with units (`500us`, `1m2.5s`) to nanoseconds; 0 as "no time" (`non_zero`).
+//! Pure functions; the caller decides what a field means and which unit a bare
+//! number has.
 
 /// Nanoseconds from a number whose unit is guessed by magnitude.
 ///
@@ -140,6 +142,51 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     seconds.checked_mul(1_000_000_000)?.checked_add(nanos)
 }
 
+/// OTLP writes 0 for "unknown time": `None` for 0, else the time.
+pub fn non_zero(ns: i64) -> Option<i64> {
+    (ns != 0).then_some(ns)
+}
+
+/// Nanoseconds of a duration written with units, as Go and the protobuf JSON
+/// mapping write them and as a query asks: `500ns`, `500us` / `500µs` / `500μs`
+/// (micro sign or Greek mu), `250ms`, `0.5s`, `1.5m`, `1h`, or several in a row
+/// (`1m2.5s`), with an optional leading `-`. Rounded to the nearest nanosecond.
+/// A number without a unit is `None`: its unit is the caller's to say.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (sign, mut rest) = match text.strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, text),
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number: f64 = rest[..number_len].parse().ok()?;
+        rest = &rest[number_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let scale = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total += number * scale;
+    }
+    let ns = (sign * total).round();
+    (ns.is_finite() && ns.abs() < i64::MAX as f64).then_some(ns as i64)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
@@ -227,5 +274,37 @@ mod tests {
         assert_eq!(ns_from_str("yesterday"), None);
         assert_eq!(ns_from_str("2024-13-01T00:00:00Z"), None);
         assert_eq!(ns_from_number(f64::NAN), None);
+    }
+
+    #[test]
+    fn durations_in_every_unit_spelling() {
+        // The micro sign (U+00B5), the Greek mu (U+03BC) and ASCII `u` all mean µs.
+        assert_eq!(parse_duration("500\u{00B5}s"), Some(500_000));
+        assert_eq!(parse_duration("500\u{03BC}s"), Some(500_000));
+        assert_eq!(parse_duration("500us"), Some(500_000));
+        assert_eq!(parse_duration("5000ns"), Some(5_000));
+        assert_eq!(parse_duration("250ms"), Some(250_000_000));
+        assert_eq!(parse_duration("0.123s"), Some(123_000_000));
+        assert_eq!(parse_duration("0.000005s"), Some(5_000));
+        assert_eq!(parse_duration("1.5m"), Some(90_000_000_000));
+        assert_eq!(parse_duration("1h"), Some(3_600_000_000_000));
+        assert_eq!(parse_duration("1m2.5s"), Some(62_500_000_000));
+        assert_eq!(parse_duration(" -1.5s "), Some(-1_500_000_000));
+    }
+
+    #[test]
+    fn durations_need_a_known_unit_and_a_sane_size() {
+        for text in [
+            "", "12", "1.5", "5 s", "5sec", "1d", "s", "-", "1m-2s", "1..5s",
+        ] {
+            assert_eq!(parse_duration(text), None, "{text:?}");
+        }
+        assert_eq!(parse_duration("99999999999999999999h"), None);
+    }
+
+    #[test]
+    fn zero_is_no_time() {
+        assert_eq!(non_zero(0), None);
+        assert_eq!(non_zero(NS), Some(NS));
     }
 }

@@ -11,20 +11,31 @@
 //! Ids that are not hex or base64 (`"span-1"`) get a stable id derived with
 //! blake3 and keep their text as `jaeger.traceID` / `jaeger.spanID`. Jaeger
 //! api_v3 (`{"result":…}`) is OTLP and left to `otlp_json.rs`.
+//!
+//! This file streams the document, one trace at a time; the JSON shapes and how
+//! their values read are `jaeger/wire.rs`, spans become records in
+//! `jaeger/mapping.rs`; reading concatenated documents and cancellable arrays is
+//! `json_stream.rs`; id spellings are `ids.rs`.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::BufRead;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::{trim_start, DecodeError, Format, Problem, RecordSink, SkipBom};
-use crate::ids::{decode_base64, decode_hex, SpanId, TraceId};
-use crate::model::{Attributes, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
-use crate::time;
+use super::json_stream::{
+    contains_key, decode_documents, EachElement, EachObject, Elements, Objects,
+};
+use super::{trim_start, DecodeError, Format, Problem, RecordSink};
+use crate::model::{Attributes, Resource};
+
+mod mapping;
+mod wire;
+
+use mapping::span_record;
+use wire::{ProcessJson, ProcessMapEntry, SpanJson};
 
 pub struct JaegerJson;
 
@@ -44,7 +55,7 @@ impl Format for JaegerJson {
             Some(b'{') => {
                 jaeger_span
                     && (contains_key(head, "spans") || contains_key(head, "data"))
-                    && !super::otlp_json::OtlpJson.sniff(head)
+                    && !OTLP_KEYS.iter().any(|key| contains_key(head, key))
             }
             _ => false,
         }
@@ -56,99 +67,49 @@ impl Format for JaegerJson {
         sink: &mut dyn RecordSink,
     ) -> Result<(), DecodeError> {
         decode_documents(input, sink, |deserializer, sink| {
-            NodeSeed { sink }.deserialize(deserializer)
+            Objects(&mut Document { sink }).deserialize(deserializer)
         })
     }
 }
 
-/// Whether `"key"` followed by `:` occurs in `head`.
-pub(super) fn contains_key(head: &[u8], key: &str) -> bool {
-    let quoted = format!("\"{key}\"");
-    let needle = quoted.as_bytes();
-    head.windows(needle.len()).enumerate().any(|(at, window)| {
-        window == needle
-            && head[at + needle.len()..]
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                == Some(&b':')
-    })
-}
-
-type JsonDeserializer<'r> = serde_json::Deserializer<serde_json::de::IoRead<SkipBom<'r>>>;
-
-/// Streams one or more concatenated JSON documents through `each`.
-pub(super) fn decode_documents(
-    input: &mut dyn BufRead,
-    sink: &mut dyn RecordSink,
-    mut each: impl FnMut(&mut JsonDeserializer<'_>, &mut dyn RecordSink) -> serde_json::Result<()>,
-) -> Result<(), DecodeError> {
-    let mut deserializer = serde_json::Deserializer::from_reader(SkipBom::new(input));
-    loop {
-        each(&mut deserializer, &mut *sink).map_err(|error| {
-            if sink.cancelled() {
-                DecodeError::Cancelled
-            } else {
-                DecodeError::from_json(error)
-            }
-        })?;
-        if deserializer.end().is_ok() {
-            return Ok(());
-        }
-    }
-}
+/// Keys of an OTLP export request (Jaeger api_v3 is OTLP). `FORMATS` sniffs OTLP/JSON
+/// first; these keep Jaeger's own answer right for a head that has both.
+const OTLP_KEYS: &[&str] = &[
+    "resourceSpans",
+    "resource_spans",
+    "resourceLogs",
+    "resource_logs",
+    "batches",
+];
 
 // ---- streaming: wrappers, traces and spans ------------------------------------------------
 
-/// Any node of a Jaeger document: an array (of traces or spans), a wrapper with
-/// `data`, a trace (`spans` + `processes`), or one span.
-struct NodeSeed<'s> {
+/// The objects of a Jaeger document (which may be an array of them, or arrays of
+/// arrays): a wrapper with `data`, a trace (`spans` + `processes`), or one span.
+struct Document<'s> {
     sink: &'s mut dyn RecordSink,
 }
 
-impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
+impl EachObject for Document<'_> {
+    const EXPECTING: &'static str = "a Jaeger trace, span, or array of them";
 
-impl<'de> Visitor<'de> for NodeSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a Jaeger trace, span, or array of them")
+    fn cancelled(&self) -> bool {
+        self.sink.cancelled()
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(NodeSeed {
-                sink: &mut *self.sink,
-            })?
-            .is_some()
-        {
-            if self.sink.cancelled() {
-                return Err(de::Error::custom("cancelled"));
-            }
-        }
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn object<'de, A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
         let mut trace = TraceState::default();
         let mut rest = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "data" => map.next_value_seed(NodeSeed {
-                    sink: &mut *self.sink,
-                })?,
-                "spans" => map.next_value_seed(SpanSeq {
-                    trace: &mut trace,
-                    sink: &mut *self.sink,
-                })?,
+                "data" => map.next_value_seed(Objects(&mut *self))?,
+                "spans" => {
+                    let mut spans = Spans {
+                        trace: &mut trace,
+                        sink: &mut *self.sink,
+                    };
+                    trace.seen_spans |= map.next_value_seed(Elements(&mut spans))?;
+                }
                 "processes" => {
                     let processes: Option<HashMap<String, ProcessJson>> = map.next_value()?;
                     trace.set_processes(processes.unwrap_or_default(), &mut *self.sink);
@@ -294,502 +255,22 @@ fn no_resource() -> Arc<Resource> {
 }
 
 /// The `spans` array of a trace, one span at a time.
-struct SpanSeq<'t, 's> {
+struct Spans<'t, 's> {
     trace: &'t mut TraceState,
     sink: &'s mut dyn RecordSink,
 }
 
-impl<'de> DeserializeSeed<'de> for SpanSeq<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
+impl EachElement for Spans<'_, '_> {
+    const EXPECTING: &'static str = "an array of Jaeger spans";
 
-impl<'de> Visitor<'de> for SpanSeq<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of Jaeger spans")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+    fn element<'de, D: Deserializer<'de>>(&mut self, element: D) -> Result<(), D::Error> {
+        let span = Value::deserialize(element)?;
+        self.trace.push_value(span, &mut *self.sink);
         Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.trace.seen_spans = true;
-        while let Some(span) = seq.next_element::<Value>()? {
-            if self.sink.cancelled() {
-                return Err(de::Error::custom("cancelled"));
-            }
-            self.trace.push_value(span, &mut *self.sink);
-        }
-        Ok(())
-    }
-}
-
-// ---- the JSON shapes ----------------------------------------------------------------------
-
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
-    deserializer: D,
-) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-#[derive(Deserialize, Default)]
-struct SpanJson {
-    #[serde(default, alias = "traceId", deserialize_with = "nullable")]
-    #[serde(rename = "traceID")]
-    trace_id: String,
-    #[serde(default, alias = "spanId", deserialize_with = "nullable")]
-    #[serde(rename = "spanID")]
-    span_id: String,
-    #[serde(default, alias = "parentSpanId", deserialize_with = "nullable")]
-    #[serde(rename = "parentSpanID")]
-    parent_span_id: String,
-    #[serde(default, deserialize_with = "nullable")]
-    flags: Value,
-    #[serde(default, rename = "operationName", deserialize_with = "nullable")]
-    operation_name: String,
-    #[serde(default, deserialize_with = "nullable")]
-    references: Vec<ReferenceJson>,
-    #[serde(default, rename = "startTime")]
-    start_time: Value,
-    #[serde(default)]
-    duration: Value,
-    #[serde(default, deserialize_with = "nullable")]
-    tags: Vec<KeyValueJson>,
-    #[serde(default, deserialize_with = "nullable")]
-    logs: Vec<LogJson>,
-    #[serde(default, rename = "processID", alias = "processId")]
-    process_id: Option<String>,
-    #[serde(default)]
-    process: Option<ProcessJson>,
-    #[serde(default, deserialize_with = "nullable")]
-    warnings: Vec<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct ReferenceJson {
-    #[serde(default, rename = "refType", deserialize_with = "nullable")]
-    ref_type: String,
-    #[serde(
-        default,
-        rename = "traceID",
-        alias = "traceId",
-        deserialize_with = "nullable"
-    )]
-    trace_id: String,
-    #[serde(
-        default,
-        rename = "spanID",
-        alias = "spanId",
-        deserialize_with = "nullable"
-    )]
-    span_id: String,
-}
-
-#[derive(Deserialize, Default)]
-struct ProcessJson {
-    #[serde(default, rename = "serviceName", deserialize_with = "nullable")]
-    service_name: String,
-    #[serde(default, deserialize_with = "nullable")]
-    tags: Vec<KeyValueJson>,
-}
-
-#[derive(Deserialize)]
-struct ProcessMapEntry {
-    #[serde(rename = "processID", alias = "processId")]
-    process_id: String,
-    process: ProcessJson,
-}
-
-#[derive(Deserialize, Default)]
-struct LogJson {
-    #[serde(default)]
-    timestamp: Value,
-    #[serde(default, deserialize_with = "nullable")]
-    fields: Vec<KeyValueJson>,
-}
-
-/// A tag in the UI model (`type`, `value`) or api_v2 (`vType`, `vStr`, `vInt64`, …).
-#[derive(Deserialize, Default, Clone)]
-struct KeyValueJson {
-    #[serde(default, deserialize_with = "nullable")]
-    key: String,
-    #[serde(
-        default,
-        rename = "type",
-        alias = "vType",
-        deserialize_with = "nullable"
-    )]
-    value_type: String,
-    #[serde(default)]
-    value: Value,
-    #[serde(default, rename = "vStr")]
-    v_str: Value,
-    #[serde(default, rename = "vBool")]
-    v_bool: Value,
-    #[serde(default, rename = "vInt64")]
-    v_int64: Value,
-    #[serde(default, rename = "vFloat64")]
-    v_float64: Value,
-    #[serde(default, rename = "vBinary")]
-    v_binary: Value,
-}
-
-impl KeyValueJson {
-    /// The value typed by its declared type; strings of numbers and booleans are read.
-    fn typed_value(self) -> Value {
-        let raw = [
-            self.value,
-            self.v_str,
-            self.v_bool,
-            self.v_int64,
-            self.v_float64,
-            self.v_binary,
-        ]
-        .into_iter()
-        .find(|value| !value.is_null())
-        .unwrap_or(Value::Null);
-        match (self.value_type.to_ascii_lowercase().as_str(), &raw) {
-            ("bool", Value::String(text)) => match text.trim() {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => raw,
-            },
-            ("int64", Value::String(text)) => text.trim().parse::<i64>().map_or(raw, Value::from),
-            ("float64", Value::String(text)) => text
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map_or(raw, Value::Number),
-            _ => raw,
-        }
-    }
-}
-
-impl ProcessJson {
-    fn resource(&self) -> Arc<Resource> {
-        let mut attributes = Attributes::new();
-        if !self.service_name.is_empty() {
-            attributes.insert(
-                "service.name".to_string(),
-                Value::String(self.service_name.clone()),
-            );
-        }
-        for tag in &self.tags {
-            attributes
-                .entry(tag.key.clone())
-                .or_insert_with(|| tag.clone().typed_value());
-        }
-        Arc::new(Resource::new(attributes, String::new(), 0))
-    }
-}
-
-// ---- ids and times ---------------------------------------------------------------------------
-
-/// An id as Jaeger writes it: hex of up to `N` bytes (leading zeros may be dropped),
-/// or base64 of exactly `N` bytes (api_v2). `Err` for other text; `Ok(None)` for none.
-pub(super) fn padded_id<const N: usize>(text: &str) -> Result<Option<[u8; N]>, ()> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let hex = text
-        .strip_prefix("0x")
-        .or_else(|| text.strip_prefix("0X"))
-        .unwrap_or(text);
-    if hex.len() <= N * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let padded = format!("{hex:0>width$}", width = N * 2);
-        let bytes = decode_hex(&padded).ok_or(())?;
-        return Ok(Some(bytes.try_into().map_err(|_| ())?));
-    }
-    if hex.len() > N * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        // Longer hex: the low bytes, as Jaeger keeps the low 64 bits of a 128-bit id.
-        let bytes = decode_hex(&hex[hex.len() - N * 2..]).ok_or(())?;
-        return Ok(Some(bytes.try_into().map_err(|_| ())?));
-    }
-    match decode_base64(text) {
-        Some(bytes) if bytes.len() == N => Ok(Some(bytes.try_into().map_err(|_| ())?)),
-        _ => Err(()),
-    }
-}
-
-/// A stable id for id text that is neither hex nor base64.
-fn derived_id<const N: usize>(kind: &str, text: &str) -> [u8; N] {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(b"weft jaeger ");
-    hasher.update(kind.as_bytes());
-    hasher.update(b" ");
-    hasher.update(text.as_bytes());
-    let mut bytes = [0u8; N];
-    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..N]);
-    bytes
-}
-
-/// The trace id, and whether it was derived from non-id text.
-fn trace_id_of(text: &str) -> (Option<TraceId>, bool) {
-    match padded_id::<16>(text) {
-        Ok(bytes) => (bytes.and_then(|b| TraceId::from_bytes(&b)), false),
-        Err(()) => (
-            TraceId::from_bytes(&derived_id::<16>("trace", text.trim())),
-            true,
-        ),
-    }
-}
-
-fn span_id_of(text: &str) -> (Option<SpanId>, bool) {
-    match padded_id::<8>(text) {
-        Ok(bytes) => (bytes.and_then(|b| SpanId::from_bytes(&b)), false),
-        Err(()) => (
-            SpanId::from_bytes(&derived_id::<8>("span", text.trim())),
-            true,
-        ),
-    }
-}
-
-/// A Jaeger time: µs since the epoch as a number or numeric string, or RFC 3339.
-fn time_ns(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(number) => match number.as_i64() {
-            Some(micros) => micros.checked_mul(1_000),
-            None => number.as_f64().map(|micros| (micros * 1_000.0) as i64),
-        },
-        Value::String(text) => match text.trim().parse::<i64>() {
-            Ok(micros) => micros.checked_mul(1_000),
-            Err(_) => time::parse_rfc3339(text.trim()),
-        },
-        _ => None,
-    }
-}
-
-/// A duration: µs as a number, or a string (`"0.5s"` protobuf JSON, `"5000ns"`/`"1m2.5s"` Go).
-fn duration_ns(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(number) => match number.as_i64() {
-            Some(micros) => micros.checked_mul(1_000),
-            None => number.as_f64().map(|micros| (micros * 1_000.0) as i64),
-        },
-        Value::String(text) => parse_duration(text.trim()),
-        _ => None,
-    }
-}
-
-fn parse_duration(text: &str) -> Option<i64> {
-    if let Ok(micros) = text.parse::<i64>() {
-        return micros.checked_mul(1_000);
-    }
-    let mut rest = text;
-    let mut total = 0f64;
-    while !rest.is_empty() {
-        let number_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
-            .unwrap_or(rest.len());
-        let number: f64 = rest[..number_len].parse().ok()?;
-        rest = &rest[number_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            _ => return None,
-        };
-        rest = &rest[unit_len..];
-        total += number * scale;
-    }
-    Some(total.round() as i64)
-}
-
-// ---- from JSON to records -----------------------------------------------------------------------
-
-fn span_record(span: SpanJson, resource: Arc<Resource>, sink: &mut dyn RecordSink) -> Option<Span> {
-    let (trace_id, trace_derived) = trace_id_of(&span.trace_id);
-    let (span_id, span_derived) = span_id_of(&span.span_id);
-    let (Some(trace_id), Some(span_id)) = (trace_id, span_id) else {
-        sink.problem(Problem::unplaced(format!(
-            "span `{}` skipped: trace id `{}` / span id `{}` is not a valid id",
-            span.operation_name, span.trace_id, span.span_id
-        )));
-        return None;
-    };
-    let mut attributes = Attributes::new();
-    if trace_derived {
-        attributes.insert(
-            "jaeger.traceID".into(),
-            Value::String(span.trace_id.clone()),
-        );
-    }
-    if span_derived {
-        attributes.insert("jaeger.spanID".into(), Value::String(span.span_id.clone()));
-    }
-    for tag in span.tags {
-        let key = tag.key.clone();
-        let value = tag.typed_value();
-        attributes.entry(key).or_insert(value);
-    }
-    let kind = match attributes.get("span.kind").and_then(Value::as_str) {
-        Some(kind) => match kind.to_ascii_lowercase().as_str() {
-            "internal" => 1,
-            "server" => 2,
-            "client" => 3,
-            "producer" => 4,
-            "consumer" => 5,
-            _ => 0,
-        },
-        None => 0,
-    };
-    if kind != 0 {
-        attributes.shift_remove("span.kind");
-    }
-    let (status_code, status_message) = status_of(&mut attributes);
-    let scope = scope_of(&mut attributes);
-    if !span.warnings.is_empty() {
-        attributes.insert("jaeger.warnings".into(), Value::from(span.warnings));
-    }
-
-    let mut parent_span_id = None;
-    let mut links = Vec::new();
-    for reference in span.references {
-        let (Some(linked_trace), Some(linked_span)) = (
-            trace_id_of(&reference.trace_id).0,
-            span_id_of(&reference.span_id).0,
-        ) else {
-            sink.problem(Problem::unplaced(format!(
-                "span `{}`: reference to `{}`/`{}` skipped: not a valid id",
-                span.operation_name, reference.trace_id, reference.span_id
-            )));
-            continue;
-        };
-        let ref_type = match reference.ref_type.as_str() {
-            "" => "CHILD_OF".to_string(),
-            other => other.to_ascii_uppercase(),
-        };
-        if parent_span_id.is_none() && ref_type == "CHILD_OF" && linked_trace == trace_id {
-            parent_span_id = Some(linked_span);
-            continue;
-        }
-        let mut link_attributes = Attributes::new();
-        link_attributes.insert("jaeger.ref_type".into(), Value::String(ref_type));
-        links.push(SpanLink {
-            trace_id: linked_trace,
-            span_id: linked_span,
-            trace_state: String::new(),
-            flags: 0,
-            attributes: link_attributes,
-            dropped_attributes_count: 0,
-        });
-    }
-    if parent_span_id.is_none() && !span.parent_span_id.is_empty() {
-        parent_span_id = span_id_of(&span.parent_span_id).0;
-    }
-
-    let start_ns = time_ns(&span.start_time).unwrap_or(0);
-    let end_ns = start_ns.saturating_add(duration_ns(&span.duration).unwrap_or(0));
-    let events = span.logs.into_iter().map(event_of).collect();
-    let flags = match &span.flags {
-        Value::Number(number) => number.as_u64().map_or(0, |n| n as u32),
-        Value::String(text) => text.trim().parse().unwrap_or(0),
-        _ => 0,
-    };
-    Some(Span {
-        trace_id,
-        span_id,
-        parent_span_id,
-        trace_state: String::new(),
-        flags,
-        name: span.operation_name,
-        kind,
-        start_ns,
-        end_ns,
-        status_code,
-        status_message,
-        attributes,
-        events,
-        links,
-        dropped_attributes_count: 0,
-        dropped_events_count: 0,
-        dropped_links_count: 0,
-        resource,
-        scope,
-    })
-}
-
-/// Status from `otel.status_code` (taken) or an `error` tag that is true (kept).
-fn status_of(attributes: &mut Attributes) -> (StatusCode, String) {
-    let message = match attributes.shift_remove("otel.status_description") {
-        Some(Value::String(text)) => text,
-        Some(other) => other.to_string(),
-        None => String::new(),
-    };
-    if let Some(code) = attributes.shift_remove("otel.status_code") {
-        match code.as_str().map(str::to_ascii_uppercase).as_deref() {
-            Some("ERROR") => return (StatusCode::Error, message),
-            Some("OK") => return (StatusCode::Ok, message),
-            _ => {
-                attributes.insert("otel.status_code".into(), code);
-            }
-        }
-    }
-    let error = match attributes.get("error") {
-        Some(Value::Bool(flag)) => *flag,
-        Some(Value::String(text)) => text.trim().eq_ignore_ascii_case("true"),
-        _ => false,
-    };
-    if error {
-        (StatusCode::Error, message)
-    } else {
-        (StatusCode::Unset, message)
-    }
-}
-
-/// The instrumentation scope from `otel.scope.*` (or legacy `otel.library.*`) tags, taken.
-fn scope_of(attributes: &mut Attributes) -> Arc<Scope> {
-    let mut take = |keys: [&str; 2]| {
-        keys.iter()
-            .find_map(|key| match attributes.shift_remove(*key) {
-                Some(Value::String(text)) => Some(text),
-                _ => None,
-            })
-            .unwrap_or_default()
-    };
-    let name = take(["otel.scope.name", "otel.library.name"]);
-    let version = take(["otel.scope.version", "otel.library.version"]);
-    Arc::new(Scope {
-        name,
-        version,
-        ..Scope::default()
-    })
-}
-
-/// A span log as an event, named by its `event` field when it has one.
-fn event_of(log: LogJson) -> SpanEvent {
-    let mut attributes = Attributes::new();
-    for field in log.fields {
-        let key = field.key.clone();
-        let value = field.typed_value();
-        attributes.entry(key).or_insert(value);
-    }
-    let name = match attributes.get("event") {
-        Some(Value::String(name)) => {
-            let name = name.clone();
-            attributes.shift_remove("event");
-            name
-        }
-        _ => "log".to_string(),
-    };
-    SpanEvent {
-        time_ns: time_ns(&log.timestamp).unwrap_or(0),
-        name,
-        attributes,
-        dropped_attributes_count: 0,
+    fn cancelled(&self) -> bool {
+        self.sink.cancelled()
     }
 }
 
@@ -797,6 +278,7 @@ fn event_of(log: LogJson) -> SpanEvent {
 mod tests {
     use super::*;
     use crate::formats::Collected;
+    use crate::model::StatusCode;
 
     fn decode(text: &str) -> Collected {
         let mut sink = Collected::default();
@@ -868,14 +350,6 @@ mod tests {
             sink.spans[0].attributes["jaeger.spanID"],
             Value::from("span-1")
         );
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("5000ns"), Some(5_000));
-        assert_eq!(parse_duration("0.123s"), Some(123_000_000));
-        assert_eq!(parse_duration("1m2.5s"), Some(62_500_000_000));
-        assert_eq!(parse_duration("12"), Some(12_000));
     }
 
     #[test]

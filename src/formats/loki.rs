@@ -7,16 +7,17 @@
 //! metadata) become attributes where the line has no field of that name; the
 //! `service_name` / `service` / `job` / `app` label is the service and the entry's
 //! Loki time is the time when the line names neither.
+//! Reading the document and cancellable arrays is `json_stream.rs`.
 
 use std::fmt;
 use std::io::BufRead;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserializer;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::jaeger::{contains_key, decode_documents};
 use super::json_log::decode_json_object;
+use super::json_stream::{contains_key, decode_documents, EachElement, Elements};
 use super::text_log::record_of_line;
 use super::{trim_start, DecodeError, Format, Problem, RecordSink};
 use crate::model::{LogRecord, Span};
@@ -94,11 +95,12 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, '_> {
                 "resultType" => {
                     result_type = map.next_value::<Option<String>>()?.unwrap_or_default()
                 }
-                "result" | "streams" if matches!(result_type.as_str(), "" | "streams") => map
-                    .next_value_seed(StreamSeq {
+                "result" | "streams" if matches!(result_type.as_str(), "" | "streams") => {
+                    map.next_value_seed(Elements(&mut Streams {
                         sink: &mut *self.sink,
                         n_entries: &mut *self.n_entries,
-                    })?,
+                    }))?;
+                }
                 "result" => {
                     self.sink.problem(Problem::unplaced(format!(
                         "a `{result_type}` result holds metrics, not log lines: skipped"
@@ -120,38 +122,25 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, '_> {
     }
 }
 
-struct StreamSeq<'s, 'n> {
+/// The array of streams, one stream at a time.
+struct Streams<'s, 'n> {
     sink: &'s mut dyn RecordSink,
     n_entries: &'n mut u64,
 }
 
-impl<'de> DeserializeSeed<'de> for StreamSeq<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
+impl EachElement for Streams<'_, '_> {
+    const EXPECTING: &'static str = "an array of Loki streams";
 
-impl<'de> Visitor<'de> for StreamSeq<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of Loki streams")
+    fn element<'de, D: Deserializer<'de>>(&mut self, element: D) -> Result<(), D::Error> {
+        StreamSeed {
+            sink: &mut *self.sink,
+            n_entries: &mut *self.n_entries,
+        }
+        .deserialize(element)
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(StreamSeed {
-                sink: &mut *self.sink,
-                n_entries: &mut *self.n_entries,
-            })?
-            .is_some()
-        {}
-        Ok(())
+    fn cancelled(&self) -> bool {
+        self.sink.cancelled()
     }
 }
 
@@ -182,11 +171,13 @@ impl<'de> Visitor<'de> for StreamSeed<'_, '_> {
             match key.as_str() {
                 "stream" => labels = Some(map.next_value::<Option<_>>()?.unwrap_or_default()),
                 "values" => match &labels {
-                    Some(labels) => map.next_value_seed(EntrySeq {
-                        labels,
-                        sink: &mut *self.sink,
-                        n_entries: &mut *self.n_entries,
-                    })?,
+                    Some(labels) => {
+                        map.next_value_seed(Elements(&mut Entries {
+                            labels,
+                            sink: &mut *self.sink,
+                            n_entries: &mut *self.n_entries,
+                        }))?;
+                    }
                     None => waiting = map.next_value::<Option<_>>()?.unwrap_or_default(),
                 },
                 _ => {
@@ -203,39 +194,25 @@ impl<'de> Visitor<'de> for StreamSeed<'_, '_> {
     }
 }
 
-struct EntrySeq<'l, 's, 'n> {
+/// The `values` of a stream, one entry at a time.
+struct Entries<'l, 's, 'n> {
     labels: &'l Map<String, Value>,
     sink: &'s mut dyn RecordSink,
     n_entries: &'n mut u64,
 }
 
-impl<'de> DeserializeSeed<'de> for EntrySeq<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
+impl EachElement for Entries<'_, '_, '_> {
+    const EXPECTING: &'static str = "an array of [time, line] entries";
 
-impl<'de> Visitor<'de> for EntrySeq<'_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of [time, line] entries")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+    fn element<'de, D: Deserializer<'de>>(&mut self, element: D) -> Result<(), D::Error> {
+        let entry = Value::deserialize(element)?;
+        *self.n_entries += 1;
+        emit_entry(entry, self.labels, *self.n_entries, &mut *self.sink);
         Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(entry) = seq.next_element::<Value>()? {
-            if self.sink.cancelled() {
-                return Err(de::Error::custom("cancelled"));
-            }
-            *self.n_entries += 1;
-            emit_entry(entry, self.labels, *self.n_entries, &mut *self.sink);
-        }
-        Ok(())
+    fn cancelled(&self) -> bool {
+        self.sink.cancelled()
     }
 }
 

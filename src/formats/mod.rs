@@ -7,6 +7,7 @@
 pub mod dialects;
 mod jaeger;
 mod json_log;
+mod json_stream;
 mod loki;
 mod otlp_json;
 mod otlp_proto;
@@ -265,33 +266,6 @@ pub(crate) fn overlong_line(line_no: u64, length: u64) -> Problem {
             MAX_LINE_BYTES >> 20
         ),
     )
-}
-
-/// A reader that drops a leading UTF-8 byte order mark (for streamed JSON documents).
-pub(crate) struct SkipBom<'a> {
-    input: &'a mut dyn BufRead,
-    checked: bool,
-}
-
-impl<'a> SkipBom<'a> {
-    pub(crate) fn new(input: &'a mut dyn BufRead) -> Self {
-        SkipBom {
-            input,
-            checked: false,
-        }
-    }
-}
-
-impl std::io::Read for SkipBom<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if !self.checked {
-            self.checked = true;
-            if self.input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
-                self.input.consume(3);
-            }
-        }
-        self.input.read(buf)
-    }
 }
 
 /// Skips a UTF-8 byte order mark and leading whitespace.

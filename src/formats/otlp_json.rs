@@ -8,22 +8,32 @@
 //! or numbers, int64 as strings or numbers, unknown fields ignored, `null` as
 //! absent, Tempo's `batches` and Jaeger api_v3's `{"result": …}` wrapper.
 //! Framing (document vs lines) is decided here; opening files is not.
+//!
+//! This file holds the framing, the streaming of a document's blocks and the
+//! mapping from messages to records; the messages themselves (and their lenient
+//! scalars) are `otlp_json/wire.rs`; reading concatenated documents and
+//! cancellable arrays is `json_stream.rs`; id spellings are `ids.rs`.
 
 use std::fmt;
 use std::io::BufRead;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::{
-    for_each_line, trim_start, DecodeError, Format, LineDecoder, Problem, RecordSink, SkipBom,
+use super::json_stream::{contains_key, decode_documents, EachElement, Elements};
+use super::{for_each_line, trim_start, DecodeError, Format, LineDecoder, Problem, RecordSink};
+use crate::ids::{SpanId, TraceId};
+use crate::model::{LogRecord, Resource, Scope, Span, SpanEvent, SpanLink};
+use crate::time::non_zero;
+
+mod wire;
+
+use wire::{
+    attributes, severity_number_by_name, AnyValue, ExportRequest, LogRecordJson, ResourceJson,
+    ResourceLogs, ResourceSpans, ScopeJson, Skipped, SpanJson,
 };
-use crate::ids::{decode_base64, SpanId, TraceId};
-use crate::model::{Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
-use crate::severity;
 
 pub struct OtlpJson;
 
@@ -64,19 +74,6 @@ impl Format for OtlpJson {
     fn line_decoder(&self, head: &[u8]) -> Option<LineDecoder> {
         head_is_lines(head).then_some(decode_line as LineDecoder)
     }
-}
-
-/// Whether `"key"` followed by `:` occurs in `head`.
-fn contains_key(head: &[u8], key: &str) -> bool {
-    let quoted = format!("\"{key}\"");
-    let needle = quoted.as_bytes();
-    head.windows(needle.len()).enumerate().any(|(at, window)| {
-        window == needle
-            && head[at + needle.len()..]
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                == Some(&b':')
-    })
 }
 
 /// JSON Lines when the first non-empty line is a whole JSON object on its own.
@@ -122,21 +119,12 @@ fn decode_line(sink: &mut dyn RecordSink, line_no: u64, text: &[u8]) {
 /// Streams one or more concatenated documents, handing each resource block to the
 /// emitter as soon as it is read.
 fn decode_document(input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<(), DecodeError> {
-    let mut deserializer = serde_json::Deserializer::from_reader(SkipBom::new(input));
-    loop {
-        let mut emitter = Emitter {
-            sink: &mut *sink,
-            line: None,
-        };
+    decode_documents(input, sink, |deserializer, sink| {
         RequestSeed {
-            emitter: &mut emitter,
+            emitter: &mut Emitter { sink, line: None },
         }
-        .deserialize(&mut deserializer)
-        .map_err(DecodeError::from_json)?;
-        if deserializer.end().is_ok() {
-            return Ok(());
-        }
-    }
+        .deserialize(deserializer)
+    })
 }
 
 /// Receives decoded blocks, turns them into records and reports their problems.
@@ -179,10 +167,10 @@ impl<'de> Visitor<'de> for RequestSeed<'_, '_> {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "resourceSpans" | "resource_spans" | "batches" => {
-                    map.next_value_seed(BlockSeq::<ResourceSpans>::new(self.emitter))?
+                    map.next_value_seed(Elements(&mut Blocks::<ResourceSpans>::new(self.emitter)))?;
                 }
                 "resourceLogs" | "resource_logs" => {
-                    map.next_value_seed(BlockSeq::<ResourceLogs>::new(self.emitter))?
+                    map.next_value_seed(Elements(&mut Blocks::<ResourceLogs>::new(self.emitter)))?;
                 }
                 "result" => map.next_value_seed(RequestSeed {
                     emitter: &mut *self.emitter,
@@ -196,173 +184,45 @@ impl<'de> Visitor<'de> for RequestSeed<'_, '_> {
     }
 }
 
-/// A sequence of resource blocks, each emitted as soon as it is complete.
-struct BlockSeq<'e, 'a, B> {
+/// The resource blocks of an array, each emitted as soon as it is complete.
+struct Blocks<'e, 'a, B> {
     emitter: &'e mut Emitter<'a>,
     block: std::marker::PhantomData<B>,
 }
 
-impl<'e, 'a, B> BlockSeq<'e, 'a, B> {
+impl<'e, 'a, B> Blocks<'e, 'a, B> {
     fn new(emitter: &'e mut Emitter<'a>) -> Self {
-        BlockSeq {
+        Blocks {
             emitter,
             block: std::marker::PhantomData,
         }
     }
 }
 
+/// A resource block: `ResourceSpans` or `ResourceLogs`.
 trait Block {
     fn emit(self, emitter: &mut Emitter);
 }
 
-impl<'de, B: Block + Deserialize<'de>> DeserializeSeed<'de> for BlockSeq<'_, '_, B> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
+impl<B: Block + DeserializeOwned> EachElement for Blocks<'_, '_, B> {
+    const EXPECTING: &'static str = "an array of resource blocks";
 
-impl<'de, B: Block + Deserialize<'de>> Visitor<'de> for BlockSeq<'_, '_, B> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of resource blocks")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(block) = seq.next_element::<Option<B>>()? {
-            if self.emitter.sink.cancelled() {
-                return Err(de::Error::custom("cancelled"));
-            }
-            if let Some(block) = block {
-                block.emit(self.emitter);
-            }
+    fn element<'de, D: Deserializer<'de>>(&mut self, element: D) -> Result<(), D::Error> {
+        if let Some(block) = Option::<B>::deserialize(element)? {
+            block.emit(self.emitter);
         }
         Ok(())
     }
-}
 
-// ---- the message types, as lenient serde structs -------------------------------------------
-
-/// Spans or log records read one at a time, each first as raw JSON text and then
-/// as its type: a record with a value of the wrong type (`"startTimeUnixNano": "abc"`,
-/// `"intValue": "many"`) is kept as its error and reported, so it costs only
-/// itself, not the line or the document around it. `null` reads as no records.
-struct Each<T>(Vec<Result<T, Skipped>>);
-
-/// A record that did not read as its type: what it was, why, and its text.
-struct Skipped {
-    what: String,
-    error: String,
-    raw: Box<RawValue>,
-}
-
-impl Skipped {
-    /// Reports the record and keeps its text as an unparsed log line, as a bad
-    /// line of a line-oriented file is kept.
-    fn emit(self, emitter: &mut Emitter, kind: &str) {
-        emitter.problem(format!("{kind}{} skipped: {}", self.what, self.error));
-        let mut record = LogRecord::unparsed(emitter.line.unwrap_or(0), self.raw.get().as_bytes());
-        record.line = emitter.line;
-        emitter.sink.log(record);
+    fn cancelled(&self) -> bool {
+        self.emitter.sink.cancelled()
     }
 }
 
-impl<T> Default for Each<T> {
-    fn default() -> Self {
-        Each(Vec::new())
-    }
-}
-
-impl<'de, T: de::DeserializeOwned> Deserialize<'de> for Each<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EachVisitor<T>(std::marker::PhantomData<T>);
-        impl<'de, T: de::DeserializeOwned> Visitor<'de> for EachVisitor<T> {
-            type Value = Each<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an array of records")
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Each<T>, E> {
-                Ok(Each::default())
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Each<T>, A::Error> {
-                let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-                while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-                    records.push(match serde_json::from_str(raw.get()) {
-                        Ok(record) => Ok(record),
-                        Err(error) => Err(Skipped {
-                            what: describe(raw.get()),
-                            error: super::strip_position(&error.to_string()),
-                            raw,
-                        }),
-                    });
-                }
-                Ok(Each(records))
-            }
-        }
-        deserializer.deserialize_any(EachVisitor(std::marker::PhantomData))
-    }
-}
-
-/// A record for a problem: ` `name` (span id)`, as far as they read.
-fn describe(raw: &str) -> String {
-    #[derive(Deserialize)]
-    struct Named {
-        #[serde(default)]
-        name: Option<Value>,
-        #[serde(default, alias = "span_id", rename = "spanId")]
-        span_id: Option<Value>,
-    }
-    let named = serde_json::from_str::<Named>(raw).ok();
-    let text = |value: Option<&Value>| {
-        value
-            .and_then(Value::as_str)
-            .map(|text| text.chars().take(80).collect::<String>())
-    };
-    let name = text(named.as_ref().and_then(|named| named.name.as_ref()));
-    let id = text(named.as_ref().and_then(|named| named.span_id.as_ref()));
-    match (name, id) {
-        (Some(name), Some(id)) => format!(" `{name}` ({id})"),
-        (Some(name), None) => format!(" `{name}`"),
-        (None, Some(id)) => format!(" ({id})"),
-        (None, None) => String::new(),
-    }
-}
-
-/// `null` reads as the default, like an absent field.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
-    deserializer: D,
-) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ExportRequest {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "resource_spans",
-        alias = "batches"
-    )]
-    resource_spans: Vec<Option<ResourceSpans>>,
-    #[serde(default, deserialize_with = "nullable", alias = "resource_logs")]
-    resource_logs: Vec<Option<ResourceLogs>>,
-    #[serde(default)]
-    result: Option<Box<ExportRequest>>,
-}
+// ---- from messages to records ----------------------------------------------------------
 
 impl ExportRequest {
-    fn is_request(&self) -> bool {
-        !self.resource_spans.is_empty()
-            || !self.resource_logs.is_empty()
-            || self.result.as_ref().is_some_and(|inner| inner.is_request())
-    }
-
+    /// Every block of the request (and of its `result`), in order.
     fn emit(self, emitter: &mut Emitter) {
         self.resource_spans
             .into_iter()
@@ -378,473 +238,16 @@ impl ExportRequest {
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ResourceJson {
-    #[serde(default, deserialize_with = "nullable")]
-    attributes: Vec<KeyValue>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "dropped_attributes_count"
-    )]
-    dropped_attributes_count: U32,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ScopeJson {
-    #[serde(default, deserialize_with = "nullable")]
-    name: String,
-    #[serde(default, deserialize_with = "nullable")]
-    version: String,
-    #[serde(default, deserialize_with = "nullable")]
-    attributes: Vec<KeyValue>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "dropped_attributes_count"
-    )]
-    dropped_attributes_count: U32,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ResourceSpans {
-    #[serde(default, deserialize_with = "nullable")]
-    resource: ResourceJson,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "scope_spans",
-        alias = "instrumentationLibrarySpans",
-        alias = "instrumentation_library_spans"
-    )]
-    scope_spans: Vec<ScopeSpans>,
-    #[serde(default, deserialize_with = "nullable", alias = "schema_url")]
-    schema_url: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ScopeSpans {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "instrumentationLibrary",
-        alias = "instrumentation_library"
-    )]
-    scope: ScopeJson,
-    #[serde(default)]
-    spans: Each<SpanJson>,
-    #[serde(default, deserialize_with = "nullable", alias = "schema_url")]
-    schema_url: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct SpanJson {
-    #[serde(default, deserialize_with = "nullable", alias = "trace_id")]
-    trace_id: String,
-    #[serde(default, deserialize_with = "nullable", alias = "span_id")]
-    span_id: String,
-    #[serde(default, deserialize_with = "nullable", alias = "parent_span_id")]
-    parent_span_id: String,
-    #[serde(default, deserialize_with = "nullable", alias = "trace_state")]
-    trace_state: String,
-    #[serde(default, deserialize_with = "nullable")]
-    flags: U32,
-    #[serde(default, deserialize_with = "nullable")]
-    name: String,
-    #[serde(default, deserialize_with = "nullable")]
-    kind: Enum,
-    #[serde(default, deserialize_with = "nullable", alias = "start_time_unix_nano")]
-    start_time_unix_nano: Int64,
-    #[serde(default, deserialize_with = "nullable", alias = "end_time_unix_nano")]
-    end_time_unix_nano: Int64,
-    #[serde(default, deserialize_with = "nullable")]
-    attributes: Vec<KeyValue>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "dropped_attributes_count"
-    )]
-    dropped_attributes_count: U32,
-    #[serde(default, deserialize_with = "nullable")]
-    events: Vec<EventJson>,
-    #[serde(default, deserialize_with = "nullable", alias = "dropped_events_count")]
-    dropped_events_count: U32,
-    #[serde(default, deserialize_with = "nullable")]
-    links: Vec<LinkJson>,
-    #[serde(default, deserialize_with = "nullable", alias = "dropped_links_count")]
-    dropped_links_count: U32,
-    #[serde(default, deserialize_with = "nullable")]
-    status: StatusJson,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct EventJson {
-    #[serde(default, deserialize_with = "nullable", alias = "time_unix_nano")]
-    time_unix_nano: Int64,
-    #[serde(default, deserialize_with = "nullable")]
-    name: String,
-    #[serde(default, deserialize_with = "nullable")]
-    attributes: Vec<KeyValue>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "dropped_attributes_count"
-    )]
-    dropped_attributes_count: U32,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct LinkJson {
-    #[serde(default, deserialize_with = "nullable", alias = "trace_id")]
-    trace_id: String,
-    #[serde(default, deserialize_with = "nullable", alias = "span_id")]
-    span_id: String,
-    #[serde(default, deserialize_with = "nullable", alias = "trace_state")]
-    trace_state: String,
-    #[serde(default, deserialize_with = "nullable")]
-    flags: U32,
-    #[serde(default, deserialize_with = "nullable")]
-    attributes: Vec<KeyValue>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "dropped_attributes_count"
-    )]
-    dropped_attributes_count: U32,
-}
-
-#[derive(Deserialize, Default)]
-struct StatusJson {
-    #[serde(default, deserialize_with = "nullable")]
-    code: Enum,
-    #[serde(default, deserialize_with = "nullable")]
-    message: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ResourceLogs {
-    #[serde(default, deserialize_with = "nullable")]
-    resource: ResourceJson,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "scope_logs",
-        alias = "instrumentationLibraryLogs",
-        alias = "instrumentation_library_logs"
-    )]
-    scope_logs: Vec<ScopeLogs>,
-    #[serde(default, deserialize_with = "nullable", alias = "schema_url")]
-    schema_url: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ScopeLogs {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "instrumentationLibrary",
-        alias = "instrumentation_library"
-    )]
-    scope: ScopeJson,
-    #[serde(default, alias = "log_records")]
-    log_records: Each<LogRecordJson>,
-    #[serde(default, deserialize_with = "nullable", alias = "schema_url")]
-    schema_url: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct LogRecordJson {
-    #[serde(default, deserialize_with = "nullable", alias = "time_unix_nano")]
-    time_unix_nano: Int64,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        alias = "observed_time_unix_nano"
-    )]
-    observed_time_unix_nano: Int64,
-    #[serde(default, deserialize_with = "nullable", alias = "severity_number")]
-    severity_number: Enum,
-    #[serde(default, deserialize_with = "nullable", alias = "severity_text")]
-    severity_text: String,
-    #[serde(default)]
-    body: Option<AnyValue>,
-    #[serde(default, deserialize_with = "nullable")]
-    attributes: Vec<KeyValue>,
-    #[serde(default, deserialize_with = "nullable")]
-    flags: U32,
-    #[serde(default, deserialize_with = "nullable", alias = "trace_id")]
-    trace_id: String,
-    #[serde(default, deserialize_with = "nullable", alias = "span_id")]
-    span_id: String,
-    #[serde(default, deserialize_with = "nullable", alias = "event_name")]
-    event_name: String,
-}
-
-#[derive(Deserialize)]
-struct KeyValue {
-    #[serde(default, deserialize_with = "nullable")]
-    key: String,
-    #[serde(default)]
-    value: Option<AnyValue>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct AnyValue {
-    #[serde(default, alias = "string_value")]
-    string_value: Option<String>,
-    #[serde(default, alias = "bool_value")]
-    bool_value: Option<bool>,
-    #[serde(default, alias = "int_value")]
-    int_value: Option<Int64>,
-    #[serde(default, alias = "double_value")]
-    double_value: Option<Double>,
-    #[serde(default, alias = "array_value")]
-    array_value: Option<ArrayValue>,
-    #[serde(default, alias = "kvlist_value")]
-    kvlist_value: Option<KeyValueList>,
-    #[serde(default, alias = "bytes_value")]
-    bytes_value: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct ArrayValue {
-    #[serde(default, deserialize_with = "nullable")]
-    values: Vec<AnyValue>,
-}
-
-#[derive(Deserialize, Default)]
-struct KeyValueList {
-    #[serde(default, deserialize_with = "nullable")]
-    values: Vec<KeyValue>,
-}
-
-impl AnyValue {
-    fn into_json(self) -> Value {
-        if let Some(text) = self.string_value {
-            Value::String(text)
-        } else if let Some(flag) = self.bool_value {
-            Value::Bool(flag)
-        } else if let Some(Int64(number)) = self.int_value {
-            Value::from(number)
-        } else if let Some(Double(number)) = self.double_value {
-            serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
-        } else if let Some(array) = self.array_value {
-            Value::Array(array.values.into_iter().map(AnyValue::into_json).collect())
-        } else if let Some(list) = self.kvlist_value {
-            Value::Object(attributes(list.values))
-        } else if let Some(bytes) = self.bytes_value {
-            // Normalized to standard base64 so JSON and protobuf inputs agree.
-            match decode_base64(&bytes) {
-                Some(raw) => Value::String(crate::formats::otlp_proto::encode_base64(&raw)),
-                None => Value::String(bytes),
-            }
-        } else {
-            Value::Null
-        }
+impl Skipped {
+    /// Reports the record and keeps its text as an unparsed log line, as a bad
+    /// line of a line-oriented file is kept.
+    fn emit(self, emitter: &mut Emitter, kind: &str) {
+        emitter.problem(format!("{kind}{} skipped: {}", self.what, self.error));
+        let mut record = LogRecord::unparsed(emitter.line.unwrap_or(0), self.raw.get().as_bytes());
+        record.line = emitter.line;
+        emitter.sink.log(record);
     }
 }
-
-fn attributes(list: Vec<KeyValue>) -> Attributes {
-    list.into_iter()
-        .map(|kv| (kv.key, kv.value.map_or(Value::Null, AnyValue::into_json)))
-        .collect()
-}
-
-// ---- scalar leniency -------------------------------------------------------------------
-
-/// An int64 written as a number or as a string (the protobuf JSON mapping uses strings).
-#[derive(Default, Clone, Copy)]
-struct Int64(i64);
-
-impl<'de> Deserialize<'de> for Int64 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Int64Visitor;
-        impl Visitor<'_> for Int64Visitor {
-            type Value = Int64;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an integer or a string of one")
-            }
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Int64, E> {
-                Ok(Int64(value))
-            }
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Int64, E> {
-                Ok(Int64(i64::try_from(value).unwrap_or(i64::MAX)))
-            }
-            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Int64, E> {
-                Ok(Int64(value as i64))
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Int64, E> {
-                let text = text.trim();
-                if text.is_empty() {
-                    return Ok(Int64(0));
-                }
-                if let Ok(value) = text.parse::<i64>() {
-                    return Ok(Int64(value));
-                }
-                if let Ok(value) = text.parse::<u64>() {
-                    return Ok(Int64(i64::try_from(value).unwrap_or(i64::MAX)));
-                }
-                Err(E::invalid_value(de::Unexpected::Str(text), &self))
-            }
-        }
-        deserializer.deserialize_any(Int64Visitor)
-    }
-}
-
-/// A uint32 as a number or a string.
-#[derive(Default, Clone, Copy)]
-struct U32(u32);
-
-impl<'de> Deserialize<'de> for U32 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Int64(value) = Int64::deserialize(deserializer)?;
-        Ok(U32(value.clamp(0, u32::MAX as i64) as u32))
-    }
-}
-
-/// A double as a number or a string (`"NaN"`, `"Infinity"`, `"1.5"`).
-#[derive(Default, Clone, Copy)]
-struct Double(f64);
-
-impl<'de> Deserialize<'de> for Double {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DoubleVisitor;
-        impl Visitor<'_> for DoubleVisitor {
-            type Value = Double;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or a string of one")
-            }
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Double, E> {
-                Ok(Double(value as f64))
-            }
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Double, E> {
-                Ok(Double(value as f64))
-            }
-            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Double, E> {
-                Ok(Double(value))
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Double, E> {
-                text.trim()
-                    .parse::<f64>()
-                    .map(Double)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Str(text), &self))
-            }
-        }
-        deserializer.deserialize_any(DoubleVisitor)
-    }
-}
-
-/// A protobuf enum written as its number or its name (`"SPAN_KIND_SERVER"`).
-#[derive(Clone)]
-enum Enum {
-    Number(i64),
-    Name(String),
-}
-
-impl Default for Enum {
-    fn default() -> Self {
-        Enum::Number(0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Enum {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EnumVisitor;
-        impl Visitor<'_> for EnumVisitor {
-            type Value = Enum;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an enum number or name")
-            }
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Enum, E> {
-                Ok(Enum::Number(value))
-            }
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Enum, E> {
-                Ok(Enum::Number(i64::try_from(value).unwrap_or(0)))
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Enum, E> {
-                Ok(match text.trim().parse::<i64>() {
-                    Ok(number) => Enum::Number(number),
-                    Err(_) => Enum::Name(text.trim().to_ascii_uppercase()),
-                })
-            }
-        }
-        deserializer.deserialize_any(EnumVisitor)
-    }
-}
-
-impl Enum {
-    /// The number, looking names up (without `prefix`, or with it) through `by_name`.
-    fn number(&self, prefix: &str, by_name: impl Fn(&str) -> Option<i64>) -> i64 {
-        match self {
-            Enum::Number(number) => *number,
-            Enum::Name(name) => by_name(name.strip_prefix(prefix).unwrap_or(name)).unwrap_or(0),
-        }
-    }
-
-    fn span_kind(&self) -> i32 {
-        let by_name = |name: &str| {
-            [
-                "UNSPECIFIED",
-                "INTERNAL",
-                "SERVER",
-                "CLIENT",
-                "PRODUCER",
-                "CONSUMER",
-            ]
-            .iter()
-            .position(|known| *known == name)
-            .map(|index| index as i64)
-        };
-        self.number("SPAN_KIND_", by_name) as i32
-    }
-
-    fn status_code(&self) -> StatusCode {
-        let by_name = |name: &str| match name {
-            "OK" => Some(1),
-            "ERROR" => Some(2),
-            _ => None,
-        };
-        StatusCode::from_i64(self.number("STATUS_CODE_", by_name))
-    }
-
-    fn severity(&self) -> u8 {
-        let number = self.number("SEVERITY_NUMBER_", |name| {
-            severity_number_by_name(name).map(i64::from)
-        });
-        if (1..=24).contains(&number) {
-            number as u8
-        } else {
-            0
-        }
-    }
-}
-
-/// `TRACE`, `DEBUG2`, `INFO4`, `ERROR`, … as OTel severity numbers.
-fn severity_number_by_name(name: &str) -> Option<u8> {
-    let split = name
-        .find(|c: char| c.is_ascii_digit())
-        .unwrap_or(name.len());
-    let base = severity::from_text(&name[..split])?;
-    let step: u8 = if split == name.len() {
-        1
-    } else {
-        name[split..].parse().ok()?
-    };
-    (1..=4).contains(&step).then_some(base + step - 1)
-}
-
-// ---- from messages to records ----------------------------------------------------------
 
 fn resource_of(resource: ResourceJson, schema_url: String) -> Arc<Resource> {
     Arc::new(Resource::new(
@@ -1022,15 +425,12 @@ fn log_record(
     }
 }
 
-/// OTLP writes 0 for "unknown time".
-pub(crate) fn non_zero(ns: i64) -> Option<i64> {
-    (ns != 0).then_some(ns)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::formats::Collected;
+    use crate::model::StatusCode;
+    use crate::severity;
 
     fn decode(text: &str) -> Collected {
         let mut sink = Collected::default();

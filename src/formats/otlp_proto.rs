@@ -8,7 +8,6 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
-use base64::Engine as _;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, InstrumentationScope, KeyValue};
@@ -17,8 +16,9 @@ use prost::Message;
 use serde_json::Value;
 
 use super::{DecodeError, Format, Problem, RecordSink};
-use crate::ids::{SpanId, TraceId};
+use crate::ids::{encode_base64, SpanId, TraceId};
 use crate::model::{Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
+use crate::time::non_zero;
 
 pub struct OtlpProto;
 
@@ -277,8 +277,8 @@ fn emit_logs(request: ExportLogsServiceRequest, offset: u64, sink: &mut dyn Reco
                     ));
                 }
                 sink.log(LogRecord {
-                    ts_ns: super::otlp_json::non_zero(clamp_ns(log.time_unix_nano)),
-                    observed_ns: super::otlp_json::non_zero(clamp_ns(log.observed_time_unix_nano)),
+                    ts_ns: non_zero(clamp_ns(log.time_unix_nano)),
+                    observed_ns: non_zero(clamp_ns(log.observed_time_unix_nano)),
                     severity: u8::try_from(log.severity_number)
                         .ok()
                         .filter(|n| *n <= 24)
@@ -348,9 +348,4 @@ fn any_value_json(value: AnyValue) -> Value {
         #[allow(unreachable_patterns)]
         Some(_) => Value::Null,
     }
-}
-
-/// Bytes attribute values are shown as standard base64, as the JSON mapping writes them.
-pub(crate) fn encode_base64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }

@@ -18,19 +18,20 @@
 //! the shared span was seen in the same window or before. Spans without a
 //! timestamp (fragments reported late) are handed on after the window's complete
 //! spans, so that where a fragment repeats an id, the complete span is the copy kept.
+//! Reading the document and cancellable arrays is `json_stream.rs`; id spellings
+//! and derived ids are `ids.rs`.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::io::BufRead;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::jaeger::{contains_key, decode_documents, padded_id};
+use super::json_stream::{contains_key, decode_documents, nullable, EachObject, Objects};
 use super::{trim_start, DecodeError, Format, Problem, RecordSink};
-use crate::ids::{SpanId, TraceId};
+use crate::ids::{derived_id, padded_id, SpanId, TraceId};
 use crate::model::{Attributes, Resource, Scope, Span, SpanEvent, StatusCode};
 
 pub struct ZipkinJson;
@@ -79,10 +80,10 @@ impl Format for ZipkinJson {
     ) -> Result<(), DecodeError> {
         let mut window = Window::default();
         let result = decode_documents(input, sink, |deserializer, sink| {
-            NodeSeed {
+            Objects(&mut Document {
                 window: &mut window,
                 sink,
-            }
+            })
             .deserialize(deserializer)
         });
         window.flush(sink);
@@ -104,45 +105,20 @@ fn is_json_lines(head: &[u8]) -> bool {
 
 // ---- streaming ------------------------------------------------------------------------------
 
-struct NodeSeed<'w, 's> {
+/// The spans of a Zipkin document: one object, or arrays of them nested to any depth.
+struct Document<'w, 's> {
     window: &'w mut Window,
     sink: &'s mut dyn RecordSink,
 }
 
-impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
+impl EachObject for Document<'_, '_> {
+    const EXPECTING: &'static str = "a Zipkin span or an array of them";
 
-impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a Zipkin span or an array of them")
+    fn cancelled(&self) -> bool {
+        self.sink.cancelled()
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(NodeSeed {
-                window: &mut *self.window,
-                sink: &mut *self.sink,
-            })?
-            .is_some()
-        {
-            if self.sink.cancelled() {
-                return Err(de::Error::custom("cancelled"));
-            }
-        }
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+    fn object<'de, A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error> {
         let object = Map::deserialize(de::value::MapAccessDeserializer::new(map))?;
         self.window.n_seen += 1;
         match serde_json::from_value::<SpanJson>(Value::Object(object)) {
@@ -397,14 +373,8 @@ fn put(attributes: &mut Attributes, key: &str, value: String) {
 
 /// The id of a shared server half: stable for the same trace, id and endpoint.
 fn shared_span_id(trace_id: TraceId, span_id: SpanId, endpoint: &str) -> SpanId {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(b"weft zipkin shared ");
-    hasher.update(&trace_id.0);
-    hasher.update(&span_id.0);
-    hasher.update(endpoint.as_bytes());
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
-    SpanId::from_bytes(&bytes).unwrap_or(span_id)
+    let parts: [&[u8]; 3] = [&trace_id.0, &span_id.0, endpoint.as_bytes()];
+    SpanId::from_bytes(&derived_id::<8>("zipkin shared", &parts)).unwrap_or(span_id)
 }
 
 fn endpoint_key(endpoint: Option<&Endpoint>) -> String {
@@ -421,12 +391,6 @@ fn endpoint_key(endpoint: Option<&Endpoint>) -> String {
 }
 
 // ---- the JSON shape -----------------------------------------------------------------------------
-
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
-    deserializer: D,
-) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
 
 /// A number or a string of digits; anything else is "absent".
 fn lenient_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
