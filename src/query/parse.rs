@@ -97,9 +97,11 @@ impl Field<'_> {
                 return Ok((TermKind::Level(self.cmp(), number), false));
             }
             "duration" => {
-                let ns = duration_ns(self.value).ok_or_else(|| QueryError::InvalidDuration {
-                    column: self.value_column,
-                    value: value.clone(),
+                let ns = crate::time::parse_duration(self.value).ok_or_else(|| {
+                    QueryError::InvalidDuration {
+                        column: self.value_column,
+                        value: value.clone(),
+                    }
                 })?;
                 return Ok((TermKind::Duration(self.cmp(), ns), false));
             }
@@ -175,24 +177,6 @@ fn level_number(text: &str) -> Option<u8> {
         Ok(_) => None,
         Err(_) => severity::from_text(text).filter(|_| text.len() > 1),
     }
-}
-
-/// `500ns`, `500us`/`500µs`, `250ms`, `2s`, `1.5m`, `1h` in nanoseconds.
-fn duration_ns(text: &str) -> Option<i64> {
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let scale = match unit {
-        "ns" => 1.0,
-        "us" | "µs" => 1e3,
-        "ms" => 1e6,
-        "s" => 1e9,
-        "m" => 60e9,
-        "h" => 3600e9,
-        _ => return None,
-    };
-    let ns = number * scale;
-    (ns.is_finite() && ns < i64::MAX as f64).then_some(ns as i64)
 }
 
 /// RFC 3339 (a date alone means its midnight UTC), `now`, or relative: `-15m`, `-2h`, `-1d`.
@@ -290,6 +274,19 @@ mod tests {
         assert_eq!(
             kinds("duration<=2s"),
             vec![(false, TermKind::Duration(Cmp::Le, 2_000_000_000))]
+        );
+        // The one duration spelling of the engine (`time::parse_duration`), as traces
+        // write them: both micro signs, and compound values.
+        for micros in ["duration>3us", "duration>3µs", "duration>3μs"] {
+            assert_eq!(
+                kinds(micros),
+                vec![(false, TermKind::Duration(Cmp::Gt, 3_000))],
+                "{micros}"
+            );
+        }
+        assert_eq!(
+            kinds("duration>=1m30s"),
+            vec![(false, TermKind::Duration(Cmp::Ge, 90_000_000_000))]
         );
     }
 
