@@ -24,6 +24,7 @@ pub struct Reader {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Stats {
     pub sources: i64,
     pub traces: i64,
@@ -38,6 +39,7 @@ pub struct Stats {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceStats {
     pub name: String,
     pub spans: i64,
@@ -45,6 +47,7 @@ pub struct ServiceStats {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TraceSummary {
     pub trace_id: String,
     pub root_service: String,
@@ -65,6 +68,7 @@ pub struct TraceView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SpanView {
     pub span_id: String,
     pub parent_span_id: Option<String>,
@@ -87,6 +91,7 @@ pub struct SpanView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EventView {
     pub time_ns: i64,
     pub name: String,
@@ -94,6 +99,7 @@ pub struct EventView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LinkView {
     pub trace_id: String,
     pub span_id: String,
@@ -101,6 +107,7 @@ pub struct LinkView {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScopeView {
     pub name: String,
     pub version: String,
@@ -108,6 +115,7 @@ pub struct ScopeView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LogView {
     pub id: i64,
     pub ts_ns: Option<i64>,
@@ -125,11 +133,14 @@ pub struct LogView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SourceView {
     pub id: i64,
     pub path: String,
     pub size: i64,
     pub format: Option<String>,
+    /// A `SourceStatus`, as text.
+    #[cfg_attr(feature = "ts", ts(as = "super::SourceStatus"))]
     pub status: String,
     pub spans: i64,
     pub logs: i64,

@@ -51,6 +51,7 @@ pub struct LogPage {
 
 /// Log counts per time bucket and severity class.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Histogram {
     pub start_ns: i64,
     pub bucket_ns: i64,
@@ -60,12 +61,14 @@ pub struct Histogram {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Facet {
     pub value: String,
     pub count: i64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Facets {
     pub services: Vec<Facet>,
     pub levels: Vec<Facet>,
@@ -74,6 +77,7 @@ pub struct Facets {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum TraceSort {
     #[default]
     Start,
