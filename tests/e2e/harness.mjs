@@ -232,12 +232,33 @@ export async function settled(browser, timeout = 10_000) {
   );
 }
 
-/** Waits until `enough(n)` holds for the number `n` of elements with test id `testid`. */
-export async function waitForRows(browser, testid, enough = (count) => count > 0, timeoutMsg = undefined) {
+/**
+ * Waits until `enough(n)` holds for the number `n` of elements with test id `testid`
+ * (default: there is one).
+ */
+export async function waitForRows(browser, testid, enough = (count) => count > 0, { timeout = 20_000, timeoutMsg } = {}) {
   await browser.waitUntil(async () => enough((await browser.$$(`[data-testid="${testid}"]`)).length), {
-    timeout: 20_000,
-    timeoutMsg: timeoutMsg ?? `too few ${testid} elements`,
+    timeout,
+    timeoutMsg: timeoutMsg ?? `the ${testid} elements never came`,
   });
+}
+
+/**
+ * Runs `use(session)` on a window of its own: tauri-driver with `env`, weft-app with
+ * `args`; closes both afterwards, also when `use` throws.
+ */
+export async function withWindow(env, args, use) {
+  const driver = await startDriver(env);
+  try {
+    const session = await openWindow(driver, args);
+    try {
+      return await use(session);
+    } finally {
+      await session.deleteSession();
+    }
+  } finally {
+    await driver.stop();
+  }
 }
 
 /** The text of every log body the log view shows, top to bottom. */
