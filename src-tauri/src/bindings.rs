@@ -32,25 +32,25 @@ pub fn path() -> PathBuf {
 struct Declarations<'a> {
     config: &'a Config,
     seen: HashSet<TypeId>,
+    /// Names declared: two Rust types may give one (`serde_json::Value` and its shadow).
+    declared: HashSet<String>,
     text: String,
 }
 
 impl TypeVisitor for Declarations<'_> {
     fn visit<T: TS + 'static + ?Sized>(&mut self) {
-        if T::output_path().is_none() || !self.seen.insert(TypeId::of::<T>()) {
-            // A built-in (number, Array, …) or a type already written: only its parts.
-            if T::output_path().is_none() {
-                T::visit_dependencies(self);
-                T::visit_generics(self);
-            }
+        if !self.seen.insert(TypeId::of::<T>()) {
             return;
         }
-        if let Some(docs) = T::docs() {
-            self.text.push_str(&docs);
+        // A built-in (number, Array, …) has no declaration, only parts.
+        if T::output_path().is_some() && self.declared.insert(T::ident(self.config)) {
+            if let Some(docs) = T::docs() {
+                self.text.push_str(&docs);
+            }
+            self.text.push_str("export ");
+            self.text.push_str(&T::decl(self.config));
+            self.text.push_str("\n\n");
         }
-        self.text.push_str("export ");
-        self.text.push_str(&T::decl(self.config));
-        self.text.push_str("\n\n");
         T::visit_dependencies(self);
         T::visit_generics(self);
     }
@@ -113,6 +113,7 @@ pub fn render() -> String {
     let mut declarations = Declarations {
         config: &config,
         seen: HashSet::new(),
+        declared: HashSet::new(),
         text: String::new(),
     };
     let mut commands = String::new();
