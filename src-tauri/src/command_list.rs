@@ -36,7 +36,8 @@ macro_rules! command_list {
     };
 }
 
-/// The names of the commands of `command_list!`, in its order.
+/// The names of the commands of `command_list!`, in its order (for build.rs and the tests).
+#[allow(unused_macros)]
 macro_rules! command_names {
     ($($module:ident :: $name:ident ($($arg:ident : $type:ty),* $(,)?) -> $result:ty;)*) => {
         &[$(stringify!($name)),*]

@@ -49,7 +49,7 @@ describe('dropping files on an empty case', () => {
 
   it('loads the dropped files: a progress row each, ending with its counts', async () => {
     let overlay = false;
-    await osDrag(browser, FILES.map(fixturePath), {
+    await osDrag(app.browser, FILES.map(fixturePath), {
       beforeDrop: async () => (overlay = await $('drop-overlay').isDisplayed()),
     });
     assert.equal(overlay, true, 'a drop target shows while dragging');
@@ -127,7 +127,7 @@ describe('dropping files on an empty case', () => {
     );
     const big = join(tmp, 'big.log');
     writeFileSync(big, `${lines.join('\n')}\n`);
-    await osDrag(browser, [big]);
+    await osDrag(app.browser, [big]);
     const row = app.browser.$(`[data-testid="load-row"][data-path="${big}"]`);
     await app.browser.waitUntil(async () => (await row.isExisting()) && (await row.$('[data-testid="load-cancel"]').isExisting()), {
       timeout: 20_000,

@@ -221,7 +221,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     const plot = $('histogram-plot');
     await plot.scrollIntoView({ block: 'center' });
     const { width } = await plot.getSize();
-    await browser
+    await app.browser
       .action('pointer')
       .move({ origin: plot, x: -Math.round(width * 0.3), y: 0 })
       .down()
