@@ -9,7 +9,7 @@
 //! that must stay exact travel as decimal strings (`search.rs`).
 
 use std::any::TypeId;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use ts_rs::{Config, TypeVisitor, TS};
@@ -28,13 +28,13 @@ pub fn path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/api/generated/bindings.ts")
 }
 
-/// Every declaration reached from the boundary, each once, in the order first met.
+/// Every declaration reached from the boundary, each once, by name (ts-rs does not
+/// visit dependencies in a stable order; names do not repeat: two Rust types that
+/// give one, `serde_json::Value` and its shadow, give one declaration).
 struct Declarations<'a> {
     config: &'a Config,
     seen: HashSet<TypeId>,
-    /// Names declared: two Rust types may give one (`serde_json::Value` and its shadow).
-    declared: HashSet<String>,
-    text: String,
+    text: BTreeMap<String, String>,
 }
 
 impl TypeVisitor for Declarations<'_> {
@@ -43,13 +43,10 @@ impl TypeVisitor for Declarations<'_> {
             return;
         }
         // A built-in (number, Array, …) has no declaration, only parts.
-        if T::output_path().is_some() && self.declared.insert(T::ident(self.config)) {
-            if let Some(docs) = T::docs() {
-                self.text.push_str(&docs);
-            }
-            self.text.push_str("export ");
-            self.text.push_str(&T::decl(self.config));
-            self.text.push_str("\n\n");
+        if T::output_path().is_some() {
+            let docs = T::docs().unwrap_or_default();
+            let decl = format!("{docs}export {}\n\n", T::decl(self.config));
+            self.text.insert(T::ident(self.config), decl);
         }
         T::visit_dependencies(self);
         T::visit_generics(self);
@@ -113,8 +110,7 @@ pub fn render() -> String {
     let mut declarations = Declarations {
         config: &config,
         seen: HashSet::new(),
-        declared: HashSet::new(),
-        text: String::new(),
+        text: BTreeMap::new(),
     };
     let mut commands = String::new();
     let add_commands = command_list!(render_commands);
@@ -151,7 +147,7 @@ pub fn render() -> String {
          export type Commands = {{\n{commands}}};\n\n\
          /** Every event the shell emits, by name: its payload. */\n\
          export type Events = {{\n{events}}};\n",
-        declarations.text
+        declarations.text.into_values().collect::<String>()
     )
 }
 
