@@ -68,6 +68,8 @@ lint: deps-app-build
 #   app       ui/dist, then target/debug/weft-app with it embedded, and target/debug/weft
 #   e2e       the real window under Xvfb, driven through tauri-driver (tests/e2e/)
 #   open-app  target/debug/weft-app on $(DEMO_CASE); under xvfb-run when there is no display
+#   bindings  rewrites ui/src/lib/api/generated/bindings.ts from the Rust types (a test of
+#             `make test` fails while it is stale); review the diff
 #   screenshots  the real window on the demo case under Xvfb: PNGs of the main views in docs/screenshots/
 
 NPM ?= npm
@@ -75,7 +77,7 @@ CARGO_BIN ?= $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 XVFB_RUN := xvfb-run -a -s "-screen 0 1400x900x24"
 APP_BIN := target/debug/weft-app
 
-.PHONY: deps-app deps-app-build deps-e2e node-version ui-test app e2e open-app screenshots
+.PHONY: deps-app deps-app-build deps-e2e node-version ui-test app e2e open-app screenshots bindings
 
 deps-app: deps-app-build deps-e2e
 
@@ -111,6 +113,9 @@ ui/dist/index.html: $(UI_SOURCES) | ui/node_modules/.package-lock.json
 
 app: deps-app-build ui/dist/index.html
 	$(CARGO) build --locked -p weft-app -p weft --features weft-app/custom-protocol
+
+bindings: deps-app-build ui/dist/index.html
+	UPDATE_BINDINGS=1 $(CARGO) test --locked -p weft-app --features weft-app/custom-protocol bindings
 
 e2e: app deps-e2e
 	PATH="$(CARGO_BIN):$$PATH" $(XVFB_RUN) node --test --test-concurrency=1 tests/e2e/*.test.mjs

@@ -69,6 +69,7 @@ impl Resource {
 /// OTLP span status code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum StatusCode {
     Unset = 0,
     Ok = 1,
@@ -189,6 +190,7 @@ impl LogRecord {
 /// How a log record joins the traces of the case. See DESIGN.md "Correlation".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Link {
     Unlinked = 0,
     Span = 1,

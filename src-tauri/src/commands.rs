@@ -1,8 +1,9 @@
 //! The commands the window calls, each one engine call on the open case (or one
 //! step of the shell's own: a load's cancel, the open-files dialog). Shapes are the
 //! engine's `Serialize` structs (the CLI's `--json` contract); errors are
-//! `ApiError`. Every command here must also be listed in `build.rs` and granted
-//! in `capabilities/main.json`. The search commands are in `search.rs`.
+//! `ApiError`. Every command here is listed in `command_list.rs` (with its
+//! arguments and result) and granted in `capabilities/main.json`, which a test
+//! checks. The search commands are in `search.rs`.
 
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
@@ -12,7 +13,7 @@ use crate::case::Case;
 use crate::error::{ApiError, Code};
 use crate::loads::Loads;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct CaseInfo {
     pub path: String,
     pub stats: Stats,
@@ -29,7 +30,7 @@ pub async fn case_info(case: State<'_, Case>) -> Result<CaseInfo, ApiError> {
 
 /// A source as the sidebar shows it: the engine's `SourceView` plus the service its
 /// records without one carry, and whether the user gave that name.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct WireSource {
     #[serde(flatten)]
     pub source: SourceView,

@@ -7,8 +7,8 @@ use weft::ids::IdError;
 use weft::query::QueryError;
 use weft::StoreError;
 
-/// Stable error codes; the UI's `WeftError.code` has the same values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Stable error codes; the UI's `WeftError.code` has the same values (bindings.ts `Code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     /// The case file could not be opened, created or migrated.
@@ -24,12 +24,13 @@ pub enum Code {
 }
 
 /// What a command returns on failure; serializes as `{ "code": …, "message": … }`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ApiError {
     pub code: Code,
     pub message: String,
     /// For `Code::Query`: the 1-based column of the query text the error points at.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub column: Option<usize>,
 }
 

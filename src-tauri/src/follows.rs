@@ -23,13 +23,13 @@ use crate::error::{ApiError, Code};
 pub const EVENT_FOLLOW: &str = "follow";
 pub const EVENT_STOPPED: &str = "follow-stopped";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Followed {
     pub source_id: i64,
     pub event: FollowEvent,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Stopped {
     pub source_id: i64,
     pub error: Option<ApiError>,

@@ -29,19 +29,19 @@ pub const EVENT_QUEUED: &str = "load-queued";
 pub const EVENT_INGEST: &str = "ingest";
 pub const EVENT_FINISHED: &str = "load-finished";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Queued {
     pub id: u64,
     pub paths: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Progress {
     pub id: u64,
     pub event: IngestEvent,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Finished {
     pub id: u64,
     pub cancelled: bool,

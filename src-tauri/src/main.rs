@@ -1,12 +1,19 @@
 //! `weft-app`: the desktop window of Weft. Resolves which case to open (see
 //! `case.rs`, `recent.rs`), opens it, builds the File menu (`menu.rs`) and the
-//! window, and hands the window the commands of `commands.rs` and `search.rs`.
+//! window, and hands the window the commands of `command_list.rs` (the one list of
+//! them; the code is in `commands.rs`, `follows.rs` and `search.rs`).
 //! Dropped files and folders are queued for loading (`loads.rs`). All querying and
 //! loading is the engine's; this crate only wires it to Tauri.
 
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+// First: the other modules and build.rs use its `command_list!`.
+#[macro_use]
+mod command_list;
+
+#[cfg(test)]
+mod bindings;
 mod case;
 mod commands;
 mod error;
@@ -28,6 +35,13 @@ use tauri::{DragDropEvent, Manager, WindowEvent};
 /// As in the CLI: loads free on one thread what another allocated (decoders → writer).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The invoke handler of every command of `command_list!`.
+macro_rules! handler {
+    ($($module:ident :: $name:ident ($($arg:ident : $type:ty),* $(,)?) -> $result:ty;)*) => {
+        tauri::generate_handler![$($module::$name),*]
+    };
+}
 
 fn main() -> ExitCode {
     let named = match case::launch(std::env::args().skip(1), std::env::var_os("WEFT_CASE")) {
@@ -78,24 +92,7 @@ fn main() -> ExitCode {
                 app.state::<Loads>().enqueue(app, paths.clone());
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::case_info,
-            commands::list_sources,
-            commands::set_source_service,
-            commands::cancel_load,
-            commands::open_files,
-            commands::resume_source,
-            commands::remove_source,
-            follows::set_follow,
-            follows::followed_sources,
-            search::list_traces,
-            search::search_logs,
-            search::log_histogram,
-            search::log_facets,
-            search::get_trace,
-            search::logs_of_span,
-            search::log_context,
-        ])
+        .invoke_handler(command_list!(handler))
         .run(tauri::generate_context!());
     match result {
         Ok(()) => ExitCode::SUCCESS,

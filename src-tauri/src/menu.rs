@@ -32,7 +32,7 @@ const NO_RECENT: &str = "recent-none";
 /// Managed state: the Recent cases submenu, rebuilt when the list changes.
 pub struct RecentMenu<R: Runtime>(pub Submenu<R>);
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CaseChanged {
     pub path: String,
 }

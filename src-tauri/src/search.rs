@@ -23,7 +23,7 @@ pub const MAX_PAGE: u64 = 5_000;
 const MAX_BUCKETS: u32 = 2_000;
 
 /// A cursor as the UI holds it: `ts_ns` as a decimal string, so it round-trips exactly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct WireCursor {
     pub ts_ns: String,
     pub id: i64,
@@ -53,7 +53,7 @@ impl TryFrom<WireCursor> for Cursor {
 
 /// Where a page starts, as the UI sends it: `{"kind": "first" | "last"}`,
 /// `{"kind": "after" | "before", "ts_ns": "…", "id": …}`, `{"kind": "at", "ts_ns": "…"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WireAnchor {
     First,
@@ -82,7 +82,7 @@ impl TryFrom<WireAnchor> for Anchor {
 }
 
 /// `LogPage` with its cursors as `WireCursor`s.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct WireLogPage {
     pub rows: Vec<LogView>,
     pub before: Option<WireCursor>,
@@ -159,7 +159,7 @@ pub async fn list_traces(
 
 /// A span of `get_trace`: the engine's `SpanView` plus its start and end as offsets
 /// from the trace's start, exact as JavaScript numbers.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct WireSpan {
     #[serde(flatten)]
     pub span: SpanView,
@@ -169,7 +169,7 @@ pub struct WireSpan {
 
 /// `get_trace`: `weft trace --json` with `WireSpan`s and the trace's start (its
 /// earliest span) as a decimal string.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct WireTrace {
     pub trace_id: String,
     pub start_ns_text: String,

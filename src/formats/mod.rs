@@ -83,6 +83,7 @@ pub trait RecordSink {
 
 /// Something wrong in the input that did not stop decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Problem {
     /// 1-based line, for line-oriented input.
     pub line: Option<u64>,

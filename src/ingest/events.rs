@@ -7,6 +7,7 @@ use super::FileReport;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum IngestEvent {
     /// A file is about to be read; `bytes_total` is its size on disk.
     Started { path: String, bytes_total: u64 },
@@ -35,6 +36,7 @@ pub enum IngestEvent {
 /// spans) from `rows` on; searchable by words once `search_index` is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum LoadPhase {
     Rows,
     Indexing,

@@ -55,6 +55,7 @@ pub enum FollowError {
 /// What follow mode reports, as it happens (`weft ingest --follow --json` prints each).
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FollowEvent {
     /// Progress of a file loaded once by the pipeline.
     Ingest { progress: IngestEvent },

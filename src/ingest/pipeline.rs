@@ -39,6 +39,7 @@ pub struct IngestOptions {
 
 /// The outcome for one file: the `weft ingest --json` object.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileReport {
     pub path: String,
     pub format: Option<String>,
@@ -51,6 +52,7 @@ pub struct FileReport {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FileStatus {
     Complete,
     /// The same content is already complete in the case; nothing was loaded.

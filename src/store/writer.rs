@@ -43,6 +43,7 @@ pub struct Writer {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SourceStatus {
     Loading,
     Complete,

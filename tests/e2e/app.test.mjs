@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, openWindow, startDriver, weft, weftJson } from './harness.mjs';
+import { SHOTS, weft, weftJson, windowOn, withWindow } from './harness.mjs';
 
 const FIXTURES = ['tests/fixtures/otlp-json', 'tests/fixtures/otlp-jsonl'];
 
@@ -66,54 +66,43 @@ before(() => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('a case made from the fixtures', () => {
-  let driver;
-  let browser;
-
-  before(async () => {
-    driver = await startDriver({ WEFT_CASE: casePath });
-    browser = await openWindow(driver);
-  });
-
-  after(async () => {
-    await browser?.deleteSession().catch(() => {});
-    await driver?.stop();
-  });
+  const app = windowOn(casePath);
 
   it('shows the case path and exactly the counts of `weft stats`', async () => {
     const stats = weftJson(casePath, 'stats');
     assert.ok(stats.spans > 0 && stats.logs > 0, 'the fixtures give spans and logs');
-    assert.equal(await browser.$('[data-testid="case-path"]').getText(), casePath);
+    assert.equal(await app.browser.$('[data-testid="case-path"]').getText(), casePath);
     for (const [testid, field] of Object.entries(FIGURES)) {
-      const element = browser.$(`[data-testid="${testid}"]`);
+      const element = app.browser.$(`[data-testid="${testid}"]`);
       assert.equal(await numberIn(element), stats[field], `${testid} shows ${field}`);
       assert.equal(await element.getAttribute('data-value'), String(stats[field]));
     }
-    assert.equal(await browser.getTitle(), 'Weft');
-    await browser.saveScreenshot(join(SHOTS, 'case.png'));
+    assert.equal(await app.browser.getTitle(), 'Weft');
+    await app.browser.saveScreenshot(join(SHOTS, 'case.png'));
   });
 
   it('lists every source and every trace, in the CLI order', async () => {
     const sources = weftJson(casePath, 'sources');
-    assert.equal((await browser.$$('[data-testid="source-row"]')).length, sources.length);
+    assert.equal((await app.browser.$$('[data-testid="source-row"]')).length, sources.length);
     const traces = weftJson(casePath, 'traces', '--limit', '1000');
-    const rows = await browser.$$('[data-testid="trace-row"]');
+    const rows = await app.browser.$$('[data-testid="trace-row"]');
     assert.equal(rows.length, traces.length);
     const shownIds = [];
     for (const row of rows) shownIds.push(await row.getAttribute('data-trace-id'));
     assert.deepEqual(shownIds, traces.map((trace) => trace.trace_id));
     const firstCells = await rows[0].$$('td');
     assert.equal(await firstCells[1].getText(), traces[0].root_name || '(no root span)');
-    assert.equal(await browser.$('[data-testid="traces-more"]').isExisting(), false);
+    assert.equal(await app.browser.$('[data-testid="traces-more"]').isExisting(), false);
   });
 
   it('renders names from the files as text, never as HTML', async () => {
-    const row = browser.$(`[data-testid="trace-row"][data-trace-id="${HOSTILE.traceId}"]`);
+    const row = app.browser.$(`[data-testid="trace-row"][data-trace-id="${HOSTILE.traceId}"]`);
     const cells = await row.$$('td');
     assert.equal(await cells[0].getText(), HOSTILE.service);
     assert.equal(await cells[1].getText(), HOSTILE.name);
     assert.equal(await cells[2].getText(), '2026-11-03 10:00:00.123Z');
     assert.equal(await cells[3].getText(), '1.234s');
-    const injected = await browser.execute(
+    const injected = await app.browser.execute(
       () => document.querySelectorAll('main img, main b, main i, main script').length,
     );
     assert.equal(injected, 0);
@@ -124,7 +113,7 @@ describe('a case made from the fixtures', () => {
   it('grants its own commands and refuses everything else', async () => {
     const call = async (command) => {
       try {
-        return await browser.execute(async (name) => {
+        return await app.browser.execute(async (name) => {
           try {
             return { ok: true, value: await window.__TAURI_INTERNALS__.invoke(name, {}) };
           } catch (error) {
@@ -150,26 +139,19 @@ describe('a case that cannot be opened', () => {
     const blocker = join(tmp, 'a-file');
     writeFileSync(blocker, 'not a folder');
     // WEFT_CASE names a good case: the --case argument must win over it.
-    const driver = await startDriver({ WEFT_CASE: casePath });
-    const session = await openWindow(driver, ['--case', join(blocker, 'case.weft')]);
-    try {
+    await withWindow({ WEFT_CASE: casePath }, ['--case', join(blocker, 'case.weft')], async (session) => {
       const banner = session.$('[data-testid="error"]');
       assert.equal(await banner.getAttribute('data-code'), 'case_unavailable');
       assert.match(await banner.getText(), /could not be opened/);
       assert.equal(await session.$('[data-testid="traces"]').isExisting(), false);
       await session.saveScreenshot(join(SHOTS, 'unavailable.png'));
-    } finally {
-      await session.deleteSession();
-      await driver.stop();
-    }
+    });
   });
 });
 
 describe('the OS in dark mode', () => {
   it('shows the dark theme', async () => {
-    const driver = await startDriver({ WEFT_CASE: casePath, GTK_THEME: 'Adwaita:dark' });
-    const session = await openWindow(driver);
-    try {
+    await withWindow({ WEFT_CASE: casePath, GTK_THEME: 'Adwaita:dark' }, [], async (session) => {
       const [dark, background] = await session.execute(() => [
         matchMedia('(prefers-color-scheme: dark)').matches,
         getComputedStyle(document.body).backgroundColor,
@@ -178,9 +160,6 @@ describe('the OS in dark mode', () => {
       const [red, green, blue] = background.match(/\d+/g).map(Number);
       assert.ok(red + green + blue < 3 * 64, `a dark background, not ${background}`);
       await session.saveScreenshot(join(SHOTS, 'dark.png'));
-    } finally {
-      await session.deleteSession();
-      await driver.stop();
-    }
+    });
   });
 });

@@ -8,7 +8,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openWindow, startDriver, weft, weftJson } from './harness.mjs';
+import { logBodies, weft, weftJson, windowOn } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-follow-'));
 const casePath = join(tmp, 'follow.weft');
@@ -23,41 +23,27 @@ before(() => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('following a file that is still being written', () => {
-  let driver;
-  let browser;
-  const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
-  const bodies = () =>
-    browser.execute(() =>
-      [...document.querySelectorAll('[data-testid="log-body"]')].map((node) => node.textContent),
-    );
-
-  before(async () => {
-    driver = await startDriver({ WEFT_CASE: casePath });
-    browser = await openWindow(driver);
-  });
-
-  after(async () => {
-    await browser?.deleteSession().catch(() => {});
-    await driver?.stop();
-  });
+  const app = windowOn(casePath);
+  const { $ } = app;
+  const bodies = () => logBodies(app.browser);
 
   it('shows appended lines once the switch is on', async () => {
-    await browser.waitUntil(async () => (await bodies()).includes('second line'), { timeout: 20_000 });
+    await app.browser.waitUntil(async () => (await bodies()).includes('second line'), { timeout: 20_000 });
     await $('source-follow').click();
-    await browser.waitUntil(async () => (await $('source-follow-news').getText()) === 'following', {
+    await app.browser.waitUntil(async () => (await $('source-follow-news').getText()) === 'following', {
       timeout: 20_000,
       timeoutMsg: 'the follower did not start',
     });
     appendFileSync(logPath, line(2, 'third line'));
     // A line written in two parts is loaded once it is whole.
     appendFileSync(logPath, line(3, 'fourth line').slice(0, 30));
-    await browser.waitUntil(async () => (await bodies()).includes('third line'), {
+    await app.browser.waitUntil(async () => (await bodies()).includes('third line'), {
       timeout: 20_000,
       timeoutMsg: `the appended line did not show: ${JSON.stringify(await bodies())}`,
     });
     assert.equal((await bodies()).includes('fourth line'), false);
     appendFileSync(logPath, line(3, 'fourth line').slice(30));
-    await browser.waitUntil(async () => (await bodies()).includes('fourth line'), { timeout: 20_000 });
+    await app.browser.waitUntil(async () => (await bodies()).includes('fourth line'), { timeout: 20_000 });
     assert.equal((await $('source-follow').isSelected()), true);
   });
 
@@ -70,7 +56,7 @@ describe('following a file that is still being written', () => {
 
   it('stops when switched off', async () => {
     await $('source-follow').click();
-    await browser.waitUntil(async () => !(await $('source-follow').isSelected()), { timeout: 20_000 });
+    await app.browser.waitUntil(async () => !(await $('source-follow').isSelected()), { timeout: 20_000 });
     appendFileSync(logPath, line(4, 'fifth line'));
     await new Promise((done) => setTimeout(done, 1500));
     assert.equal(weftJson(casePath, 'stats').logs, 4);

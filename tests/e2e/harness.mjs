@@ -1,6 +1,8 @@
 // What the e2e tests stand on: paths of the built binaries, the real `weft` CLI
 // to make a case, tauri-driver on free ports, and a window opened through it
-// (tauri-driver starts weft-app itself, with the driver's environment).
+// (tauri-driver starts weft-app itself, with the driver's environment), and what
+// the tests do with a window again and again (`windowOn`, `settled`, `waitForRows`,
+// `logBodies`).
 // Assumes `make app` has built target/debug/{weft,weft-app} with the UI embedded.
 
 import { execFileSync, spawn } from 'node:child_process';
@@ -8,6 +10,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { remote } from 'webdriverio';
 
@@ -188,4 +191,79 @@ export async function osDrag(browser, paths, { beforeDrop } = {}) {
   xdotool('mouseup', 1);
   await Promise.race([exited, sleep(5_000)]);
   if (source.exitCode === null) source.kill();
+}
+
+/**
+ * One window on the case at `casePath` for the tests of the `describe` this is
+ * called in: `before` them (after `beforeOpen`, if given) starts tauri-driver with
+ * `WEFT_CASE=casePath` and `env`, and the window; `after` them closes both. The
+ * returned object's `browser` is the session once `before` has run; `$`/`$$` find
+ * elements by test id.
+ */
+export function windowOn(casePath, { env = {}, beforeOpen } = {}) {
+  const window = {
+    driver: null,
+    browser: null,
+    $: (testid) => window.browser.$(`[data-testid="${testid}"]`),
+    $$: (testid) => window.browser.$$(`[data-testid="${testid}"]`),
+  };
+  before(async () => {
+    if (beforeOpen) await beforeOpen();
+    window.driver = await startDriver({ WEFT_CASE: casePath, ...env });
+    window.browser = await openWindow(window.driver);
+  });
+  after(async () => {
+    await window.browser?.deleteSession().catch(() => {});
+    await window.driver?.stop();
+  });
+  return window;
+}
+
+/** Waits until the window has answered everything it asked for (lists and log view loaded). */
+export async function settled(browser, timeout = 10_000) {
+  await browser.waitUntil(
+    () =>
+      browser.execute(
+        () =>
+          document.querySelector('[data-testid="app"]').getAttribute('data-ready') === 'true' &&
+          document.querySelector('[data-testid="log-view"]')?.getAttribute('data-loading') !== 'true',
+      ),
+    { timeout, timeoutMsg: 'the window did not settle' },
+  );
+}
+
+/**
+ * Waits until `enough(n)` holds for the number `n` of elements with test id `testid`
+ * (default: there is one).
+ */
+export async function waitForRows(browser, testid, enough = (count) => count > 0, { timeout = 20_000, timeoutMsg } = {}) {
+  await browser.waitUntil(async () => enough((await browser.$$(`[data-testid="${testid}"]`)).length), {
+    timeout,
+    timeoutMsg: timeoutMsg ?? `the ${testid} elements never came`,
+  });
+}
+
+/**
+ * Runs `use(session)` on a window of its own: tauri-driver with `env`, weft-app with
+ * `args`; closes both afterwards, also when `use` throws.
+ */
+export async function withWindow(env, args, use) {
+  const driver = await startDriver(env);
+  try {
+    const session = await openWindow(driver, args);
+    try {
+      return await use(session);
+    } finally {
+      await session.deleteSession();
+    }
+  } finally {
+    await driver.stop();
+  }
+}
+
+/** The text of every log body the log view shows, top to bottom. */
+export function logBodies(browser) {
+  return browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="log-body"]')].map((node) => node.textContent),
+  );
 }

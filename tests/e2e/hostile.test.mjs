@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, openWindow, startDriver, weft } from './harness.mjs';
+import { ROOT, waitForRows, weft, windowOn } from './harness.mjs';
 
 const PAYLOADS = JSON.parse(readFileSync(join(ROOT, 'tests/hostile/payloads.json'), 'utf8'));
 const TRACE = 'ab'.repeat(16);
@@ -78,24 +78,12 @@ before(() => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('hostile content in every view', () => {
-  let driver;
-  let browser;
-  const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
-  const $$ = (testid) => browser.$$(`[data-testid="${testid}"]`);
-
-  before(async () => {
-    driver = await startDriver({ WEFT_CASE: casePath });
-    browser = await openWindow(driver);
-  });
-
-  after(async () => {
-    await browser?.deleteSession().catch(() => {});
-    await driver?.stop();
-  });
+  const app = windowOn(casePath);
+  const { $, $$ } = app;
 
   /** What the data may have made of the page: must stay empty. */
   const injected = () =>
-    browser.execute(() => {
+    app.browser.execute(() => {
       const found = [];
       if (window.__pwned !== undefined) found.push('window.__pwned was set');
       const banned = 'img,iframe,frame,object,embed,video,audio,source,marquee,keygen,isindex,xmp,mglyph,animate,foreignObject,x,base,template,math,noscript,textarea,select,details,a,body meta,body link,body style,body script';
@@ -112,37 +100,34 @@ describe('hostile content in every view', () => {
     });
 
   it('shows the payloads as text in the trace list, sources, log view and facets', async () => {
-    await browser.waitUntil(async () => (await $$('trace-row')).length > 0, { timeout: 20_000 });
-    const text = await browser.execute(() => document.body.innerText);
+    await waitForRows(app.browser, 'trace-row');
+    const text = await app.browser.execute(() => document.body.innerText);
     for (const payload of PAYLOADS.slice(0, 12)) assert.ok(text.includes(payload), `shown as text: ${payload}`);
     assert.equal((await $$('source-row')).length, 14);
     assert.deepEqual(await injected(), []);
     // The detector itself finds an injected element.
-    await browser.execute(() => {
+    await app.browser.execute(() => {
       const probe = document.createElement('img');
       probe.setAttribute('onerror', 'void 0');
       probe.id = 'probe';
       document.body.append(probe);
     });
     assert.deepEqual(await injected(), ['<img>', 'IMG[onerror]']);
-    await browser.execute(() => document.getElementById('probe').remove());
+    await app.browser.execute(() => document.getElementById('probe').remove());
   });
 
   it('opens the trace and every span’s details', async () => {
-    await browser.$('[data-testid="trace-row"] td').click();
-    await browser.waitUntil(async () => (await $$('span-row')).length > 5, {
-      timeout: 20_000,
-      timeoutMsg: 'the waterfall did not open',
-    });
+    await app.browser.$('[data-testid="trace-row"] td').click();
+    await waitForRows(app.browser, 'span-row', (count) => count > 5, { timeoutMsg: 'the waterfall did not open' });
     // Every span in turn: the first by a click, the others with the arrow key.
     await (await $$('span-row'))[0].click();
-    await browser.execute(() => document.querySelector('[data-testid="span-tree"]').focus());
+    await app.browser.execute(() => document.querySelector('[data-testid="span-tree"]').focus());
     const seen = new Set();
     for (let step = 0; step <= PAYLOADS.length; step += 1) {
       await $('span-details').waitForExist({ timeout: 5000 });
       seen.add(await $('span-details').getAttribute('data-span-id'));
-      await browser.keys(['ArrowDown']);
-      await browser.keys(['Enter']);
+      await app.browser.keys(['ArrowDown']);
+      await app.browser.keys(['Enter']);
     }
     assert.equal(seen.size, PAYLOADS.length + 1, 'every span was shown in the details');
     const details = await $('span-details').getText();
@@ -153,7 +138,7 @@ describe('hostile content in every view', () => {
   it('expands log lines, shows context, and searches with a payload', async () => {
     // The whole log view again (selecting spans scoped it to one span).
     if (await $('scope-clear').isExisting()) await $('scope-clear').click();
-    await browser.waitUntil(async () => (await $$('log-expand')).length >= 10, { timeout: 20_000 });
+    await waitForRows(app.browser, 'log-expand', (count) => count >= 10);
     for (let at = 0; at < 10; at += 1) {
       const expanders = await $$('log-expand');
       if (at < expanders.length) await expanders[at].click();
@@ -163,13 +148,13 @@ describe('hostile content in every view', () => {
     await $('log-context').waitForExist({ timeout: 5000 });
     assert.deepEqual(await injected(), []);
     for (const query of [`"${PAYLOADS[1].replaceAll('"', '')}"`, PAYLOADS[0], PAYLOADS[11]]) {
-      await browser.execute((value) => {
+      await app.browser.execute((value) => {
         const input = document.querySelector('[data-testid="search-input"]');
         input.value = value;
         input.dispatchEvent(new Event('input', { bubbles: true }));
       }, query);
       await $('search-run').click();
-      await browser.waitUntil(async () => (await $('app').getAttribute('data-ready')) === 'true', { timeout: 20_000 });
+      await app.browser.waitUntil(async () => (await $('app').getAttribute('data-ready')) === 'true', { timeout: 20_000 });
       assert.deepEqual(await injected(), [], `after searching ${query}`);
     }
   });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { WEFT, openWindow, startDriver, weftJson } from './harness.mjs';
+import { WEFT, weftJson, windowOn } from './harness.mjs';
 
 const LINES = 100_000;
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-interrupted-'));
@@ -51,20 +51,12 @@ before(() => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('a load interrupted by a crash', () => {
-  let driver;
-  let browser;
-  const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
-
-  before(async () => {
-    assert.equal(await interruptedLoad(), true, 'the load finished before it could be killed');
-    driver = await startDriver({ WEFT_CASE: casePath });
-    browser = await openWindow(driver);
+  const app = windowOn(casePath, {
+    beforeOpen: async () => {
+      assert.equal(await interruptedLoad(), true, 'the load finished before it could be killed');
+    },
   });
-
-  after(async () => {
-    await browser?.deleteSession().catch(() => {});
-    await driver?.stop();
-  });
+  const { $ } = app;
 
   it('is shown as interrupted, with nothing of it in the case', async () => {
     await $('interrupted-notice').waitForDisplayed({ timeout: 20_000 });
@@ -75,13 +67,13 @@ describe('a load interrupted by a crash', () => {
 
   it('is loaded again by resume, every line once', async () => {
     await $('source-resume').click();
-    await browser.waitUntil(
+    await app.browser.waitUntil(
       async () => weftJson(casePath, 'sources').some((source) => source.status === 'complete'),
       { timeout: 120_000, timeoutMsg: 'the resumed load did not complete' },
     );
     assert.equal(weftJson(casePath, 'stats').logs, LINES);
     assert.equal(weftJson(casePath, 'sources').length, 1);
-    await browser.waitUntil(async () => !(await $('interrupted-notice').isExisting()), {
+    await app.browser.waitUntil(async () => !(await $('interrupted-notice').isExisting()), {
       timeout: 20_000,
       timeoutMsg: 'the notice stayed',
     });

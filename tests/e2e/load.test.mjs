@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, SHOTS, openWindow, osDrag, startDriver, weftJson } from './harness.mjs';
+import { ROOT, SHOTS, osDrag, waitForRows, weftJson, windowOn } from './harness.mjs';
 
 const TRACES = 'otlp-json/jaeger__internal__storage__integration__fixtures__traces__example_trace.json';
 const TEXT_LOG = 'logs-text/lnav__test__logfile_logfmt.0';
@@ -25,23 +25,12 @@ before(() => mkdirSync(SHOTS, { recursive: true }));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('dropping files on an empty case', () => {
-  let driver;
-  let browser;
-  const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
-
-  before(async () => {
-    driver = await startDriver({ WEFT_CASE: casePath });
-    browser = await openWindow(driver);
-  });
-
-  after(async () => {
-    await browser?.deleteSession().catch(() => {});
-    await driver?.stop();
-  });
+  const app = windowOn(casePath);
+  const { $ } = app;
 
   /** The load rows as the DOM shows them. */
   const loadRows = () =>
-    browser.execute(() =>
+    app.browser.execute(() =>
       [...document.querySelectorAll('[data-testid="load-row"]')].map((row) => ({
         path: row.getAttribute('data-path'),
         state: row.getAttribute('data-state'),
@@ -60,12 +49,12 @@ describe('dropping files on an empty case', () => {
 
   it('loads the dropped files: a progress row each, ending with its counts', async () => {
     let overlay = false;
-    await osDrag(browser, FILES.map(fixturePath), {
+    await osDrag(app.browser, FILES.map(fixturePath), {
       beforeDrop: async () => (overlay = await $('drop-overlay').isDisplayed()),
     });
     assert.equal(overlay, true, 'a drop target shows while dragging');
     assert.equal(await $('drop-overlay').isExisting(), false, 'and goes when the files are dropped');
-    await browser.waitUntil(
+    await app.browser.waitUntil(
       async () => {
         const rows = await loadRows();
         return rows.length === FILES.length && rows.every((row) => row.state === 'done');
@@ -85,16 +74,14 @@ describe('dropping files on an empty case', () => {
     }
     const bad = rows.find((row) => row.path === fixturePath(BAD_JSON));
     assert.match(bad.problems, /line \d+/, 'a problem names its line');
-    await browser.saveScreenshot(join(SHOTS, 'loaded.png'));
+    await app.browser.saveScreenshot(join(SHOTS, 'loaded.png'));
   });
 
   it('lists the new sources with their counts, and the views show the records', async () => {
-    await browser.waitUntil(async () => (await browser.$$('[data-testid="source-row"]')).length === FILES.length, {
-      timeout: 10_000,
-    });
+    await waitForRows(app.browser, 'source-row', (count) => count === FILES.length, { timeout: 10_000 });
     const cli = weftJson(casePath, 'sources');
     for (const source of cli) {
-      const row = browser.$(`[data-testid="source-row"][data-source-id="${source.id}"]`);
+      const row = app.browser.$(`[data-testid="source-row"][data-source-id="${source.id}"]`);
       assert.equal(await row.$('[data-testid="source-status"]').getText(), 'complete');
       assert.equal(await row.$('[data-testid="source-format"]').getText(), source.format);
       assert.equal(digits(await row.$('[data-testid="source-spans"]').getText()), source.spans);
@@ -103,26 +90,26 @@ describe('dropping files on an empty case', () => {
     const stats = weftJson(casePath, 'stats');
     assert.equal(Number(await $('count-spans').getAttribute('data-value')), stats.spans);
     assert.equal(Number(await $('count-logs').getAttribute('data-value')), stats.logs);
-    assert.equal((await browser.$$('[data-testid="trace-row"]')).length, stats.traces);
+    assert.equal((await app.browser.$$('[data-testid="trace-row"]')).length, stats.traces);
   });
 
   it('names a source’s service, and the log view shows it', async () => {
     const source = weftJson(casePath, 'sources').find((candidate) => candidate.path === fixturePath(TEXT_LOG));
-    const row = browser.$(`[data-testid="source-row"][data-source-id="${source.id}"]`);
+    const row = app.browser.$(`[data-testid="source-row"][data-source-id="${source.id}"]`);
     assert.equal(await row.$('[data-testid="source-service"]').getText(), 'lnav__test__logfile_logfmt');
     await row.$('[data-testid="source-service-edit"]').click();
     await row.$('[data-testid="source-service-input"]').setValue('edge-proxy');
     await row.$('[data-testid="source-service-save"]').click();
-    await browser.waitUntil(
+    await app.browser.waitUntil(
       async () => (await row.$('[data-testid="source-service"]').isExisting()) &&
         (await row.$('[data-testid="source-service"]').getText()) === 'edge-proxy',
       { timeout: 10_000, timeoutMsg: 'the new name did not show' },
     );
     const cli = weftJson(casePath, 'logs', 'service:edge-proxy', '--limit', '1000');
     assert.equal(cli.length, source.logs, 'every line of the file took the name');
-    await browser.waitUntil(
+    await app.browser.waitUntil(
       () =>
-        browser.execute(() =>
+        app.browser.execute(() =>
           [...document.querySelectorAll('[data-testid="log-row"] [data-testid="log-service"]')].some(
             (cell) => cell.textContent === 'edge-proxy',
           ),
@@ -140,14 +127,14 @@ describe('dropping files on an empty case', () => {
     );
     const big = join(tmp, 'big.log');
     writeFileSync(big, `${lines.join('\n')}\n`);
-    await osDrag(browser, [big]);
-    const row = browser.$(`[data-testid="load-row"][data-path="${big}"]`);
-    await browser.waitUntil(async () => (await row.isExisting()) && (await row.$('[data-testid="load-cancel"]').isExisting()), {
+    await osDrag(app.browser, [big]);
+    const row = app.browser.$(`[data-testid="load-row"][data-path="${big}"]`);
+    await app.browser.waitUntil(async () => (await row.isExisting()) && (await row.$('[data-testid="load-cancel"]').isExisting()), {
       timeout: 20_000,
       timeoutMsg: 'the big file never showed a row',
     });
     await row.$('[data-testid="load-cancel"]').click();
-    await browser.waitUntil(async () => ['cancelled', 'done'].includes(await row.getAttribute('data-state')), {
+    await app.browser.waitUntil(async () => ['cancelled', 'done'].includes(await row.getAttribute('data-state')), {
       timeout: 60_000,
       timeoutMsg: 'the load did not end',
     });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openWindow, startDriver, weft, weftJson } from './harness.mjs';
+import { weft, weftJson, windowOn } from './harness.mjs';
 
 const LINES = 3_000;
 /** The log view keeps at most this many rows (ui/src/lib/stores/logs.svelte.ts). */
@@ -29,25 +29,14 @@ before(() => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('a log view over more rows than its window', () => {
-  let driver;
-  let browser;
-
-  before(async () => {
-    driver = await startDriver({ WEFT_CASE: casePath });
-    browser = await openWindow(driver);
-  });
-
-  after(async () => {
-    await browser?.deleteSession().catch(() => {});
-    await driver?.stop();
-  });
+  const app = windowOn(casePath);
 
   /** Scrolls the log rows to one end until the window holds that end of the matches. */
   async function scrollToEnd(end) {
     const done = end === 'bottom' ? 'data-complete' : 'data-at-start';
     let most = 0;
     for (let step = 0; step < 100; step++) {
-      const state = await browser.execute(
+      const state = await app.browser.execute(
         (toBottom, attribute) => {
           const viewport = document.querySelector('[data-testid="log-rows"]');
           viewport.scrollTop = toBottom ? viewport.scrollHeight : 0;
@@ -63,14 +52,14 @@ describe('a log view over more rows than its window', () => {
       );
       most = Math.max(most, state.shown);
       assert.ok(state.inDom < 60, `${state.inDom} rows in the DOM`);
-      await browser.pause(120);
+      await app.browser.pause(120);
       if (state.done && step > 0) {
         // The last page kept the rows in view in place: now go all the way.
-        await browser.execute((toBottom) => {
+        await app.browser.execute((toBottom) => {
           const viewport = document.querySelector('[data-testid="log-rows"]');
           viewport.scrollTop = toBottom ? viewport.scrollHeight : 0;
         }, end === 'bottom');
-        await browser.pause(150);
+        await app.browser.pause(150);
         return most;
       }
     }
@@ -78,7 +67,7 @@ describe('a log view over more rows than its window', () => {
   }
 
   const edgeRow = (which) =>
-    browser.execute((first) => {
+    app.browser.execute((first) => {
       const rows = [...document.querySelectorAll('[data-testid="log-row"]')]
         .map((row) => ({ top: row.parentElement.getBoundingClientRect().top, id: Number(row.getAttribute('data-log-id')) }))
         .sort((a, b) => a.top - b.top);
@@ -97,33 +86,33 @@ describe('a log view over more rows than its window', () => {
 
   /** Waits until the log view is done loading and holds `attribute` = true. */
   async function settled(attribute) {
-    await browser.waitUntil(
+    await app.browser.waitUntil(
       () =>
-        browser.execute((name) => {
+        app.browser.execute((name) => {
           const view = document.querySelector('[data-testid="log-view"]');
           return view.getAttribute(name) === 'true' && view.getAttribute('data-loading') !== 'true';
         }, attribute),
       { timeout: 10_000, interval: 100, timeoutMsg: `log view never ${attribute}` },
     );
-    await browser.pause(150);
+    await app.browser.pause(150);
   }
 
   it('jumps to the last line and back to the first (buttons, then End / Home)', async () => {
     const logs = weftJson(casePath, 'logs', '--limit', String(LINES));
-    await (await browser.$('[data-testid="logs-jump-end"]')).click();
+    await (await app.browser.$('[data-testid="logs-jump-end"]')).click();
     await settled('data-complete');
     assert.equal(await edgeRow('last'), logs.at(-1).id);
-    const shown = await (await browser.$('[data-testid="logs-shown"]')).getText();
+    const shown = await (await app.browser.$('[data-testid="logs-shown"]')).getText();
     assert.match(shown, /^200\+ lines$/, 'one page, from the end');
-    await (await browser.$('[data-testid="logs-jump-start"]')).click();
+    await (await app.browser.$('[data-testid="logs-jump-start"]')).click();
     await settled('data-at-start');
     assert.equal(await edgeRow('first'), logs[0].id);
     // The keys, with the focus on a button of the log view.
-    await browser.execute(() => document.querySelector('[data-testid="logs-jump-start"]').focus());
-    await browser.keys('End');
+    await app.browser.execute(() => document.querySelector('[data-testid="logs-jump-start"]').focus());
+    await app.browser.keys('End');
     await settled('data-complete');
     assert.equal(await edgeRow('last'), logs.at(-1).id);
-    await browser.keys('Home');
+    await app.browser.keys('Home');
     await settled('data-at-start');
     assert.equal(await edgeRow('first'), logs[0].id);
   });

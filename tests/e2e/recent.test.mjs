@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openWindow, startDriver, weft } from './harness.mjs';
+import { weft, withWindow } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-recent-'));
 const config = join(tmp, 'config');
@@ -16,14 +16,9 @@ const recentFile = join(config, 'dev.weft.app', 'recent-cases.json');
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function openedCase(env) {
-  const driver = await startDriver({ XDG_CONFIG_HOME: config, ...env });
-  const session = await openWindow(driver);
-  try {
-    return await session.$('[data-testid="case-path"]').getText();
-  } finally {
-    await session.deleteSession();
-    await driver.stop();
-  }
+  return withWindow({ XDG_CONFIG_HOME: config, ...env }, [], (session) =>
+    session.$('[data-testid="case-path"]').getText(),
+  );
 }
 
 describe('the case open last time', () => {

@@ -7,7 +7,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openWindow, startDriver, weftJson } from './harness.mjs';
+import { openWindow, settled, startDriver, weftJson } from './harness.mjs';
 
 const [casePath, outDir] = process.argv.slice(2).map((arg) => resolve(arg));
 if (!casePath || !outDir) {
@@ -20,16 +20,9 @@ const driver = await startDriver({ WEFT_CASE: casePath });
 const browser = await openWindow(driver);
 const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
 
-async function settled() {
-  await browser.waitUntil(
-    () =>
-      browser.execute(
-        () =>
-          document.querySelector('[data-testid="app"]').getAttribute('data-ready') === 'true' &&
-          document.querySelector('[data-testid="log-view"]')?.getAttribute('data-loading') !== 'true',
-      ),
-    { timeout: 15_000, timeoutMsg: 'the window did not settle' },
-  );
+/** The window has answered everything and had time to paint it. */
+async function painted() {
+  await settled(browser, 15_000);
   await browser.pause(300);
 }
 
@@ -50,7 +43,7 @@ async function shot(name) {
 
 try {
   await browser.setWindowSize(1440, 960).catch(() => {});
-  await settled();
+  await painted();
   await shot('trace-list.png');
 
   // The failing checkout: the trace with the most error spans, and a span of it with logs.
@@ -58,18 +51,18 @@ try {
   const trace = weftJson(casePath, 'trace', failing.trace_id);
   await browser.$(`[data-testid="trace-row"][data-trace-id="${failing.trace_id}"] td`).click();
   await $('waterfall').waitForExist({ timeout: 5000 });
-  await settled();
+  await painted();
   const erring = trace.spans.filter((span) => span.logs.length > 0 && span.status === 'error');
   const withLogs = erring.at(-1) ?? trace.spans.find((span) => span.logs.length > 0);
   if (withLogs) {
     await browser.$(`[data-testid="span-row"][data-span-id="${withLogs.span_id}"]`).click();
-    await settled();
+    await painted();
   }
   await scrollTo('waterfall');
   await shot('waterfall-with-logs.png');
 
   await $('waterfall-close').click();
-  await settled();
+  await painted();
   await scrollTo('log-view');
   await shot('log-view.png');
 } finally {

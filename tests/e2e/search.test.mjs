@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, openWindow, startDriver, weft, weftJson } from './harness.mjs';
+import { SHOTS, settled, weft, weftJson, windowOn } from './harness.mjs';
 
 const PAYLOAD = '<img src=x onerror="document.title=\'pwned\'"><script>document.title=\'pwned\'</script><b>bold</b>';
 
@@ -29,52 +29,26 @@ before(() => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('search, trace list, waterfall and logs on the demo incident', () => {
-  let driver;
-  let browser;
-
-  before(async () => {
-    driver = await startDriver({ WEFT_CASE: casePath });
-    browser = await openWindow(driver);
-  });
-
-  after(async () => {
-    await browser?.deleteSession().catch(() => {});
-    await driver?.stop();
-  });
-
-  const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
-
-  /** Waits until the window has answered everything it asked for. */
-  async function settled() {
-    await browser.waitUntil(
-      () =>
-        browser.execute(
-          () =>
-            document.querySelector('[data-testid="app"]').getAttribute('data-ready') === 'true' &&
-            document.querySelector('[data-testid="log-view"]')?.getAttribute('data-loading') !==
-              'true',
-        ),
-      { timeout: 10_000, timeoutMsg: 'the window did not settle' },
-    );
-  }
+  const app = windowOn(casePath);
+  const { $ } = app;
 
   async function search(text) {
     const input = $('search-input');
     // Emptied by script: WebDriver's clear fires no input event for the binding.
-    await browser.execute(() => {
+    await app.browser.execute(() => {
       const box = document.querySelector('[data-testid="search-input"]');
       box.value = '';
       box.dispatchEvent(new Event('input', { bubbles: true }));
     });
     if (text) await input.setValue(text);
     await $('search-run').click();
-    await browser.pause(50);
-    await settled();
+    await app.browser.pause(50);
+    await settled(app.browser);
   }
 
   /** The ids and bodies of the log rows in the DOM, top to bottom. */
   const shownLogs = () =>
-    browser.execute(() =>
+    app.browser.execute(() =>
       [...document.querySelectorAll('[data-testid="log-row"]')]
         .map((row) => ({
           id: Number(row.getAttribute('data-log-id')),
@@ -85,7 +59,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     );
 
   const shownTraceIds = () =>
-    browser.execute(() =>
+    app.browser.execute(() =>
       [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) =>
         row.getAttribute('data-trace-id'),
       ),
@@ -104,21 +78,21 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     const top = await shownLogs();
     assert.ok(top.length < logs.length, `${top.length} rows rendered of ${logs.length}`);
     assert.deepEqual(top, logs.slice(0, top.length).map((log, index) => ({ id: log.id, body: log.body, top: index * 24 })));
-    await browser.execute(() => {
+    await app.browser.execute(() => {
       const viewport = document.querySelector('[data-testid="log-rows"]');
       viewport.scrollTop = viewport.scrollHeight;
     });
-    await browser.pause(100);
+    await app.browser.pause(100);
     const bottom = await shownLogs();
     assert.deepEqual(bottom.map((row) => row.id), logs.slice(-bottom.length).map((log) => log.id));
-    await browser.saveScreenshot(join(SHOTS, 'search.png'));
+    await app.browser.saveScreenshot(join(SHOTS, 'search.png'));
   });
 
   it('sorts the trace list by duration and by errors like the CLI', async () => {
     await search('');
     for (const sort of ['duration', 'errors', 'start']) {
       await $(`sort-${sort}`).click();
-      await settled();
+      await settled(app.browser);
       const ids = await shownTraceIds();
       const expected = weftJson(casePath, 'traces', '--sort', sort, '--limit', '1000');
       assert.deepEqual(ids, expected.map((trace) => trace.trace_id), `sorted by ${sort}`);
@@ -131,12 +105,12 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     const error = $('query-error');
     await error.waitForExist({ timeout: 5000 });
     assert.equal(await error.getAttribute('data-column'), '18');
-    const caret = await browser.execute(
+    const caret = await app.browser.execute(
       () => document.querySelector('[data-testid="query-error-caret"]').textContent,
     );
     assert.equal(caret, `${' '.repeat(17)}^`);
     assert.match(await $('query-error-message').getText(), /column 18: unterminated phrase/);
-    await browser.saveScreenshot(join(SHOTS, 'query-error.png'));
+    await app.browser.saveScreenshot(join(SHOTS, 'query-error.png'));
     await search('');
     assert.equal(await $('query-error').isExisting(), false);
   });
@@ -146,18 +120,18 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     const trace = weftJson(casePath, 'trace', failing.trace_id);
     await search('status:error');
     // WebKitWebDriver clicks cells, not table rows.
-    await browser.$(`[data-testid="trace-row"][data-trace-id="${failing.trace_id}"] td`).click();
+    await app.browser.$(`[data-testid="trace-row"][data-trace-id="${failing.trace_id}"] td`).click();
     await $('waterfall').waitForExist({ timeout: 5000 });
-    await settled();
-    const rows = await browser.$$('[data-testid="span-row"]');
+    await settled(app.browser);
+    const rows = await app.browser.$$('[data-testid="span-row"]');
     assert.equal(rows.length, trace.spans.length);
-    assert.equal((await browser.$$('[data-testid="span-error"]')).length, trace.spans.filter((span) => span.status === 'error').length);
+    assert.equal((await app.browser.$$('[data-testid="span-error"]')).length, trace.spans.filter((span) => span.status === 'error').length);
     const logIds = [...trace.spans.flatMap((span) => span.logs), ...trace.trace_logs].map((log) => log.id).sort((a, b) => a - b);
     assert.deepEqual((await shownLogs()).map((row) => row.id).sort((a, b) => a - b), logIds);
-    assert.equal((await browser.$$('[data-testid="log-tick"]')).length, trace.spans.reduce((n, span) => n + span.logs.length, 0));
-    assert.ok((await browser.$$('[data-testid="axis-tick"]')).length >= 2);
+    assert.equal((await app.browser.$$('[data-testid="log-tick"]')).length, trace.spans.reduce((n, span) => n + span.logs.length, 0));
+    assert.ok((await app.browser.$$('[data-testid="axis-tick"]')).length >= 2);
     assert.equal(await $('minimap').getAttribute('data-rows'), String(trace.spans.length));
-    const painted = await browser.execute(() => {
+    const painted = await app.browser.execute(() => {
       const canvas = document.querySelector('[data-testid="minimap"]');
       const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
       const colours = new Set();
@@ -168,62 +142,62 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
 
     // Selecting a span shows exactly its logs; the toggle shows the whole trace again.
     const withLogs = trace.spans.find((span) => span.logs.length > 0 && span.parent_span_id);
-    await browser.$(`[data-testid="span-row"][data-span-id="${withLogs.span_id}"]`).click();
-    await settled();
+    await app.browser.$(`[data-testid="span-row"][data-span-id="${withLogs.span_id}"]`).click();
+    await settled(app.browser);
     assert.equal(await $('span-details').getAttribute('data-span-id'), withLogs.span_id);
     assert.deepEqual((await shownLogs()).map((row) => row.id), withLogs.logs.map((log) => log.id));
     // Hovering a log line highlights its span.
     const firstLog = `[data-testid="log-row"][data-log-id="${withLogs.logs[0].id}"] [data-testid="log-body"]`;
-    await browser.$(firstLog).moveTo();
+    await app.browser.$(firstLog).moveTo();
     const spanRow = `[data-testid="span-row"][data-span-id="${withLogs.span_id}"]`;
-    await browser.waitUntil(async () => (await browser.$(spanRow).getAttribute('data-hovered')) === 'true', {
+    await app.browser.waitUntil(async () => (await app.browser.$(spanRow).getAttribute('data-hovered')) === 'true', {
       timeout: 3000,
       timeoutMsg: 'the span of the hovered log line is not highlighted',
     });
-    await browser.saveScreenshot(join(SHOTS, 'waterfall.png'));
+    await app.browser.saveScreenshot(join(SHOTS, 'waterfall.png'));
     await $('scope-whole-trace').click();
-    await settled();
+    await settled(app.browser);
     assert.equal((await shownLogs()).length, logIds.length);
 
     // Keyboard: left on the root collapses it, right expands it again.
-    await browser.execute(() => document.querySelector('[data-testid="span-tree"]').focus());
-    await browser.keys(['Home']);
-    for (let step = 0; step < trace.spans.length; step++) await browser.keys(['ArrowUp']);
-    await browser.keys(['ArrowLeft']);
-    assert.equal((await browser.$$('[data-testid="span-row"]')).length, 1);
-    await browser.keys(['ArrowRight']);
-    assert.equal((await browser.$$('[data-testid="span-row"]')).length, trace.spans.length);
+    await app.browser.execute(() => document.querySelector('[data-testid="span-tree"]').focus());
+    await app.browser.keys(['Home']);
+    for (let step = 0; step < trace.spans.length; step++) await app.browser.keys(['ArrowUp']);
+    await app.browser.keys(['ArrowLeft']);
+    assert.equal((await app.browser.$$('[data-testid="span-row"]')).length, 1);
+    await app.browser.keys(['ArrowRight']);
+    assert.equal((await app.browser.$$('[data-testid="span-row"]')).length, trace.spans.length);
 
     // `/` jumps to the in-trace search; matches are counted and highlighted.
-    await browser.keys(['/']);
-    const findFocused = await browser.execute(
+    await app.browser.keys(['/']);
+    const findFocused = await app.browser.execute(
       () => document.activeElement?.getAttribute('data-testid'),
     );
     assert.equal(findFocused, 'span-find');
     const needle = withLogs.name;
-    await browser.keys([...needle]);
+    await app.browser.keys([...needle]);
     const expected = trace.spans.filter((span) =>
       `${span.name} ${span.service}`.toLowerCase().includes(needle.toLowerCase()),
     ).length;
     assert.ok(expected >= 1);
     assert.equal(await $('span-find-count').getText(), `${expected} matches`);
     assert.ok(
-      (await browser.$$('[data-testid="span-row"][data-matched="true"]')).length >= expected,
+      (await app.browser.$$('[data-testid="span-row"][data-matched="true"]')).length >= expected,
     );
 
     // Double-clicking a span zooms the axis to it; the axis no longer starts at 0.
     const shortest = [...trace.spans].sort(
       (x, y) => x.end_ns - x.start_ns - (y.end_ns - y.start_ns),
     )[0];
-    const shortName = browser.$(`[data-testid="span-row"][data-span-id="${shortest.span_id}"] .name`);
+    const shortName = app.browser.$(`[data-testid="span-row"][data-span-id="${shortest.span_id}"] .name`);
     await shortName.scrollIntoView({ block: 'center' });
     await shortName.doubleClick();
     await $('zoom-reset').waitForExist({ timeout: 3000 });
-    const firstTick = await browser.execute(
+    const firstTick = await app.browser.execute(
       () => document.querySelector('[data-testid="axis-tick"]').textContent,
     );
     assert.notEqual(firstTick, '0');
-    await browser.saveScreenshot(join(SHOTS, 'waterfall-zoom.png'));
+    await app.browser.saveScreenshot(join(SHOTS, 'waterfall-zoom.png'));
     await $('zoom-reset').click();
     assert.equal(await $('zoom-reset').isExisting(), false);
   });
@@ -231,15 +205,15 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
   it("a log line's chip opens the waterfall at its span", async () => {
     await search('service:payments level>=error');
     const [log] = weftJson(casePath, 'logs', 'service:payments level>=error', '--limit', '1');
-    const row = browser.$(`[data-testid="log-row"][data-log-id="${log.id}"]`);
+    const row = app.browser.$(`[data-testid="log-row"][data-log-id="${log.id}"]`);
     await row.$('[data-testid="log-chip"]').click();
     await $('waterfall').waitForExist({ timeout: 5000 });
-    await settled();
+    await settled(app.browser);
     assert.equal(await $('waterfall').getAttribute('data-trace-id'), log.trace_id);
     assert.equal(await $('span-details').getAttribute('data-span-id'), log.span_id);
     assert.equal(await $('log-scope').getAttribute('data-span-id'), log.span_id);
     await $('scope-clear').click();
-    await settled();
+    await settled(app.browser);
   });
 
   it('dragging across the histogram narrows the query to that time range', async () => {
@@ -247,7 +221,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     const plot = $('histogram-plot');
     await plot.scrollIntoView({ block: 'center' });
     const { width } = await plot.getSize();
-    await browser
+    await app.browser
       .action('pointer')
       .move({ origin: plot, x: -Math.round(width * 0.3), y: 0 })
       .down()
@@ -255,11 +229,11 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
       .move({ origin: plot, x: Math.round(width * 0.3), y: 0, duration: 100 })
       .up()
       .perform();
-    await browser.waitUntil(
+    await app.browser.waitUntil(
       async () => / after:\S+ before:\S+$/.test(await $('search-input').getValue()),
       { timeout: 5000, timeoutMsg: 'no time range in the query' },
     );
-    await settled();
+    await settled(app.browser);
     const query = await $('search-input').getValue();
     assert.match(query, /^level>=warn after:2026-\S+Z before:2026-\S+Z$/);
     const logs = weftJson(casePath, 'logs', query, '--limit', '1000');
@@ -268,25 +242,25 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     assert.equal(await $('logs-shown').getText(), `${logs.length} lines`);
     const shown = await shownLogs();
     assert.deepEqual(shown.map((row) => row.id), logs.slice(0, shown.length).map((log) => log.id));
-    await browser.saveScreenshot(join(SHOTS, 'histogram-range.png'));
+    await app.browser.saveScreenshot(join(SHOTS, 'histogram-range.png'));
   });
 
   it('a dot of the duration plot opens its trace, marked when it has errors', async () => {
     await search('');
     const [slowest] = weftJson(casePath, 'traces', '--sort', 'duration', '--limit', '1');
     const all = weftJson(casePath, 'traces', '--limit', '1000');
-    assert.equal((await browser.$$('[data-testid="scatter-dot"]')).length, all.length);
-    const erroneous = await browser.execute(
+    assert.equal((await app.browser.$$('[data-testid="scatter-dot"]')).length, all.length);
+    const erroneous = await app.browser.execute(
       () => document.querySelectorAll('[data-testid="scatter-dot"].error').length,
     );
     assert.equal(erroneous, all.filter((trace) => trace.errors > 0).length);
-    await browser.$(`[data-testid="scatter-dot"][data-trace-id="${slowest.trace_id}"]`).click();
-    await browser.waitUntil(
+    await app.browser.$(`[data-testid="scatter-dot"][data-trace-id="${slowest.trace_id}"]`).click();
+    await app.browser.waitUntil(
       async () => (await $('waterfall').getAttribute('data-trace-id')) === slowest.trace_id,
       { timeout: 5000, timeoutMsg: 'the slowest trace did not open' },
     );
-    await settled();
-    await browser.saveScreenshot(join(SHOTS, 'traces.png'));
+    await settled(app.browser);
+    await app.browser.saveScreenshot(join(SHOTS, 'traces.png'));
   });
 
   it('the facets count like the CLI, and a click adds its term to the search', async () => {
@@ -294,7 +268,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     const logs = weftJson(casePath, 'logs', 'level>=warn', '--limit', '1000');
     const perService = {};
     for (const log of logs) perService[log.service] = (perService[log.service] ?? 0) + 1;
-    const shown = await browser.execute(() =>
+    const shown = await app.browser.execute(() =>
       [...document.querySelectorAll('[data-testid="facet"][data-field="service"]')].map((facet) => [
         facet.getAttribute('data-value'),
         Number(facet.querySelector('.count').textContent.replace(/[^\d]/g, '')),
@@ -303,12 +277,12 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     assert.ok(shown.length > 1, 'several services');
     for (const [service, count] of shown) assert.equal(count, perService[service], service);
     const [service] = shown[0];
-    await browser.$(`[data-testid="facet"][data-field="service"][data-value="${service}"]`).click();
-    await browser.waitUntil(
+    await app.browser.$(`[data-testid="facet"][data-field="service"][data-value="${service}"]`).click();
+    await app.browser.waitUntil(
       async () => (await $('search-input').getValue()) === `level>=warn service:${service}`,
       { timeout: 5000, timeoutMsg: 'the facet did not reach the search box' },
     );
-    await settled();
+    await settled(app.browser);
     assert.equal(await $('logs-shown').getText(), `${perService[service]} lines`);
   });
 
@@ -319,30 +293,30 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     assert.equal(unparsed.body, UNPARSED);
     const shown = await shownLogs();
     assert.deepEqual(shown.map((row) => row.body), [PAYLOAD, UNPARSED]);
-    const marked = await browser.execute(() =>
+    const marked = await app.browser.execute(() =>
       [...document.querySelectorAll('[data-testid="log-row"]')].map(
         (row) => row.querySelector('[data-testid="log-unparsed"]') !== null,
       ),
     );
     assert.deepEqual(marked, [false, true]);
-    await browser.$('[data-testid="log-row"] [data-testid="log-expand"]').click();
-    const tree = await browser.execute(
+    await app.browser.$('[data-testid="log-row"] [data-testid="log-expand"]').click();
+    const tree = await app.browser.execute(
       () => document.querySelector('[data-testid="log-attributes"]').textContent,
     );
     assert.match(tree, /<i>x<\/i>/);
     await $('log-context-open').click();
     await $('log-context').waitForExist({ timeout: 3000 });
-    const context = await browser.execute(() =>
+    const context = await app.browser.execute(() =>
       [...document.querySelectorAll('[data-testid="context-line"]')].map((line) => line.textContent),
     );
     assert.equal(context.length, 2, 'the whole two-line file');
     assert.ok(context[0].includes(PAYLOAD));
     assert.ok(context[1].includes(UNPARSED));
-    const injected = await browser.execute(
+    const injected = await app.browser.execute(
       () => document.querySelectorAll('main img, main script, main b, main i').length,
     );
     assert.equal(injected, 0);
-    assert.equal(await browser.getTitle(), 'Weft');
-    await browser.saveScreenshot(join(SHOTS, 'hostile-log.png'));
+    assert.equal(await app.browser.getTitle(), 'Weft');
+    await app.browser.saveScreenshot(join(SHOTS, 'hostile-log.png'));
   });
 });

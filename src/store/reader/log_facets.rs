@@ -13,12 +13,14 @@ use crate::severity;
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Facet {
     pub value: String,
     pub count: i64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Facets {
     pub services: Vec<Facet>,
     pub levels: Vec<Facet>,

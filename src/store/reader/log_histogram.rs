@@ -14,6 +14,7 @@ use crate::store::StoreError;
 
 /// Log counts per time bucket and severity class.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Histogram {
     pub start_ns: i64,
     pub bucket_ns: i64,

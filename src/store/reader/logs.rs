@@ -18,6 +18,7 @@ use crate::store::StoreError;
 
 /// A log record as the readers return it (`--json` field order).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LogView {
     pub id: i64,
     pub ts_ns: Option<i64>,

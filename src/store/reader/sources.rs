@@ -11,11 +11,14 @@ use super::Reader;
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SourceView {
     pub id: i64,
     pub path: String,
     pub size: i64,
     pub format: Option<String>,
+    /// A `SourceStatus`, as text.
+    #[cfg_attr(feature = "ts", ts(as = "crate::store::SourceStatus"))]
     pub status: String,
     pub spans: i64,
     pub logs: i64,

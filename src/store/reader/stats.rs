@@ -12,6 +12,7 @@ use crate::model::Link;
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Stats {
     pub sources: i64,
     pub traces: i64,
@@ -26,6 +27,7 @@ pub struct Stats {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceStats {
     pub name: String,
     pub spans: i64,

@@ -14,6 +14,7 @@ use crate::query::{Param, Query, TraceSql};
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TraceSummary {
     pub trace_id: String,
     pub root_service: String,
@@ -41,6 +42,7 @@ pub struct TraceFilter {
 /// The order of the trace list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum TraceSort {
     #[default]
     Start,

@@ -26,6 +26,7 @@ pub struct TraceView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SpanView {
     pub span_id: String,
     pub parent_span_id: Option<String>,
@@ -48,6 +49,7 @@ pub struct SpanView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EventView {
     pub time_ns: i64,
     pub name: String,
@@ -55,6 +57,7 @@ pub struct EventView {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LinkView {
     pub trace_id: String,
     pub span_id: String,
@@ -62,6 +65,7 @@ pub struct LinkView {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScopeView {
     pub name: String,
     pub version: String,

@@ -1,11 +1,26 @@
-// The one place that calls the shell: invoke() with every failure as a WeftError.
+// The one place that calls the shell: invoke() with every failure as a WeftError,
+// and listen() to its events. Command names, arguments, results and event payloads
+// are checked against generated/bindings.ts (generated from the Rust types).
 import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { toWeftError } from './errors';
+import type { Commands, Events } from './generated/bindings';
 
-export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<C extends keyof Commands>(
+  command: C,
+  args: Commands[C]['args'],
+): Promise<Commands[C]['result']> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Commands[C]['result']>(command, args);
   } catch (raw) {
     throw toWeftError(raw);
   }
+}
+
+/** Calls `handler` with the payload of every `event` the shell emits. */
+export function on<E extends keyof Events>(
+  event: E,
+  handler: (payload: Events[E]) => void,
+): Promise<UnlistenFn> {
+  return listen<Events[E]>(event, ({ payload }) => handler(payload));
 }

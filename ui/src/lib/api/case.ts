@@ -17,10 +17,12 @@ export interface CaseApi {
 }
 
 export const caseApi: CaseApi = {
-  caseInfo: () => call<CaseInfo>('case_info'),
-  listSources: () => call<SourceRow[]>('list_sources'),
-  listTraces: (page) => call<TraceSummary[]>('list_traces', { ...page }),
-  setSourceService: (sourceId, name) => call<number>('set_source_service', { sourceId, name }),
-  resumeSource: (sourceId) => call<number | null>('resume_source', { sourceId }),
-  removeSource: (sourceId) => call<void>('remove_source', { sourceId }),
+  caseInfo: () => call('case_info', {}),
+  listSources: () => call('list_sources', {}),
+  listTraces: (page) => call('list_traces', { ...page }),
+  setSourceService: (sourceId, name) => call('set_source_service', { sourceId, name }),
+  resumeSource: (sourceId) => call('resume_source', { sourceId }),
+  removeSource: async (sourceId) => {
+    await call('remove_source', { sourceId });
+  },
 };

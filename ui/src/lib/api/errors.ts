@@ -2,23 +2,20 @@
 // (src-tauri/src/error.rs); anything else that makes a call fail (no Tauri, a
 // command the capability does not grant, a thrown Error) becomes code `ipc`.
 // Code branches on `code`, never on `message`.
+import type { Code } from './generated/bindings';
 
-/** Codes the shell sends, plus `ipc` for failures before the shell answered. */
-export type ErrorCode =
-  | 'case_unavailable'
-  | 'database'
-  | 'query'
-  | 'bad_input'
-  | 'not_found'
-  | 'ipc';
+/** Codes the shell sends (`Code`, generated from src-tauri/src/error.rs), plus `ipc`
+ * for failures before the shell answered. */
+export type ErrorCode = Code | 'ipc';
 
-const SHELL_CODES: readonly string[] = [
-  'case_unavailable',
-  'database',
-  'query',
-  'bad_input',
-  'not_found',
-];
+/** Every code the shell sends: the type makes it list each `Code` once, no other. */
+const SHELL_CODES: Record<Code, true> = {
+  case_unavailable: true,
+  database: true,
+  query: true,
+  bad_input: true,
+  not_found: true,
+};
 
 export class WeftError extends Error {
   readonly code: ErrorCode;
@@ -38,7 +35,7 @@ export function toWeftError(raw: unknown): WeftError {
   if (raw instanceof WeftError) return raw;
   if (typeof raw === 'object' && raw !== null && 'code' in raw && 'message' in raw) {
     const { code, message, column } = raw as { code: unknown; message: unknown; column?: unknown };
-    if (typeof code === 'string' && SHELL_CODES.includes(code)) {
+    if (typeof code === 'string' && Object.hasOwn(SHELL_CODES, code)) {
       const at = typeof column === 'number' ? column : null;
       return new WeftError(code as ErrorCode, String(message), at);
     }

@@ -84,7 +84,12 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
         after: last !== undefined && last.id < nLogs ? cursor(last.id) : null,
       };
     },
-    logHistogram: async () => ({ start_ns: 1e18, bucket_ns: 1, levels: [], counts: [] }),
+    logHistogram: async () => ({
+      start_ns: 1e18,
+      bucket_ns: 1,
+      levels: ['unspecified', 'trace', 'debug', 'info', 'warn', 'error', 'fatal'],
+      counts: [],
+    }),
     logFacets: async () => ({
       services: [{ value: 'checkout', count: nLogs }],
       levels: [{ value: 'info', count: nLogs }],

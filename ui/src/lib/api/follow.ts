@@ -1,8 +1,8 @@
 // Following sources: the shell's commands for it (src-tauri/src/follows.rs) and
 // the events its followers send. Only this folder calls invoke() or listen().
-import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import { call } from './call';
-import type { FollowMessage, FollowEventWire } from './types';
+import type { UnlistenFn } from '@tauri-apps/api/event';
+import { call, on } from './call';
+import type { FollowMessage } from './types';
 
 /** What the follow store needs from the shell; tests pass a fake. */
 export interface FollowApi {
@@ -14,17 +14,12 @@ export interface FollowApi {
 }
 
 export const followApi: FollowApi = {
-  setFollow: (sourceId, on) => call<number[]>('set_follow', { sourceId, on }),
-  followedSources: () => call<number[]>('followed_sources'),
+  setFollow: (sourceId, switchOn) => call('set_follow', { sourceId, on: switchOn }),
+  followedSources: () => call('followed_sources', {}),
   onFollow: async (handler) => {
     const all = await Promise.all([
-      listen<{ source_id: number; event: FollowEventWire }>('follow', ({ payload }) =>
-        handler({ type: 'event', ...payload }),
-      ),
-      listen<{ source_id: number; error: { code: string; message: string } | null }>(
-        'follow-stopped',
-        ({ payload }) => handler({ type: 'stopped', ...payload }),
-      ),
+      on('follow', (payload) => handler({ type: 'event', ...payload })),
+      on('follow-stopped', (payload) => handler({ type: 'stopped', ...payload })),
     ]);
     return () => all.forEach((unlisten) => unlisten());
   },

@@ -1,9 +1,9 @@
 // Loading files and switching cases: the shell's commands for them
 // (src-tauri/src/commands.rs) and the events it sends while loads run
 // (src-tauri/src/loads.rs, menu.rs). Only this folder calls invoke() or listen().
-import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { call } from './call';
+import { call, on } from './call';
 import { toWeftError, type WeftError } from './errors';
 import type { LoadMessage } from './types';
 
@@ -27,26 +27,20 @@ async function listenAll(unlistens: Promise<UnlistenFn>[]): Promise<UnlistenFn> 
 }
 
 export const loadApi: LoadApi = {
-  cancelLoad: (id) => call<boolean>('cancel_load', { id }),
-  openFiles: (folder) => call<void>('open_files', { folder }),
+  cancelLoad: (id) => call('cancel_load', { id }),
+  openFiles: async (folder) => {
+    await call('open_files', { folder });
+  },
   onLoad: (handler) =>
     listenAll([
-      listen<{ id: number; paths: string[] }>('load-queued', ({ payload }) =>
-        handler({ type: 'queued', ...payload }),
-      ),
-      listen<Omit<Extract<LoadMessage, { type: 'ingest' }>, 'type'>>('ingest', ({ payload }) =>
-        handler({ type: 'ingest', ...payload }),
-      ),
-      listen<Omit<Extract<LoadMessage, { type: 'finished' }>, 'type'>>(
-        'load-finished',
-        ({ payload }) => handler({ type: 'finished', ...payload }),
-      ),
+      on('load-queued', (payload) => handler({ type: 'queued', ...payload })),
+      on('ingest', (payload) => handler({ type: 'ingest', ...payload })),
+      on('load-finished', (payload) => handler({ type: 'finished', ...payload })),
     ]),
   onDragging: (handler) =>
     getCurrentWebview().onDragDropEvent(({ payload }) =>
       handler(payload.type === 'enter' || payload.type === 'over'),
     ),
-  onCaseChanged: (handler) =>
-    listen<{ path: string }>('case-changed', ({ payload }) => handler(payload.path)),
-  onNotice: (handler) => listen<unknown>('notice', ({ payload }) => handler(toWeftError(payload))),
+  onCaseChanged: (handler) => on('case-changed', (payload) => handler(payload.path)),
+  onNotice: (handler) => on('notice', (payload) => handler(toWeftError(payload))),
 };

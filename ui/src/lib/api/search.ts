@@ -22,10 +22,10 @@ export interface SearchApi {
 }
 
 export const searchApi: SearchApi = {
-  searchLogs: (args) => call<LogPage>('search_logs', { ...args }),
-  logHistogram: (args) => call<Histogram>('log_histogram', { ...args }),
-  logFacets: (query) => call<Facets>('log_facets', { query }),
-  getTrace: (traceId) => call<TraceView>('get_trace', { traceId }),
-  logsOfSpan: (args) => call<LogView[]>('logs_of_span', { ...args }),
-  logContext: (args) => call<LogView[]>('log_context', { ...args }),
+  searchLogs: (args) => call('search_logs', { ...args }),
+  logHistogram: (args) => call('log_histogram', { ...args }),
+  logFacets: (query) => call('log_facets', { query }),
+  getTrace: (traceId) => call('get_trace', { traceId }),
+  logsOfSpan: (args) => call('logs_of_span', { ...args }),
+  logContext: (args) => call('log_context', { ...args }),
 };

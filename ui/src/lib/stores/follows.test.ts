@@ -36,7 +36,7 @@ describe('FollowStore', () => {
       emit({
         type: 'event',
         source_id: 7,
-        event: { event: 'appended', path: '/a.log', source_id: 7, spans: 0, logs, unparsed: 0, offset: 10 },
+        event: { event: 'appended', path: '/a.log', source_id: 7, spans: 0, logs, unparsed: 0, offset: 10, problems: [] },
       });
     now = 400;
     appended(1);

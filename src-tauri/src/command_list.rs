@@ -1,0 +1,45 @@
+// The window's commands, listed once: each with its arguments (as the UI sends them,
+// in camelCase) and its result. `main.rs` builds the invoke handler from this list,
+// `build.rs` (which `include!`s this file) the `allow-…` permissions, `bindings.rs`
+// the `Commands` map of ui/src/lib/api/generated/bindings.ts, and a test checks
+// that capabilities/main.json grants exactly these commands (`tests` in main.rs).
+// Plain `//` comments: `build.rs` includes this file where `//!` may not stand.
+
+/// Calls `$then!` with every command as `module::name(arg: Type, …) -> Result;`. A
+/// command that fails rejects with an `ApiError`.
+macro_rules! command_list {
+    ($then:ident) => {
+        $then! {
+            commands::case_info() -> CaseInfo;
+            commands::list_sources() -> Vec<WireSource>;
+            commands::set_source_service(source_id: i64, name: String) -> u64;
+            commands::cancel_load(id: u64) -> bool;
+            commands::open_files(folder: bool) -> ();
+            commands::resume_source(source_id: i64) -> Option<u64>;
+            commands::remove_source(source_id: i64) -> ();
+            follows::set_follow(source_id: i64, on: bool) -> Vec<i64>;
+            follows::followed_sources() -> Vec<i64>;
+            search::list_traces(
+                limit: u64,
+                offset: u64,
+                query: Option<String>,
+                sort: Option<TraceSort>
+            ) -> Vec<TraceSummary>;
+            search::search_logs(query: String, anchor: WireAnchor, limit: u32) -> WireLogPage;
+            search::log_histogram(query: String, buckets: u32) -> Histogram;
+            search::log_facets(query: String) -> Facets;
+            search::get_trace(trace_id: String) -> WireTrace;
+            search::logs_of_span(trace_id: String, span_id: Option<String>, limit: u64)
+                -> Vec<LogView>;
+            search::log_context(log_id: i64, before: u32, after: u32) -> Vec<LogView>;
+        }
+    };
+}
+
+/// The names of the commands of `command_list!`, in its order (for build.rs and the tests).
+#[allow(unused_macros)]
+macro_rules! command_names {
+    ($($module:ident :: $name:ident ($($arg:ident : $type:ty),* $(,)?) -> $result:ty;)*) => {
+        &[$(stringify!($name)),*]
+    };
+}
