@@ -71,6 +71,9 @@ export type LinkView = { trace_id: string, span_id: string, attributes: JsonValu
  */
 export type LoadPhase = "rows" | "indexing" | "search_index";
 
+/**
+ * A log record as the readers return it (`--json` field order).
+ */
 export type LogView = { id: number, ts_ns: number | null, severity: number, severity_text: string, service: string, body: string, trace_id: string | null, span_id: string | null, link: Link, source: string, line: number | null, unparsed: boolean, attributes: JsonValue, };
 
 /**
@@ -105,6 +108,9 @@ export type StatusCode = "unset" | "ok" | "error";
 
 export type Stopped = { source_id: number, error: ApiError | null, };
 
+/**
+ * The order of the trace list.
+ */
 export type TraceSort = "start" | "duration" | "errors";
 
 export type TraceSummary = { trace_id: string, root_service: string, root_name: string, start_ns: number, duration_ns: number, spans: number, errors: number, logs: number, };
