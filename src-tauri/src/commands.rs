@@ -9,7 +9,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use weft::store::{SourceView, Stats};
 
-use crate::case::Case;
+use crate::case::{Case, OpenCase};
 use crate::error::{ApiError, Code};
 use crate::loads::Loads;
 
@@ -88,21 +88,22 @@ pub async fn resume_source<R: Runtime>(
     loads: State<'_, Loads>,
     source_id: i64,
 ) -> Result<Option<u64>, ApiError> {
-    let source = source_of(&case, source_id).await?;
+    let source = source_of(&case.current(), source_id).await?;
     Ok(loads.enqueue(&app, vec![std::path::PathBuf::from(source.path)]))
 }
 
 /// Removes source `source_id` and everything it brought. Waits for its write turn.
 #[tauri::command]
 pub async fn remove_source(case: State<'_, Case>, source_id: i64) -> Result<(), ApiError> {
-    source_of(&case, source_id).await?;
+    source_of(&case.current(), source_id).await?;
     let mut writer = case.current().store()?.writer().await?;
     writer.remove_source(source_id).await?;
     Ok(())
 }
 
-async fn source_of(case: &Case, source_id: i64) -> Result<SourceView, ApiError> {
-    case.reader()?
+/// Source `source_id` of the open case `open`, or `NotFound`.
+pub(crate) async fn source_of(open: &OpenCase, source_id: i64) -> Result<SourceView, ApiError> {
+    open.reader()?
         .sources()
         .await?
         .into_iter()

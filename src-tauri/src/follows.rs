@@ -83,13 +83,7 @@ pub async fn set_follow<R: Runtime>(
         return Ok(follows.sources());
     }
     let open = case.current();
-    let source = open
-        .reader()?
-        .sources()
-        .await?
-        .into_iter()
-        .find(|source| source.id == source_id)
-        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no source {source_id}")))?;
+    let source = crate::commands::source_of(&open, source_id).await?;
     let path = PathBuf::from(&source.path);
     if !path.is_file() {
         return Err(ApiError::new(

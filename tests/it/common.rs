@@ -25,6 +25,17 @@ pub fn expected() -> serde_json::Map<String, serde_json::Value> {
     value["files"].as_object().unwrap().clone()
 }
 
+/// The expectations of the fixtures that are trace or log files (not the corpus's
+/// other files, which no format reads).
+pub fn expected_inputs() -> impl Iterator<Item = (String, serde_json::Value)> {
+    expected().into_iter().filter(|(_, entry)| {
+        !entry["format"]
+            .as_str()
+            .unwrap()
+            .contains("not an input format")
+    })
+}
+
 /// A case file in a temp dir that lives as long as this value.
 pub struct TestCase {
     pub dir: tempfile::TempDir,
@@ -50,6 +61,19 @@ impl TestCase {
 
     pub async fn stats(&self) -> Stats {
         self.store.reader().await.unwrap().stats().await.unwrap()
+    }
+
+    /// Fails unless both full-text indexes agree with their content tables.
+    pub async fn full_text_integrity(&self) {
+        let url = format!("sqlite://{}", self.path().display());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        for check in [
+            "INSERT INTO logs_fts (logs_fts) VALUES ('integrity-check')",
+            "INSERT INTO spans_fts (spans_fts) VALUES ('integrity-check')",
+        ] {
+            sqlx::query(check).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
     }
 
     /// One number from SQL, for counts the reader API does not expose.

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::json;
 use weft::formats::Collected;
 
-use crate::common::{decode, expected, fixture};
+use crate::common::{decode, expected_inputs, fixture};
 
 /// The golden text of a decoded file.
 pub fn render(records: &Collected) -> String {
@@ -41,14 +41,7 @@ fn decoders_match_their_golden_files() {
         .join("golden");
     let mut mismatches = Vec::new();
     let mut checked = 0;
-    for (relative, entry) in expected() {
-        if entry["format"]
-            .as_str()
-            .unwrap()
-            .contains("not an input format")
-        {
-            continue;
-        }
+    for (relative, _) in expected_inputs() {
         if !golden_wanted(&relative) {
             continue;
         }

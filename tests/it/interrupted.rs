@@ -118,13 +118,5 @@ async fn a_killed_load_leaves_no_half_source() {
     let words = weft::query::parse("log line", 0).unwrap();
     assert_eq!(reader.log_count(&words).await.unwrap(), LINES as i64);
     // And the full-text index agrees with its content table.
-    let url = format!("sqlite://{}", case.path().display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    for check in [
-        "INSERT INTO logs_fts (logs_fts) VALUES ('integrity-check')",
-        "INSERT INTO spans_fts (spans_fts) VALUES ('integrity-check')",
-    ] {
-        sqlx::query(check).execute(&pool).await.unwrap();
-    }
-    pool.close().await;
+    case.full_text_integrity().await;
 }

@@ -84,18 +84,6 @@ async fn fingerprint(case: &TestCase) -> serde_json::Value {
     })
 }
 
-async fn full_text_integrity(case: &TestCase) {
-    let url = format!("sqlite://{}", case.path().display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    for check in [
-        "INSERT INTO logs_fts (logs_fts) VALUES ('integrity-check')",
-        "INSERT INTO spans_fts (spans_fts) VALUES ('integrity-check')",
-    ] {
-        sqlx::query(check).execute(&pool).await.unwrap();
-    }
-    pool.close().await;
-}
-
 /// A small seeded generator (xorshift64*), enough to spread kill moments.
 struct Moments(u64);
 
@@ -136,7 +124,7 @@ async fn loads_killed_at_random_moments_leave_no_half_source() {
     assert_eq!(expected["stats"]["logs"], LINES * LOGS_PER_LINE);
     assert_eq!(expected["fts_matches"], LINES * LOGS_PER_LINE);
     assert_eq!(expected["stats"]["logs_orphan"], LINES * LOGS_PER_LINE / 4);
-    full_text_integrity(&reference).await;
+    reference.full_text_integrity().await;
 
     let (mut interrupted, mut before_start, mut after_end) = (0, 0, 0);
     for kill in 0..kills {
@@ -195,7 +183,7 @@ async fn loads_killed_at_random_moments_leave_no_half_source() {
             expected,
             "kill {kill} after {delay:?}"
         );
-        full_text_integrity(&case).await;
+        case.full_text_integrity().await;
     }
     eprintln!(
         "kill harness: {kills} kills: {interrupted} mid-load, {before_start} before the source \
