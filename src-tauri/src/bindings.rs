@@ -179,6 +179,124 @@ mod tests {
         assert_eq!(camel("query"), "query");
     }
 
+    /// Each command of `command_list!` as text: (module, name, [(argument, type)], result).
+    macro_rules! command_signatures {
+        ($($module:ident :: $name:ident ($($arg:ident : $type:ty),* $(,)?) -> $result:ty;)*) => {
+            vec![$((
+                stringify!($module),
+                stringify!($name),
+                vec![$((stringify!($arg), stringify!($type))),*],
+                stringify!($result),
+            )),*]
+        };
+    }
+
+    /// A type as text without white space and module paths (`weft::store::X` → `X`).
+    fn bare_type(text: &str) -> String {
+        let text: String = text.chars().filter(|ch| !ch.is_whitespace()).collect();
+        let mut out = String::new();
+        for (idx, segment) in text.split("::").enumerate() {
+            if idx > 0 {
+                // Drop the module path that ends here (the lowercase run before `::`).
+                let kept = out.trim_end_matches(|ch: char| ch.is_ascii_lowercase() || ch == '_');
+                out.truncate(kept.len());
+            }
+            out.push_str(segment);
+        }
+        out
+    }
+
+    /// The parts of `text` split at commas outside `<>` and `()`.
+    fn top_level_parts(text: &str) -> Vec<&str> {
+        let (mut depth, mut start, mut parts) = (0i32, 0, Vec::new());
+        for (idx, ch) in text.char_indices() {
+            match ch {
+                '<' | '(' => depth += 1,
+                '>' | ')' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(&text[start..idx]);
+                    start = idx + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&text[start..]);
+        parts
+            .into_iter()
+            .filter(|part| !part.trim().is_empty())
+            .collect()
+    }
+
+    /// The functions of the commands take the arguments and give the result that
+    /// `command_list!` names (the list the TypeScript types are made from), read from
+    /// their source: the state and handles Tauri passes itself aside, and a command's
+    /// `Result<T, ApiError>` read as `T` (the error is `ApiError` for every command).
+    #[test]
+    fn the_list_matches_the_command_functions() {
+        for (module, name, args, result) in command_list!(command_signatures) {
+            let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("src")
+                .join(format!("{module}.rs"));
+            let source = std::fs::read_to_string(&file).unwrap();
+            let start = [format!("fn {name}("), format!("fn {name}<")]
+                .iter()
+                .find_map(|head| source.find(head.as_str()))
+                .unwrap_or_else(|| panic!("{module}.rs has no fn {name}"));
+            let signature = &source[start..start + source[start..].find("{\n").unwrap()];
+            let open = signature.find('(').unwrap();
+            let mut depth = 0;
+            let close = signature[open..]
+                .char_indices()
+                .find_map(|(idx, ch)| {
+                    match ch {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    (depth == 0).then_some(open + idx)
+                })
+                .unwrap();
+            let given: Vec<(String, String)> = top_level_parts(&signature[open + 1..close])
+                .into_iter()
+                .filter_map(|param| {
+                    let (arg, ty) = param.split_once(':').unwrap();
+                    let ty = bare_type(ty);
+                    let passed_by_tauri = ["State<", "AppHandle<", "Window<", "Webview<"]
+                        .iter()
+                        .any(|prefix| ty.starts_with(prefix));
+                    (!passed_by_tauri).then(|| (arg.trim().to_string(), ty))
+                })
+                .collect();
+            let listed: Vec<(String, String)> = args
+                .iter()
+                .map(|(arg, ty)| (arg.to_string(), bare_type(ty)))
+                .collect();
+            assert_eq!(given, listed, "arguments of {module}::{name}");
+            let returned = signature[close + 1..]
+                .trim()
+                .strip_prefix("->")
+                .map_or("()".to_string(), bare_type);
+            let returned = returned
+                .strip_prefix("Result<")
+                .and_then(|inner| inner.strip_suffix(",ApiError>"))
+                .map_or(returned.clone(), str::to_string);
+            assert_eq!(returned, bare_type(result), "result of {module}::{name}");
+        }
+    }
+
+    #[test]
+    fn types_are_compared_without_paths_and_spaces() {
+        assert_eq!(
+            bare_type("Option < weft::store::TraceSort >"),
+            "Option<TraceSort>"
+        );
+        assert_eq!(bare_type("Vec<i64>"), "Vec<i64>");
+        assert_eq!(
+            top_level_parts("a: u64, b: Option<(u8, u8)>,"),
+            ["a: u64", " b: Option<(u8, u8)>"]
+        );
+    }
+
     /// capabilities/main.json grants exactly the commands of `command_list!`.
     #[test]
     fn the_capability_grants_every_command_and_no_other() {

@@ -2,7 +2,8 @@
 // in camelCase) and its result. `main.rs` builds the invoke handler from this list,
 // `build.rs` (which `include!`s this file) the `allow-…` permissions, `bindings.rs`
 // the `Commands` map of ui/src/lib/api/generated/bindings.ts, and a test checks
-// that capabilities/main.json grants exactly these commands (`tests` in main.rs).
+// that capabilities/main.json grants exactly these commands and another that each
+// command's function takes and gives the types named here (`tests` in bindings.rs).
 // Plain `//` comments: `build.rs` includes this file where `//!` may not stand.
 
 /// Calls `$then!` with every command as `module::name(arg: Type, …) -> Result;`. A
