@@ -349,7 +349,12 @@ impl Writer {
             conn.execute_batch("PRAGMA synchronous = NORMAL")?;
             Ok(())
         })
-        .await
+        .await?;
+        // A bulk load leaves its page cache and statements with the connection, on the
+        // allocator's heaps of the threads that used it: closed here (the next call
+        // connects again, ~1 ms), a load of two files peaked 20 MB lower.
+        self.conn = None;
+        Ok(())
     }
 
     /// Copies the write-ahead log into the database and empties it (waits for readers).
