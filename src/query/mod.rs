@@ -17,6 +17,7 @@ pub use parse::parse;
 pub use sql::{LogSql, TraceSql};
 
 use crate::ids::{SpanId, TraceId};
+use crate::model::Link;
 
 /// A parsed query: every term must hold (AND).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -102,6 +103,8 @@ pub enum TermKind {
     Source(String),
     /// `status:error`.
     StatusError,
+    /// `link:span|trace|orphan|unlinked`: a log's correlation state (no span has one).
+    Link(Link),
     /// `attr.KEY op VALUE`.
     Attr {
         key: String,
@@ -149,6 +152,8 @@ pub enum QueryError {
     },
     #[error("column {column}: only status:error is supported")]
     InvalidStatus { column: usize },
+    #[error("column {column}: `{value}` is not a link state (span, trace, orphan or unlinked)")]
+    InvalidLink { column: usize, value: String },
     #[error("column {column}: `-` must be followed by a term")]
     DanglingNot { column: usize },
 }
@@ -168,6 +173,7 @@ impl QueryError {
             | QueryError::InvalidId { column, .. }
             | QueryError::InvalidOperator { column, .. }
             | QueryError::InvalidStatus { column }
+            | QueryError::InvalidLink { column, .. }
             | QueryError::DanglingNot { column } => *column,
         }
     }

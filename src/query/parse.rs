@@ -5,6 +5,7 @@
 use super::lex::{lex, RawBody};
 use super::{Cmp, Literal, Query, QueryError, Term, TermKind};
 use crate::ids::{SpanId, TraceId};
+use crate::model::Link;
 use crate::{severity, time};
 
 /// Parses a query; relative times (`after:-15m`) count back from `now_ns`.
@@ -116,6 +117,12 @@ impl Field<'_> {
                     column: self.value_column,
                 })
             }
+            "link" => TermKind::Link(Link::parse(&self.value.to_ascii_lowercase()).ok_or_else(
+                || QueryError::InvalidLink {
+                    column: self.value_column,
+                    value: value.clone(),
+                },
+            )?),
             "after" => TermKind::After(self.time(now_ns)?),
             "before" => TermKind::Before(self.time(now_ns)?),
             _ => {
@@ -285,6 +292,10 @@ mod tests {
             );
         }
         assert_eq!(
+            kinds("-link:ORPHAN"),
+            vec![(true, TermKind::Link(Link::Orphan))]
+        );
+        assert_eq!(
             kinds("duration>=1m30s"),
             vec![(false, TermKind::Duration(Cmp::Ge, 90_000_000_000))]
         );
@@ -305,6 +316,13 @@ mod tests {
                 QueryError::InvalidLevel {
                     column: 7,
                     value: "loud".into(),
+                },
+            ),
+            (
+                "link:maybe",
+                QueryError::InvalidLink {
+                    column: 6,
+                    value: "maybe".into(),
                 },
             ),
             (

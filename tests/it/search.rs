@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use weft::model::Link;
 use weft::query::{parse, Cmp, Literal, Query, TermKind};
 use weft::store::{Anchor, LogFilter, LogView, Reader, TraceFilter, TraceSort};
 
@@ -89,6 +90,16 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
             TermKind::Span(id) => log.span_id.as_deref() == Some(id.to_hex().as_str()),
             TermKind::Source(part) => log.source.contains(part.as_str()),
             TermKind::StatusError => own_span.is_some_and(|span| span.1 == 2),
+            // From the spans of the case, not from the stored state: correlation is checked too.
+            TermKind::Link(link) => {
+                *link
+                    == match (&log.trace_id, own_span) {
+                        (None, _) => Link::Unlinked,
+                        (Some(_), Some(_)) => Link::Span,
+                        (Some(trace), None) if spans.keys().any(|(t, _)| t == trace) => Link::Trace,
+                        (Some(_), None) => Link::Orphan,
+                    }
+            }
             TermKind::Duration(cmp, ns) => own_span.is_some_and(|span| compare(span.2, *cmp, *ns)),
             TermKind::After(ns) => log.ts_ns.unwrap() >= *ns,
             TermKind::Before(ns) => log.ts_ns.unwrap() < *ns,
@@ -122,6 +133,10 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
 
 const QUERIES: &[&str] = &[
     "",
+    "link:span",
+    "link:TRACE",
+    "link:orphan",
+    "-link:unlinked level>=warn",
     "timeout",
     "connection timeout",
     "\"pool exhausted\"",
