@@ -55,6 +55,7 @@ impl std::error::Error for ApiError {}
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         let code = match error {
+            StoreError::Query(error) => return ApiError::from(error),
             StoreError::Open { .. } | StoreError::CreateDir { .. } | StoreError::Migrate { .. } => {
                 Code::CaseUnavailable
             }
@@ -102,6 +103,20 @@ mod tests {
         assert_eq!(json["code"], "query");
         assert!(json["column"].as_u64().unwrap() >= 1, "{json}");
         assert!(error.message.contains("loud"), "{}", error.message);
+    }
+
+    /// A query only the case can refuse (an ambiguous id prefix) is a query error too.
+    #[test]
+    fn a_query_error_from_the_store_carries_its_column() {
+        let error = ApiError::from(StoreError::Query(weft::query::QueryError::AmbiguousId {
+            column: 7,
+            kind: "trace",
+            prefix: "aaaaaaaa".into(),
+            candidates: "aaaaaaaa01, aaaaaaaa02".into(),
+        }));
+        assert_eq!(error.code, Code::Query);
+        assert_eq!(error.column, Some(7));
+        assert!(error.message.contains("aaaaaaaa02"), "{}", error.message);
     }
 
     #[test]

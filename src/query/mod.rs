@@ -99,6 +99,11 @@ pub enum TermKind {
     Name(String),
     Trace(TraceId),
     Span(SpanId),
+    /// `trace:62a29941`: the trace ids that start with these hex digits (at least 8;
+    /// the store refuses a prefix that more than one trace of the case has).
+    TracePrefix(IdPrefix),
+    /// `span:` with a prefix of at least 8 hex digits, as `TracePrefix`.
+    SpanPrefix(IdPrefix),
     /// A source: part of its path, or its id.
     Source(String),
     /// `status:error`.
@@ -117,6 +122,56 @@ pub enum TermKind {
     After(i64),
     /// `before:TIME`, ns.
     Before(i64),
+}
+
+/// The leading hex digits of an id (`trace:`/`span:` with fewer digits than an id
+/// has): every id of `len` bytes in `[low, high)` starts with them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdPrefix {
+    /// The digits, lowercase.
+    pub hex: String,
+    /// The smallest id with the prefix.
+    pub low: Vec<u8>,
+    /// The smallest id after those with the prefix; `None`: no id comes after.
+    pub high: Option<Vec<u8>>,
+}
+
+/// Ids need this many hex digits at least to be looked up by prefix.
+pub const MIN_PREFIX_DIGITS: usize = 8;
+
+impl IdPrefix {
+    /// The prefix `text` of an id of `len` bytes: `MIN_PREFIX_DIGITS` or more hex
+    /// digits, fewer than the id has.
+    pub fn new(text: &str, len: usize) -> Option<IdPrefix> {
+        let hex = text.to_ascii_lowercase();
+        let fits = (MIN_PREFIX_DIGITS..2 * len).contains(&hex.len());
+        if !fits || !hex.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+            return None;
+        }
+        let bytes_of = |digits: &[u8]| -> Vec<u8> {
+            let mut padded = digits.to_vec();
+            padded.resize(2 * len, 0);
+            padded
+                .chunks(2)
+                .map(|pair| (pair[0] << 4) | pair[1])
+                .collect()
+        };
+        let mut digits: Vec<u8> = hex
+            .bytes()
+            .map(|byte| (byte as char).to_digit(16).expect("checked above") as u8)
+            .collect();
+        let low = bytes_of(&digits);
+        // The prefix plus one, at its last digit, carrying; all `f`: nothing after.
+        let mut high = None;
+        while let Some(last) = digits.pop() {
+            if last < 15 {
+                digits.push(last + 1);
+                high = Some(bytes_of(&digits));
+                break;
+            }
+        }
+        Some(IdPrefix { hex, low, high })
+    }
 }
 
 /// What is wrong with a query, and where (1-based column).
@@ -154,6 +209,14 @@ pub enum QueryError {
     InvalidStatus { column: usize },
     #[error("column {column}: `{value}` is not a link state (span, trace, orphan or unlinked)")]
     InvalidLink { column: usize, value: String },
+    #[error("column {column}: more than one {kind} id starts with `{prefix}`: {candidates}")]
+    AmbiguousId {
+        column: usize,
+        kind: &'static str,
+        prefix: String,
+        /// The first few such ids, comma-separated.
+        candidates: String,
+    },
     #[error("column {column}: `-` must be followed by a term")]
     DanglingNot { column: usize },
 }
@@ -174,6 +237,7 @@ impl QueryError {
             | QueryError::InvalidOperator { column, .. }
             | QueryError::InvalidStatus { column }
             | QueryError::InvalidLink { column, .. }
+            | QueryError::AmbiguousId { column, .. }
             | QueryError::DanglingNot { column } => *column,
         }
     }

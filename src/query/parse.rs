@@ -3,7 +3,7 @@
 //! and regexes (compiled once here so a bad one is reported with its column).
 
 use super::lex::{lex, RawBody};
-use super::{Cmp, Literal, Query, QueryError, Term, TermKind};
+use super::{Cmp, IdPrefix, Literal, Query, QueryError, Term, TermKind};
 use crate::ids::{SpanId, TraceId};
 use crate::model::Link;
 use crate::{severity, time};
@@ -109,8 +109,14 @@ impl Field<'_> {
             "service" => TermKind::Service(value),
             "name" => TermKind::Name(value),
             "source" => TermKind::Source(value),
-            "trace" => TermKind::Trace(self.id(TraceId::parse, "trace")?),
-            "span" => TermKind::Span(self.id(SpanId::parse, "span")?),
+            "trace" => match IdPrefix::new(self.value, 16) {
+                Some(prefix) => TermKind::TracePrefix(prefix),
+                None => TermKind::Trace(self.id(TraceId::parse, "trace")?),
+            },
+            "span" => match IdPrefix::new(self.value, 8) {
+                Some(prefix) => TermKind::SpanPrefix(prefix),
+                None => TermKind::Span(self.id(SpanId::parse, "span")?),
+            },
             "status" if self.value.eq_ignore_ascii_case("error") => TermKind::StatusError,
             "status" => {
                 return Err(QueryError::InvalidStatus {
@@ -299,6 +305,34 @@ mod tests {
             kinds("duration>=1m30s"),
             vec![(false, TermKind::Duration(Cmp::Ge, 90_000_000_000))]
         );
+    }
+
+    #[test]
+    fn an_id_prefix_is_the_range_of_ids_that_start_with_it() {
+        let prefix = IdPrefix::new("62A29941", 16).unwrap();
+        assert_eq!(prefix.hex, "62a29941");
+        assert_eq!(prefix.low[..5], [0x62, 0xa2, 0x99, 0x41, 0]);
+        assert_eq!(
+            prefix.high.as_ref().unwrap()[..5],
+            [0x62, 0xa2, 0x99, 0x42, 0]
+        );
+        // An odd number of digits, and a carry.
+        let prefix = IdPrefix::new("62a2994ff", 8).unwrap();
+        assert_eq!(prefix.low, [0x62, 0xa2, 0x99, 0x4f, 0xf0, 0, 0, 0]);
+        assert_eq!(prefix.high.unwrap(), [0x62, 0xa2, 0x99, 0x50, 0, 0, 0, 0]);
+        assert_eq!(IdPrefix::new("ffffffff", 8).unwrap().high, None);
+        // Too short, a whole id, or not hex: no prefix.
+        for (text, len) in [("62a2994", 16), ("0123456789abcdef", 8), ("62a2994g", 16)] {
+            assert_eq!(IdPrefix::new(text, len), None, "{text}");
+        }
+        assert!(matches!(
+            kinds("trace:62a29941")[..],
+            [(false, TermKind::TracePrefix(_))]
+        ));
+        assert!(matches!(
+            kinds("trace:62a2994162a2994162a2994162a29941")[..],
+            [(false, TermKind::Trace(_))]
+        ));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! The builders read a `Query` and the `Resolved` the store looked up for it; they
 //! write to neither and run no SQL.
 
-use super::{Cmp, Condition, Literal, Param, Query, Resolved, Term, TermKind};
+use super::{Cmp, Condition, IdPrefix, Literal, Param, Query, Resolved, Term, TermKind};
 
 /// The WHERE condition over `logs l` for a query.
 pub struct LogSql;
@@ -97,6 +97,7 @@ impl TraceSql {
         for term in &query.terms {
             let trace_level = match &term.kind {
                 TermKind::Trace(id) => Some(Condition::new("t.trace_id = ?", vec![blob(&id.0)])),
+                TermKind::TracePrefix(prefix) => Some(prefix_condition("t.trace_id", prefix)),
                 TermKind::Duration(cmp, ns) => Some(Condition::new(
                     &format!("t.duration_ns {} ?", cmp.sql()),
                     vec![Param::Int(*ns)],
@@ -182,6 +183,8 @@ fn span_condition(query: &Query) -> Option<Condition> {
             TermKind::Name(name) => Some(Condition::new("s.name = ?", vec![text(name)])),
             TermKind::Trace(id) => Some(Condition::new("s.trace_id = ?", vec![blob(&id.0)])),
             TermKind::Span(id) => Some(Condition::new("s.span_id = ?", vec![blob(&id.0)])),
+            TermKind::TracePrefix(prefix) => Some(prefix_condition("s.trace_id", prefix)),
+            TermKind::SpanPrefix(prefix) => Some(prefix_condition("s.span_id", prefix)),
             TermKind::Source(source) => Some(source_condition("s.source_id", source)),
             TermKind::StatusError => Some(Condition::new("s.status_code = 2", Vec::new())),
             TermKind::Attr { key, cmp, value } => {
@@ -215,6 +218,8 @@ fn log_term(term: &Term) -> Option<Condition> {
         }
         TermKind::Trace(id) => Condition::new("l.trace_id = ?", vec![blob(&id.0)]),
         TermKind::Span(id) => Condition::new("l.span_id = ?", vec![blob(&id.0)]),
+        TermKind::TracePrefix(prefix) => prefix_condition("l.trace_id", prefix),
+        TermKind::SpanPrefix(prefix) => prefix_condition("l.span_id", prefix),
         TermKind::Source(source) => source_condition("l.source_id", source),
         TermKind::StatusError => {
             Condition::new(&format!("{own_span} s.status_code = 2)"), Vec::new())
@@ -380,6 +385,17 @@ fn attr_condition(column: &str, key: &str, cmp: Cmp, value: &Literal) -> Conditi
 
 fn text(value: &str) -> Param {
     Param::Text(value.to_string())
+}
+
+/// `column` holds an id that starts with `prefix` (a range of the index on it).
+fn prefix_condition(column: &'static str, prefix: &IdPrefix) -> Condition {
+    match &prefix.high {
+        Some(high) => Condition::new(
+            &format!("({column} >= ? AND {column} < ?)"),
+            vec![blob(&prefix.low), blob(high)],
+        ),
+        None => Condition::new(&format!("{column} >= ?"), vec![blob(&prefix.low)]),
+    }
 }
 
 fn blob(bytes: &[u8]) -> Param {

@@ -51,6 +51,9 @@ pub enum StoreError {
     Bulk(#[from] rusqlite::Error),
     #[error("no source {0} in the case")]
     NoSource(i64),
+    /// A query that only the case can tell is wrong (an id prefix of several ids).
+    #[error("query: {0}")]
+    Query(#[from] crate::query::QueryError),
     #[error("the thread writing a load's rows stopped unexpectedly")]
     RowsThread,
 }

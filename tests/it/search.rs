@@ -8,7 +8,7 @@ use weft::model::Link;
 use weft::query::{parse, Cmp, Literal, Query, TermKind};
 use weft::store::{Anchor, LogFilter, LogView, Reader, TraceFilter, TraceSort};
 
-use crate::common::{assert_answers, fixture, TestCase};
+use crate::common::{assert_answers, fixture, logs_line, span_json, traces_line, TestCase};
 
 const NOW: i64 = 1_793_710_000_000_000_000;
 
@@ -88,6 +88,14 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
             TermKind::Name(name) => own_span.is_some_and(|span| &span.0 == name),
             TermKind::Trace(id) => log.trace_id.as_deref() == Some(id.to_hex().as_str()),
             TermKind::Span(id) => log.span_id.as_deref() == Some(id.to_hex().as_str()),
+            TermKind::TracePrefix(prefix) => log
+                .trace_id
+                .as_deref()
+                .is_some_and(|id| id.starts_with(&prefix.hex)),
+            TermKind::SpanPrefix(prefix) => log
+                .span_id
+                .as_deref()
+                .is_some_and(|id| id.starts_with(&prefix.hex)),
             TermKind::Source(part) => log.source.contains(part.as_str()),
             TermKind::StatusError => own_span.is_some_and(|span| span.1 == 2),
             // From the spans of the case, not from the stored state: correlation is checked too.
@@ -134,6 +142,10 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
 const QUERIES: &[&str] = &[
     "",
     "link:span",
+    "trace:1d5dd925",
+    "trace:1D5DD92589082",
+    "span:8942167a",
+    "-trace:1d5dd925 checkout",
     "link:TRACE",
     "link:orphan",
     "-link:unlinked level>=warn",
@@ -539,4 +551,86 @@ async fn pages_of_a_common_word_match_brute_force() {
         assert_eq!(back, wanted, "`{text}` backward");
         assert_eq!(reader.log_count(&query).await.unwrap(), wanted.len() as i64);
     }
+}
+
+/// `trace:`/`span:` take a prefix of at least 8 hex digits: a unique one finds its
+/// trace's records, one that several ids of the case start with is an error naming
+/// them (at its column), and fewer digits are not an id.
+#[tokio::test]
+async fn an_id_prefix_finds_its_trace_or_names_the_ids_it_could_be() {
+    let case = TestCase::new().await;
+    let (first, second) = (
+        "aaaaaaaa00000000000000000000000f",
+        "aaaaaaaa0000000000000000000000f0",
+    );
+    let export = case.dir.path().join("two.jsonl");
+    std::fs::write(
+        &export,
+        [
+            traces_line(
+                "api",
+                &[span_json(first, "bbbbbbbb00000001", "", "GET /a", 1_000)],
+            ),
+            traces_line(
+                "api",
+                &[span_json(second, "cccccccc00000002", "", "GET /b", 2_000)],
+            ),
+            logs_line(
+                "api",
+                &[
+                    (first, "bbbbbbbb00000001", "about a"),
+                    (second, "", "about b"),
+                ],
+            ),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    case.ingest(&[export]).await;
+    let reader = case.store.reader().await.unwrap();
+    let bodies = |query: &str| {
+        let reader = reader.clone();
+        let query = parse(query, 0).unwrap();
+        async move {
+            let filter = LogFilter {
+                query,
+                ..LogFilter::default()
+            };
+            let logs = reader.logs(&filter).await.unwrap();
+            logs.into_iter().map(|log| log.body).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        bodies("trace:aaaaaaaa00000000000000000000000").await,
+        ["about a"]
+    );
+    assert_eq!(
+        bodies("trace:AAAAAAAA0000000000000000000000F").await,
+        ["about b"]
+    );
+    assert_eq!(bodies("span:bbbbbbbb").await, ["about a"]);
+    assert_eq!(bodies("trace:aaaaaaab").await, Vec::<String>::new());
+    let traces = reader
+        .traces(&TraceFilter {
+            query: parse("trace:aaaaaaaa000000000000000000000", 0).unwrap(),
+            ..TraceFilter::default()
+        })
+        .await;
+    let error = traces.unwrap_err().to_string();
+    assert!(error.contains("column 1"), "{error}");
+    assert!(error.contains(first) && error.contains(second), "{error}");
+    let filter = LogFilter {
+        query: parse("level>=info trace:aaaaaaaa", 0).unwrap(),
+        ..LogFilter::default()
+    };
+    let error = reader.logs(&filter).await.unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            weft::StoreError::Query(weft::query::QueryError::AmbiguousId { column: 13, .. })
+        ),
+        "{error}"
+    );
+    // Seven digits are no prefix, and not an id either.
+    assert!(parse("trace:aaaaaaa", 0).is_err());
 }
