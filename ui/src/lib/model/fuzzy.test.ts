@@ -28,3 +28,12 @@ describe('fuzzyFilter', () => {
     expect(fuzzyFilter('ll', TITLES, (title) => title)).toContain('Last log line');
   });
 });
+
+describe('fuzzyFilter on the theme actions', () => {
+  it('puts the action named by the words typed first', () => {
+    const titles = ['Theme: toggle light / dark', 'Theme: follow the system', 'Theme: light', 'Theme: dark'];
+    expect(fuzzyFilter('theme dark', titles, (title) => title)[0]).toBe('Theme: dark');
+    expect(fuzzyFilter('theme light', titles, (title) => title)[0]).toBe('Theme: light');
+    expect(fuzzyFilter('toggle', titles, (title) => title)).toEqual(['Theme: toggle light / dark']);
+  });
+});

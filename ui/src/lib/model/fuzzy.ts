@@ -1,6 +1,7 @@
 // Fuzzy matching for the command palette: the query's characters in order, not
 // necessarily adjacent ("opf" finds "Open files…"). Runs of adjacent characters
-// and characters at the start of a word score higher, so the likely action comes first.
+// and characters at the start of a word score higher, gaps and length lower, so the
+// likely action comes first.
 
 export interface FuzzyMatch {
   score: number;
@@ -21,11 +22,12 @@ export function fuzzyMatch(query: string, text: string): FuzzyMatch | null {
     const previous = positions[positions.length - 1];
     if (previous !== undefined && at === previous + 1) score += 5;
     if (at === 0 || /[\s\-_:/(]/.test(haystack[at - 1]!)) score += 3;
-    score -= Math.min(3, at - from) * 0.1;
+    score -= Math.min(10, at - from) * 0.1;
     positions.push(at);
     from = at + 1;
   }
-  return { score, positions };
+  // Of two equal matches, the shorter title is the closer one.
+  return { score: score - text.length * 0.01, positions };
 }
 
 /**

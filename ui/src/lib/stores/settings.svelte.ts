@@ -6,6 +6,7 @@
 import {
   formatAbsolute,
   formatClock,
+  formatRelative,
   formatTime,
   type TimeFormat,
   type TimeZoneMode,
@@ -101,6 +102,15 @@ export class SettingsStore {
   /** A point in time as the settings show it (relative only while a trace is on screen). */
   time(ns: number): string {
     return formatTime(ns, this.timeFormat);
+  }
+
+  /**
+   * A point in a trace given as its offset from the trace's start: the offset
+   * itself when times are relative (exact: no round trip through a Unix time,
+   * which a double holds only to ~256 ns), else the absolute time.
+   */
+  traceTime(traceStartNs: number, offsetNs: number): string {
+    return this.relative ? formatRelative(offsetNs, 0) : this.absolute(traceStartNs + offsetNs);
   }
 
   /** A point in time on the absolute clock (trace lists, where no one trace is the origin). */

@@ -42,6 +42,14 @@ describe('SettingsStore', () => {
     expect(settings.time(NS)).toBe('2026-11-03 10:00:00.123Z');
   });
 
+  it('shows a point of a trace from its offset, exactly when relative', () => {
+    const settings = new SettingsStore(memory());
+    expect(settings.traceTime(NS, 830)).toBe('2026-11-03 10:00:00.123Z');
+    settings.setTime('relative');
+    expect(settings.traceTime(NS, 830)).toBe('+830ns');
+    expect(settings.clock(NS)).toBe('10:00:00.123Z');
+  });
+
   it('cycles UTC → local → relative and remembers it; a damaged entry is ignored', () => {
     const storage = memory();
     const settings = new SettingsStore(storage);
