@@ -107,6 +107,7 @@ describe('the command palette and the time switch', () => {
     assert.equal(await startCell(), utc(trace.start_ns));
     await $('time-local').click();
     assert.equal(await startCell(), kolkata(trace.start_ns));
+    assert.match(await $('sort-start').getText(), /^Start \(local\)/);
 
     // Relative: a list of traces has no one origin, so it stays on the local clock;
     // the open trace's log lines, span start and axis count from the trace's start.
@@ -145,10 +146,9 @@ describe('themes', () => {
   const background = (session) =>
     session.execute(() => getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number));
   const isDark = ([red, green, blue]) => red + green + blue < 3 * 64;
-  const dataHome = join(tmp, 'themes');
 
   it('follows the OS in dark mode; the switch overrides it and is remembered', async () => {
-    const env = { WEFT_CASE: casePath, GTK_THEME: 'Adwaita:dark', XDG_DATA_HOME: dataHome };
+    const env = { WEFT_CASE: casePath, GTK_THEME: 'Adwaita:dark', XDG_DATA_HOME: join(tmp, 'themes-dark') };
     await withWindow(env, [], async (session) => {
       assert.equal(await session.execute(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
       assert.equal(await session.execute(() => document.documentElement.dataset.theme), 'dark');
@@ -157,9 +157,10 @@ describe('themes', () => {
       assert.equal(await session.execute(() => document.documentElement.dataset.theme), 'light');
       assert.ok(!isDark(await background(session)), 'a light background although the OS prefers dark');
       await session.saveScreenshot(join(SHOTS, 'light-over-dark-os.png'));
-    });
-    // A new window on the same profile keeps the choice over the OS's preference.
-    await withWindow(env, [], async (session) => {
+      // The page loaded again (as the app is when started again) keeps the choice.
+      await session.refresh();
+      await session.$('[data-testid="app"]').waitForExist({ timeout: 10_000 });
+      await settled(session);
       assert.equal(await session.$('[data-testid="theme-light"]').getAttribute('aria-checked'), 'true');
       assert.ok(!isDark(await background(session)), 'the light theme was remembered');
       await session.$('[data-testid="theme-system"]').click();
