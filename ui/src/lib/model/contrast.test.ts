@@ -32,6 +32,14 @@ const TEXT = [
 ];
 
 describe.each(Object.entries(THEMES))('the %s theme', (_, properties) => {
+  // Badges: the error mark of a span row and a span name matching the in-trace search.
+  it.each([
+    ['--panel', '--bad'],
+    ['--panel', '--level-warn'],
+  ])('%s text on a %s badge reads (AA)', (text, badge) => {
+    expect(contrastRatio(properties.get(text)!, properties.get(badge)!)).toBeGreaterThanOrEqual(4.5);
+  });
+
   it.each(TEXT)('%s reads on every background (AA, >= 4.5)', (name) => {
     const colour = properties.get(name);
     expect(colour, `${name} is set`).toBeDefined();
