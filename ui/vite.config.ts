@@ -18,5 +18,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // The contrast test reads app.css as text (`?raw`); other CSS stays out of tests.
+    css: { include: [/app\.css/] },
   },
 });

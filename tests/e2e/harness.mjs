@@ -24,6 +24,8 @@ export const APP = process.env.APP_BIN ? resolve(process.env.APP_BIN) : join(TAR
 export const SHOTS = join(TARGET, 'e2e');
 /** The app's config folder for the tests (recent cases), so a run leaves the user's alone. */
 const CONFIG_HOME = mkdtempSync(join(tmpdir(), 'weft-e2e-config-'));
+/** The webview's data folder (localStorage: the theme and time settings), so the user's choices reach no test. */
+const DATA_HOME = mkdtempSync(join(tmpdir(), 'weft-e2e-data-'));
 
 for (const binary of [WEFT, APP]) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`make app\` first`);
@@ -82,7 +84,7 @@ export async function startDriver(env) {
     tauriDriverPath(),
     ['--port', String(port), '--native-port', String(nativePort)],
     {
-      env: { ...process.env, XDG_CONFIG_HOME: CONFIG_HOME, ...env },
+      env: { ...process.env, XDG_CONFIG_HOME: CONFIG_HOME, XDG_DATA_HOME: DATA_HOME, ...env },
       stdio: ['ignore', 'inherit', 'inherit'],
       detached: true,
     },

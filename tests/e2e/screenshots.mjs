@@ -1,12 +1,14 @@
 // `make screenshots`: the real app under Xvfb on the demo case (`make demo`),
 // driven through tauri-driver like the e2e tests, writes PNGs of the main views
 // into docs/screenshots/: the trace list, a failing trace's waterfall with the
-// logs of a span, the log view with its histogram and facets.
+// logs of a span, the log view with its histogram and facets; the trace list in the
+// dark theme, and the command palette.
 //
 // usage: node tests/e2e/screenshots.mjs CASE OUT_DIR   (under xvfb-run; after `make app`)
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Key } from 'webdriverio';
 import { openWindow, settled, startDriver, weftJson } from './harness.mjs';
 
 const [casePath, outDir] = process.argv.slice(2).map((arg) => resolve(arg));
@@ -65,6 +67,17 @@ try {
   await painted();
   await scrollTo('log-view');
   await shot('log-view.png');
+
+  // The dark theme by its switch, and the command palette over it.
+  await $('theme-dark').click();
+  await browser.execute(() => window.scrollTo(0, 0));
+  await painted();
+  await shot('trace-list-dark.png');
+  await browser.keys([Key.Ctrl, 'k']);
+  await $('palette').waitForExist({ timeout: 3000 });
+  await browser.keys([...'time']);
+  await browser.pause(300);
+  await shot('palette.png');
 } finally {
   await browser.deleteSession().catch(() => {});
   await driver.stop();

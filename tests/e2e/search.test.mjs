@@ -185,6 +185,12 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
       (await app.browser.$$('[data-testid="span-row"][data-matched="true"]')).length >= expected,
     );
 
+    // The axis starts at the trace's start, labelled with its time of day (UTC by default).
+    const startTick = await app.browser.execute(
+      () => document.querySelector('[data-testid="axis-tick"]').textContent,
+    );
+    const traceStartNs = Math.min(...trace.spans.map((span) => span.start_ns));
+    assert.equal(startTick, new Date(Math.floor(traceStartNs / 1e6)).toISOString().slice(11));
     // Double-clicking a span zooms the axis to it; the axis no longer starts at 0.
     const shortest = [...trace.spans].sort(
       (x, y) => x.end_ns - x.start_ns - (y.end_ns - y.start_ns),
@@ -197,6 +203,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
       () => document.querySelector('[data-testid="axis-tick"]').textContent,
     );
     assert.notEqual(firstTick, '0');
+    assert.notEqual(firstTick, startTick);
     await app.browser.saveScreenshot(join(SHOTS, 'waterfall-zoom.png'));
     await $('zoom-reset').click();
     assert.equal(await $('zoom-reset').isExisting(), false);

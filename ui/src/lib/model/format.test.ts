@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDuration, formatTimestamp } from './format';
+import {
+  formatAbsolute,
+  formatClock,
+  formatCount,
+  formatDuration,
+  formatLocalTimestamp,
+  formatRelative,
+  formatTime,
+  formatTimestamp,
+} from './format';
 
 describe('formatDuration', () => {
   it.each([
@@ -49,5 +58,40 @@ describe('formatCount', () => {
     expect(formatCount(1000)).toBe('1\u2009000');
     expect(formatCount(1_234_567)).toBe('1\u2009234\u2009567');
     expect(formatCount(-4200)).toBe('-4\u2009200');
+  });
+});
+
+describe('times in the three modes', () => {
+  const NS = 1_793_700_000_123_456_789; // 2026-11-03 10:00:00.123Z
+  const india = () => 330;
+  const newYork = () => -300;
+
+  it('UTC ignores any offset', () => {
+    expect(formatAbsolute(NS, { zone: 'utc', offsetMinutesAt: india })).toBe('2026-11-03 10:00:00.123Z');
+    expect(formatTime(NS, { zone: 'utc', originNs: null })).toBe('2026-11-03 10:00:00.123Z');
+  });
+
+  it('local time carries its offset, east and west', () => {
+    expect(formatLocalTimestamp(NS, india)).toBe('2026-11-03 15:30:00.123+05:30');
+    expect(formatLocalTimestamp(NS, newYork)).toBe('2026-11-03 05:00:00.123-05:00');
+    expect(formatTime(NS, { zone: 'local', originNs: null, offsetMinutesAt: newYork })).toBe(
+      '2026-11-03 05:00:00.123-05:00',
+    );
+  });
+
+  it('relative to an origin, either side of it', () => {
+    expect(formatTime(NS, { zone: 'local', originNs: NS - 1_234_000_000, offsetMinutesAt: india })).toBe('+1.234s');
+    expect(formatRelative(NS, NS + 12_000_000)).toBe('-12ms');
+    expect(formatRelative(NS, NS)).toBe('+0ns');
+  });
+
+  it('the clock alone, for axes', () => {
+    expect(formatClock(NS, { zone: 'utc' })).toBe('10:00:00.123Z');
+    expect(formatClock(NS, { zone: 'local', offsetMinutesAt: india })).toBe('15:30:00.123');
+  });
+
+  it('says nothing for a missing time', () => {
+    expect(formatLocalTimestamp(Number.NaN, india)).toBe('—');
+    expect(formatRelative(Number.NaN, 0)).toBe('—');
   });
 });

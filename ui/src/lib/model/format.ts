@@ -51,3 +51,63 @@ export function formatCount(count: number): string {
   const digits = String(Math.trunc(Math.abs(count)));
   return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
 }
+
+/** Which clock absolute times are shown on. */
+export type TimeZoneMode = 'utc' | 'local';
+
+/** How a time is shown: on an absolute clock, or relative to `originNs` when there is one. */
+export interface TimeFormat {
+  zone: TimeZoneMode;
+  /** The start of the trace on screen; null: no trace, so times stay absolute. */
+  originNs: number | null;
+  /** Minutes east of UTC at a Unix time in ms (local time); defaults to the machine's zone. */
+  offsetMinutesAt?: (ms: number) => number;
+}
+
+const machineOffset = (ms: number) => -new Date(ms).getTimezoneOffset();
+
+/**
+ * A Unix time in nanoseconds on the local clock with milliseconds and the zone's
+ * offset: "2026-11-03 11:00:00.123+01:00". The offset says which clock it is,
+ * so a local time is never mistaken for UTC.
+ */
+export function formatLocalTimestamp(ns: number, offsetMinutesAt = machineOffset): string {
+  if (!Number.isFinite(ns)) return '—';
+  const ms = Math.floor(ns / NS_PER_MS);
+  const offset = offsetMinutesAt(ms);
+  const date = new Date(ms + offset * 60_000);
+  if (Number.isNaN(date.getTime())) return '—';
+  const sign = offset < 0 ? '-' : '+';
+  const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
+  const minutes = String(Math.abs(offset) % 60).padStart(2, '0');
+  return `${date.toISOString().replace('T', ' ').replace('Z', '')}${sign}${hours}:${minutes}`;
+}
+
+/** A time as an offset from `originNs`: "+1.234s", "-12ms", "+0ns". */
+export function formatRelative(ns: number, originNs: number): string {
+  if (!Number.isFinite(ns) || !Number.isFinite(originNs)) return '—';
+  const offset = ns - originNs;
+  return offset < 0 ? formatDuration(offset) : `+${formatDuration(offset)}`;
+}
+
+/**
+ * The one way the window shows a point in time: relative to the trace on screen
+ * when the format has an origin, else on the chosen absolute clock.
+ */
+export function formatTime(ns: number, format: TimeFormat): string {
+  if (format.originNs !== null) return formatRelative(ns, format.originNs);
+  return formatAbsolute(ns, format);
+}
+
+/** A time on the chosen absolute clock, whatever the origin (lists of traces, ranges). */
+export function formatAbsolute(ns: number, format: Pick<TimeFormat, 'zone' | 'offsetMinutesAt'>): string {
+  return format.zone === 'utc' ? formatTimestamp(ns) : formatLocalTimestamp(ns, format.offsetMinutesAt);
+}
+
+/** The time of day only, for an axis: "10:00:00.123Z" (UTC) or "11:00:00.123" (local). */
+export function formatClock(ns: number, format: Pick<TimeFormat, 'zone' | 'offsetMinutesAt'>): string {
+  const full = formatAbsolute(ns, format);
+  if (full === '—') return full;
+  const time = full.slice(11);
+  return format.zone === 'utc' ? time : time.slice(0, 12);
+}

@@ -16,8 +16,11 @@ export function levelColour(level: Level): string {
   return `var(--level-${level})`;
 }
 
-/** Twelve hues far enough apart to tell services from each other. */
-const SERVICE_HUES = [210, 140, 30, 280, 350, 180, 60, 250, 100, 320, 10, 160];
+/**
+ * The service palette: twelve colours far enough apart to tell services from each
+ * other, as CSS variables (`--service-N` in app.css, one set per theme).
+ */
+export const SERVICE_COLOURS = Array.from({ length: 12 }, (_, index) => `var(--service-${index})`);
 
 /** A stable colour for a service name (same name, same colour, in every session). */
 export function serviceColour(service: string): string {
@@ -25,6 +28,5 @@ export function serviceColour(service: string): string {
   for (let index = 0; index < service.length; index++) {
     hash = Math.imul(hash ^ service.charCodeAt(index), 16777619);
   }
-  const hue = SERVICE_HUES[(hash >>> 0) % SERVICE_HUES.length]!;
-  return `hsl(${hue} 55% 55%)`;
+  return SERVICE_COLOURS[(hash >>> 0) % SERVICE_COLOURS.length]!;
 }

@@ -1,0 +1,51 @@
+// The theme's colours (app.css) against its backgrounds: every level colour and
+// every service colour reads as text at WCAG AA (>= 4.5) in light and in dark.
+import { describe, expect, it } from 'vitest';
+import css from '../../app.css?raw';
+import { contrastRatio, customProperties, luminance, parseHex } from './contrast';
+import { LEVELS, SERVICE_COLOURS } from './levels';
+
+describe('contrastRatio', () => {
+  it('gives the WCAG figures', () => {
+    expect(contrastRatio('#000', '#fff')).toBeCloseTo(21, 5);
+    expect(contrastRatio('#fff', '#fff')).toBe(1);
+    expect(contrastRatio('#777777', '#ffffff')).toBeCloseTo(4.48, 2);
+    expect(luminance('#ffffff')).toBe(1);
+    expect(parseHex('#1c2030')).toEqual([0x1c, 0x20, 0x30]);
+    expect(() => parseHex('hsl(1 2% 3%)')).toThrow();
+  });
+});
+
+const THEMES = {
+  light: customProperties(css, ":root[data-theme='light']"),
+  dark: customProperties(css, ":root[data-theme='dark']"),
+};
+const BACKGROUNDS = ['--bg', '--panel', '--row-alt'];
+const TEXT = [
+  '--fg',
+  '--muted',
+  '--accent',
+  '--bad',
+  '--warn',
+  ...LEVELS.map((level) => `--level-${level}`),
+  ...SERVICE_COLOURS.map((_, index) => `--service-${index}`),
+];
+
+describe.each(Object.entries(THEMES))('the %s theme', (_, properties) => {
+  // Badges: the error mark of a span row and a span name matching the in-trace search.
+  it.each([
+    ['--panel', '--bad'],
+    ['--panel', '--level-warn'],
+  ])('%s text on a %s badge reads (AA)', (text, badge) => {
+    expect(contrastRatio(properties.get(text)!, properties.get(badge)!)).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it.each(TEXT)('%s reads on every background (AA, >= 4.5)', (name) => {
+    const colour = properties.get(name);
+    expect(colour, `${name} is set`).toBeDefined();
+    for (const background of BACKGROUNDS) {
+      const ratio = contrastRatio(colour!, properties.get(background)!);
+      expect(ratio, `${name} ${colour} on ${background}`).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+});
