@@ -164,6 +164,7 @@ export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<
 /** Every command: its arguments as `invoke` sends them and its result. */
 export type Commands = {
   case_info: { args: Record<string, never>; result: CaseInfo };
+  launch_info: { args: Record<string, never>; result: LaunchInfo };
   list_sources: { args: Record<string, never>; result: Array<WireSource> };
   set_source_service: { args: { sourceId: number; name: string }; result: number };
   cancel_load: { args: { id: number }; result: boolean };
@@ -191,3 +192,4 @@ export type Events = {
   'case-changed': CaseChanged;
   'notice': ApiError;
 };
+export type LaunchInfo = { link: string | null; formats: Array<string> };
