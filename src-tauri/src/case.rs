@@ -198,7 +198,10 @@ mod tests {
             link: Some(link.to_string()),
         };
         assert_eq!(got, Ok(want));
-        assert!(launch(args(&[link, link]), None).is_err(), "one link at most");
+        assert!(
+            launch(args(&[link, link]), None).is_err(),
+            "one link at most"
+        );
         assert!(launch(args(&["http://x"]), None).is_err());
     }
 

@@ -44,7 +44,8 @@ macro_rules! handler {
 }
 
 fn main() -> ExitCode {
-    let (named, link) = match case::launch(std::env::args().skip(1), std::env::var_os("WEFT_CASE")) {
+    let (named, link) = match case::launch(std::env::args().skip(1), std::env::var_os("WEFT_CASE"))
+    {
         Ok(Launch::Open { case, link }) => (case, link),
         Ok(Launch::Help) => {
             println!("{}", case::USAGE);
