@@ -59,6 +59,20 @@ export type IngestEvent = { "kind": "started", path: string, bytes_total: number
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 /**
+ * What the window needs once, at start: the link to open and what can be loaded.
+ */
+export type LaunchInfo = { 
+/**
+ * The `weft://` link of the command line, if any: the UI opens that place.
+ */
+link: string | null, 
+/**
+ * The names of the formats a case reads (`weft::formats::FORMATS`), for the
+ * empty case's "drop files" hint.
+ */
+formats: Array<string>, };
+
+/**
  * How a log record joins the traces of the case. See DESIGN.md "Correlation".
  */
 export type Link = "unlinked" | "span" | "trace" | "orphan";
@@ -192,4 +206,3 @@ export type Events = {
   'case-changed': CaseChanged;
   'notice': ApiError;
 };
-export type LaunchInfo = { link: string | null; formats: Array<string> };
