@@ -4,7 +4,7 @@
 // open their place. On a case made from the demo incident; ids come from the CLI.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ const casePath = join(tmp, 'demo.weft');
 let traces = [];
 
 before(() => {
+  mkdirSync(SHOTS, { recursive: true });
   weft(casePath, 'ingest', 'tests/fixtures/demo');
   traces = weftJson(casePath, 'traces', '--limit', '3');
   assert.equal(traces.length, 3, 'the demo has traces');
