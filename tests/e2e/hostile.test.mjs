@@ -143,6 +143,8 @@ describe('hostile content in every view', () => {
   it('expands log lines, shows context, and searches with a payload', async () => {
     // The whole log view again (selecting spans scoped it to one span).
     if (await $('scope-clear').isExisting()) await $('scope-clear').click();
+    // The Logs view: the whole height for the log rows (the pane under a trace is smaller).
+    await showView(app.browser, 'logs');
     await waitForRows(app.browser, 'log-expand', (count) => count >= 10);
     for (let at = 0; at < 10; at += 1) {
       const expanders = await $$('log-expand');
