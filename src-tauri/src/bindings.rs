@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use ts_rs::{Config, TypeVisitor, TS};
 use weft::store::{Facets, Histogram, LogView, TraceSort, TraceSummary};
 
-use crate::commands::{CaseInfo, WireSource};
+use crate::commands::{CaseInfo, LaunchInfo, WireSource};
 use crate::error::ApiError;
 use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};

@@ -4,6 +4,8 @@
 //! still gives a window: the failure is kept here and every command returns it,
 //! so the UI can say what went wrong. File → New/Open case swaps the open case
 //! (`Case::replace`); commands take a snapshot of it, so a swap never tears one.
+//! A `weft://` link on the command line (`weft-app 'weft://trace/<hex>'`) is kept
+//! for the UI, which opens that place once the case is shown (`commands::launch_info`).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -13,26 +15,36 @@ use weft::{Reader, Store};
 
 use crate::error::ApiError;
 
-pub const USAGE: &str = "usage: weft-app [--case PATH]\n\
+pub const USAGE: &str = "usage: weft-app [--case PATH] [weft://LINK]\n\
     Opens the case file PATH (else $WEFT_CASE, else the case open last time, else the\n\
-    default case) in a window.";
+    default case) in a window; at LINK (weft://trace/<hex>, weft://trace/<hex>/span/<hex>,\n\
+    weft://log/<id>, weft://search?q=<query>), that place of it.";
+
+/// The scheme of the links to places of a case (the UI's `model/links.ts` reads them).
+pub const LINK_PREFIX: &str = "weft://";
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Launch {
-    /// Open this case; `None`: none was named, so the one open last time (or the default).
-    Open(Option<PathBuf>),
+    /// Open `case` (`None`: none was named, so the one open last time, or the
+    /// default) and, when given, the place a `weft://` `link` names.
+    Open {
+        case: Option<PathBuf>,
+        link: Option<String>,
+    },
     Help,
 }
 
 /// Reads `--case PATH` / `--case=PATH` from `args` (program name excluded), falling
 /// back to `env_case` (the value of `WEFT_CASE`; empty counts as unset). Unknown
-/// arguments are an error, so a typo does not open another case.
+/// arguments are an error, so a typo does not open another case; one argument that
+/// starts with `weft://` is the link to open (the UI judges the rest of it).
 pub fn launch(
     args: impl IntoIterator<Item = String>,
     env_case: Option<OsString>,
 ) -> Result<Launch, String> {
     let mut case_arg = None;
+    let mut link = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         if arg == "--help" || arg == "-h" {
@@ -42,6 +54,8 @@ pub fn launch(
             case_arg = Some(PathBuf::from(value));
         } else if let Some(value) = arg.strip_prefix("--case=") {
             case_arg = Some(PathBuf::from(value));
+        } else if arg.starts_with(LINK_PREFIX) && link.is_none() {
+            link = Some(arg);
         } else {
             return Err(format!("unexpected argument `{arg}`"));
         }
@@ -51,7 +65,7 @@ pub fn launch(
             .filter(|value| !value.is_empty())
             .map(PathBuf::from)
     });
-    Ok(Launch::Open(path))
+    Ok(Launch::Open { case: path, link })
 }
 
 /// One opened case file: its path and its store and read pool, or why they failed.
@@ -143,22 +157,29 @@ mod tests {
         list.iter().map(|arg| arg.to_string()).collect()
     }
 
+    fn open(case: Option<&str>) -> Result<Launch, String> {
+        Ok(Launch::Open {
+            case: case.map(PathBuf::from),
+            link: None,
+        })
+    }
+
     #[test]
     fn the_argument_wins_over_the_environment() {
         let env = Some(OsString::from("/env.weft"));
         let got = launch(args(&["--case", "/arg.weft"]), env.clone());
-        assert_eq!(got, Ok(Launch::Open(Some("/arg.weft".into()))));
+        assert_eq!(got, open(Some("/arg.weft")));
         let got = launch(args(&["--case=/eq.weft"]), env);
-        assert_eq!(got, Ok(Launch::Open(Some("/eq.weft".into()))));
+        assert_eq!(got, open(Some("/eq.weft")));
     }
 
     #[test]
     fn without_either_no_case_is_named() {
         let got = launch(args(&[]), Some(OsString::from("/env.weft")));
-        assert_eq!(got, Ok(Launch::Open(Some("/env.weft".into()))));
+        assert_eq!(got, open(Some("/env.weft")));
         let got = launch(args(&[]), Some(OsString::new()));
-        assert_eq!(got, Ok(Launch::Open(None)));
-        assert_eq!(launch(args(&[]), None), Ok(Launch::Open(None)));
+        assert_eq!(got, open(None));
+        assert_eq!(launch(args(&[]), None), open(None));
     }
 
     #[test]
@@ -166,6 +187,22 @@ mod tests {
         assert!(launch(args(&["--case"]), None).is_err());
         assert!(launch(args(&["--cse", "x"]), None).is_err());
         assert_eq!(launch(args(&["--help"]), None), Ok(Launch::Help));
+    }
+
+    #[test]
+    fn a_weft_link_is_kept_for_the_window() {
+        let link = "weft://trace/0af7651916cd43dd8448eb211c80319c/span/b7ad6b7169203331";
+        let got = launch(args(&["--case", "/a.weft", link]), None);
+        let want = Launch::Open {
+            case: Some("/a.weft".into()),
+            link: Some(link.to_string()),
+        };
+        assert_eq!(got, Ok(want));
+        assert!(
+            launch(args(&[link, link]), None).is_err(),
+            "one link at most"
+        );
+        assert!(launch(args(&["http://x"]), None).is_err());
     }
 
     #[tokio::test]

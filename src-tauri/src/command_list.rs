@@ -12,6 +12,7 @@ macro_rules! command_list {
     ($then:ident) => {
         $then! {
             commands::case_info() -> CaseInfo;
+            commands::launch_info() -> LaunchInfo;
             commands::list_sources() -> Vec<WireSource>;
             commands::set_source_service(source_id: i64, name: String) -> u64;
             commands::cancel_load(id: u64) -> bool;

@@ -28,6 +28,32 @@ pub async fn case_info(case: State<'_, Case>) -> Result<CaseInfo, ApiError> {
     Ok(CaseInfo { path, stats })
 }
 
+/// The `weft://` link the app was started with (`weft-app 'weft://…'`, see `case.rs`).
+pub struct LaunchLink(pub Option<String>);
+
+/// What the window needs once, at start: the link to open and what can be loaded.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct LaunchInfo {
+    /// The `weft://` link of the command line, if any: the UI opens that place.
+    pub link: Option<String>,
+    /// The names of the formats a case reads (`weft::formats::FORMATS`), for the
+    /// empty case's "drop files" hint.
+    pub formats: Vec<String>,
+}
+
+/// The launch link and the format names.
+#[tauri::command]
+pub async fn launch_info(link: State<'_, LaunchLink>) -> Result<LaunchInfo, ApiError> {
+    let formats = weft::formats::FORMATS
+        .iter()
+        .map(|format| format.name().to_string())
+        .collect();
+    Ok(LaunchInfo {
+        link: link.0.clone(),
+        formats,
+    })
+}
+
 /// A source as the sidebar shows it: the engine's `SourceView` plus the service its
 /// records without one carry, and whether the user gave that name.
 #[derive(Debug, Serialize, ts_rs::TS)]

@@ -44,8 +44,9 @@ macro_rules! handler {
 }
 
 fn main() -> ExitCode {
-    let named = match case::launch(std::env::args().skip(1), std::env::var_os("WEFT_CASE")) {
-        Ok(Launch::Open(path)) => path,
+    let (named, link) = match case::launch(std::env::args().skip(1), std::env::var_os("WEFT_CASE"))
+    {
+        Ok(Launch::Open { case, link }) => (case, link),
         Ok(Launch::Help) => {
             println!("{}", case::USAGE);
             return ExitCode::SUCCESS;
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .manage(Loads::default())
         .manage(Follows::default())
+        .manage(commands::LaunchLink(link))
         .setup(move |app| {
             let handle = app.handle().clone();
             let path = named.clone().unwrap_or_else(|| last_or_default(&handle));

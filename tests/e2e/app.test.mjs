@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, weft, weftJson, windowOn, withWindow } from './harness.mjs';
+import { SHOTS, weft, weftJson, windowOn, withWindow, showView } from './harness.mjs';
 
 const FIXTURES = ['tests/fixtures/otlp-json', 'tests/fixtures/otlp-jsonl'];
 
@@ -72,6 +72,8 @@ describe('a case made from the fixtures', () => {
     const stats = weftJson(casePath, 'stats');
     assert.ok(stats.spans > 0 && stats.logs > 0, 'the fixtures give spans and logs');
     assert.equal(await app.browser.$('[data-testid="case-path"]').getText(), casePath);
+    // The counts are in the Case view.
+    await showView(app.browser, 'case');
     for (const [testid, field] of Object.entries(FIGURES)) {
       const element = app.browser.$(`[data-testid="${testid}"]`);
       assert.equal(await numberIn(element), stats[field], `${testid} shows ${field}`);
@@ -84,6 +86,7 @@ describe('a case made from the fixtures', () => {
   it('lists every source and every trace, in the CLI order', async () => {
     const sources = weftJson(casePath, 'sources');
     assert.equal((await app.browser.$$('[data-testid="source-row"]')).length, sources.length);
+    await showView(app.browser, 'traces');
     const traces = weftJson(casePath, 'traces', '--limit', '1000');
     const rows = await app.browser.$$('[data-testid="trace-row"]');
     assert.equal(rows.length, traces.length);

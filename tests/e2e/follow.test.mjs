@@ -8,7 +8,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { logBodies, weft, weftJson, windowOn } from './harness.mjs';
+import { logBodies, weft, weftJson, windowOn, showView } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-follow-'));
 const casePath = join(tmp, 'follow.weft');
@@ -29,11 +29,13 @@ describe('following a file that is still being written', () => {
 
   it('shows appended lines once the switch is on', async () => {
     await app.browser.waitUntil(async () => (await bodies()).includes('second line'), { timeout: 20_000 });
+    await showView(app.browser, 'case');
     await $('source-follow').click();
     await app.browser.waitUntil(async () => (await $('source-follow-news').getText()) === 'following', {
       timeout: 20_000,
       timeoutMsg: 'the follower did not start',
     });
+    await showView(app.browser, 'logs');
     appendFileSync(logPath, line(2, 'third line'));
     // A line written in two parts is loaded once it is whole.
     appendFileSync(logPath, line(3, 'fourth line').slice(0, 30));
@@ -44,6 +46,7 @@ describe('following a file that is still being written', () => {
     assert.equal((await bodies()).includes('fourth line'), false);
     appendFileSync(logPath, line(3, 'fourth line').slice(30));
     await app.browser.waitUntil(async () => (await bodies()).includes('fourth line'), { timeout: 20_000 });
+    await showView(app.browser, 'case');
     assert.equal((await $('source-follow').isSelected()), true);
   });
 

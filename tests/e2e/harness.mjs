@@ -269,3 +269,15 @@ export function logBodies(browser) {
     [...document.querySelectorAll('[data-testid="log-body"]')].map((node) => node.textContent),
   );
 }
+
+/**
+ * Shows `view` of the rail ('traces', 'logs' or 'case'): only the view shown is in
+ * the DOM (the Case view holds the counts, loads and sources).
+ */
+export async function showView(browser, view) {
+  await browser.$(`[data-testid="rail-${view}"]`).click();
+  await browser.waitUntil(
+    async () => (await browser.$('[data-testid="app"]').getAttribute('data-view')) === view,
+    { timeout: 5000, timeoutMsg: `the ${view} view did not show` },
+  );
+}

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, waitForRows, weft, windowOn } from './harness.mjs';
+import { ROOT, waitForRows, weft, windowOn, showView } from './harness.mjs';
 
 const PAYLOADS = JSON.parse(readFileSync(join(ROOT, 'tests/hostile/payloads.json'), 'utf8'));
 const TRACE = 'ab'.repeat(16);
@@ -101,10 +101,15 @@ describe('hostile content in every view', () => {
 
   it('shows the payloads as text in the trace list, sources, log view and facets', async () => {
     await waitForRows(app.browser, 'trace-row');
-    const text = await app.browser.execute(() => document.body.innerText);
+    let text = await app.browser.execute(() => document.body.innerText);
+    assert.deepEqual(await injected(), []);
+    // The sources are in the Case view.
+    await showView(app.browser, 'case');
+    text += await app.browser.execute(() => document.body.innerText);
     for (const payload of PAYLOADS.slice(0, 12)) assert.ok(text.includes(payload), `shown as text: ${payload}`);
     assert.equal((await $$('source-row')).length, 14);
     assert.deepEqual(await injected(), []);
+    await showView(app.browser, 'traces');
     // The detector itself finds an injected element.
     await app.browser.execute(() => {
       const probe = document.createElement('img');
@@ -138,6 +143,8 @@ describe('hostile content in every view', () => {
   it('expands log lines, shows context, and searches with a payload', async () => {
     // The whole log view again (selecting spans scoped it to one span).
     if (await $('scope-clear').isExisting()) await $('scope-clear').click();
+    // The Logs view: the whole height for the log rows (the pane under a trace is smaller).
+    await showView(app.browser, 'logs');
     await waitForRows(app.browser, 'log-expand', (count) => count >= 10);
     for (let at = 0; at < 10; at += 1) {
       const expanders = await $$('log-expand');

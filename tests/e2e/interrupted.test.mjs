@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { WEFT, weftJson, windowOn } from './harness.mjs';
+import { WEFT, weftJson, windowOn, showView } from './harness.mjs';
 
 const LINES = 100_000;
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-interrupted-'));
@@ -61,6 +61,8 @@ describe('a load interrupted by a crash', () => {
   it('is shown as interrupted, with nothing of it in the case', async () => {
     await $('interrupted-notice').waitForDisplayed({ timeout: 20_000 });
     assert.match(await $('interrupted-notice').getText(), /interrupted/);
+    // The notice's link shows the sources (the Case view).
+    await $('show-sources').click();
     assert.equal(await $('source-status').getText(), 'interrupted');
     assert.equal(weftJson(casePath, 'stats').logs, 0);
   });

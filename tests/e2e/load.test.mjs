@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, SHOTS, osDrag, waitForRows, weftJson, windowOn } from './harness.mjs';
+import { ROOT, SHOTS, osDrag, waitForRows, weftJson, windowOn, showView } from './harness.mjs';
 
 const TRACES = 'otlp-json/jaeger__internal__storage__integration__fixtures__traces__example_trace.json';
 const TEXT_LOG = 'logs-text/lnav__test__logfile_logfmt.0';
@@ -43,7 +43,14 @@ describe('dropping files on an empty case', () => {
 
   const digits = (text) => Number(String(text).replace(/[^\d]/g, ''));
 
-  it('starts empty', async () => {
+  it('starts empty, and says what can be dropped', async () => {
+    await $('empty-case').waitForDisplayed({ timeout: 5000 });
+    const formats = await app.browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="empty-formats"] li')].map((item) => item.textContent),
+    );
+    assert.ok(formats.includes('otlp-json') && formats.length >= 5, JSON.stringify(formats));
+    // The loads and the sources are in the Case view.
+    await showView(app.browser, 'case');
     assert.equal(await $('sources-empty').isExisting(), true);
   });
 
@@ -90,11 +97,13 @@ describe('dropping files on an empty case', () => {
     const stats = weftJson(casePath, 'stats');
     assert.equal(Number(await $('count-spans').getAttribute('data-value')), stats.spans);
     assert.equal(Number(await $('count-logs').getAttribute('data-value')), stats.logs);
+    await showView(app.browser, 'traces');
     assert.equal((await app.browser.$$('[data-testid="trace-row"]')).length, stats.traces);
   });
 
   it('names a source’s service, and the log view shows it', async () => {
     const source = weftJson(casePath, 'sources').find((candidate) => candidate.path === fixturePath(TEXT_LOG));
+    await showView(app.browser, 'case');
     const row = app.browser.$(`[data-testid="source-row"][data-source-id="${source.id}"]`);
     assert.equal(await row.$('[data-testid="source-service"]').getText(), 'lnav__test__logfile_logfmt');
     await row.$('[data-testid="source-service-edit"]').click();
@@ -107,6 +116,7 @@ describe('dropping files on an empty case', () => {
     );
     const cli = weftJson(casePath, 'logs', 'service:edge-proxy', '--limit', '1000');
     assert.equal(cli.length, source.logs, 'every line of the file took the name');
+    await showView(app.browser, 'logs');
     await app.browser.waitUntil(
       () =>
         app.browser.execute(() =>
@@ -127,6 +137,7 @@ describe('dropping files on an empty case', () => {
     );
     const big = join(tmp, 'big.log');
     writeFileSync(big, `${lines.join('\n')}\n`);
+    await showView(app.browser, 'case');
     await osDrag(app.browser, [big]);
     const row = app.browser.$(`[data-testid="load-row"][data-path="${big}"]`);
     await app.browser.waitUntil(async () => (await row.isExisting()) && (await row.$('[data-testid="load-cancel"]').isExisting()), {

@@ -1,6 +1,7 @@
 // Everything the rest of the UI may use to reach the shell.
 export { caseApi, type CaseApi } from './case';
 export { followApi, type FollowApi } from './follow';
+export { launchApi, type LaunchApi, type LaunchInfo } from './launch';
 export { loadApi, type LoadApi } from './load';
 export { searchApi, type SearchApi } from './search';
 export { WeftError, toWeftError, type ErrorCode } from './errors';

@@ -44,11 +44,14 @@ export class FollowStore {
 
   async set(sourceId: number, on: boolean): Promise<void> {
     this.error = null;
+    // Said before the call: the follower's first event may come before the call's
+    // answer, and must not be overwritten by it.
+    this.#say(sourceId, on ? 'starting…' : 'stopping…');
     try {
       this.followed = await this.#api.setFollow(sourceId, on);
-      this.#say(sourceId, on ? 'starting…' : 'stopping…');
     } catch (raw) {
       this.error = toWeftError(raw);
+      this.#say(sourceId, '');
     }
   }
 

@@ -20,6 +20,20 @@ function fakeFollowApi() {
 }
 
 describe('FollowStore', () => {
+  it('keeps the news of a follower that started before the switch was answered', async () => {
+    const { api, emit } = fakeFollowApi();
+    const setFollow = api.setFollow;
+    const store = new FollowStore(() => {}, api, () => 0, () => {});
+    api.setFollow = async (id, on) => {
+      const report = { path: '/a.log', format: 'json-log', status: 'complete' as const, spans: 0, logs: 2, unparsed: 0, errors: [] };
+      emit({ type: 'event', source_id: id, event: { event: 'following', report, resumed: true } });
+      return setFollow(id, on);
+    };
+    await store.listen();
+    await store.set(7, true);
+    expect(store.news[7]).toBe('following');
+  });
+
   it('switches following on, tells what came in, refreshes at most once a second and after the last', async () => {
     const { api, emit } = fakeFollowApi();
     let refreshed = 0;

@@ -93,6 +93,9 @@ export class LogListStore {
     this.loading = true;
     try {
       if (scope) {
+        // No histogram or facets for a scope: one an earlier reload was summarizing
+        // is no longer waited for (it would otherwise keep `summarizing` set).
+        this.summarizing = false;
         const rows = await this.#api.logsOfSpan({ ...scope, limit: SCOPE_LIMIT });
         if (generation !== this.#generation) return;
         this.#setPages([{ rows, before: null, after: null }]);

@@ -42,6 +42,17 @@ describe('LogListStore', () => {
     expect(store.facets).not.toBeNull();
   });
 
+  it('is not left summarizing when a scope replaces a query still being counted', async () => {
+    const api = fakeSearchApi(5);
+    const never = new Promise<never>(() => {});
+    api.logHistogram = async () => never;
+    const store = new LogListStore(api, 2);
+    await store.reload('');
+    expect(store.summarizing).toBe(true);
+    await store.setScope({ traceId: 'a'.repeat(32), spanId: null });
+    expect([store.loading, store.summarizing]).toEqual([false, false]);
+  });
+
   it('shows the logs of a span while one is selected, and the query again after', async () => {
     const api = fakeSearchApi(5);
     const store = new LogListStore(api, 3);

@@ -59,6 +59,20 @@ export type IngestEvent = { "kind": "started", path: string, bytes_total: number
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 /**
+ * What the window needs once, at start: the link to open and what can be loaded.
+ */
+export type LaunchInfo = { 
+/**
+ * The `weft://` link of the command line, if any: the UI opens that place.
+ */
+link: string | null, 
+/**
+ * The names of the formats a case reads (`weft::formats::FORMATS`), for the
+ * empty case's "drop files" hint.
+ */
+formats: Array<string>, };
+
+/**
  * How a log record joins the traces of the case. See DESIGN.md "Correlation".
  */
 export type Link = "unlinked" | "span" | "trace" | "orphan";
@@ -164,6 +178,7 @@ export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<
 /** Every command: its arguments as `invoke` sends them and its result. */
 export type Commands = {
   case_info: { args: Record<string, never>; result: CaseInfo };
+  launch_info: { args: Record<string, never>; result: LaunchInfo };
   list_sources: { args: Record<string, never>; result: Array<WireSource> };
   set_source_service: { args: { sourceId: number; name: string }; result: number };
   cancel_load: { args: { id: number }; result: boolean };

@@ -1,0 +1,120 @@
+// The traces open as tabs, and which tab is shown: `active` null is the trace list
+// (the Search tab, always there). A plain click on a trace shows the tab that has it,
+// else opens it in the tab shown (from the list: in a new one); middle-click or
+// Ctrl/Cmd-click always opens a new tab. Tabs and the active one are remembered per case (`model/saved.ts`), so they
+// come back when the case is opened again. Opening a trace's waterfall is the
+// window's (through the selection store); this store only keeps the list.
+import { readSaved, savedKey, windowStorage, writeSaved, type SavedStorage } from '../model/saved';
+
+export interface TraceTab {
+  /** Stable while the tab is open (keys the {#each}). */
+  key: number;
+  traceId: string;
+  /** The span selected in it, if any. */
+  spanId: string | null;
+}
+
+/** At most this many tabs: opening another closes the oldest that is not shown. */
+export const TAB_LIMIT = 20;
+
+interface Saved {
+  tabs: { traceId: string; spanId: string | null }[];
+  active: number | null;
+}
+
+function isSaved(value: unknown): value is Saved {
+  if (typeof value !== 'object' || value === null) return false;
+  const saved = value as Partial<Saved>;
+  return (
+    Array.isArray(saved.tabs) &&
+    saved.tabs.every(
+      (tab) =>
+        typeof tab?.traceId === 'string' && (tab.spanId === null || typeof tab.spanId === 'string'),
+    ) &&
+    (saved.active === null || typeof saved.active === 'number')
+  );
+}
+
+export class TabStore {
+  tabs = $state.raw<TraceTab[]>([]);
+  /** The key of the tab shown; null: the trace list. */
+  active = $state<number | null>(null);
+  readonly #storage: SavedStorage | null;
+  #casePath: string | null = null;
+  #nextKey = 1;
+
+  constructor(storage: SavedStorage | null = windowStorage()) {
+    this.#storage = storage;
+  }
+
+  get activeTab(): TraceTab | null {
+    return this.tabs.find((tab) => tab.key === this.active) ?? null;
+  }
+
+  /** Shows the tabs saved for the case at `casePath` (none when it has none). */
+  useCase(casePath: string): void {
+    this.#casePath = casePath;
+    const saved = readSaved(this.#storage, savedKey('tabs', casePath), isSaved);
+    this.tabs = (saved?.tabs ?? []).slice(0, TAB_LIMIT).map((tab) => ({ ...tab, key: this.#nextKey++ }));
+    const index = saved?.active ?? null;
+    this.active = index === null ? null : (this.tabs[index]?.key ?? null);
+  }
+
+  /**
+   * Opens `traceId` (at `spanId`) and shows its tab: in a new tab when `newTab`, else
+   * in the tab that has that trace already, else in the tab shown, else in a new tab.
+   */
+  open(traceId: string, spanId: string | null, newTab = false): TraceTab {
+    const existing = newTab ? undefined : this.tabs.find((each) => each.traceId === traceId);
+    const target = existing ?? (newTab ? null : this.activeTab);
+    let tab: TraceTab;
+    if (target) {
+      tab = { ...target, traceId, spanId };
+      this.tabs = this.tabs.map((each) => (each.key === target.key ? tab : each));
+    } else {
+      tab = { key: this.#nextKey++, traceId, spanId };
+      let tabs = [...this.tabs, tab];
+      if (tabs.length > TAB_LIMIT) tabs = tabs.filter((each) => each.key !== tabs[0]!.key);
+      this.tabs = tabs;
+    }
+    this.active = tab.key;
+    this.#save();
+    return tab;
+  }
+
+  /** The span selected in the tab shown. */
+  setSpan(spanId: string | null): void {
+    const shown = this.activeTab;
+    if (!shown || shown.spanId === spanId) return;
+    this.tabs = this.tabs.map((each) => (each.key === shown.key ? { ...shown, spanId } : each));
+    this.#save();
+  }
+
+  /** Shows tab `key` (null: the trace list); the tab, or null. */
+  activate(key: number | null): TraceTab | null {
+    this.active = this.tabs.some((tab) => tab.key === key) ? key : null;
+    this.#save();
+    return this.activeTab;
+  }
+
+  /** Closes tab `key`; when it was shown, its neighbour (or the list) is shown. The tab shown after. */
+  close(key: number): TraceTab | null {
+    const index = this.tabs.findIndex((tab) => tab.key === key);
+    if (index < 0) return this.activeTab;
+    const tabs = this.tabs.filter((tab) => tab.key !== key);
+    if (this.active === key) this.active = (tabs[index] ?? tabs[index - 1])?.key ?? null;
+    this.tabs = tabs;
+    this.#save();
+    return this.activeTab;
+  }
+
+  #save(): void {
+    if (this.#casePath === null) return;
+    const index = this.tabs.findIndex((tab) => tab.key === this.active);
+    const saved: Saved = {
+      tabs: this.tabs.map(({ traceId, spanId }) => ({ traceId, spanId })),
+      active: index < 0 ? null : index,
+    };
+    writeSaved(this.#storage, savedKey('tabs', this.#casePath), saved);
+  }
+}
