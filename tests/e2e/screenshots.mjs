@@ -1,8 +1,9 @@
 // `make screenshots`: the real app under Xvfb on the demo case (`make demo`),
 // driven through tauri-driver like the e2e tests, writes PNGs of the main views
-// into docs/screenshots/: the trace list, a failing trace's waterfall with the
-// logs of a span, the log view with its histogram and facets; the trace list in the
-// dark theme, and the command palette.
+// into docs/screenshots/, in the light theme and again in the dark one (`-dark`):
+// the trace list, a failing trace's waterfall with the span details and the logs
+// pane of a span, that logs pane with a line expanded, and the Logs view with its
+// histogram and facets; then the command palette.
 //
 // usage: node tests/e2e/screenshots.mjs CASE OUT_DIR   (under xvfb-run; after `make app`)
 
@@ -28,25 +29,18 @@ async function painted() {
   await browser.pause(300);
 }
 
-/** Scrolls the page so that `testid`'s element is at the top of the window. */
-async function scrollTo(testid) {
-  await browser.execute((id) => {
-    const element = document.querySelector(`[data-testid="${id}"]`);
-    window.scrollTo(0, element.getBoundingClientRect().top + window.scrollY - 8);
-  }, testid);
-  await browser.pause(300);
-}
-
 async function shot(name) {
   const file = join(outDir, name);
   await browser.saveScreenshot(file);
   console.log(`wrote ${file}`);
 }
 
-try {
-  await browser.setWindowSize(1440, 960).catch(() => {});
+/** Every picture in the theme `theme` (its file names end in `suffix`). */
+async function views(theme, suffix) {
+  await $(`theme-${theme}`).click();
+  await $('rail-traces').click();
   await painted();
-  await shot('trace-list.png');
+  await shot(`trace-list${suffix}.png`);
 
   // The failing checkout: the trace with the most error spans, and a span of it with logs.
   const [failing] = weftJson(casePath, 'traces', '--sort', 'errors', '--limit', '1');
@@ -60,19 +54,28 @@ try {
     await browser.$(`[data-testid="span-row"][data-span-id="${withLogs.span_id}"]`).click();
     await painted();
   }
-  await scrollTo('waterfall');
-  await shot('waterfall-with-logs.png');
+  await shot(`waterfall-with-logs${suffix}.png`);
+  // The logs pane with its first line expanded.
+  await browser.$('[data-testid="logs-pane"] [data-testid="log-expand"]').click();
+  await painted();
+  await shot(`trace-with-logs-pane${suffix}.png`);
 
   await $('waterfall-close').click();
   await painted();
-  await scrollTo('log-view');
-  await shot('log-view.png');
-
-  // The dark theme by its switch, and the command palette over it.
-  await $('theme-dark').click();
-  await browser.execute(() => window.scrollTo(0, 0));
+  await $('rail-logs').click();
+  await $('log-view').waitForExist({ timeout: 5000 });
   await painted();
-  await shot('trace-list-dark.png');
+  await shot(`log-view${suffix}.png`);
+}
+
+try {
+  await browser.setWindowSize(1600, 1000).catch(() => {});
+  await painted();
+  await views('light', '');
+  await views('dark', '-dark');
+  // The command palette, over the trace list.
+  await $('rail-traces').click();
+  await painted();
   await browser.keys([Key.Ctrl, 'k']);
   await $('palette').waitForExist({ timeout: 3000 });
   await browser.keys([...'time']);
