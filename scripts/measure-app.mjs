@@ -13,6 +13,7 @@
 //   LOGS_CASE           case with the large bench set (default bench-data/large/case.weft;
 //                       made from bench-data/large/{traces.jsonl,logs.ndjson} when missing)
 //   LOG_PAGES           pages (200 rows) to scroll down and back up in the log view (default 25)
+//   OPENS               traces of the demo case opened from the trace list, part `open` (default 10)
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -29,7 +30,8 @@ const { APP, WEFT, startDriver } = await import('../tests/e2e/harness.mjs');
 // webdriverio lives in tests/e2e/node_modules (its ESM entry, as the harness gets it).
 const { remote } = await import(pathToFileURL(join(ROOT, 'tests', 'e2e', 'node_modules', 'webdriverio', 'build', 'node.js')).href);
 
-const PARTS = (process.env.PARTS ?? 'launch,trace,logs').split(',');
+const PARTS = (process.env.PARTS ?? 'launch,open,trace,logs').split(',');
+const OPENS = Number(process.env.OPENS ?? 10);
 const LAUNCHES = Number(process.env.LAUNCHES ?? 5);
 const LOG_PAGES = Number(process.env.LOG_PAGES ?? 25);
 const DEMO_CASE = resolve(ROOT, process.env.DEMO_CASE ?? 'target/demo/demo.weft');
@@ -492,11 +494,80 @@ async function measureLogs() {
   }
 }
 
+/**
+ * The demo case: a click on a trace row of the trace list (the "All traces" tab) until
+ * that trace's span rows and its logs (in the logs pane below the waterfall) are in
+ * the DOM and the next frame has been painted; `OPENS` traces, one after the other.
+ */
+async function measureOpen() {
+  const loadBefore = load();
+  const window = await launch(DEMO_CASE);
+  const { session } = window;
+  try {
+    await firstAppearance(session, '[data-testid="trace-row"]');
+    await waitReady(session);
+    const ids = await session.execute(() =>
+      [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) => row.dataset.traceId),
+    );
+    const opens = [];
+    for (const traceId of ids.slice(0, OPENS)) {
+      await session.execute(() => document.querySelector('[data-testid="tab-list"]').click());
+      await firstAppearance(session, `[data-testid="trace-row"][data-trace-id="${traceId}"]`);
+      await waitReady(session);
+      say(`opening ${traceId}`);
+      const open = await session.executeAsync((id, done) => {
+        const started = performance.now();
+        document.querySelector(`[data-testid="trace-row"][data-trace-id="${id}"] td`).click();
+        let waterfallAt = null;
+        let logsAt = null;
+        const check = () => {
+          const waterfall = document.querySelector('[data-testid="waterfall"]');
+          if (waterfallAt === null && waterfall?.textContent.includes(id) && document.querySelector('[data-testid="span-row"]')) {
+            waterfallAt = performance.now();
+          }
+          const chips = [...document.querySelectorAll('[data-testid="logs-pane"] [data-testid="log-chip"]')];
+          if (logsAt === null && chips.length > 0 && chips.every((chip) => chip.textContent.trim().startsWith(id.slice(0, 8)))) {
+            logsAt = performance.now();
+          }
+          if (waterfallAt !== null && logsAt !== null) {
+            requestAnimationFrame(() =>
+              done({ waterfall: waterfallAt - started, logs: logsAt - started, painted: performance.now() - started }),
+            );
+            return;
+          }
+          if (performance.now() - started > 30_000) {
+            done({ waterfall: waterfallAt, logs: logsAt, painted: null });
+            return;
+          }
+          requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }, traceId);
+      opens.push(open);
+    }
+    const row = (name, key) => {
+      const values = opens.map((open) => open[key]);
+      return `| ${name} | ${ms(quantile(values, 0.5))} | ${ms(quantile(values, 0.9))} | ${ms(Math.max(...values.filter((v) => v !== null)))} |`;
+    };
+    return [
+      `### Opening a trace of the demo case (${opens.length} traces, one after the other; load avg ${loadBefore})`,
+      '',
+      '| click on a trace row → | p50 | p90 | max |',
+      '| --- | --- | --- | --- |',
+      row('its span rows in the waterfall', 'waterfall'),
+      row('its logs in the logs pane', 'logs'),
+      row('both, and the next frame painted', 'painted'),
+    ].join('\n');
+  } finally {
+    await window.close();
+  }
+}
+
 const started = performance.now();
 const tables = [`## Weft app measurements (${new Date().toISOString()}, ${APP})`, '', `Load average at start: ${load()}; ${(await import('node:os')).cpus().length} cores.`];
 for (const part of PARTS) {
-  const measure = { launch: measureLaunch, trace: measureTrace, logs: measureLogs }[part];
-  if (!measure) throw new Error(`unknown part ${part}: launch, trace or logs`);
+  const measure = { launch: measureLaunch, open: measureOpen, trace: measureTrace, logs: measureLogs }[part];
+  if (!measure) throw new Error(`unknown part ${part}: launch, open, trace or logs`);
   tables.push('', await measure());
 }
 tables.push('', `(${Math.round((performance.now() - started) / 1000)} s)`);
