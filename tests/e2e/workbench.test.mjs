@@ -102,6 +102,19 @@ describe('tabs, history and links in one window', () => {
     assert.equal((await $$('trace-tab')).length, 2, 'moving through history opens no tabs');
   });
 
+  it('opens a trace in a new tab on a real middle-click', async () => {
+    const third = traces[2];
+    await $('tab-list').click();
+    await waitForRows(app.browser, 'trace-row');
+    const row = app.browser.$(`[data-testid="trace-row"][data-trace-id="${third.trace_id}"] td`);
+    // A pointer action: the window gets the real button events of a middle click.
+    await app.browser.action('pointer').move({ origin: row }).down({ button: 1 }).up({ button: 1 }).perform();
+    await waitForTrace(app.browser, third.trace_id);
+    assert.equal((await $$('trace-tab')).length, 3, 'a middle-click opens a new tab');
+    await $('history-back').click();
+    await $('trace-list-pane').waitForExist({ timeout: 5000 });
+  });
+
   it('copies the link of a span and opens it when pasted into the search box', async () => {
     const third = traces[2];
     const span = childSpan(third.trace_id);
