@@ -123,30 +123,65 @@ export class WaterfallStore {
     return state && this.trace ? this.trace.spans[state.span]!.span_id : null;
   }
 
-  setCollapsed(spanId: string, collapsed: boolean): void {
+  /**
+   * Collapses or expands `spanId`. The focus stays on its span, and a focus or a
+   * selection hidden by the collapse moves to the nearest visible ancestor: returns
+   * the span then selected when the selection moved (to pass on to the log view and
+   * the history), else null.
+   */
+  setCollapsed(spanId: string, collapsed: boolean): string | null {
     const next = new Set(this.collapsed);
     if (collapsed) next.add(spanId);
     else next.delete(spanId);
-    this.collapsed = next;
+    return this.#setRows(next);
   }
 
-  toggle(spanId: string): void {
-    this.setCollapsed(spanId, !this.collapsed.has(spanId));
+  toggle(spanId: string): string | null {
+    return this.setCollapsed(spanId, !this.collapsed.has(spanId));
   }
 
-  /** Collapses every span at `depth` or deeper (0: only roots shown); Infinity expands all. */
-  collapseTo(depth: number): void {
-    if (!this.trace || !this.tree) return;
-    this.collapsed = Number.isFinite(depth)
-      ? collapsedBelow(this.trace.spans, this.tree, depth)
-      : new Set();
-    this.focus = Math.min(this.focus, Math.max(0, this.rows.length - 1));
+  /**
+   * Collapses every span at `depth` or deeper (0: only roots shown); Infinity expands
+   * all. Returns what `setCollapsed` returns.
+   */
+  collapseTo(depth: number): string | null {
+    if (!this.trace || !this.tree) return null;
+    return this.#setRows(
+      Number.isFinite(depth) ? collapsedBelow(this.trace.spans, this.tree, depth) : new Set(),
+    );
+  }
+
+  /** Sets `collapsed`, keeping the focus and the selection on visible spans (see setCollapsed). */
+  #setRows(collapsed: ReadonlySet<string>): string | null {
+    const focused = this.spanIdAt(this.focus);
+    this.collapsed = collapsed;
+    const rowOf = new Map(this.rows.map((state, row) => [this.trace!.spans[state.span]!.span_id, row]));
+    const focusRow = focused === null ? undefined : rowOf.get(this.#shown(focused, rowOf) ?? '');
+    this.focus = focusRow ?? Math.min(this.focus, Math.max(0, this.rows.length - 1));
+    if (this.selected === null || rowOf.has(this.selected)) return null;
+    const shown = this.#shown(this.selected, rowOf);
+    if (shown === null) return null;
+    this.selected = shown;
+    return shown;
+  }
+
+  /** `spanId` if it has a row, else its nearest ancestor that has one (null: none). */
+  #shown(spanId: string, rowOf: ReadonlyMap<string, number>): string | null {
+    const spans = this.trace?.spans ?? [];
+    const byId = new Map(spans.map((span) => [span.span_id, span]));
+    let at: string | null = spanId;
+    for (let steps = 0; at !== null && steps <= spans.length; steps++) {
+      if (rowOf.has(at)) return at;
+      at = byId.get(at)?.parent_span_id ?? null;
+    }
+    return null;
   }
 
   /**
    * A key on the waterfall: up/down move, left collapses (or goes to the parent),
    * right expands (or goes to the first child), enter selects. Returns the span to
-   * select on enter, else null; `handled` says whether the key was one of these.
+   * select: on enter, or when a collapse hid the selected span (its visible ancestor
+   * then); else null. `handled` says whether the key was one of these.
    */
   key(key: string): { handled: boolean; select: string | null } {
     const rows = this.rows;
@@ -156,8 +191,9 @@ export class WaterfallStore {
     if (key === 'ArrowDown') this.focus = Math.min(rows.length - 1, this.focus + 1);
     else if (key === 'ArrowUp') this.focus = Math.max(0, this.focus - 1);
     else if (key === 'ArrowLeft') {
-      if (state.hasChildren && !state.collapsed) this.setCollapsed(spanId, true);
-      else {
+      if (state.hasChildren && !state.collapsed) {
+        return { handled: true, select: this.setCollapsed(spanId, true) };
+      } else {
         let parent = this.focus - 1;
         while (parent >= 0 && rows[parent]!.depth >= state.depth) parent--;
         if (parent >= 0) this.focus = parent;

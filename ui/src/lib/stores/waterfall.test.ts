@@ -61,4 +61,35 @@ describe('WaterfallStore', () => {
     expect(store.rows).toHaveLength(4);
     expect([store.focus, store.selected]).toEqual([2, 'a1']);
   });
+
+  it('moves a selection hidden by a collapse to its visible ancestor, and keeps the focus on its span', async () => {
+    const store = new WaterfallStore(fakeSearchApi());
+    await store.open(fakeTrace.trace_id);
+    const root = store.spanIdAt(0)!;
+    store.reveal('a1'); // focus and selection on a1 (row 2)
+    store.key('ArrowLeft'); // a1 has no children: up to its parent "a"
+    expect(store.spanIdAt(store.focus)).toBe('a');
+    // Collapsing "a" (the focused row) hides the selected a1: "a" is selected instead.
+    expect(store.key('ArrowLeft')).toEqual({ handled: true, select: 'a' });
+    expect(store.selected).toBe('a');
+    // Collapsing what hides nothing selected changes no selection.
+    expect(store.setCollapsed('a', false)).toBe(null);
+    store.key('ArrowDown');
+    store.key('ArrowDown'); // on "b" (row 3)
+    expect(store.spanIdAt(store.focus)).toBe('b');
+    expect(store.collapseTo(Infinity)).toBe(null);
+    expect(store.spanIdAt(store.focus)).toBe('b');
+    // Collapse all: focus and selection both go up to the root.
+    store.reveal('a1');
+    expect(store.collapseTo(0)).toBe(root);
+    expect([store.focus, store.selected]).toEqual([0, root]);
+    // The focus follows its span when rows above it disappear.
+    store.collapseTo(Infinity);
+    store.key('ArrowDown');
+    store.key('ArrowDown');
+    store.key('ArrowDown'); // on "b"
+    store.toggle('a');
+    expect(store.spanIdAt(store.focus)).toBe('b');
+    expect(store.toggle('a')).toBe(null);
+  });
 });

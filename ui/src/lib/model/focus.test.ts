@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { focusLost, focusTargets } from './focus';
+
+describe('focus recovery', () => {
+  it('is lost only when nothing has it and the element that had it left the DOM', () => {
+    expect(focusLost({ isBody: true }, { isConnected: false })).toBe(true);
+    expect(focusLost(null, { isConnected: false })).toBe(true);
+    // Still in the DOM: the user moved the focus away on purpose.
+    expect(focusLost({ isBody: true }, { isConnected: true })).toBe(false);
+    // Something else has it.
+    expect(focusLost({ isBody: false }, { isConnected: false })).toBe(false);
+    // Never focused yet: the window's start is left alone.
+    expect(focusLost({ isBody: true }, null)).toBe(false);
+  });
+
+  it('goes to the span tree of an open trace, else the first trace row, the logs, the case', () => {
+    expect(focusTargets('traces', true)).toEqual(['[data-testid="span-tree"]']);
+    expect(focusTargets('traces', false)[0]).toBe('[data-testid="trace-row"]');
+    expect(focusTargets('traces', false).at(-1)).toBe('[data-testid="tab-list"]');
+    expect(focusTargets('logs', false).at(-1)).toBe('[data-testid="rail-logs"]');
+    expect(focusTargets('case', true).at(-1)).toBe('[data-testid="rail-case"]');
+  });
+});

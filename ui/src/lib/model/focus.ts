@@ -1,0 +1,34 @@
+// Where the keyboard focus goes when the element that had it left the DOM (a tab
+// closed, a view switched, a trace opened from its row): never to <body>, but to
+// the first of the view's natural targets that exists. No DOM: App.svelte queries
+// the selectors and asks `focusLost` with what it saw.
+import type { View } from '../stores/layout.svelte';
+
+/**
+ * The selectors to try, in order, for the focus in `view`; `traceOpen`: a trace tab
+ * is shown. A trace waiting for its waterfall has no fallback: the focus comes back
+ * once the waterfall is there.
+ */
+export function focusTargets(view: View, traceOpen: boolean): string[] {
+  if (view === 'traces') {
+    return traceOpen
+      ? ['[data-testid="span-tree"]']
+      : ['[data-testid="trace-row"]', '[data-testid="tab-list"]'];
+  }
+  if (view === 'logs') {
+    return ['[data-testid="log-view"] [data-testid="log-expand"]', '[data-testid="rail-logs"]'];
+  }
+  return ['[data-testid="case-view"] button:not([disabled])', '[data-testid="rail-case"]'];
+}
+
+/**
+ * Whether the focus was lost: nothing (or the body) has it, and the element that
+ * had it last is no longer in the DOM. A focus the user moved away on purpose (a
+ * click on empty space, Escape out of a field) leaves that element in place.
+ */
+export function focusLost(
+  active: { isBody: boolean } | null,
+  last: { isConnected: boolean } | null,
+): boolean {
+  return (active === null || active.isBody) && last !== null && !last.isConnected;
+}
