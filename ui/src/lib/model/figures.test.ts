@@ -42,3 +42,17 @@ describe('caseFigures', () => {
     expect(byKey.get('spans')!.tone).toBe('plain');
   });
 });
+
+describe('the link-state counts', () => {
+  it('carry the query that lists their logs, the totals none', () => {
+    const figures = caseFigures(stats).flatMap((group) => group.figures);
+    const queries = Object.fromEntries(figures.map((figure) => [figure.key, figure.query ?? null]));
+    expect(queries).toMatchObject({
+      logs: null,
+      'logs-span-linked': 'link:span',
+      'logs-trace-linked': 'link:trace',
+      'logs-orphan': 'link:orphan',
+      'logs-unlinked': 'link:unlinked',
+    });
+  });
+});

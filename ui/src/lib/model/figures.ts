@@ -1,6 +1,7 @@
 // Which counts of a case the window shows, in which order, under which label,
 // and with which test id (tests/e2e reads them). Pure: Stats in, rows out.
-import type { Stats } from '../api/types';
+import type { LinkState, Stats } from '../api/types';
+import { linkQuery } from './linkStates';
 
 export interface Figure {
   /** Stable id, used as `data-testid="count-<key>"`. */
@@ -9,6 +10,8 @@ export interface Figure {
   value: number;
   /** A hint for colour: errors and orphans stand out when non-zero. */
   tone: 'plain' | 'bad';
+  /** The query that lists what the figure counts, where the window can run it. */
+  query?: string;
 }
 
 export interface FigureGroup {
@@ -18,6 +21,11 @@ export interface FigureGroup {
 
 function figure(key: string, label: string, value: number, bad = false): Figure {
   return { key, label, value, tone: bad && value > 0 ? 'bad' : 'plain' };
+}
+
+/** A count of logs in link state `state`, with the query that lists them. */
+function linkFigure(state: LinkState, key: string, label: string, value: number, bad = false): Figure {
+  return { ...figure(key, label, value, bad), query: linkQuery(state) };
 }
 
 /** The case's totals, then its logs split by link state (DESIGN.md "Correlation"). */
@@ -36,10 +44,10 @@ export function caseFigures(stats: Stats): FigureGroup[] {
     {
       title: 'Logs by link',
       figures: [
-        figure('logs-span-linked', 'Span-linked', stats.logs_span_linked),
-        figure('logs-trace-linked', 'Trace-linked', stats.logs_trace_linked),
-        figure('logs-orphan', 'Orphan', stats.logs_orphan, true),
-        figure('logs-unlinked', 'Unlinked', stats.logs_unlinked),
+        linkFigure('span', 'logs-span-linked', 'Span-linked', stats.logs_span_linked),
+        linkFigure('trace', 'logs-trace-linked', 'Trace-linked', stats.logs_trace_linked),
+        linkFigure('orphan', 'logs-orphan', 'Orphan', stats.logs_orphan, true),
+        linkFigure('unlinked', 'logs-unlinked', 'Unlinked', stats.logs_unlinked),
       ],
     },
   ];

@@ -19,6 +19,9 @@ export class WaterfallStore {
   find = $state('');
   loading = $state(false);
   error = $state.raw<WeftError | null>(null);
+  /** The span the trace was opened at when the case does not hold it (a trace-linked
+   *  log's span: sampled out or not loaded); null otherwise. */
+  missingSpan = $state<string | null>(null);
 
   rows = $derived(
     this.trace && this.tree ? rowStates(this.trace.spans, this.tree, this.collapsed) : [],
@@ -54,7 +57,9 @@ export class WaterfallStore {
       this.zoom = null;
       this.focus = 0;
       this.selected = null;
-      if (spanId) this.reveal(spanId);
+      const held = spanId !== null && trace.spans.some((span) => span.span_id === spanId);
+      this.missingSpan = spanId !== null && !held ? spanId : null;
+      if (spanId && held) this.reveal(spanId);
     } catch (raw) {
       if (generation === this.#generation) this.error = toWeftError(raw);
     } finally {
@@ -64,6 +69,7 @@ export class WaterfallStore {
 
   close(): void {
     this.#generation++;
+    this.missingSpan = null;
     this.trace = null;
     this.tree = null;
     this.selected = null;

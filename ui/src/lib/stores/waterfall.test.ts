@@ -10,6 +10,18 @@ describe('WaterfallStore', () => {
     expect(store.durationNs).toBe(100);
   });
 
+  it('says so when opened at a span the case does not hold, and selects nothing', async () => {
+    const store = new WaterfallStore(fakeSearchApi());
+    await store.open(fakeTrace.trace_id, 'ffffffffffffffff');
+    expect(store.missingSpan).toBe('ffffffffffffffff');
+    expect(store.selected).toBe(null);
+    await store.open(fakeTrace.trace_id, 'a');
+    expect(store.missingSpan).toBe(null);
+    expect(store.selected).toBe('a');
+    store.close();
+    expect(store.missingSpan).toBe(null);
+  });
+
   it('moves, collapses and expands with the arrow keys, selects with enter', async () => {
     const store = new WaterfallStore(fakeSearchApi());
     await store.open(fakeTrace.trace_id);
