@@ -264,6 +264,16 @@ export async function withWindow(env, args, use) {
 }
 
 /** The text of every log body the log view shows, top to bottom. */
+/** Puts `text` into the search box and runs it (as typing and Enter do). */
+export async function typeInSearch(browser, text) {
+  await browser.execute((value) => {
+    const input = document.querySelector('[data-testid="search-input"]');
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+  await browser.$('[data-testid="search-run"]').click();
+}
+
 export function logBodies(browser) {
   return browser.execute(() =>
     [...document.querySelectorAll('[data-testid="log-body"]')].map((node) => node.textContent),

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { settled, showView, waitForRows, weft, weftJson, windowOn } from './harness.mjs';
+import { settled, showView, typeInSearch, waitForRows, weft, weftJson, windowOn } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-links-'));
 const casePath = join(tmp, 'demo.weft');
@@ -28,12 +28,7 @@ const badges = (browser) =>
   browser.execute(() => [...document.querySelectorAll('[data-testid="log-link"]')].map((node) => node.dataset.link));
 
 async function search(browser, text) {
-  await browser.execute((value) => {
-    const input = document.querySelector('[data-testid="search-input"]');
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-  await browser.$('[data-testid="search-run"]').click();
+  await typeInSearch(browser, text);
   await settled(browser);
 }
 

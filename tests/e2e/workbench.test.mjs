@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, settled, waitForRows, weft, weftJson, windowOn, withWindow } from './harness.mjs';
+import { SHOTS, settled, typeInSearch, waitForRows, weft, weftJson, windowOn, withWindow } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-workbench-'));
 const casePath = join(tmp, 'demo.weft');
@@ -45,15 +45,6 @@ async function clickTraceRow(browser, traceId, newTab = false) {
   await browser.execute((selector) => {
     document.querySelector(selector).dispatchEvent(new MouseEvent('click', { bubbles: true, ctrlKey: true, button: 0 }));
   }, cell);
-}
-
-async function typeInSearch(browser, text) {
-  await browser.execute((value) => {
-    const input = document.querySelector('[data-testid="search-input"]');
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-  await browser.$('[data-testid="search-run"]').click();
 }
 
 describe('tabs, history and links in one window', () => {
