@@ -150,9 +150,9 @@ soak: deps-engine
 	WEFT_KILLS=$(WEFT_KILLS) $(CARGO) test --locked --test it kill -- --nocapture
 
 # ---- measuring the app (not part of `make test`) ---------------------------------------
-#   measure-app  the release app under Xvfb: launch to first paint of the demo case, a
-#                100k-span trace, a 5M-line log view (scripts/measure-app.mjs prints tables).
-#                MEASURE_TARGET: cargo target dir for the release build; PARTS=launch,trace,logs.
+#   measure-app  the release app under Xvfb: launch to first paint of the demo case, opening
+#                its traces, a 100k-span trace, a 5M-line log view (scripts/measure-app.mjs prints tables).
+#                MEASURE_TARGET: cargo target dir for the release build; PARTS=launch,open,trace,logs.
 
 MEASURE_TARGET ?= target
 
