@@ -378,7 +378,7 @@ function ensureLogsCase() {
   if (existsSync(LOGS_CASE)) return;
   const data = join(ROOT, 'bench-data', 'large');
   if (!existsSync(join(data, 'logs.ndjson'))) {
-    throw new Error('bench-data/large is missing: python3 /work/shared/bench/gen_dataset.py --out bench-data/large --spans 1000000 --logs 5000000 --seed 1');
+    throw new Error('bench-data/large is missing: python3 ../shared/bench/gen_dataset.py --out bench-data/large --spans 1000000 --logs 5000000 --seed 1');
   }
   process.stderr.write(`making ${LOGS_CASE} (a few minutes)\n`);
   execFileSync(WEFT, ['--case', LOGS_CASE, 'ingest', join(data, 'traces.jsonl'), join(data, 'logs.ndjson')], { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -31,6 +31,7 @@ macro_rules! command_list {
             search::log_histogram(query: String, buckets: u32) -> Histogram;
             search::log_facets(query: String) -> Facets;
             search::get_trace(trace_id: String) -> WireTrace;
+            search::find_trace(text: String) -> Option<String>;
             search::logs_of_span(trace_id: String, span_id: Option<String>, limit: u64)
                 -> Vec<LogView>;
             search::log_context(log_id: i64, before: u32, after: u32) -> Vec<LogView>;

@@ -157,6 +157,23 @@ pub async fn list_traces(
     Ok(case.reader()?.traces(&filter).await?)
 }
 
+/// The trace the search-box text names, when it is a trace id in a spelling the engine
+/// reads (`TraceId::parse`: hex, UUID, traceparent, base64, decimal) and the case holds
+/// that trace; `None` otherwise, and the text is searched as a query.
+#[tauri::command]
+pub async fn find_trace(case: State<'_, Case>, text: String) -> Result<Option<String>, ApiError> {
+    let Ok(Some(trace_id)) = TraceId::parse(text.trim()) else {
+        return Ok(None);
+    };
+    let filter = TraceFilter {
+        trace_id: Some(trace_id),
+        limit: 1,
+        ..TraceFilter::default()
+    };
+    let found = case.reader()?.traces(&filter).await?;
+    Ok(found.into_iter().next().map(|trace| trace.trace_id))
+}
+
 /// A span of `get_trace`: the engine's `SpanView` plus its start and end as offsets
 /// from the trace's start, exact as JavaScript numbers.
 #[derive(Debug, Serialize, ts_rs::TS)]

@@ -96,6 +96,7 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
       sources: [{ value: '/logs/checkout.log', count: nLogs }],
     }),
     getTrace: async (traceId) => ({ ...fakeTrace, trace_id: traceId }),
+    findTrace: async (text) => (text.trim().toLowerCase() === fakeTrace.trace_id ? fakeTrace.trace_id : null),
     logsOfSpan: async (args) => {
       calls.logsOfSpan.push(args);
       return logs.slice(0, 2);

@@ -17,6 +17,8 @@ export interface SearchApi {
   logHistogram(args: { query: string; buckets: number }): Promise<Histogram>;
   logFacets(query: string): Promise<Facets>;
   getTrace(traceId: string): Promise<TraceView>;
+  /** The trace a pasted id names (any spelling the engine reads), if the case holds it. */
+  findTrace(text: string): Promise<string | null>;
   logsOfSpan(args: { traceId: string; spanId: string | null; limit: number }): Promise<LogView[]>;
   logContext(args: { logId: number; before: number; after: number }): Promise<LogView[]>;
 }
@@ -26,6 +28,7 @@ export const searchApi: SearchApi = {
   logHistogram: (args) => call('log_histogram', { ...args }),
   logFacets: (query) => call('log_facets', { query }),
   getTrace: (traceId) => call('get_trace', { traceId }),
+  findTrace: (text) => call('find_trace', { text }),
   logsOfSpan: (args) => call('logs_of_span', { ...args }),
   logContext: (args) => call('log_context', { ...args }),
 };

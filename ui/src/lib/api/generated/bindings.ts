@@ -192,6 +192,7 @@ export type Commands = {
   log_histogram: { args: { query: string; buckets: number }; result: Histogram };
   log_facets: { args: { query: string }; result: Facets };
   get_trace: { args: { traceId: string }; result: WireTrace };
+  find_trace: { args: { text: string }; result: string | null };
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
 };
