@@ -3,6 +3,7 @@
 //! queries of the CLI and the desktop app. No window, no Tauri: see
 //! ARCHITECTURE.md for the map.
 
+pub mod analysis;
 pub mod formats;
 pub mod ids;
 pub mod ingest;

@@ -16,7 +16,7 @@ use weft::ingest::{self, FileStatus, FollowEvent, IngestEvent, IngestOptions};
 use weft::model::Link;
 use weft::query::Query;
 use weft::store::{LogFilter, TraceFilter, TraceSort};
-use weft::{SpanId, Store, TraceId};
+use weft::{analysis, SpanId, Store, TraceId};
 
 /// Loads free on one thread what another allocated (decoder → writer); mimalloc does
 /// that without the lock traffic of the system allocator (measured: ~15 % of the
@@ -75,8 +75,15 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         offset: u64,
     },
-    /// One trace: its spans with their logs, and its logs that name no span of the case.
-    Trace { trace_id: TraceId },
+    /// One trace: its spans with their logs, and its logs that name no span of the case;
+    /// with --json also each span's self time and the critical path.
+    Trace {
+        trace_id: TraceId,
+        /// Print the critical path (what the request waited on, in time order) and the
+        /// spans with the most time on it and the most self time.
+        #[arg(long)]
+        critical_path: bool,
+    },
     /// List logs matching QUERY in time order.
     Logs {
         /// The query (DESIGN.md "Query language"); several words are one query.
@@ -303,15 +310,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 print::traces(&traces);
             }
         }
-        Command::Trace { trace_id } => {
+        Command::Trace {
+            trace_id,
+            critical_path,
+        } => {
             let trace = store
                 .reader()
                 .await?
                 .trace(trace_id)
                 .await?
                 .with_context(|| format!("trace {trace_id} is not in case {}", case.display()))?;
+            let analysis = analysis::analyse_trace(&trace);
             if json {
-                print::outln!("{}", serde_json::to_string(&trace)?);
+                let analysed = analysis::AnalysedTrace::new(&trace, &analysis);
+                print::outln!("{}", serde_json::to_string(&analysed)?);
+            } else if critical_path {
+                print::critical_path(&trace, &analysis);
             } else {
                 print::trace(&trace);
             }

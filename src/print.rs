@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use weft::analysis::TraceAnalysis;
 use weft::ingest::{FileReport, FileStatus, IngestEvent, LoadPhase};
 use weft::severity;
 use weft::store::{LogView, SourceView, SpanView, Stats, TraceSummary, TraceView};
@@ -259,6 +260,73 @@ pub fn trace(trace: &TraceView) {
             write_stdout(format_args!("    "));
             log_line(log);
         }
+    }
+}
+
+/// `weft trace ID --critical-path`: the path in time order, then the spans with the
+/// most time on it and with the most self time.
+pub fn critical_path(trace: &TraceView, analysis: &TraceAnalysis) {
+    const TOP: usize = 5;
+    let by_id: HashMap<&str, &SpanView> = trace
+        .spans
+        .iter()
+        .rev()
+        .map(|span| (span.span_id.as_str(), span))
+        .collect();
+    let label = |id: &str| {
+        by_id.get(id).map_or_else(
+            || id.to_string(),
+            |span| format!("{}: {}", span.service, span.name),
+        )
+    };
+    let start = trace
+        .spans
+        .iter()
+        .map(|span| span.start_ns)
+        .min()
+        .unwrap_or(0);
+    let total: i64 = analysis
+        .critical_path
+        .iter()
+        .map(|section| section.end_ns - section.start_ns)
+        .sum();
+    outln!("trace {}", trace.trace_id);
+    let sections = analysis.critical_path.len();
+    let noun = if sections == 1 { "section" } else { "sections" };
+    outln!("critical path: {sections} {noun}, {}", duration(total));
+    for section in &analysis.critical_path {
+        outln!(
+            "  +{:<10} {:>10}  {}  {}",
+            duration(section.start_ns - start),
+            duration(section.end_ns - section.start_ns),
+            section.span_id,
+            label(&section.span_id)
+        );
+    }
+    outln!("most time on the critical path:");
+    for (id, ns) in analysis.time_on_path().into_iter().take(TOP) {
+        let share = if total > 0 {
+            100.0 * ns as f64 / total as f64
+        } else {
+            0.0
+        };
+        outln!("  {:>10} {share:>5.1}%  {id}  {}", duration(ns), label(id));
+    }
+    outln!("most self time:");
+    let mut selfs: Vec<(&SpanView, i64)> = trace
+        .spans
+        .iter()
+        .zip(analysis.self_ns.iter().copied())
+        .collect();
+    selfs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.span_id.cmp(&b.0.span_id)));
+    for (span, ns) in selfs.into_iter().take(TOP) {
+        outln!(
+            "  {:>10}  {}  {}: {}",
+            duration(ns),
+            span.span_id,
+            span.service,
+            span.name
+        );
     }
 }
 

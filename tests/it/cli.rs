@@ -114,6 +114,14 @@ fn json_output_matches_the_contract() {
             &["trace", "5b8efff798038103d269b633813fc60c"],
         ),
         ("stats-human", &["stats"]),
+        (
+            "trace-critical-path",
+            &[
+                "trace",
+                "5b8efff798038103d269b633813fc60c",
+                "--critical-path",
+            ],
+        ),
     ];
     for (name, args) in commands {
         let output = weft(&case, args);

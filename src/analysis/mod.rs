@@ -1,0 +1,17 @@
+//! What the case means, as pure functions over what `store::Reader` returns:
+//! no SQL and no I/O here. `tree.rs` is the shape of one trace (parents,
+//! children, roots) that the analyses share; `critical_path.rs` self time and the
+//! critical path of a trace; `trace.rs` puts them together for `weft trace --json`
+//! and the app.
+
+pub mod critical_path;
+pub mod trace;
+pub mod tree;
+
+pub use critical_path::{critical_path, self_times, PathSection};
+pub use trace::{analyse_trace, AnalysedTrace, TraceAnalysis};
+pub use tree::{SpanTiming, TraceTree};
+
+/// OTLP `SpanKind` numbers the analyses look at (see `model::Span::kind`).
+pub const KIND_PRODUCER: i64 = 4;
+pub const KIND_CONSUMER: i64 = 5;
