@@ -83,6 +83,10 @@ enum Command {
         /// spans with the most time on it and the most self time.
         #[arg(long)]
         critical_path: bool,
+        /// Put the spans of hosts whose clock is off on the reference clock (the
+        /// roots' hosts) before showing them; the case is not changed.
+        #[arg(long)]
+        adjust_skew: bool,
     },
     /// List logs matching QUERY in time order.
     Logs {
@@ -313,6 +317,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Trace {
             trace_id,
             critical_path,
+            adjust_skew,
         } => {
             let trace = store
                 .reader()
@@ -320,7 +325,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .trace(trace_id)
                 .await?
                 .with_context(|| format!("trace {trace_id} is not in case {}", case.display()))?;
-            let analysis = analysis::analyse_trace(&trace);
+            let (trace, analysis) = if adjust_skew {
+                analysis::analyse_trace_adjusted(&trace)
+            } else {
+                let analysis = analysis::analyse_trace(&trace);
+                (trace, analysis)
+            };
             if json {
                 let analysed = analysis::AnalysedTrace::new(&trace, &analysis);
                 print::outln!("{}", serde_json::to_string(&analysed)?);
@@ -328,6 +338,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 print::critical_path(&trace, &analysis);
             } else {
                 print::trace(&trace);
+            }
+            if !json {
+                print::skew(&analysis);
             }
         }
         Command::Logs {

@@ -330,6 +330,34 @@ pub fn critical_path(trace: &TraceView, analysis: &TraceAnalysis) {
     }
 }
 
+/// The clock skew line under a trace: what was found, and whether it is applied.
+pub fn skew(analysis: &TraceAnalysis) {
+    if analysis.skew.is_empty() {
+        return;
+    }
+    let hosts: Vec<String> = analysis
+        .skew
+        .iter()
+        .map(|skew| {
+            let sign = if skew.delta_ns < 0 { "-" } else { "+" };
+            let noun = if skew.spans == 1 { "span" } else { "spans" };
+            format!(
+                "{} ({}) {sign}{}, {} {noun}",
+                skew.host,
+                skew.service,
+                duration(skew.delta_ns.abs()),
+                skew.spans
+            )
+        })
+        .collect();
+    let applied = if analysis.skew_adjusted {
+        "adjusted"
+    } else {
+        "not adjusted: --adjust-skew"
+    };
+    outln!("clock skew: {} ({applied})", hosts.join("; "));
+}
+
 pub fn log_line(log: &LogView) {
     let time = log.ts_ns.map_or_else(|| "-".repeat(30), format_rfc3339);
     let level = if log.unparsed {

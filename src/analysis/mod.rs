@@ -1,15 +1,18 @@
 //! What the case means, as pure functions over what `store::Reader` returns:
 //! no SQL and no I/O here. `tree.rs` is the shape of one trace (parents,
 //! children, roots) that the analyses share; `critical_path.rs` self time and the
-//! critical path of a trace; `trace.rs` puts them together for `weft trace --json`
+//! critical path of a trace; `skew.rs`
+//! clock skew between hosts; `trace.rs` puts them together for `weft trace --json`
 //! and the app.
 
 pub mod critical_path;
+pub mod skew;
 pub mod trace;
 pub mod tree;
 
 pub use critical_path::{critical_path, self_times, PathSection};
-pub use trace::{analyse_trace, AnalysedTrace, TraceAnalysis};
+pub use skew::{clock_skew, Skew};
+pub use trace::{analyse_trace, analyse_trace_adjusted, AnalysedTrace, TraceAnalysis};
 pub use tree::{SpanTiming, TraceTree};
 
 /// OTLP `SpanKind` numbers the analyses look at (see `model::Span::kind`).

@@ -1,13 +1,15 @@
-//! One trace analysed: each span's self time and the critical path, from the
-//! `TraceView` the reader returns. `AnalysedTrace` is the shape of
-//! `weft trace ID --json`: the trace with `self_ns` on every span and
-//! `critical_path` beside the spans.
+//! One trace analysed: each span's self time, the critical path and the clock
+//! skew between its hosts, from the `TraceView` the reader returns.
+//! `AnalysedTrace` is the shape of `weft trace ID --json`: the trace with
+//! `self_ns` on every span, and `critical_path`, `skew` and `skew_adjusted`
+//! beside the spans.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use super::critical_path::{critical_path, self_times, PathSection};
+use super::skew::{self, Skew};
 use super::tree::{SpanTiming, TraceTree};
 use crate::store::{LogView, SpanView, TraceView};
 
@@ -19,15 +21,43 @@ pub struct TraceAnalysis {
     pub self_ns: Vec<i64>,
     /// The critical path of every root, sorted by start.
     pub critical_path: Vec<PathSection>,
+    /// The hosts whose clock is off, as found in the stored times.
+    pub skew: Vec<Skew>,
+    /// Whether the spans (and the path and self times) are shifted by `skew`.
+    pub skew_adjusted: bool,
 }
 
 pub fn analyse_trace(trace: &TraceView) -> TraceAnalysis {
     let spans = timings(&trace.spans);
     let tree = TraceTree::new(&spans);
+    let hosts = skew::hosts_of(trace);
+    let services: Vec<&str> = trace
+        .spans
+        .iter()
+        .map(|span| span.service.as_str())
+        .collect();
     TraceAnalysis {
         self_ns: self_times(&spans, &tree),
         critical_path: critical_path(&spans, &tree),
+        skew: skew::clock_skew(&spans, &tree, &hosts, &services),
+        skew_adjusted: false,
     }
+}
+
+/// The trace with its skewed hosts put on the reference clock, and its analysis
+/// on those times (the skew listed is the one found before adjusting).
+pub fn analyse_trace_adjusted(trace: &TraceView) -> (TraceView, TraceAnalysis) {
+    let found = analyse_trace(trace);
+    if found.skew.is_empty() {
+        return (trace.clone(), found);
+    }
+    let adjusted = skew::adjust(trace, &found.skew);
+    let analysis = TraceAnalysis {
+        skew: found.skew,
+        skew_adjusted: true,
+        ..analyse_trace(&adjusted)
+    };
+    (adjusted, analysis)
 }
 
 fn timings(spans: &[SpanView]) -> Vec<SpanTiming<'_>> {
@@ -71,6 +101,8 @@ pub struct AnalysedTrace<'a> {
     spans: Vec<AnalysedSpan<'a>>,
     trace_logs: &'a [LogView],
     critical_path: &'a [PathSection],
+    skew: &'a [Skew],
+    skew_adjusted: bool,
 }
 
 impl<'a> AnalysedTrace<'a> {
@@ -85,6 +117,8 @@ impl<'a> AnalysedTrace<'a> {
                 .collect(),
             trace_logs: &trace.trace_logs,
             critical_path: &analysis.critical_path,
+            skew: &analysis.skew,
+            skew_adjusted: analysis.skew_adjusted,
         }
     }
 }

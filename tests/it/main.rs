@@ -1,6 +1,7 @@
 //! Engine integration tests: real fixture files, real case files in temp dirs,
 //! and the real `weft` binary for the CLI contract. One binary, one module per topic.
 
+mod analysis;
 mod bad_input;
 mod cli;
 mod common;

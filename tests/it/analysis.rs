@@ -1,0 +1,165 @@
+//! The analysis of one trace through the real `weft` binary: self time and the
+//! critical path of the demo incident's slow checkout, and clock skew found on a
+//! trace whose server half runs 2 s ahead, adjusted only when asked.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+use crate::common::fixture;
+
+fn weft_json(case: &Path, args: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("--case")
+        .arg(case)
+        .args(args)
+        .env_remove("WEFT_CASE")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "weft {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn ingest(case: &Path, file: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("--case")
+        .arg(case)
+        .arg("ingest")
+        .arg(file)
+        .env_remove("WEFT_CASE")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+}
+
+fn span_of<'a>(trace: &'a Value, name: &str) -> &'a Value {
+    trace["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|span| span["name"] == name)
+        .unwrap_or_else(|| panic!("no span {name}"))
+}
+
+fn ns(value: &Value) -> i64 {
+    value.as_i64().unwrap()
+}
+
+#[test]
+fn the_slow_checkout_waits_on_payments() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    ingest(&case, &fixture("demo/traces.jsonl"));
+    let trace = weft_json(
+        &case,
+        &["trace", "62a299412c14cccf19cc9937031761f3", "--json"],
+    );
+
+    let root = span_of(&trace, "POST /api/checkout");
+    let path = trace["critical_path"].as_array().unwrap();
+    assert_eq!(ns(&path[0]["start_ns"]), ns(&root["start_ns"]));
+    assert_eq!(ns(&path.last().unwrap()["end_ns"]), ns(&root["end_ns"]));
+    for pair in path.windows(2) {
+        assert_eq!(pair[0]["end_ns"], pair[1]["start_ns"], "{pair:?}");
+    }
+
+    let charge = span_of(&trace, "POST /v1/charges");
+    let on_path: i64 = path
+        .iter()
+        .filter(|section| section["span_id"] == charge["span_id"])
+        .map(|section| ns(&section["end_ns"]) - ns(&section["start_ns"]))
+        .sum();
+    let whole = ns(&root["end_ns"]) - ns(&root["start_ns"]);
+    assert!(on_path * 10 > whole * 9, "{on_path} of {whole}");
+
+    // Self time: the root's duration minus its one child's.
+    let child = span_of(&trace, "PlaceOrder");
+    assert_eq!(
+        ns(&root["self_ns"]),
+        whole - (ns(&child["end_ns"]) - ns(&child["start_ns"]))
+    );
+    for span in trace["spans"].as_array().unwrap() {
+        let length = ns(&span["end_ns"]) - ns(&span["start_ns"]);
+        assert!((0..=length).contains(&ns(&span["self_ns"])), "{span}");
+    }
+    assert_eq!(trace["skew"], json!([]));
+}
+
+const S: i64 = 1_000_000_000;
+const T0: i64 = 1_760_000_000 * S;
+
+fn otlp_span(id: &str, parent: &str, name: &str, kind: u8, start: i64, end: i64) -> Value {
+    json!({
+        "traceId": "0af7651916cd43dd8448eb211c80319c",
+        "spanId": id,
+        "parentSpanId": parent,
+        "name": name,
+        "kind": kind,
+        "startTimeUnixNano": (T0 + start).to_string(),
+        "endTimeUnixNano": (T0 + end).to_string(),
+    })
+}
+
+fn resource(service: &str, host: &str, spans: Vec<Value>) -> Value {
+    json!({
+        "resource": {"attributes": [
+            {"key": "service.name", "value": {"stringValue": service}},
+            {"key": "host.name", "value": {"stringValue": host}},
+        ]},
+        "scopeSpans": [{"scope": {"name": "test"}, "spans": spans}],
+    })
+}
+
+#[test]
+fn a_server_two_seconds_ahead_is_found_and_adjusted_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("skewed.json");
+    // The client waits 1 s for the server; the server's clock runs 2 s ahead, so its
+    // 0.8 s show up after the client has its answer.
+    let trace = json!({"resourceSpans": [
+        resource("web", "web-1", vec![
+            otlp_span("1111111111111111", "", "GET /pay", 2, 0, 2 * S),
+            otlp_span("2222222222222222", "1111111111111111", "POST pay", 3, S / 2, 3 * S / 2),
+        ]),
+        resource("payments", "payments-7f9c", vec![
+            otlp_span("3333333333333333", "2222222222222222", "charge", 2, 2 * S + 6 * S / 10, 3 * S + 4 * S / 10),
+        ]),
+    ]});
+    std::fs::write(&file, trace.to_string()).unwrap();
+    let case = dir.path().join("case.weft");
+    ingest(&case, &file);
+    let id = "0af7651916cd43dd8448eb211c80319c";
+
+    let found = weft_json(&case, &["trace", id, "--json"]);
+    assert_eq!(
+        found["skew"],
+        json!([{"host": "payments-7f9c", "service": "payments", "delta_ns": 2 * S, "spans": 1}])
+    );
+    assert_eq!(found["skew_adjusted"], json!(false));
+    assert_eq!(
+        ns(&span_of(&found, "charge")["start_ns"]),
+        T0 + 2 * S + 6 * S / 10
+    );
+
+    let adjusted = weft_json(&case, &["trace", id, "--json", "--adjust-skew"]);
+    assert_eq!(adjusted["skew"], found["skew"]);
+    assert_eq!(adjusted["skew_adjusted"], json!(true));
+    let charge = span_of(&adjusted, "charge");
+    assert_eq!(ns(&charge["start_ns"]), T0 + 6 * S / 10);
+    assert_eq!(ns(&charge["end_ns"]), T0 + 14 * S / 10);
+    // On the adjusted times the server is on the critical path inside the client.
+    assert!(adjusted["critical_path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|section| section["span_id"] == charge["span_id"]));
+
+    // The case itself is not changed.
+    let again = weft_json(&case, &["trace", id, "--json"]);
+    assert_eq!(again["spans"], found["spans"]);
+}
