@@ -6,6 +6,7 @@
 
 mod print;
 
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,6 +88,19 @@ enum Command {
         /// roots' hosts) before showing them; the case is not changed.
         #[arg(long)]
         adjust_skew: bool,
+    },
+    /// Compare two traces (spans matched by their path of service and name from the
+    /// root), or a selection of traces with the rest (which attributes set it apart).
+    Compare {
+        /// The two traces: A and B.
+        #[arg(num_args = 0..=2)]
+        traces: Vec<TraceId>,
+        /// Instead of two traces: the traces matching this query ...
+        #[arg(long, value_name = "QUERY", conflicts_with = "traces")]
+        selection: Option<String>,
+        /// ... against the traces matching this one (default: every other trace).
+        #[arg(long, value_name = "QUERY", requires = "selection")]
+        baseline: Option<String>,
     },
     /// List logs matching QUERY in time order.
     Logs {
@@ -341,6 +355,71 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             if !json {
                 print::skew(&analysis);
+            }
+        }
+        Command::Compare {
+            traces,
+            selection,
+            baseline,
+        } => {
+            let reader = store.reader().await?;
+            if let Some(selection) = selection {
+                let ids = |query: Query| {
+                    let reader = reader.clone();
+                    async move {
+                        let filter = TraceFilter {
+                            query,
+                            ..TraceFilter::default()
+                        };
+                        let found = reader.traces(&filter).await?;
+                        anyhow::Ok(
+                            found
+                                .into_iter()
+                                .map(|trace| trace.trace_id)
+                                .collect::<HashSet<String>>(),
+                        )
+                    }
+                };
+                let selected = ids(parse_query(&[selection])?).await?;
+                let baseline = match baseline {
+                    Some(baseline) => Some(ids(parse_query(&[baseline])?).await?),
+                    None => None,
+                };
+                let mut tally = analysis::compare::AttributeTally::default();
+                reader
+                    .each_trace_facts(|id, facts| {
+                        let id = id.to_string();
+                        if selected.contains(&id) {
+                            tally.add(facts, true);
+                        } else if baseline.as_ref().is_none_or(|ids| ids.contains(&id)) {
+                            tally.add(facts, false);
+                        }
+                    })
+                    .await?;
+                let ranked = tally.rank();
+                if json {
+                    print::outln!("{}", serde_json::to_string(&ranked)?);
+                } else {
+                    print::selection_comparison(&ranked);
+                }
+            } else {
+                let [a, b] = <[TraceId; 2]>::try_from(traces).map_err(|_| {
+                    anyhow::anyhow!("weft compare needs two trace ids, or --selection QUERY")
+                })?;
+                let mut views = Vec::new();
+                for id in [a, b] {
+                    let view = reader
+                        .trace(id)
+                        .await?
+                        .with_context(|| format!("trace {id} is not in case {}", case.display()))?;
+                    views.push(view);
+                }
+                let nodes = analysis::compare::compare_traces(&views[0], &views[1]);
+                if json {
+                    print::outln!("{}", serde_json::to_string(&nodes)?);
+                } else {
+                    print::trace_comparison(&a, &b, &nodes);
+                }
             }
         }
         Command::Logs {

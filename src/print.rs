@@ -6,11 +6,13 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use weft::analysis::compare::{CompareNode, SelectionComparison};
 use weft::analysis::TraceAnalysis;
 use weft::ingest::{FileReport, FileStatus, IngestEvent, LoadPhase};
 use weft::severity;
 use weft::store::{LogView, SourceView, SpanView, Stats, TraceSummary, TraceView};
 use weft::time::format_rfc3339;
+use weft::TraceId;
 
 /// `println!` that ends the process quietly when stdout is closed (`weft logs | head`).
 macro_rules! outln {
@@ -356,6 +358,55 @@ pub fn skew(analysis: &TraceAnalysis) {
         "not adjusted: --adjust-skew"
     };
     outln!("clock skew: {} ({applied})", hosts.join("; "));
+}
+
+/// `weft compare A B`: each path of (service, name) from the root, indented by depth,
+/// with its count and total time in A and B and the difference.
+pub fn trace_comparison(a: &TraceId, b: &TraceId, nodes: &[CompareNode]) {
+    outln!("A {a}");
+    outln!("B {b}");
+    outln!(
+        "{:>6} {:>10}  {:>6} {:>10}  {:>11}  PATH",
+        "A#",
+        "A TIME",
+        "B#",
+        "B TIME",
+        "B - A"
+    );
+    for node in nodes {
+        let (service, name) = node.path.last().expect("a path has a span");
+        let difference = node.b.total_ns - node.a.total_ns;
+        let sign = if difference < 0 { "-" } else { "+" };
+        outln!(
+            "{:>6} {:>10}  {:>6} {:>10}  {:>11}  {}{service}: {name}",
+            node.a.count,
+            duration(node.a.total_ns),
+            node.b.count,
+            duration(node.b.total_ns),
+            format!("{sign}{}", duration(difference.abs())),
+            "  ".repeat(node.path.len() - 1)
+        );
+    }
+}
+
+/// `weft compare --selection`: attributes by how much they set the selection apart.
+pub fn selection_comparison(ranked: &SelectionComparison) {
+    outln!(
+        "{} selected traces against {} baseline traces",
+        ranked.selection_traces,
+        ranked.baseline_traces
+    );
+    for attribute in ranked.attributes.iter().filter(|a| a.score > 0.0) {
+        outln!("{:.2}  {}", attribute.score, attribute.attribute);
+        for value in &attribute.values {
+            outln!(
+                "        {:>5.1}% vs {:>5.1}%  {}",
+                100.0 * value.selection,
+                100.0 * value.baseline,
+                value.value
+            );
+        }
+    }
 }
 
 pub fn log_line(log: &LogView) {

@@ -1,10 +1,12 @@
 //! What the case means, as pure functions over what `store::Reader` returns:
 //! no SQL and no I/O here. `tree.rs` is the shape of one trace (parents,
 //! children, roots) that the analyses share; `critical_path.rs` self time and the
-//! critical path of a trace; `skew.rs`
+//! critical path of a trace; `compare.rs` two traces side
+//! by side, and what sets a selection of traces apart; `skew.rs`
 //! clock skew between hosts; `trace.rs` puts them together for `weft trace --json`
 //! and the app.
 
+pub mod compare;
 pub mod critical_path;
 pub mod skew;
 pub mod trace;

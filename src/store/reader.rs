@@ -1,7 +1,8 @@
 //! Read-only queries over a case for the CLI and the app, one `impl Reader` per
 //! concern in `reader/`: `stats`, the trace list (`trace_list`), one trace
 //! (`trace_view`), logs by filter and context lines (`logs`), the search box's log
-//! pages and counts (`log_search`), its histogram (`log_histogram`) and facets
+//! pages and counts (`log_search`), every trace's span facts for comparisons
+//! (`span_facts`), its histogram (`log_histogram`) and facets
 //! (`log_facets`), the `log_words` of a query's regexes (`regex_words`), and
 //! `sources`; `rows` binds parameters and reads columns for all of them
 //! (`Reader::source_services` sits in `edit.rs`, beside the edit it describes).
@@ -16,6 +17,7 @@ mod logs;
 mod regex_words;
 mod rows;
 mod sources;
+mod span_facts;
 mod stats;
 mod trace_list;
 mod trace_view;

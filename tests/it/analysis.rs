@@ -7,6 +7,7 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
+use crate::cli::check_golden;
 use crate::common::fixture;
 
 fn weft_json(case: &Path, args: &[&str]) -> Value {
@@ -162,4 +163,62 @@ fn a_server_two_seconds_ahead_is_found_and_adjusted_only_when_asked() {
     // The case itself is not changed.
     let again = weft_json(&case, &["trace", id, "--json"]);
     assert_eq!(again["spans"], found["spans"]);
+}
+
+#[test]
+fn two_checkouts_and_the_failed_ones_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    ingest(&case, &fixture("demo/traces.jsonl"));
+    // The slowest checkout (payments waits on a timeout) against a fast one.
+    let slow = "62a299412c14cccf19cc9937031761f3";
+    let fast = "b02b3dc666f45bdeaa2ccaedcd2b5157";
+    let nodes = weft_json(&case, &["compare", slow, fast, "--json"]);
+    check_golden(
+        "compare-two",
+        &serde_json::to_string_pretty(&nodes).unwrap(),
+    );
+    let first = &nodes[0];
+    assert_eq!(first["path"], json!([["frontend", "POST /api/checkout"]]));
+    // Spans only in B (the card gateway answered) have no count in A.
+    assert!(nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|node| node["a"]["count"] == 0 && node["b"]["count"] == 1));
+
+    let ranked = weft_json(&case, &["compare", "--selection", "status:error", "--json"]);
+    check_golden(
+        "compare-selection",
+        &serde_json::to_string_pretty(&ranked).unwrap(),
+    );
+    let total = weft_json(&case, &["stats", "--json"])["traces"]
+        .as_u64()
+        .unwrap();
+    let (selected, baseline) = (
+        ranked["selection_traces"].as_u64().unwrap(),
+        ranked["baseline_traces"].as_u64().unwrap(),
+    );
+    assert_eq!(selected + baseline, total);
+    let status = ranked["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|attribute| attribute["attribute"] == "attr.http.status_code")
+        .unwrap();
+    assert_eq!(status["score"], json!(1.0));
+    // A baseline query narrows the rest.
+    let against = weft_json(
+        &case,
+        &[
+            "compare",
+            "--selection",
+            "status:error",
+            "--baseline",
+            &format!("trace:{fast}"),
+            "--json",
+        ],
+    );
+    assert_eq!(against["selection_traces"].as_u64(), Some(selected));
+    assert_eq!(against["baseline_traces"], json!(1));
 }

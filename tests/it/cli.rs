@@ -25,7 +25,7 @@ fn stdout(output: &Output) -> String {
         .replace(&fixtures.display().to_string(), "<fixtures>")
 }
 
-fn check_golden(name: &str, actual: &str) {
+pub(crate) fn check_golden(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden/cli")
         .join(format!("{name}.out"));

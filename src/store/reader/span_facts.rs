@@ -1,0 +1,85 @@
+//! `Reader::each_trace_facts`: every trace of the case with what its spans say
+//! (service, name, status, span and resource attributes), one trace at a time in
+//! trace id order — what `analysis::compare` tallies to find what sets a selection
+//! of traces apart. Spans are read in pages by their primary key, so memory holds
+//! one page and the resources, whatever the case's size.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+use sqlx::Row;
+
+use super::rows::json_column;
+use super::Reader;
+use crate::analysis::compare::{span_facts, TraceFacts};
+use crate::ids::TraceId;
+use crate::model::StatusCode;
+use crate::store::StoreError;
+
+const PAGE: i64 = 20_000;
+
+impl Reader {
+    /// Calls `each` with every trace that has spans and the facts of its spans.
+    pub async fn each_trace_facts(
+        &self,
+        mut each: impl FnMut(TraceId, &TraceFacts),
+    ) -> Result<(), StoreError> {
+        let resources: HashMap<i64, Arc<Value>> =
+            sqlx::query("SELECT id, attributes FROM resources")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| (row.get("id"), Arc::new(json_column(row, "attributes"))))
+                .collect();
+        let empty = Arc::new(Value::Null);
+        let mut after: (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+        let mut current: Option<(Vec<u8>, TraceFacts)> = None;
+        loop {
+            let rows = sqlx::query(
+                "SELECT trace_id, span_id, service, name, status_code, attributes, resource_id \
+                 FROM spans WHERE (trace_id, span_id) > (?, ?) \
+                 ORDER BY trace_id, span_id LIMIT ?",
+            )
+            .bind(&after.0)
+            .bind(&after.1)
+            .bind(PAGE)
+            .fetch_all(&self.pool)
+            .await?;
+            for row in &rows {
+                let trace: Vec<u8> = row.get("trace_id");
+                if current.as_ref().is_some_and(|(id, _)| *id != trace) {
+                    let (id, facts) = current.take().expect("checked");
+                    emit(&mut each, &id, &facts);
+                }
+                let (_, facts) = current.get_or_insert_with(|| (trace, TraceFacts::new()));
+                let resource = resources
+                    .get(&row.get::<i64, _>("resource_id"))
+                    .unwrap_or(&empty);
+                span_facts(
+                    facts,
+                    row.get("service"),
+                    row.get("name"),
+                    StatusCode::from_i64(row.get("status_code")),
+                    &json_column(row, "attributes"),
+                    resource,
+                );
+            }
+            let Some(last) = rows.last() else { break };
+            after = (last.get("trace_id"), last.get("span_id"));
+            if (rows.len() as i64) < PAGE {
+                break;
+            }
+        }
+        if let Some((id, facts)) = current {
+            emit(&mut each, &id, &facts);
+        }
+        Ok(())
+    }
+}
+
+fn emit(each: &mut impl FnMut(TraceId, &TraceFacts), id: &[u8], facts: &TraceFacts) {
+    if let Ok(bytes) = <[u8; 16]>::try_from(id) {
+        each(TraceId(bytes), facts);
+    }
+}
