@@ -302,7 +302,8 @@ mod tests {
         assert_eq!((ranked.selection_traces, ranked.baseline_traces), (4, 6));
         assert_eq!(ranked.attributes[0].attribute, "attr.region");
         assert!((ranked.attributes[0].score - 5.0 / 6.0).abs() < 1e-9);
-        assert_eq!(ranked.attributes[0].values[0].value, "us");
+        // "eu" (all of the selection, 1 in 6 of the rest) and "us" tie at 5/6; by value.
+        assert_eq!(ranked.attributes[0].values[0].value, "eu");
         assert_eq!(ranked.attributes[1].attribute, "service");
         assert_eq!(ranked.attributes[1].score, 0.0);
     }
