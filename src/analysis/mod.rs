@@ -14,7 +14,9 @@ pub mod tree;
 
 pub use critical_path::{critical_path, self_times, PathSection};
 pub use skew::{clock_skew, Skew};
-pub use trace::{analyse_trace, analyse_trace_adjusted, AnalysedTrace, TraceAnalysis};
+pub use trace::{
+    analyse_trace, analyse_trace_adjusted, analyse_trace_with, AnalysedTrace, TraceAnalysis,
+};
 pub use tree::{SpanTiming, TraceTree};
 
 /// OTLP `SpanKind` numbers the analyses look at (see `model::Span::kind`).

@@ -48,10 +48,25 @@ pub fn analyse_trace(trace: &TraceView) -> TraceAnalysis {
 /// on those times (the skew listed is the one found before adjusting).
 pub fn analyse_trace_adjusted(trace: &TraceView) -> (TraceView, TraceAnalysis) {
     let found = analyse_trace(trace);
-    if found.skew.is_empty() {
+    let skews = found.skew.clone();
+    adjusted(trace, found, &skews)
+}
+
+/// The trace with the adjustment the user applied (`Reader::skew_adjustment`; none:
+/// the trace as stored), and its analysis on those times.
+pub fn analyse_trace_with(trace: &TraceView, applied: &[Skew]) -> (TraceView, TraceAnalysis) {
+    adjusted(trace, analyse_trace(trace), applied)
+}
+
+fn adjusted(
+    trace: &TraceView,
+    found: TraceAnalysis,
+    applied: &[Skew],
+) -> (TraceView, TraceAnalysis) {
+    if applied.is_empty() {
         return (trace.clone(), found);
     }
-    let adjusted = skew::adjust(trace, &found.skew);
+    let adjusted = skew::adjust(trace, applied);
     let analysis = TraceAnalysis {
         skew: found.skew,
         skew_adjusted: true,

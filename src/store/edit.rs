@@ -1,4 +1,6 @@
-//! Edits of a loaded case that are not loads: naming the service of a source.
+//! Edits of a loaded case that are not loads: naming the service of a source, and
+//! the clock skew adjustment a user applies to a trace (kept beside the spans,
+//! which stay as loaded; `analysis::skew` says what it means).
 //! Decoding and loading are `ingest`'s; this file only rewrites columns the
 //! writer filled, through the one `Writer`, and keeps the trace summaries right.
 //!
@@ -21,6 +23,8 @@ use sqlx::Row;
 
 use super::correlate::{clear_touched, recompute_touched};
 use super::{Reader, StoreError, Writer};
+use crate::analysis::Skew;
+use crate::ids::TraceId;
 use crate::model::{service_from_file_name, UNKNOWN_SERVICE};
 
 impl Writer {
@@ -88,7 +92,57 @@ impl Writer {
     }
 }
 
+impl Writer {
+    /// Keeps `skews` as the adjustment of trace `trace_id`, replacing any before;
+    /// an empty list undoes it.
+    pub async fn set_skew_adjustment(
+        &mut self,
+        trace_id: TraceId,
+        skews: Vec<Skew>,
+    ) -> Result<(), StoreError> {
+        self.transaction(move |tx| {
+            let key = trace_id.0.to_vec();
+            tx.execute("DELETE FROM skew_adjustments WHERE trace_id = ?", [&key])?;
+            for skew in &skews {
+                tx.execute(
+                    "INSERT INTO skew_adjustments (trace_id, host, service, delta_ns, spans) \
+                     VALUES (?, ?, ?, ?, ?)",
+                    params![
+                        key,
+                        skew.host,
+                        skew.service,
+                        skew.delta_ns,
+                        skew.spans as i64
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
 impl Reader {
+    /// The clock skew adjustment applied to a trace (empty when none).
+    pub async fn skew_adjustment(&self, trace_id: TraceId) -> Result<Vec<Skew>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT host, service, delta_ns, spans FROM skew_adjustments WHERE trace_id = ? \
+             ORDER BY host",
+        )
+        .bind(trace_id.0.to_vec())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| Skew {
+                host: row.get("host"),
+                service: row.get("service"),
+                delta_ns: row.get("delta_ns"),
+                spans: row.get::<i64, _>("spans") as usize,
+            })
+            .collect())
+    }
+
     /// Per source, in load order: its id, the service its records without one
     /// carry (the given name, else the file name), and whether that name was given.
     pub async fn source_services(&self) -> Result<Vec<(i64, String, bool)>, StoreError> {

@@ -6,9 +6,10 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{json, Value};
+use weft::{analysis, TraceId};
 
 use crate::cli::check_golden;
-use crate::common::fixture;
+use crate::common::{fixture, TestCase};
 
 fn weft_json(case: &Path, args: &[&str]) -> Value {
     let output = Command::new(env!("CARGO_BIN_EXE_weft"))
@@ -116,12 +117,10 @@ fn resource(service: &str, host: &str, spans: Vec<Value>) -> Value {
     })
 }
 
-#[test]
-fn a_server_two_seconds_ahead_is_found_and_adjusted_only_when_asked() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("skewed.json");
-    // The client waits 1 s for the server; the server's clock runs 2 s ahead, so its
-    // 0.8 s show up after the client has its answer.
+/// A trace whose client waits 1 s for a server whose clock runs 2 s ahead, so the
+/// server's 0.8 s show up after the client has its answer.
+fn skewed_file(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("skewed.json");
     let trace = json!({"resourceSpans": [
         resource("web", "web-1", vec![
             otlp_span("1111111111111111", "", "GET /pay", 2, 0, 2 * S),
@@ -132,9 +131,18 @@ fn a_server_two_seconds_ahead_is_found_and_adjusted_only_when_asked() {
         ]),
     ]});
     std::fs::write(&file, trace.to_string()).unwrap();
+    file
+}
+
+const SKEWED: &str = "0af7651916cd43dd8448eb211c80319c";
+
+#[test]
+fn a_server_two_seconds_ahead_is_found_and_adjusted_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = skewed_file(dir.path());
     let case = dir.path().join("case.weft");
     ingest(&case, &file);
-    let id = "0af7651916cd43dd8448eb211c80319c";
+    let id = SKEWED;
 
     let found = weft_json(&case, &["trace", id, "--json"]);
     assert_eq!(
@@ -221,4 +229,45 @@ fn two_checkouts_and_the_failed_ones_compared() {
     );
     assert_eq!(against["selection_traces"].as_u64(), Some(selected));
     assert_eq!(against["baseline_traces"], json!(1));
+}
+
+#[tokio::test]
+async fn an_applied_adjustment_is_kept_in_the_case_and_undone() {
+    let case = TestCase::new().await;
+    case.ingest(&[skewed_file(case.dir.path())]).await;
+    let reader = case.store.reader().await.unwrap();
+    let id = TraceId::parse(SKEWED).unwrap().unwrap();
+    let stored = reader.trace(id).await.unwrap().unwrap();
+    let found = analysis::analyse_trace(&stored).skew;
+    assert_eq!(found.len(), 1);
+    assert!(reader.skew_adjustment(id).await.unwrap().is_empty());
+
+    case.store
+        .writer()
+        .await
+        .unwrap()
+        .set_skew_adjustment(id, found.clone())
+        .await
+        .unwrap();
+    let applied = reader.skew_adjustment(id).await.unwrap();
+    assert_eq!(applied, found);
+    let (shown, analysis) = analysis::analyse_trace_with(&stored, &applied);
+    assert!(analysis.skew_adjusted);
+    let charge = shown
+        .spans
+        .iter()
+        .find(|span| span.name == "charge")
+        .unwrap();
+    assert_eq!(charge.start_ns, T0 + 6 * S / 10);
+    // The stored spans are as loaded.
+    assert_eq!(reader.trace(id).await.unwrap().unwrap(), stored);
+
+    case.store
+        .writer()
+        .await
+        .unwrap()
+        .set_skew_adjustment(id, Vec::new())
+        .await
+        .unwrap();
+    assert!(reader.skew_adjustment(id).await.unwrap().is_empty());
 }
