@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Key } from 'webdriverio';
 import { ROOT, settled, showView, typeInSearch, waitForRows, weft, weftJson, windowOn } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-untrusted-'));
@@ -17,6 +18,11 @@ const FIXTURE = join(ROOT, 'tests/fixtures/issue23');
 
 before(() => weft(casePath, 'ingest', FIXTURE));
 after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The text on the X clipboard of the window's display. */
+function clipboard() {
+  return JSON.parse(execFileSync('/usr/bin/python3', [join(ROOT, 'tests/e2e/clipboard.py')], { encoding: 'utf8', timeout: 10_000 }));
+}
 
 /** The log of the case whose body starts with `start` (the CLI's view of it). */
 function logStarting(start) {
@@ -89,8 +95,23 @@ describe('log messages and untrusted text in the window', () => {
     const stack = logStarting('PoolTimeoutError');
     await app.browser.$(`${row(stack.id)} [data-testid="log-copy"]`).click();
     await app.browser.waitUntil(async () => (await app.browser.$(`${row(stack.id)} [data-testid="log-copy"]`).getText()) === 'Copied', { timeout: 3000 });
-    const copied = JSON.parse(execFileSync('/usr/bin/python3', [join(ROOT, 'tests/e2e/clipboard.py')], { encoding: 'utf8', timeout: 10_000 }));
-    assert.equal(copied, stack.body);
+    assert.equal(clipboard(), stack.body);
+  });
+
+  it('copies a selection with the original characters, not the markers', async () => {
+    const bidi = logStarting('uploaded attachment');
+    await app.browser.execute((selector) => {
+      const range = document.createRange();
+      range.selectNodeContents(document.querySelector(`${selector} [data-testid="log-body"] .untrusted`));
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    }, row(bidi.id));
+    await app.browser.keys([Key.Ctrl, 'c']);
+    await app.browser.waitUntil(() => clipboard() === bidi.body, {
+      timeout: 5000,
+      timeoutMsg: `the clipboard holds ${JSON.stringify(clipboard())}, not the original`,
+    });
+    await app.browser.execute(() => window.getSelection().removeAllRanges());
   });
 
   it('folds the 50 KB line and shows all of it on demand, scrolling staying right', async () => {
