@@ -13,6 +13,8 @@ BENCH ?= medium
 ENGINE_PKGS := build-essential pkg-config
 APP_PKGS := libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev file
 E2E_PKGS := xvfb xauth webkit2gtk-driver xdotool python3-gi
+# Fonts for what logs hold: emoji and CJK text render instead of empty boxes (issue 23).
+FONT_PKGS := fonts-noto-color-emoji fonts-noto-cjk
 BENCH_PKGS := time python3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -83,7 +85,7 @@ deps-app: deps-app-build deps-e2e
 
 # What `app` needs: the WebKit build packages and ui/node_modules.
 deps-app-build: node-version ui/node_modules/.package-lock.json
-	$(call apt_install,$(ENGINE_PKGS) $(APP_PKGS))
+	$(call apt_install,$(ENGINE_PKGS) $(APP_PKGS) $(FONT_PKGS))
 
 # What `e2e` needs on top: Xvfb, WebKitWebDriver, webdriverio, tauri-driver.
 deps-e2e: node-version tests/e2e/node_modules/.package-lock.json

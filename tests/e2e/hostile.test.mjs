@@ -3,14 +3,16 @@
 // values, span events, scope and service names, log bodies, log attribute keys
 // and values, and file names; the real CLI loads them; every view is opened.
 // Nothing may run (`window.__pwned` stays unset) and nothing from the data may
-// become an element or an event-handler attribute.
+// become an element or an event-handler attribute. Control, bidirectional,
+// zero-width characters and terminal escapes show as visible markers, ANSI
+// colours as colour (model/untrusted.ts).
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, waitForRows, weft, windowOn, showView } from './harness.mjs';
+import { ROOT, settled, typeInSearch, waitForRows, weft, windowOn, showView } from './harness.mjs';
 
 const PAYLOADS = JSON.parse(readFileSync(join(ROOT, 'tests/hostile/payloads.json'), 'utf8'));
 const TRACE = 'ab'.repeat(16);
@@ -164,5 +166,66 @@ describe('hostile content in every view', () => {
       await app.browser.waitUntil(async () => (await $('app').getAttribute('data-ready')) === 'true', { timeout: 20_000 });
       assert.deepEqual(await injected(), [], `after searching ${query}`);
     }
+  });
+
+  it('shows control, bidi, zero-width and ANSI payloads as markers and colour, never as they would act', async () => {
+    // The payloads' rows are the last ones in time.
+    await typeInSearch(app.browser, '');
+    await settled(app.browser, 20_000);
+    await showView(app.browser, 'logs');
+    await $('logs-jump-end').click();
+    await settled(app.browser, 20_000);
+    const wanted = new Map([
+      ['bell\u0007 nul\u0000 esc\u001b del\u007f end', 'bell⟨BEL⟩ nul⟨NUL⟩ esc⟨ESC⟩ del⟨DEL⟩ end'],
+      ['c1 controls \u0080\u0085\u009b\u009f here', 'c1 controls ⟨PAD⟩⟨NEL⟩⟨CSI⟩⟨APC⟩ here'],
+      ['evil\u202Eexe.txt', 'evil⟨RLO⟩exe.txt'],
+      [
+        'bidi \u202Aembed\u202C \u202Boverride\u202C \u202Dlro\u202C isolates \u2066a\u2069 \u2067b\u2069 \u2068c\u2069 marks \u200E\u200F',
+        'bidi ⟨LRE⟩embed⟨PDF⟩ ⟨RLE⟩override⟨PDF⟩ ⟨LRO⟩lro⟨PDF⟩ isolates ⟨LRI⟩a⟨PDI⟩ ⟨RLI⟩b⟨PDI⟩ ⟨FSI⟩c⟨PDI⟩ marks ⟨LRM⟩⟨RLM⟩',
+      ],
+      ['zero\u200Bwidth\u200Cjoin\u200Dword\u2060joiner\uFEFFbom', 'zero⟨ZWSP⟩width⟨ZWNJ⟩join⟨ZWJ⟩word⟨WJ⟩joiner⟨BOM⟩bom'],
+      [
+        '\u001b[31mred\u001b[0m \u001b[1;32mbold green\u001b[0m \u001b[38;5;208morange\u001b[39m \u001b[38;2;10;200;30mtrue\u001b[0m plain',
+        'red bold green orange true plain',
+      ],
+      ['truncated \u001b[31', 'truncated ⟨ESC⟩[31'],
+      [
+        'cursor \u001b[2K\u001b[1A moves and \u001b]8;;javascript:window.__pwned=1\u001b\\a link\u001b]8;;\u001b\\ osc',
+        'cursor ⟨ESC[2K⟩⟨ESC[1A⟩ moves and ⟨ESC]8;;javascript:window.__pwned=1ESC\\⟩a link⟨ESC]8;;ESC\\⟩ osc',
+      ],
+      ['\u001b[31m<img src=x onerror=window.__pwned=1>\u001b[0m', '<img src=x onerror=window.__pwned=1>'],
+      ['emoji \u2705\ud83d\uded2\ud83d\udc69\u200d\ud83d\udcbb and CJK \u5c71\u7530\u592a\u90ce \u6ce8\u6587', 'emoji ✅🛒👩‍💻 and CJK 山田太郎 注文'],
+    ]);
+    for (const payload of wanted.keys()) assert.ok(PAYLOADS.includes(payload), `payloads.json holds ${JSON.stringify(payload)}`);
+    const rows = await app.browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="log-row"]')].map((row) => {
+        const body = row.querySelector('[data-testid="log-body"]');
+        return {
+          text: body.textContent,
+          marks: [...body.querySelectorAll('[data-testid="untrusted-mark"]')].map((mark) => mark.title),
+          coloured: [...body.querySelectorAll('[class*="ansi-fg-"]')].map((node) => [node.textContent, getComputedStyle(node).color]),
+          plain: getComputedStyle(body).color,
+        };
+      }),
+    );
+    const texts = rows.map((row) => row.text);
+    for (const [payload, shown] of wanted) assert.ok(texts.includes(shown), `${JSON.stringify(payload)} shows as ${shown}: ${JSON.stringify(texts.slice(-12))}`);
+    const evil = rows.find((row) => row.text === 'evil⟨RLO⟩exe.txt');
+    assert.deepEqual(evil.marks, ['U+202E RIGHT-TO-LEFT OVERRIDE (invisible)']);
+    const ansi = rows.find((row) => row.text === 'red bold green orange true plain');
+    assert.deepEqual(ansi.coloured.map(([text]) => text), ['red', 'bold green', 'orange', 'true']);
+    for (const [text, colour] of ansi.coloured) assert.notEqual(colour, ansi.plain, `${text} is coloured`);
+    // Nothing invisible and no escape reached the page as text; nothing ran.
+    const page = await app.browser.execute(() => document.body.textContent);
+    assert.doesNotMatch(page, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/);
+    assert.deepEqual(await injected(), []);
+
+    // Expanded, the key and the value of its attribute are marked the same way.
+    const at = texts.indexOf('evil⟨RLO⟩exe.txt');
+    await (await $$('log-expand'))[at].click();
+    await $('log-attributes').waitForExist({ timeout: 5000 });
+    const attributes = await app.browser.execute(() => document.querySelector('[data-testid="log-attributes"]').textContent);
+    assert.ok(attributes.includes('evil⟨RLO⟩exe.txt: "evil⟨RLO⟩exe.txt"'), attributes);
+    assert.deepEqual(await injected(), []);
   });
 });

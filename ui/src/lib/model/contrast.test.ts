@@ -29,6 +29,7 @@ const TEXT = [
   '--warn',
   ...LEVELS.map((level) => `--level-${level}`),
   ...SERVICE_COLOURS.map((_, index) => `--service-${index}`),
+  ...Array.from({ length: 16 }, (_, index) => `--ansi-${index}`),
 ];
 
 describe.each(Object.entries(THEMES))('the %s theme', (_, properties) => {

@@ -20,4 +20,9 @@ describe('jsonLines', () => {
     expect(lines.map((line) => line.text)).toEqual(['[10]', '0', '1', '2', '… 7 more']);
     expect(jsonLines(null)).toEqual([{ depth: 0, key: null, text: 'null', kind: 'null' }]);
   });
+
+  it('keeps a string value as it is, for the view to show faithfully', () => {
+    const [line] = jsonLines('evil\u202Eexe.txt\n\u0007');
+    expect(line).toEqual({ depth: 0, key: null, text: '"evil\u202Eexe.txt\\n\\u0007"', kind: 'string', string: 'evil\u202Eexe.txt\n\u0007' });
+  });
 });

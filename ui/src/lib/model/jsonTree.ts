@@ -8,6 +8,8 @@ export interface JsonLine {
   /** The scalar as JSON text, or `{…}` / `[…]` with a size for a container. */
   text: string;
   kind: 'string' | 'number' | 'boolean' | 'null' | 'object' | 'array';
+  /** A string's own text (untrusted: the view shows it through UntrustedText, folded when long). */
+  string?: string;
 }
 
 /** Lines for `value`, at most `maxLines` (a last line says how many were left out). */
@@ -26,6 +28,8 @@ export function jsonLines(value: unknown, maxLines = 500): JsonLine[] {
       const entries = Object.entries(node as Record<string, unknown>);
       out.push({ depth, key, text: `{${entries.length}}`, kind: 'object' });
       for (const [name, item] of entries) walk(item, name, depth + 1);
+    } else if (typeof node === 'string') {
+      out.push({ depth, key, text: JSON.stringify(node), kind: 'string', string: node });
     } else {
       const kind = node === null || node === undefined ? 'null' : (typeof node as JsonLine['kind']);
       out.push({ depth, key, text: JSON.stringify(node ?? null), kind });
