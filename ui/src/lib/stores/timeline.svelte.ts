@@ -34,12 +34,12 @@ export const ZOOM_SETTLE_MS = 350;
 
 /** The choices of the time picker. */
 export type TimePreset = 'fit' | 'all' | 'busiest-hour' | 'last-15m' | 'last-60m';
-export const PRESETS: { preset: TimePreset; label: string }[] = [
-  { preset: 'fit', label: 'Densest range' },
-  { preset: 'all', label: 'Whole case' },
-  { preset: 'busiest-hour', label: 'Busiest hour' },
-  { preset: 'last-15m', label: 'Last 15 min of the data' },
-  { preset: 'last-60m', label: 'Last 60 min of the data' },
+export const PRESETS: { preset: TimePreset; label: string; title: string }[] = [
+  { preset: 'fit', label: 'Fit', title: 'The densest range of the data (what lies outside is counted at the edges)' },
+  { preset: 'all', label: 'All', title: 'The whole case, from its first record to its last' },
+  { preset: 'busiest-hour', label: 'Busiest hour', title: 'The hour of the data with the most traces and logs' },
+  { preset: 'last-15m', label: 'Last 15 min', title: 'The last 15 minutes of the data' },
+  { preset: 'last-60m', label: 'Last 60 min', title: 'The last 60 minutes of the data' },
 ];
 
 function buckets(list: readonly DensityBucket[]): Bucket[] {
