@@ -28,7 +28,13 @@ macro_rules! command_list {
                 sort: Option<TraceSort>
             ) -> Vec<TraceSummary>;
             search::search_logs(query: String, anchor: WireAnchor, limit: u32) -> WireLogPage;
-            search::log_histogram(query: String, buckets: u32) -> Histogram;
+            search::log_histogram(
+                query: String,
+                buckets: u32,
+                start_ns: Option<i64>,
+                end_ns: Option<i64>
+            ) -> Histogram;
+            search::time_density(query: String) -> TimeDensity;
             search::log_facets(query: String) -> Facets;
             search::get_trace(trace_id: String) -> WireTrace;
             search::find_trace(text: String) -> Option<String>;

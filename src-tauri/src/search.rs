@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use weft::query::Query;
 use weft::store::{
-    Anchor, Cursor, Facets, Histogram, LogFilter, LogPage, LogView, SpanView, TraceFilter,
-    TraceSort, TraceSummary,
+    Anchor, Cursor, Facets, Histogram, LogFilter, LogPage, LogView, SpanView, TimeDensity,
+    TraceFilter, TraceSort, TraceSummary,
 };
 use weft::{SpanId, TraceId};
 
@@ -119,16 +119,28 @@ pub async fn search_logs(
     Ok(page.into())
 }
 
-/// Counts of the logs matching `query` per time bucket and level class.
+/// Counts of the logs matching `query` per time bucket and level class, over
+/// [`start_ns`, `end_ns`] when both are given (the charts' time axis), else over the
+/// matches' own span of time.
 #[tauri::command]
 pub async fn log_histogram(
     case: State<'_, Case>,
     query: String,
     buckets: u32,
+    start_ns: Option<i64>,
+    end_ns: Option<i64>,
 ) -> Result<Histogram, ApiError> {
     let query = parse_query(&query)?;
     let buckets = buckets.clamp(1, MAX_BUCKETS);
-    Ok(case.reader()?.histogram(&query, buckets, None).await?)
+    let range = start_ns.zip(end_ns).filter(|(start, end)| start <= end);
+    Ok(case.reader()?.histogram(&query, buckets, range).await?)
+}
+
+/// The traces and logs matching `query` per minute, for fitting the charts' time axes.
+#[tauri::command]
+pub async fn time_density(case: State<'_, Case>, query: String) -> Result<TimeDensity, ApiError> {
+    let query = parse_query(&query)?;
+    Ok(case.reader()?.time_density(&query).await?)
 }
 
 /// The services, levels and sources of the logs matching `query`, with counts.

@@ -1,9 +1,10 @@
 //! Read-only queries over a case for the CLI and the app, one `impl Reader` per
 //! concern in `reader/`: `stats`, the trace list (`trace_list`), one trace
 //! (`trace_view`), logs by filter and context lines (`logs`), the search box's log
-//! pages and counts (`log_search`), every trace's span facts for comparisons
-//! (`span_facts`), its histogram (`log_histogram`) and facets
-//! (`log_facets`), the `log_words` of a query's regexes (`regex_words`), and
+//! pages and counts (`log_search`), its histogram (`log_histogram`) and facets
+//! (`log_facets`), the traces and logs per minute the charts fit their time axes to
+//! (`time_density`), every trace's span facts for comparisons (`span_facts`), the
+//! `log_words` of a query's regexes (`regex_words`), and
 //! `sources`; `rows` binds parameters and reads columns for all of them
 //! (`Reader::source_services` sits in `edit.rs`, beside the edit it describes).
 //! The structs are the `--json` contract of DESIGN.md "CLI": field names and order
@@ -19,6 +20,7 @@ mod rows;
 mod sources;
 mod span_facts;
 mod stats;
+mod time_density;
 mod trace_list;
 mod trace_view;
 
@@ -30,6 +32,7 @@ pub use log_search::{Anchor, Cursor, LogPage};
 pub use logs::{LogFilter, LogView};
 pub use sources::SourceView;
 pub use stats::{ServiceStats, Stats};
+pub use time_density::{DensityBucket, TimeDensity, DENSITY_BUCKET_NS};
 pub use trace_list::{TraceFilter, TraceSort, TraceSummary};
 pub use trace_view::{EventView, LinkView, ScopeView, SpanView, TraceView};
 

@@ -19,5 +19,6 @@ mod normalize;
 mod regex_search;
 mod search;
 mod sources;
+mod time_density;
 mod times;
 mod turns;

@@ -90,6 +90,11 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
       levels: ['unspecified', 'trace', 'debug', 'info', 'warn', 'error', 'fatal'],
       counts: [],
     }),
+    timeDensity: async () => ({
+      bucket_ns: 60e9,
+      traces: [],
+      logs: nLogs > 0 ? [{ start_ns: 1e18, n: nLogs }] : [],
+    }),
     logFacets: async () => ({
       services: [{ value: 'checkout', count: nLogs }],
       levels: [{ value: 'info', count: nLogs }],

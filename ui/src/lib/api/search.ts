@@ -7,6 +7,7 @@ import type {
   Facets,
   Histogram,
   LogPage,
+  TimeDensity,
   LogView,
   TraceView,
 } from './types';
@@ -14,7 +15,10 @@ import type {
 /** What the search-driven stores need from the shell; tests pass a fake. */
 export interface SearchApi {
   searchLogs(args: { query: string; anchor: Anchor; limit: number }): Promise<LogPage>;
-  logHistogram(args: { query: string; buckets: number }): Promise<Histogram>;
+  /** The query's logs per bucket and level, over [startNs, endNs] when both are given. */
+  logHistogram(args: { query: string; buckets: number; startNs?: number; endNs?: number }): Promise<Histogram>;
+  /** The query's traces and logs per minute (for fitting the charts' time axes). */
+  timeDensity(query: string): Promise<TimeDensity>;
   logFacets(query: string): Promise<Facets>;
   getTrace(traceId: string): Promise<TraceView>;
   /** The trace a pasted id names (any spelling the engine reads), if the case holds it. */
@@ -27,6 +31,7 @@ export const searchApi: SearchApi = {
   searchLogs: (args) => call('search_logs', { ...args }),
   logHistogram: (args) => call('log_histogram', { ...args }),
   logFacets: (query) => call('log_facets', { query }),
+  timeDensity: (query) => call('time_density', { query }),
   getTrace: (traceId) => call('get_trace', { traceId }),
   findTrace: (text) => call('find_trace', { text }),
   logsOfSpan: (args) => call('logs_of_span', { ...args }),

@@ -34,6 +34,7 @@ export type {
   Facets,
   FileReport,
   FileStatus,
+  DensityBucket,
   Histogram,
   IngestEvent,
   LoadPhase,
@@ -43,6 +44,7 @@ export type {
   SourceStatus,
   Stats,
   StatusCode,
+  TimeDensity,
   TraceSort,
   TraceSummary,
 } from './generated/bindings';

@@ -29,4 +29,13 @@ describe('scatterPoints', () => {
     ]);
     expect(scatterPoints([], 100, 50)).toEqual([]);
   });
+
+  it('places starts on a given time axis and leaves out the traces off it', () => {
+    const traces = [trace('early', -1e12, 1e3), trace('a', 1000, 1e3), trace('b', 1500, 1e9), trace('late', 1e12, 1e6)];
+    const points = scatterPoints(traces, 110, 50, 5, { start: 1000, end: 2000 });
+    expect(points.map((point) => [point.traceId, point.x, point.y])).toEqual([
+      ['a', 5, 45],
+      ['b', 55, 5],
+    ]);
+  });
 });

@@ -1,5 +1,7 @@
 // The trace list's duration-over-time plot: each trace a point, x its start
-// (linear), y its duration (log scale, longest at the top), in a width × height box.
+// (linear: over the charts' time axis when given, else over the traces' own starts),
+// y its duration (log scale, longest at the top), in a width × height box.
+import type { TimeRange } from './timeFit';
 
 export interface ScatterInput {
   trace_id: string;
@@ -15,12 +17,15 @@ export interface ScatterPoint {
   error: boolean;
 }
 
+/** The points of `traces`; with `axis`, only those starting on it, placed on it. */
 export function scatterPoints(
-  traces: readonly ScatterInput[],
+  all: readonly ScatterInput[],
   width: number,
   height: number,
   pad = 6,
+  axis?: TimeRange,
 ): ScatterPoint[] {
+  const traces = axis ? all.filter((trace) => trace.start_ns >= axis.start && trace.start_ns <= axis.end) : all;
   if (traces.length === 0) return [];
   let [minStart, maxStart] = [Infinity, -Infinity];
   let [minLog, maxLog] = [Infinity, -Infinity];
@@ -31,6 +36,7 @@ export function scatterPoints(
     minLog = Math.min(minLog, logs[index]!);
     maxLog = Math.max(maxLog, logs[index]!);
   });
+  if (axis) [minStart, maxStart] = [axis.start, axis.end];
   const spanX = maxStart - minStart;
   const spanY = maxLog - minLog;
   return traces.map((trace, index) => ({

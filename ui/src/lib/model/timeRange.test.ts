@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketsBetween, rfc3339, withTimeRange } from './timeRange';
+import { pickedRange, rfc3339, withoutPickedRange, withTimeRange } from './timeRange';
 
 describe('timeRange', () => {
   it('writes times as RFC 3339, widened to whole milliseconds', () => {
@@ -17,9 +17,14 @@ describe('timeRange', () => {
     );
   });
 
-  it('turns a drag into a bucket range, either way, clamped', () => {
-    expect(bucketsBetween(10, 55, 100, 10)).toEqual([1, 5]);
-    expect(bucketsBetween(55, 10, 100, 10)).toEqual([1, 5]);
-    expect(bucketsBetween(-5, 500, 100, 10)).toEqual([0, 9]);
+  it('reads back the range it writes, and only that form', () => {
+    const start = Date.UTC(2026, 10, 3, 10) * 1e6;
+    const query = withTimeRange('level>=warn', start, start + 60e9);
+    expect(pickedRange(query)).toEqual({ start, end: start + 60e9 });
+    expect(withoutPickedRange(query)).toBe('level>=warn');
+    expect(pickedRange('after:-15m before:2026-11-03T10:00:00.000Z')).toBeNull();
+    expect(withoutPickedRange(' after:-15m  x ')).toBe('after:-15m  x');
+    expect(pickedRange('after:2026-11-03T10:00:00.000Z')).toBeNull();
+    expect(pickedRange('after:2026-11-03T11:00:00.000Z before:2026-11-03T10:00:00.000Z')).toBeNull();
   });
 });

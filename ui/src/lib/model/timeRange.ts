@@ -1,6 +1,9 @@
-// A time range picked on the log histogram, written into the query as
-// `after:` / `before:` terms (RFC 3339, millisecond precision, widened to whole
-// milliseconds so no log of the picked buckets is left out).
+// A time range picked on the charts (a drag, a wheel zoom, a preset), written into
+// the query as `after:` / `before:` terms (RFC 3339, millisecond precision, widened
+// to whole milliseconds so no log of the picked buckets is left out). The query is
+// the one place the picked range lives; `pickedRange` reads back the terms in the
+// form written here (other spellings, such as `after:-15m`, are the engine's to
+// read and stay ordinary terms of the query).
 
 /** A Unix time in ns as RFC 3339 UTC with milliseconds, rounded down or up. */
 export function rfc3339(ns: number, round: 'down' | 'up'): string {
@@ -17,15 +20,28 @@ export function withTimeRange(query: string, startNs: number, endNs: number): st
   return kept.join(' ');
 }
 
-/** The buckets [first, last] between two x positions on a `width` wide histogram. */
-export function bucketsBetween(
-  x0: number,
-  x1: number,
-  width: number,
-  buckets: number,
-): [number, number] {
-  const at = (x: number) =>
-    Math.min(buckets - 1, Math.max(0, Math.floor((x / Math.max(1, width)) * buckets)));
-  const [a, b] = [at(x0), at(x1)];
-  return a <= b ? [a, b] : [b, a];
+const TIME_TERM = /^(after|before):(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)$/;
+
+/** The range [start, end] (ns) of the query's `after:` and `before:` terms, when it
+ *  has one of each in the form `withTimeRange` writes; else null. */
+export function pickedRange(query: string): { start: number; end: number } | null {
+  let start: number | null = null;
+  let end: number | null = null;
+  for (const term of query.split(/\s+/)) {
+    const match = TIME_TERM.exec(term);
+    if (!match) continue;
+    const ns = Date.parse(match[2]!) * 1e6;
+    if (match[1] === 'after') start = ns;
+    else end = ns;
+  }
+  return start !== null && end !== null && start <= end ? { start, end } : null;
+}
+
+/** `query` without the time terms `pickedRange` reads (the whole case's time). */
+export function withoutPickedRange(query: string): string {
+  if (pickedRange(query) === null) return query.trim();
+  return query
+    .split(/\s+/)
+    .filter((term) => term !== '' && !TIME_TERM.test(term))
+    .join(' ');
 }

@@ -3,15 +3,14 @@
 // read after the last row drops pages from the top once the window is full, a
 // page read before the first row drops them from the bottom. Pages are kept whole,
 // so the window's two ends always have the engine's own cursors. Plus the query's
-// volume histogram and facets; or, while a span is selected, the logs of that span
-// (or of its whole trace).
+// facets (its volume histogram is the charts' time axis's: `timeline.svelte.ts`);
+// or, while a span is selected, the logs of that span (or of its whole trace).
 import {
   searchApi,
   toWeftError,
   type Anchor,
   type Cursor,
   type Facets,
-  type Histogram,
   type LogPage,
   type LogView,
   type SearchApi,
@@ -23,7 +22,6 @@ export const LOG_PAGE = 200;
 export const WINDOW_PAGES = 5;
 /** The most logs of one span or trace shown at once. */
 export const SCOPE_LIMIT = 5_000;
-export const HISTOGRAM_BUCKETS = 120;
 
 /** Logs of one span (`spanId`) or of a whole trace (`spanId` null). */
 export interface LogScope {
@@ -38,13 +36,12 @@ export class LogListStore {
   /** Where the page before starts; null when the first row is the first match. */
   before = $state.raw<Cursor | null>(null);
   loading = $state(false);
-  /** The histogram and facets of the query are on their way. */
+  /** The facets of the query are on their way. */
   summarizing = $state(false);
   facets = $state.raw<Facets | null>(null);
   error = $state.raw<WeftError | null>(null);
   query = $state('');
   scope = $state.raw<LogScope | null>(null);
-  histogram = $state.raw<Histogram | null>(null);
   /** The lines around one log line in its file (`showContext`). */
   context = $state.raw<{ logId: number; lines: LogView[] } | null>(null);
   /** Ids of the rows shown with their attributes. */
@@ -82,7 +79,7 @@ export class LogListStore {
     this.after = pages.at(-1)?.after ?? null;
   }
 
-  /** Starts over: the first page for `query` (or the scope's logs) and the histogram. */
+  /** Starts over: the first page for `query` (or the scope's logs) and the facets. */
   async reload(query = this.query, scope = this.scope): Promise<void> {
     this.query = query;
     this.scope = scope;
@@ -93,14 +90,14 @@ export class LogListStore {
     this.loading = true;
     try {
       if (scope) {
-        // No histogram or facets for a scope: one an earlier reload was summarizing
+        // No facets for a scope: those an earlier reload was summarizing
         // is no longer waited for (it would otherwise keep `summarizing` set).
         this.summarizing = false;
         const rows = await this.#api.logsOfSpan({ ...scope, limit: SCOPE_LIMIT });
         if (generation !== this.#generation) return;
         this.#setPages([{ rows, before: null, after: null }]);
       } else {
-        // The rows show as soon as their page is in; the histogram and facets (which
+        // The rows show as soon as their page is in; the facets (which
         // count every match: seconds over millions of lines) follow on their own.
         void this.#summarize(query, generation);
         const page = await this.#api.searchLogs({ query, anchor: { kind: 'first' }, limit: this.#pageSize });
@@ -110,30 +107,22 @@ export class LogListStore {
     } catch (raw) {
       if (generation !== this.#generation) return;
       this.error = toWeftError(raw);
-      this.histogram = null;
       this.facets = null;
     } finally {
       if (generation === this.#generation) this.loading = false;
     }
   }
 
-  /** The histogram and facets of `query`, for reload `generation`. */
+  /** The facets of `query`, for reload `generation`. */
   async #summarize(query: string, generation: number): Promise<void> {
     const current = () => generation === this.#generation;
     this.summarizing = true;
     try {
-      await Promise.all([
-        this.#api.logHistogram({ query, buckets: HISTOGRAM_BUCKETS }).then((histogram) => {
-          if (current()) this.histogram = histogram;
-        }),
-        this.#api.logFacets(query).then((facets) => {
-          if (current()) this.facets = facets;
-        }),
-      ]);
+      const facets = await this.#api.logFacets(query);
+      if (current()) this.facets = facets;
     } catch (raw) {
       if (current()) {
         this.error = toWeftError(raw);
-        this.histogram = null;
         this.facets = null;
       }
     } finally {
@@ -183,7 +172,7 @@ export class LogListStore {
   }
 
   /** Replaces the window with the first or the last page of matches (Home / End):
-   * the query, its histogram and facets stay. The logs of a span are all in the
+   * the query and its facets stay. The logs of a span are all in the
    * window already, so only the view scrolls. */
   async jumpTo(to: 'start' | 'end'): Promise<void> {
     const seq = (this.jumped?.seq ?? 0) + 1;

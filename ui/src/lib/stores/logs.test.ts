@@ -21,31 +21,30 @@ describe('LogListStore', () => {
     expect(api.calls.searchLogs).toHaveLength(3);
   });
 
-  it('shows the rows before the histogram and facets are counted', async () => {
+  it('shows the rows before the facets are counted', async () => {
     const api = fakeSearchApi(5);
     let counted: () => void = () => {};
     const slow = new Promise<void>((resolve) => (counted = resolve));
-    const histogram = api.logHistogram;
-    api.logHistogram = async (args) => {
+    const facets = api.logFacets;
+    api.logFacets = async (query) => {
       await slow;
-      return histogram(args);
+      return facets(query);
     };
     const store = new LogListStore(api, 2);
     await store.reload('');
     expect(store.rows.map((row) => row.id)).toEqual([1, 2]);
-    expect([store.loading, store.summarizing, store.histogram]).toEqual([false, true, null]);
+    expect([store.loading, store.summarizing, store.facets]).toEqual([false, true, null]);
     counted();
     await slow;
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(store.summarizing).toBe(false);
-    expect(store.histogram).not.toBeNull();
     expect(store.facets).not.toBeNull();
   });
 
   it('is not left summarizing when a scope replaces a query still being counted', async () => {
     const api = fakeSearchApi(5);
     const never = new Promise<never>(() => {});
-    api.logHistogram = async () => never;
+    api.logFacets = async () => never;
     const store = new LogListStore(api, 2);
     await store.reload('');
     expect(store.summarizing).toBe(true);

@@ -2,6 +2,7 @@
 // the engine cannot parse comes back from either as a `query` error with a column.
 import type { WeftError } from '../api';
 import type { LogListStore } from './logs.svelte';
+import type { TimelineStore } from './timeline.svelte';
 import type { TraceListStore } from './traces.svelte';
 
 export class SearchStore {
@@ -10,10 +11,13 @@ export class SearchStore {
 
   readonly #traces: TraceListStore;
   readonly #logs: LogListStore;
+  /** The charts' time axis (their density and histogram), when there are charts. */
+  readonly #timeline: TimelineStore | null;
 
-  constructor(traces: TraceListStore, logs: LogListStore) {
+  constructor(traces: TraceListStore, logs: LogListStore, timeline: TimelineStore | null = null) {
     this.#traces = traces;
     this.#logs = logs;
+    this.#timeline = timeline;
   }
 
   /** The parse error of the query last run, if it had one. */
@@ -24,9 +28,9 @@ export class SearchStore {
     return null;
   }
 
-  /** Runs `text` on the trace list and the log view (leaving any span scope). */
+  /** Runs `text` on the trace list, the log view (leaving any span scope) and the charts' time axis. */
   async run(text: string): Promise<void> {
     this.text = text;
-    await Promise.all([this.#traces.reload(text), this.#logs.reload(text, null)]);
+    await Promise.all([this.#traces.reload(text), this.#logs.reload(text, null), this.#timeline?.reload(text)]);
   }
 }

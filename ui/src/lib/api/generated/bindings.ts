@@ -19,6 +19,11 @@ export type CaseInfo = { path: string, stats: Stats, };
  */
 export type Code = "case_unavailable" | "database" | "query" | "bad_input" | "not_found";
 
+/**
+ * `n` records in the bucket starting at `start_ns`.
+ */
+export type DensityBucket = { start_ns: number, n: number, };
+
 export type EventView = { time_ns: number, name: string, attributes: JsonValue, };
 
 export type Facet = { value: string, count: number, };
@@ -123,6 +128,19 @@ export type StatusCode = "unset" | "ok" | "error";
 export type Stopped = { source_id: number, error: ApiError | null, };
 
 /**
+ * Counts per minute of the traces and the logs matching a query.
+ */
+export type TimeDensity = { bucket_ns: number, 
+/**
+ * Minutes with traces starting in them, in time order.
+ */
+traces: Array<DensityBucket>, 
+/**
+ * Minutes with logs in them, in time order.
+ */
+logs: Array<DensityBucket>, };
+
+/**
  * The order of the trace list.
  */
 export type TraceSort = "start" | "duration" | "errors";
@@ -189,7 +207,8 @@ export type Commands = {
   followed_sources: { args: Record<string, never>; result: Array<number> };
   list_traces: { args: { limit: number; offset: number; query?: string | null; sort?: TraceSort | null }; result: Array<TraceSummary> };
   search_logs: { args: { query: string; anchor: WireAnchor; limit: number }; result: WireLogPage };
-  log_histogram: { args: { query: string; buckets: number }; result: Histogram };
+  log_histogram: { args: { query: string; buckets: number; startNs?: number | null; endNs?: number | null }; result: Histogram };
+  time_density: { args: { query: string }; result: TimeDensity };
   log_facets: { args: { query: string }; result: Facets };
   get_trace: { args: { traceId: string }; result: WireTrace };
   find_trace: { args: { text: string }; result: string | null };
