@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisUnit, barExtent, barPlacement, niceStep, ticks } from './timeAxis';
+import { axisUnit, barExtent, barPlacement, labelSide, niceStep, ticks, zoomWindow } from './timeAxis';
 
 describe('timeAxis', () => {
   it('rounds steps up to 1, 2 or 5 times a power of ten', () => {
@@ -79,5 +79,21 @@ describe('timeAxis', () => {
     // A point span on an edge is inside; without a zoom every span is a bar.
     expect(barPlacement(500, 500, 1000, 500)).toMatchObject({ kind: 'bar', left: 0 });
     expect(barPlacement(0, 1000, 1000)).toMatchObject({ kind: 'bar', left: 0, width: 1 });
+  });
+
+  it('puts a duration label after its bar while it fits, else before it', () => {
+    expect(labelSide(0, 0.5)).toBe('after');
+    expect(labelSide(0.7, 0.05)).toBe('after');
+    expect(labelSide(0.5, 0.45)).toBe('before');
+    expect(labelSide(0.9, 0.1)).toBe('before');
+    // A bar across the whole lane keeps its label inside the lane, after its start.
+    expect(labelSide(0, 1)).toBe('after');
+  });
+
+  it('gives the zoomed window as a part of the whole trace, for the minimap', () => {
+    expect(zoomWindow(null, 1000)).toBeNull();
+    expect(zoomWindow({ fromNs: 250, toNs: 500 }, 1000)).toEqual({ left: 0.25, width: 0.25 });
+    expect(zoomWindow({ fromNs: 900, toNs: 1500 }, 1000)).toEqual({ left: 0.9, width: 0.09999999999999998 });
+    expect(zoomWindow({ fromNs: 0, toNs: 10 }, 0)).toBeNull();
   });
 });

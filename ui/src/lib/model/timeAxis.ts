@@ -98,3 +98,19 @@ export function barPlacement(
   const { left, width } = barExtent(startNs, endNs, durationNs, minFraction, fromNs);
   return { kind: 'bar', left, width, clippedStart: startNs < fromNs, clippedEnd: endNs > toNs };
 }
+
+/** Which side of its bar a label goes: after it while it fits in the lane, else before it. */
+export function labelSide(left: number, width: number, room = 0.2): 'after' | 'before' {
+  return left + width <= 1 - room || left < room ? 'after' : 'before';
+}
+
+/** A zoom (offsets from the trace start) as 0..1 of the whole trace, for the minimap; null: not zoomed. */
+export function zoomWindow(
+  zoom: { fromNs: number; toNs: number } | null,
+  durationNs: number,
+): { left: number; width: number } | null {
+  if (zoom === null || !(durationNs > 0)) return null;
+  const left = Math.min(1, Math.max(0, zoom.fromNs / durationNs));
+  const right = Math.min(1, Math.max(left, zoom.toNs / durationNs));
+  return { left, width: right - left };
+}
