@@ -2,7 +2,7 @@
 // computed from app.css, both themes), the same service always the same colour.
 import { describe, expect, it } from 'vitest';
 import css from '../../app.css?raw';
-import { customProperties } from './contrast';
+import { contrastRatio, customProperties } from './contrast';
 import { deltaE } from './oklab';
 import { assignSlots, hashSlot, SERVICE_COLOURS, SERVICE_SLOTS, serviceColour } from './palette';
 
@@ -38,6 +38,12 @@ describe.each(Object.entries(THEMES))('the %s palette', (_, properties) => {
       }
     }
     expect(least.distance, least.pair).toBeGreaterThanOrEqual(MIN_DELTA_E);
+  });
+
+  it('keeps a label on a bar (drawn in the panel colour) readable: AA on every colour', () => {
+    for (const colour of colours) {
+      expect(contrastRatio(properties.get('--panel')!, colour!), colour).toBeGreaterThanOrEqual(4.5);
+    }
   });
 
   it('gives 20 services of a case 20 colours that look different', () => {

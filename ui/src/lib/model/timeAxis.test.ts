@@ -81,13 +81,14 @@ describe('timeAxis', () => {
     expect(barPlacement(0, 1000, 1000)).toMatchObject({ kind: 'bar', left: 0, width: 1 });
   });
 
-  it('puts a duration label after its bar while it fits, else before it', () => {
+  it('puts a duration label after its bar while it fits, else before it, else inside it', () => {
     expect(labelSide(0, 0.5)).toBe('after');
-    expect(labelSide(0.7, 0.05)).toBe('after');
+    expect(labelSide(0.7, 0.1)).toBe('after');
     expect(labelSide(0.5, 0.45)).toBe('before');
     expect(labelSide(0.9, 0.1)).toBe('before');
-    // A bar across the whole lane keeps its label inside the lane, after its start.
-    expect(labelSide(0, 1)).toBe('after');
+    // A bar across the lane keeps its label inside the lane, on the bar's end.
+    expect(labelSide(0, 1)).toBe('inside');
+    expect(labelSide(0.05, 0.9)).toBe('inside');
   });
 
   it('gives the zoomed window as a part of the whole trace, for the minimap', () => {

@@ -99,9 +99,14 @@ export function barPlacement(
   return { kind: 'bar', left, width, clippedStart: startNs < fromNs, clippedEnd: endNs > toNs };
 }
 
-/** Which side of its bar a label goes: after it while it fits in the lane, else before it. */
-export function labelSide(left: number, width: number, room = 0.2): 'after' | 'before' {
-  return left + width <= 1 - room || left < room ? 'after' : 'before';
+/**
+ * Where a bar's label goes: after the bar while `room` (a part of the lane) is
+ * left there, else before it, else (a bar across the lane) inside its end, where
+ * it is drawn in the panel colour, which every service colour reads on (AA).
+ */
+export function labelSide(left: number, width: number, room = 0.15): 'after' | 'before' | 'inside' {
+  if (left + width <= 1 - room) return 'after';
+  return left >= room ? 'before' : 'inside';
 }
 
 /** A zoom (offsets from the trace start) as 0..1 of the whole trace, for the minimap; null: not zoomed. */
