@@ -276,7 +276,7 @@ describe('the waterfall', () => {
       assert.equal(edges[span.span_id], want, `${span.name}`);
     }
     assert.equal(edges[root.span_id], 'bar');
-    await browser().saveScreenshot(join(SHOTS, 'waterfall-zoom.png'));
+    await browser().saveScreenshot(join(SHOTS, 'waterfall-zoom-edges.png'));
     await $('zoom-reset').click();
     await $('minimap-zoom').waitForExist({ reverse: true, timeout: 3000 });
   });
