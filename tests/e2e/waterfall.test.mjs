@@ -154,6 +154,29 @@ describe('the waterfall', () => {
     await browser().saveScreenshot(join(SHOTS, 'waterfall-keyboard.png'));
   });
 
+  it('after a click on a span, ↑ ↑ and ← collapse its parent and the keys go on working', async () => {
+    const at = ordered.findIndex((span, index) => index >= 2 && ordered[index - 2].span_id === span.parent_span_id && span.depth >= 2);
+    const child = ordered[at];
+    const parent = ordered[at - 2];
+    await browser().$(`[data-testid="span-row"][data-span-id="${child.span_id}"] .name`).click();
+    await waitFor(async () => (await state()).details === child.span_id, 'the click did not select the span');
+    let now = await sound('click');
+    assert.equal(now.focused, 'span-tree', 'the tree keeps the keyboard after a click');
+    assert.equal(now.focusRow, child.span_id);
+    await press(Key.ArrowUp);
+    await press(Key.ArrowUp);
+    await press(Key.ArrowLeft);
+    await waitFor(async () => (await state()).details === parent.span_id, 'the details kept the hidden span');
+    now = await sound('collapse after a click');
+    assert.equal(now.focused, 'span-tree');
+    await press(Key.ArrowRight);
+    await waitFor(async () => (await state()).rows.includes(child.span_id), '→ did not expand the parent');
+    await press(Key.ArrowDown);
+    await press(Key.Enter);
+    await waitFor(async () => (await state()).details === ordered[at - 1].span_id, '↓ and Enter did not select the next span');
+    await sound('enter after a click');
+  });
+
   it('collapses and expands the whole tree by keyboard, the details always on a visible span', async () => {
     // ← on a leaf goes to its parent, ← again collapses it; up to the root and collapse it.
     const deepest = ordered.findIndex((span) => span.depth === Math.max(...ordered.map((s) => s.depth)));
