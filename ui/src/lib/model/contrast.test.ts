@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import css from '../../app.css?raw';
 import { contrastRatio, customProperties, luminance, parseHex } from './contrast';
-import { LEVELS, SERVICE_COLOURS } from './levels';
+import { LEVELS } from './levels';
+import { SERVICE_COLOURS } from './palette';
 
 describe('contrastRatio', () => {
   it('gives the WCAG figures', () => {

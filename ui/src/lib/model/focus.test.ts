@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { focusLost, focusTargets } from './focus';
+import { findBoxKey, focusLost, focusTargets } from './focus';
 
 describe('focus recovery', () => {
   it('is lost only when nothing has it and the element that had it left the DOM', () => {
@@ -19,5 +19,13 @@ describe('focus recovery', () => {
     expect(focusTargets('traces', false).at(-1)).toBe('[data-testid="tab-list"]');
     expect(focusTargets('logs', false).at(-1)).toBe('[data-testid="rail-logs"]');
     expect(focusTargets('case', true).at(-1)).toBe('[data-testid="rail-case"]');
+  });
+});
+
+describe('findBoxKey', () => {
+  it('Enter goes to the next match, Escape back to the tree, other keys type', () => {
+    expect(findBoxKey('Enter')).toBe('next-match');
+    expect(findBoxKey('Escape')).toBe('back-to-tree');
+    expect(['a', '/', 'ArrowDown', ' '].map(findBoxKey)).toEqual([null, null, null, null]);
   });
 });

@@ -1,7 +1,8 @@
 // Where the keyboard focus goes when the element that had it left the DOM (a tab
 // closed, a view switched, a trace opened from its row): never to <body>, but to
 // the first of the view's natural targets that exists. No DOM: App.svelte queries
-// the selectors and asks `focusLost` with what it saw.
+// the selectors and asks `focusLost` with what it saw. Also which keys hand the
+// focus back from the waterfall's find box (`findBoxKey`).
 import type { View } from '../stores/layout.svelte';
 
 /**
@@ -31,4 +32,15 @@ export function focusLost(
   last: { isConnected: boolean } | null,
 ): boolean {
   return (active === null || active.isBody) && last !== null && !last.isConnected;
+}
+
+/**
+ * What a key does in the waterfall's find box (`/` put the keyboard there): Enter
+ * goes to the next match, Escape back to the span tree, keeping the text and its
+ * highlights; any other key is typing.
+ */
+export function findBoxKey(key: string): 'next-match' | 'back-to-tree' | null {
+  if (key === 'Enter') return 'next-match';
+  if (key === 'Escape') return 'back-to-tree';
+  return null;
 }

@@ -4,6 +4,7 @@ import {
   formatClock,
   formatCount,
   formatDuration,
+  formatDurationIn,
   formatLocalTimestamp,
   formatRelative,
   formatTime,
@@ -31,6 +32,17 @@ describe('formatDuration', () => {
 
   it('says nothing for a missing value', () => {
     expect(formatDuration(Number.NaN)).toBe('—');
+  });
+});
+
+describe('formatDurationIn', () => {
+  it('prints every value in the one unit and precision it is given', () => {
+    expect([0, 20e9, 40e9, 100e9].map((ns) => formatDurationIn(ns, 's', 0))).toEqual(['0s', '20s', '40s', '100s']);
+    expect([0.2e9, 1.2e9].map((ns) => formatDurationIn(ns, 's', 1))).toEqual(['0.2s', '1.2s']);
+    expect(formatDurationIn(1100, 'µs', 1)).toBe('1.1µs');
+    expect(formatDurationIn(250e6, 'ms', 0)).toBe('250ms');
+    expect(formatDurationIn(-0.0001, 'ms', 1)).toBe('0.0ms');
+    expect(formatDurationIn(Number.NaN, 's', 1)).toBe('—');
   });
 });
 

@@ -33,6 +33,23 @@ export function formatDuration(ns: number): string {
   return `${hours}h ${String(totalMinutes - hours * 60).padStart(2, '0')}m`;
 }
 
+/** The units an axis of durations labels its ticks in (timeAxis.ts picks one per axis). */
+export type DurationUnit = 'ns' | 'µs' | 'ms' | 's';
+
+/** Nanoseconds per unit. */
+export const NS_PER_UNIT: Readonly<Record<DurationUnit, number>> = { ns: 1, µs: NS_PER_US, ms: NS_PER_MS, s: NS_PER_S };
+
+/**
+ * A duration in one given unit with a fixed number of decimals, so every label of
+ * an axis reads alike: (20e9, 's', 0) → "20s", (1.2e9, 's', 1) → "1.2s".
+ */
+export function formatDurationIn(ns: number, unit: DurationUnit, decimals: number): string {
+  if (!Number.isFinite(ns)) return '—';
+  const digits = Math.min(9, Math.max(0, Math.floor(decimals)));
+  const text = (ns / NS_PER_UNIT[unit]).toFixed(digits);
+  return `${/^-0\.?0*$/.test(text) ? text.slice(1) : text}${unit}`;
+}
+
 /**
  * A Unix time in nanoseconds as UTC with milliseconds: "2026-11-03 10:00:00.123Z".
  * Nanosecond times exceed 2^53, so the sub-microsecond digits are not reliable

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { levelColour, levelOf, serviceColour } from './levels';
+import { levelColour, levelOf } from './levels';
 
 describe('levels', () => {
   it('maps OTel severity numbers to their classes', () => {
@@ -11,11 +11,5 @@ describe('levels', () => {
 
   it('gives each level its theme colour', () => {
     expect(levelColour('error')).toBe('var(--level-error)');
-  });
-
-  it('gives a service the same colour every time, and services different ones', () => {
-    expect(serviceColour('checkout')).toBe(serviceColour('checkout'));
-    const colours = new Set(['checkout', 'payments', 'frontend', 'inventory'].map(serviceColour));
-    expect(colours.size).toBeGreaterThan(2);
   });
 });

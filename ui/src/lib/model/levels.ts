@@ -1,6 +1,6 @@
 // Log levels as classes (the engine's severity numbers 1–24 in OTel's four-step
-// bands) and the colour each class and each service gets. Colours are CSS
-// variables set in app.css, so the light and dark themes each pick theirs.
+// bands) and the colour each class gets. Colours are CSS variables set in
+// app.css, so the light and dark themes each pick theirs (services: palette.ts).
 
 export const LEVELS = ['unspecified', 'trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -14,19 +14,4 @@ export function levelOf(severity: number): Level {
 /** The CSS colour of a level class. */
 export function levelColour(level: Level): string {
   return `var(--level-${level})`;
-}
-
-/**
- * The service palette: twelve colours far enough apart to tell services from each
- * other, as CSS variables (`--service-N` in app.css, one set per theme).
- */
-export const SERVICE_COLOURS = Array.from({ length: 12 }, (_, index) => `var(--service-${index})`);
-
-/** A stable colour for a service name (same name, same colour, in every session). */
-export function serviceColour(service: string): string {
-  let hash = 2166136261;
-  for (let index = 0; index < service.length; index++) {
-    hash = Math.imul(hash ^ service.charCodeAt(index), 16777619);
-  }
-  return SERVICE_COLOURS[(hash >>> 0) % SERVICE_COLOURS.length]!;
 }

@@ -1,11 +1,14 @@
 // In-trace search: which spans match a text (case-insensitive, in the name, the
-// service, the status message or any attribute key or value).
+// service, the status message, or any key or value of the span's attributes or
+// of its resource's attributes: host.name, k8s.pod.name, service.version, …).
 
 export interface SearchableSpan {
   name: string;
   service: string;
   status_message: string;
   attributes: unknown;
+  /** The resource's attributes; spans of one resource may share the object. */
+  resource?: unknown;
 }
 
 function textOf(value: unknown): string {
@@ -23,9 +26,16 @@ export function matchSpans(spans: readonly SearchableSpan[], text: string): Set<
   const needle = text.trim().toLowerCase();
   const out = new Set<number>();
   if (needle === '') return out;
+  // Spans of one resource share its object: its text is made once.
+  const resources = new Map<unknown, string>();
+  const resourceText = (resource: unknown) => {
+    let text = resources.get(resource);
+    if (text === undefined) resources.set(resource, (text = textOf(resource).toLowerCase()));
+    return text;
+  };
   spans.forEach((span, index) => {
     const hay = `${span.name} ${span.service} ${span.status_message} ${textOf(span.attributes)}`;
-    if (hay.toLowerCase().includes(needle)) out.add(index);
+    if (hay.toLowerCase().includes(needle) || resourceText(span.resource).includes(needle)) out.add(index);
   });
   return out;
 }
