@@ -30,6 +30,7 @@ macro_rules! command_list {
             search::search_logs(query: String, anchor: WireAnchor, limit: u32) -> WireLogPage;
             search::log_histogram(query: String, buckets: u32) -> Histogram;
             search::log_facets(query: String) -> Facets;
+            search::query_vocabulary() -> Vocabulary;
             search::get_trace(trace_id: String) -> WireTrace;
             search::find_trace(text: String) -> Option<String>;
             search::logs_of_span(trace_id: String, span_id: Option<String>, limit: u64)

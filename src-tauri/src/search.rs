@@ -1,5 +1,5 @@
 //! The search commands: the search box's query over logs (pages with cursors,
-//! histogram, facets), one trace for the waterfall, the logs of a span, context
+//! histogram, facets), the words it completes, one trace for the waterfall, the logs of a span, context
 //! lines. Each is one engine call. Nanosecond times exceed 2^53, which JavaScript
 //! numbers cannot hold exactly, so what the UI must hand back or subtract travels
 //! as text: cursors carry `ts_ns` as a decimal string, and each span of a trace
@@ -10,7 +10,7 @@ use tauri::State;
 use weft::query::Query;
 use weft::store::{
     Anchor, Cursor, Facets, Histogram, LogFilter, LogPage, LogView, SpanView, TraceFilter,
-    TraceSort, TraceSummary,
+    TraceSort, TraceSummary, Vocabulary,
 };
 use weft::{SpanId, TraceId};
 
@@ -136,6 +136,13 @@ pub async fn log_histogram(
 pub async fn log_facets(case: State<'_, Case>, query: String) -> Result<Facets, ApiError> {
     let query = parse_query(&query)?;
     Ok(case.reader()?.facets(&query).await?)
+}
+
+/// What the search box completes: the query language's fields, the case's
+/// services and attribute keys.
+#[tauri::command]
+pub async fn query_vocabulary(case: State<'_, Case>) -> Result<Vocabulary, ApiError> {
+    Ok(case.reader()?.vocabulary().await?)
 }
 
 /// One page of the traces matching `query` (empty: all), sorted by `sort`.

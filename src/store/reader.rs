@@ -2,7 +2,7 @@
 //! concern in `reader/`: `stats`, the trace list (`trace_list`), one trace
 //! (`trace_view`), logs by filter and context lines (`logs`), the search box's log
 //! pages and counts (`log_search`), its histogram (`log_histogram`) and facets
-//! (`log_facets`), the `log_words` of a query's regexes (`regex_words`), and
+//! (`log_facets`), the words it completes (`vocabulary`), the `log_words` of a query's regexes (`regex_words`), and
 //! `sources`; `rows` binds parameters and reads columns for all of them
 //! (`Reader::source_services` sits in `edit.rs`, beside the edit it describes).
 //! The structs are the `--json` contract of DESIGN.md "CLI": field names and order
@@ -19,6 +19,7 @@ mod sources;
 mod stats;
 mod trace_list;
 mod trace_view;
+mod vocabulary;
 
 use sqlx::SqlitePool;
 
@@ -30,6 +31,7 @@ pub use sources::SourceView;
 pub use stats::{ServiceStats, Stats};
 pub use trace_list::{TraceFilter, TraceSort, TraceSummary};
 pub use trace_view::{EventView, LinkView, ScopeView, SpanView, TraceView};
+pub use vocabulary::{FieldWords, Vocabulary};
 
 /// Read-only pool for the UI and the CLI; cheap to clone.
 #[derive(Clone)]

@@ -26,6 +26,19 @@ export type Facet = { value: string, count: number, };
 export type Facets = { services: Array<Facet>, levels: Array<Facet>, sources: Array<Facet>, };
 
 /**
+ * A field of the query language and the values it takes from a fixed list.
+ */
+export type FieldWords = { 
+/**
+ * As typed before the `:`; `attr.` is followed by an attribute key.
+ */
+name: string, 
+/**
+ * Empty: any value (services and keys are offered from the case instead).
+ */
+values: Array<string>, };
+
+/**
  * The outcome for one file: the `weft ingest --json` object.
  */
 export type FileReport = { path: string, format: string | null, status: FileStatus, spans: number, logs: number, unparsed: number, errors: Array<Problem>, };
@@ -130,6 +143,19 @@ export type TraceSort = "start" | "duration" | "errors";
 export type TraceSummary = { trace_id: string, root_service: string, root_name: string, start_ns: number, duration_ns: number, spans: number, errors: number, logs: number, };
 
 /**
+ * What the search box offers to complete, sorted within each list.
+ */
+export type Vocabulary = { fields: Array<FieldWords>, 
+/**
+ * The services of the case's logs and spans (at most `MAX_WORDS`).
+ */
+services: Array<string>, 
+/**
+ * Top-level attribute keys of the newest logs and spans (at most `MAX_WORDS`).
+ */
+attribute_keys: Array<string>, };
+
+/**
  * Where a page starts, as the UI sends it: `{"kind": "first" | "last"}`,
  * `{"kind": "after" | "before", "ts_ns": "…", "id": …}`, `{"kind": "at", "ts_ns": "…"}`.
  */
@@ -191,6 +217,7 @@ export type Commands = {
   search_logs: { args: { query: string; anchor: WireAnchor; limit: number }; result: WireLogPage };
   log_histogram: { args: { query: string; buckets: number }; result: Histogram };
   log_facets: { args: { query: string }; result: Facets };
+  query_vocabulary: { args: Record<string, never>; result: Vocabulary };
   get_trace: { args: { traceId: string }; result: WireTrace };
   find_trace: { args: { text: string }; result: string | null };
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
