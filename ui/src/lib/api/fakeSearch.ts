@@ -95,6 +95,14 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
       levels: [{ value: 'info', count: nLogs }],
       sources: [{ value: '/logs/checkout.log', count: nLogs }],
     }),
+    queryVocabulary: async () => ({
+      fields: [
+        { name: 'service', values: [] },
+        { name: 'level', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] },
+      ],
+      services: ['checkout'],
+      attribute_keys: [],
+    }),
     getTrace: async (traceId) => ({ ...fakeTrace, trace_id: traceId }),
     findTrace: async (text) => (text.trim().toLowerCase() === fakeTrace.trace_id ? fakeTrace.trace_id : null),
     logsOfSpan: async (args) => {

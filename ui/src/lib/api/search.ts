@@ -9,6 +9,7 @@ import type {
   LogPage,
   LogView,
   TraceView,
+  Vocabulary,
 } from './types';
 
 /** What the search-driven stores need from the shell; tests pass a fake. */
@@ -16,6 +17,8 @@ export interface SearchApi {
   searchLogs(args: { query: string; anchor: Anchor; limit: number }): Promise<LogPage>;
   logHistogram(args: { query: string; buckets: number }): Promise<Histogram>;
   logFacets(query: string): Promise<Facets>;
+  /** The fields, services and attribute keys the search box completes. */
+  queryVocabulary(): Promise<Vocabulary>;
   getTrace(traceId: string): Promise<TraceView>;
   /** The trace a pasted id names (any spelling the engine reads), if the case holds it. */
   findTrace(text: string): Promise<string | null>;
@@ -27,6 +30,7 @@ export const searchApi: SearchApi = {
   searchLogs: (args) => call('search_logs', { ...args }),
   logHistogram: (args) => call('log_histogram', { ...args }),
   logFacets: (query) => call('log_facets', { query }),
+  queryVocabulary: () => call('query_vocabulary', {}),
   getTrace: (traceId) => call('get_trace', { traceId }),
   findTrace: (text) => call('find_trace', { text }),
   logsOfSpan: (args) => call('logs_of_span', { ...args }),

@@ -45,6 +45,8 @@ export type {
   StatusCode,
   TraceSort,
   TraceSummary,
+  FieldWords,
+  Vocabulary,
 } from './generated/bindings';
 
 /** A page of the trace list; the shell caps `limit` (MAX_PAGE in src-tauri/src/search.rs). */

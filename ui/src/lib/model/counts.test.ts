@@ -68,13 +68,15 @@ describe('the trace list', () => {
 });
 
 describe('the log view', () => {
-  const base = { shown: 200, complete: false, atStart: true, counted: null, scopeLimit: null };
+  const base = { shown: 200, complete: false, atStart: true, counted: null, counting: false, scopeLimit: null };
   it('is exact when the window holds every match', () => {
     expect(logTally({ ...base, shown: 57, complete: true })).toEqual({ kind: 'exact', count: 57 });
   });
   it('takes the engine count once it is in, else says at least', () => {
     expect(logTally(base)).toEqual({ kind: 'atLeast', count: 200 });
     expect(logTally({ ...base, counted: 364 })).toEqual({ kind: 'exact', count: 364 });
+    // While the new query is counted, the count held is the query before's.
+    expect(logTally({ ...base, counted: 364, counting: true })).toEqual({ kind: 'atLeast', count: 200 });
   });
   it('reads the logs of a span up to a limit', () => {
     expect(logTally({ ...base, shown: 12, scopeLimit: 5000 })).toEqual({ kind: 'exact', count: 12 });

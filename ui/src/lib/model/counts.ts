@@ -71,22 +71,24 @@ export function traceListEmpty(query: string, inCase: number | null): string {
 
 /** What the log view has: the rows in its window, whether the window reaches both
  * ends of the matches, the matches counted by the engine (the histogram's total; null
- * until it comes), and, for the logs of a span or trace, the most it reads. */
+ * until it comes), whether a new count is on its way (the one held is then an earlier
+ * query's), and, for the logs of a span or trace, the most it reads. */
 export interface LogCounts {
   shown: number;
   complete: boolean;
   atStart: boolean;
   counted: number | null;
+  counting: boolean;
   scopeLimit: number | null;
 }
 
 /** How many log lines match, as far as known. */
-export function logTally({ shown, complete, atStart, counted, scopeLimit }: LogCounts): Tally {
+export function logTally({ shown, complete, atStart, counted, counting, scopeLimit }: LogCounts): Tally {
   if (scopeLimit !== null) {
     return { kind: shown >= scopeLimit ? 'atLeast' : 'exact', count: shown };
   }
   if (complete && atStart) return { kind: 'exact', count: shown };
-  if (counted !== null) return { kind: 'exact', count: Math.max(counted, shown) };
+  if (counted !== null && !counting) return { kind: 'exact', count: Math.max(counted, shown) };
   return { kind: 'atLeast', count: shown };
 }
 

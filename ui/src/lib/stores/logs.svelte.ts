@@ -4,7 +4,9 @@
 // page read before the first row drops them from the bottom. Pages are kept whole,
 // so the window's two ends always have the engine's own cursors. Plus the query's
 // volume histogram and facets; or, while a span is selected, the logs of that span
-// (or of its whole trace).
+// (or of its whole trace). A query the engine cannot parse leaves the rows,
+// histogram and facets of the query before it in place (`stale`) with the error,
+// until a query that parses runs.
 import {
   searchApi,
   toWeftError,
@@ -42,7 +44,10 @@ export class LogListStore {
   summarizing = $state(false);
   facets = $state.raw<Facets | null>(null);
   error = $state.raw<WeftError | null>(null);
+  /** The query of the rows held (after a query error: of the rows kept). */
   query = $state('');
+  /** The rows are those of an earlier query: the one last run has a query error. */
+  stale = $state(false);
   scope = $state.raw<LogScope | null>(null);
   histogram = $state.raw<Histogram | null>(null);
   /** The lines around one log line in its file (`showContext`). */
@@ -84,6 +89,14 @@ export class LogListStore {
 
   /** Starts over: the first page for `query` (or the scope's logs) and the histogram. */
   async reload(query = this.query, scope = this.scope): Promise<void> {
+    const kept = {
+      pages: this.#pages,
+      query: this.query,
+      scope: this.scope,
+      histogram: this.histogram,
+      facets: this.facets,
+      expanded: this.expanded,
+    };
     this.query = query;
     this.scope = scope;
     const generation = ++this.#generation;
@@ -107,11 +120,25 @@ export class LogListStore {
         if (generation !== this.#generation) return;
         this.#setPages([page]);
       }
+      this.stale = false;
     } catch (raw) {
       if (generation !== this.#generation) return;
       this.error = toWeftError(raw);
-      this.histogram = null;
-      this.facets = null;
+      if (this.error.code === 'query') {
+        // A query that does not parse keeps what the last one found, marked stale.
+        this.#setPages(kept.pages);
+        this.query = kept.query;
+        this.scope = kept.scope;
+        this.histogram = kept.histogram;
+        this.facets = kept.facets;
+        this.expanded = kept.expanded;
+        this.summarizing = false;
+        this.stale = true;
+      } else {
+        this.histogram = null;
+        this.facets = null;
+        this.stale = false;
+      }
     } finally {
       if (generation === this.#generation) this.loading = false;
     }
@@ -131,7 +158,8 @@ export class LogListStore {
         }),
       ]);
     } catch (raw) {
-      if (current()) {
+      // A query error is the page read's to report (it keeps the earlier results).
+      if (current() && toWeftError(raw).code !== 'query') {
         this.error = toWeftError(raw);
         this.histogram = null;
         this.facets = null;
@@ -193,7 +221,7 @@ export class LogListStore {
     }
     const generation = ++this.#generation;
     this.loading = true;
-    this.error = null;
+    if (!this.stale) this.error = null;
     try {
       const anchor: Anchor = to === 'end' ? { kind: 'last' } : { kind: 'first' };
       const page = await this.#api.searchLogs({ query: this.query, anchor, limit: this.#pageSize });
