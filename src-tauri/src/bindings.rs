@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use ts_rs::{Config, TypeVisitor, TS};
-use weft::store::{Facets, Histogram, LogView, TraceSort, TraceSummary, Vocabulary};
+use weft::store::{Facets, Histogram, LogCount, LogView, TraceSort, TraceSummary, Vocabulary};
 
 use crate::commands::{CaseInfo, LaunchInfo, WireSource};
 use crate::error::ApiError;

@@ -28,6 +28,7 @@ macro_rules! command_list {
                 sort: Option<TraceSort>
             ) -> Vec<TraceSummary>;
             search::search_logs(query: String, anchor: WireAnchor, limit: u32) -> WireLogPage;
+            search::count_logs(query: String, at_most: u32) -> LogCount;
             search::log_histogram(query: String, buckets: u32) -> Histogram;
             search::log_facets(query: String) -> Facets;
             search::query_vocabulary() -> Vocabulary;

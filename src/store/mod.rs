@@ -24,9 +24,9 @@ use sqlx::ConnectOptions;
 pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use reader::{
-    Anchor, Cursor, EventView, Facet, Facets, FieldWords, Histogram, LinkView, LogFilter, LogPage,
-    LogView, Reader, ScopeView, ServiceStats, SourceView, SpanView, Stats, TraceFilter, TraceSort,
-    TraceSummary, TraceView, Vocabulary,
+    Anchor, Cursor, EventView, Facet, Facets, FieldWords, Histogram, LinkView, LogCount, LogFilter,
+    LogPage, LogView, Reader, ScopeView, ServiceStats, SourceView, SpanView, Stats, TraceFilter,
+    TraceSort, TraceSummary, TraceView, Vocabulary,
 };
 pub use turn::WriteTurn;
 pub use writer::{FollowState, SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};

@@ -25,7 +25,7 @@ use sqlx::SqlitePool;
 
 pub use log_facets::{Facet, Facets};
 pub use log_histogram::Histogram;
-pub use log_search::{Anchor, Cursor, LogPage};
+pub use log_search::{Anchor, Cursor, LogCount, LogPage};
 pub use logs::{LogFilter, LogView};
 pub use sources::SourceView;
 pub use stats::{ServiceStats, Stats};

@@ -84,6 +84,7 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
         after: last !== undefined && last.id < nLogs ? cursor(last.id) : null,
       };
     },
+    countLogs: async (args) => ({ count: Math.min(nLogs, args.atMost), exact: nLogs <= args.atMost }),
     logHistogram: async () => ({
       start_ns: 1e18,
       bucket_ns: 1,

@@ -6,6 +6,7 @@ import type {
   Anchor,
   Facets,
   Histogram,
+  LogCount,
   LogPage,
   LogView,
   TraceView,
@@ -15,6 +16,8 @@ import type {
 /** What the search-driven stores need from the shell; tests pass a fake. */
 export interface SearchApi {
   searchLogs(args: { query: string; anchor: Anchor; limit: number }): Promise<LogPage>;
+  /** How many logs match, counted up to `atMost`. */
+  countLogs(args: { query: string; atMost: number }): Promise<LogCount>;
   logHistogram(args: { query: string; buckets: number }): Promise<Histogram>;
   logFacets(query: string): Promise<Facets>;
   /** The fields, services and attribute keys the search box completes. */
@@ -28,6 +31,7 @@ export interface SearchApi {
 
 export const searchApi: SearchApi = {
   searchLogs: (args) => call('search_logs', { ...args }),
+  countLogs: (args) => call('count_logs', { ...args }),
   logHistogram: (args) => call('log_histogram', { ...args }),
   logFacets: (query) => call('log_facets', { query }),
   queryVocabulary: () => call('query_vocabulary', {}),

@@ -46,6 +46,7 @@ export type {
   TraceSort,
   TraceSummary,
   FieldWords,
+  LogCount,
   Vocabulary,
 } from './generated/bindings';
 

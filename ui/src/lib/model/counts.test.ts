@@ -68,15 +68,29 @@ describe('the trace list', () => {
 });
 
 describe('the log view', () => {
-  const base = { shown: 200, complete: false, atStart: true, counted: null, counting: false, scopeLimit: null };
+  const base = {
+    shown: 200,
+    complete: false,
+    atStart: true,
+    counted: null,
+    histogramTotal: null,
+    summarizing: false,
+    scopeLimit: null,
+  };
   it('is exact when the window holds every match', () => {
     expect(logTally({ ...base, shown: 57, complete: true })).toEqual({ kind: 'exact', count: 57 });
   });
   it('takes the engine count once it is in, else says at least', () => {
     expect(logTally(base)).toEqual({ kind: 'atLeast', count: 200 });
-    expect(logTally({ ...base, counted: 364 })).toEqual({ kind: 'exact', count: 364 });
-    // While the new query is counted, the count held is the query before's.
-    expect(logTally({ ...base, counted: 364, counting: true })).toEqual({ kind: 'atLeast', count: 200 });
+    expect(logTally({ ...base, counted: { count: 364, exact: true } })).toEqual({ kind: 'exact', count: 364 });
+  });
+  it('past the bounded count, takes the histogram total, else says more than the bound', () => {
+    const over = { count: 100_000, exact: false };
+    expect(logTally({ ...base, counted: over })).toEqual({ kind: 'atLeast', count: 100_001 });
+    expect(logTally({ ...base, counted: over, histogramTotal: 4_200_000 })).toEqual({ kind: 'exact', count: 4_200_000 });
+    expect(logTally({ ...base, histogramTotal: 364 })).toEqual({ kind: 'exact', count: 364 });
+    // While the new query's histogram is on its way, the one held is the query before's.
+    expect(logTally({ ...base, histogramTotal: 364, summarizing: true })).toEqual({ kind: 'atLeast', count: 200 });
   });
   it('reads the logs of a span up to a limit', () => {
     expect(logTally({ ...base, shown: 12, scopeLimit: 5000 })).toEqual({ kind: 'exact', count: 12 });

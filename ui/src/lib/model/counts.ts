@@ -70,25 +70,31 @@ export function traceListEmpty(query: string, inCase: number | null): string {
 }
 
 /** What the log view has: the rows in its window, whether the window reaches both
- * ends of the matches, the matches counted by the engine (the histogram's total; null
- * until it comes), whether a new count is on its way (the one held is then an earlier
- * query's), and, for the logs of a span or trace, the most it reads. */
+ * ends of the matches, the engine's bounded count of them (`count_logs`; null until it
+ * comes), the histogram's total (every match: null until it comes), whether a new
+ * histogram is on its way (the one held is then an earlier query's), and, for the
+ * logs of a span or trace, the most it reads. */
 export interface LogCounts {
   shown: number;
   complete: boolean;
   atStart: boolean;
-  counted: number | null;
-  counting: boolean;
+  counted: { count: number; exact: boolean } | null;
+  histogramTotal: number | null;
+  summarizing: boolean;
   scopeLimit: number | null;
 }
 
 /** How many log lines match, as far as known. */
-export function logTally({ shown, complete, atStart, counted, counting, scopeLimit }: LogCounts): Tally {
+export function logTally(counts: LogCounts): Tally {
+  const { shown, complete, atStart, counted, histogramTotal, summarizing, scopeLimit } = counts;
   if (scopeLimit !== null) {
     return { kind: shown >= scopeLimit ? 'atLeast' : 'exact', count: shown };
   }
   if (complete && atStart) return { kind: 'exact', count: shown };
-  if (counted !== null && !counting) return { kind: 'exact', count: Math.max(counted, shown) };
+  if (counted?.exact) return { kind: 'exact', count: counted.count };
+  if (histogramTotal !== null && !summarizing) return { kind: 'exact', count: histogramTotal };
+  // The bound was passed: there are more than it.
+  if (counted) return { kind: 'atLeast', count: Math.max(counted.count + 1, shown) };
   return { kind: 'atLeast', count: shown };
 }
 

@@ -14,6 +14,7 @@ import {
   type Cursor,
   type Facets,
   type Histogram,
+  type LogCount,
   type LogPage,
   type LogView,
   type SearchApi,
@@ -26,6 +27,8 @@ export const WINDOW_PAGES = 5;
 /** The most logs of one span or trace shown at once. */
 export const SCOPE_LIMIT = 5_000;
 export const HISTOGRAM_BUCKETS = 120;
+/** How far the engine counts the matches of a query before the histogram's total comes. */
+export const COUNT_BOUND = 100_000;
 
 /** Logs of one span (`spanId`) or of a whole trace (`spanId` null). */
 export interface LogScope {
@@ -43,6 +46,8 @@ export class LogListStore {
   /** The histogram and facets of the query are on their way. */
   summarizing = $state(false);
   facets = $state.raw<Facets | null>(null);
+  /** The query's matches counted up to `COUNT_BOUND`; null until counted (and for a scope). */
+  counted = $state.raw<LogCount | null>(null);
   error = $state.raw<WeftError | null>(null);
   /** The query of the rows held (after a query error: of the rows kept). */
   query = $state('');
@@ -63,6 +68,9 @@ export class LogListStore {
   readonly #windowPages: number;
   #pages: LogPage[] = [];
   #generation = 0;
+  /** Bumped by each reload only (not by a jump, which keeps the query): the count,
+   * histogram and facets of an older reload are dropped. */
+  #reloads = 0;
 
   constructor(api: SearchApi = searchApi, pageSize = LOG_PAGE, windowPages = WINDOW_PAGES) {
     this.#api = api;
@@ -95,14 +103,17 @@ export class LogListStore {
       scope: this.scope,
       histogram: this.histogram,
       facets: this.facets,
+      counted: this.counted,
       expanded: this.expanded,
     };
     this.query = query;
     this.scope = scope;
     const generation = ++this.#generation;
+    const reload = ++this.#reloads;
     this.#setPages([]);
     this.expanded = new Set();
     this.error = null;
+    this.counted = null;
     this.loading = true;
     try {
       if (scope) {
@@ -115,7 +126,8 @@ export class LogListStore {
       } else {
         // The rows show as soon as their page is in; the histogram and facets (which
         // count every match: seconds over millions of lines) follow on their own.
-        void this.#summarize(query, generation);
+        void this.#summarize(query, reload);
+        void this.#count(query, reload);
         const page = await this.#api.searchLogs({ query, anchor: { kind: 'first' }, limit: this.#pageSize });
         if (generation !== this.#generation) return;
         this.#setPages([page]);
@@ -131,6 +143,7 @@ export class LogListStore {
         this.scope = kept.scope;
         this.histogram = kept.histogram;
         this.facets = kept.facets;
+        this.counted = kept.counted;
         this.expanded = kept.expanded;
         this.summarizing = false;
         this.stale = true;
@@ -144,9 +157,20 @@ export class LogListStore {
     }
   }
 
-  /** The histogram and facets of `query`, for reload `generation`. */
-  async #summarize(query: string, generation: number): Promise<void> {
-    const current = () => generation === this.#generation;
+  /** The matches of `query` counted up to `COUNT_BOUND`, for reload number `reload`
+   * (a failure is the page read's to report). */
+  async #count(query: string, reload: number): Promise<void> {
+    try {
+      const counted = await this.#api.countLogs({ query, atMost: COUNT_BOUND });
+      if (reload === this.#reloads) this.counted = counted;
+    } catch {
+      // The page read reports the same query's error; the count stays unknown.
+    }
+  }
+
+  /** The histogram and facets of `query`, for reload number `reload`. */
+  async #summarize(query: string, reload: number): Promise<void> {
+    const current = () => reload === this.#reloads;
     this.summarizing = true;
     try {
       await Promise.all([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WeftError } from '../api';
 import { fakeSearchApi } from '../api/fakeSearch';
-import { LogListStore } from './logs.svelte';
+import { COUNT_BOUND, LogListStore } from './logs.svelte';
 
 describe('LogListStore', () => {
   it('pages forward with the cursor the engine gave, exactly, until the end', async () => {
@@ -171,6 +171,38 @@ describe('LogListStore window', () => {
   });
 });
 
+describe('LogListStore counts', () => {
+  it('counts the matches of a query up to the bound, and none for a scope', async () => {
+    const api = fakeSearchApi(5);
+    const asked: unknown[] = [];
+    const countLogs = api.countLogs;
+    api.countLogs = async (args) => (asked.push(args), countLogs(args));
+    const store = new LogListStore(api, 2);
+    await store.reload('level>=info');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.counted).toEqual({ count: 5, exact: true });
+    expect(asked).toEqual([{ query: 'level>=info', atMost: COUNT_BOUND }]);
+    await store.setScope({ traceId: 'ab'.repeat(16), spanId: null });
+    expect(store.counted).toBeNull();
+  });
+
+  it('a jump while the query is counted keeps the count, histogram and facets coming', async () => {
+    const api = fakeSearchApi(5);
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const { logHistogram, countLogs } = api;
+    api.logHistogram = async (args) => (await slow, logHistogram(args));
+    api.countLogs = async (args) => (await slow, countLogs(args));
+    const store = new LogListStore(api, 2);
+    await store.reload('');
+    await store.jumpTo('end');
+    release();
+    await slow;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect([store.summarizing, store.histogram !== null, store.counted]).toEqual([false, true, { count: 5, exact: true }]);
+  });
+});
+
 describe('LogListStore and a query that does not parse', () => {
   /** The fake shell, refusing a query with an unterminated phrase in every read, as the engine does. */
   function parsingApi(nLogs: number) {
@@ -193,12 +225,13 @@ describe('LogListStore and a query that does not parse', () => {
     const store = new LogListStore(parsingApi(5), 2);
     await store.reload('level>=info');
     await settle();
-    const [rows, histogram, facets] = [store.rows, store.histogram, store.facets];
+    const [rows, histogram, facets, counted] = [store.rows, store.histogram, store.facets, store.counted];
     expect(histogram).not.toBeNull();
+    expect(counted).toEqual({ count: 5, exact: true });
     await store.reload('reset "conn');
     await settle();
     expect(store.rows).toEqual(rows);
-    expect([store.histogram, store.facets]).toEqual([histogram, facets]);
+    expect([store.histogram, store.facets, store.counted]).toEqual([histogram, facets, counted]);
     expect([store.stale, store.error?.code, store.error?.column, store.query]).toEqual([true, 'query', 7, 'level>=info']);
     expect([store.loading, store.summarizing]).toEqual([false, false]);
   });

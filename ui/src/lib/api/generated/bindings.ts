@@ -99,6 +99,15 @@ export type LinkView = { trace_id: string, span_id: string, attributes: JsonValu
 export type LoadPhase = "rows" | "indexing" | "search_index";
 
 /**
+ * How many logs match a query, as far as `Reader::log_count_upto` counted.
+ */
+export type LogCount = { 
+/**
+ * Every match when `exact`; else the bound, and there are more.
+ */
+count: number, exact: boolean, };
+
+/**
  * A log record as the readers return it (`--json` field order).
  */
 export type LogView = { id: number, ts_ns: number | null, severity: number, severity_text: string, service: string, body: string, trace_id: string | null, span_id: string | null, link: Link, source: string, line: number | null, unparsed: boolean, attributes: JsonValue, };
@@ -215,6 +224,7 @@ export type Commands = {
   followed_sources: { args: Record<string, never>; result: Array<number> };
   list_traces: { args: { limit: number; offset: number; query?: string | null; sort?: TraceSort | null }; result: Array<TraceSummary> };
   search_logs: { args: { query: string; anchor: WireAnchor; limit: number }; result: WireLogPage };
+  count_logs: { args: { query: string; atMost: number }; result: LogCount };
   log_histogram: { args: { query: string; buckets: number }; result: Histogram };
   log_facets: { args: { query: string }; result: Facets };
   query_vocabulary: { args: Record<string, never>; result: Vocabulary };
