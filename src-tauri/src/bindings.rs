@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use ts_rs::{Config, TypeVisitor, TS};
-use weft::store::{Facets, Histogram, LogView, TimeDensity, TraceSort, TraceSummary};
+use weft::store::{
+    Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary, Vocabulary,
+};
 
 use crate::commands::{CaseInfo, LaunchInfo, WireSource};
 use crate::error::ApiError;

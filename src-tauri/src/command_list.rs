@@ -28,6 +28,7 @@ macro_rules! command_list {
                 sort: Option<TraceSort>
             ) -> Vec<TraceSummary>;
             search::search_logs(query: String, anchor: WireAnchor, limit: u32) -> WireLogPage;
+            search::count_logs(query: String, at_most: u32) -> LogCount;
             search::log_histogram(
                 query: String,
                 buckets: u32,
@@ -36,6 +37,7 @@ macro_rules! command_list {
             ) -> Histogram;
             search::time_density(query: String) -> TimeDensity;
             search::log_facets(query: String) -> Facets;
+            search::query_vocabulary() -> Vocabulary;
             search::get_trace(trace_id: String) -> WireTrace;
             search::find_trace(text: String) -> Option<String>;
             search::logs_of_span(trace_id: String, span_id: Option<String>, limit: u64)

@@ -1,5 +1,5 @@
 //! The search commands: the search box's query over logs (pages with cursors,
-//! histogram, facets), one trace for the waterfall, the logs of a span, context
+//! a bounded count, histogram, facets), the words it completes, one trace for the waterfall, the logs of a span, context
 //! lines. Each is one engine call. Nanosecond times exceed 2^53, which JavaScript
 //! numbers cannot hold exactly, so what the UI must hand back or subtract travels
 //! as text: cursors carry `ts_ns` as a decimal string, and each span of a trace
@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use weft::query::Query;
 use weft::store::{
-    Anchor, Cursor, Facets, Histogram, LogFilter, LogPage, LogView, SpanView, TimeDensity,
-    TraceFilter, TraceSort, TraceSummary,
+    Anchor, Cursor, Facets, Histogram, LogCount, LogFilter, LogPage, LogView, SpanView,
+    TimeDensity, TraceFilter, TraceSort, TraceSummary, Vocabulary,
 };
 use weft::{SpanId, TraceId};
 
@@ -119,6 +119,18 @@ pub async fn search_logs(
     Ok(page.into())
 }
 
+/// How many logs match `query`, counted up to `at_most` (`exact` false: more).
+#[tauri::command]
+pub async fn count_logs(
+    case: State<'_, Case>,
+    query: String,
+    at_most: u32,
+) -> Result<LogCount, ApiError> {
+    let query = parse_query(&query)?;
+    let reader = case.reader()?;
+    Ok(reader.log_count_upto(&query, i64::from(at_most)).await?)
+}
+
 /// Counts of the logs matching `query` per time bucket and level class, over
 /// [`start_ns`, `end_ns`] when both are given (the charts' time axis), else over the
 /// matches' own span of time.
@@ -148,6 +160,13 @@ pub async fn time_density(case: State<'_, Case>, query: String) -> Result<TimeDe
 pub async fn log_facets(case: State<'_, Case>, query: String) -> Result<Facets, ApiError> {
     let query = parse_query(&query)?;
     Ok(case.reader()?.facets(&query).await?)
+}
+
+/// What the search box completes: the query language's fields, the case's
+/// services and attribute keys.
+#[tauri::command]
+pub async fn query_vocabulary(case: State<'_, Case>) -> Result<Vocabulary, ApiError> {
+    Ok(case.reader()?.vocabulary().await?)
 }
 
 /// One page of the traces matching `query` (empty: all), sorted by `sort`.

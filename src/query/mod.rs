@@ -13,7 +13,7 @@ mod parse;
 mod sql;
 
 pub use condition::{Condition, Param};
-pub use parse::parse;
+pub use parse::{parse, KnownField, FIELDS};
 pub use sql::{LogSql, TraceSql};
 
 use crate::ids::{SpanId, TraceId};

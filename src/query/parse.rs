@@ -8,6 +8,68 @@ use crate::ids::{SpanId, TraceId};
 use crate::model::Link;
 use crate::{severity, time};
 
+/// A field of the query language and the values it takes from a fixed list (none:
+/// any value). The search box completes from this table, so it lists exactly the
+/// names `Field::meaning` reads (`severity` is an alias of `level`, not offered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownField {
+    pub name: &'static str,
+    pub values: &'static [&'static str],
+}
+
+/// Every field `parse` knows, in the order completion offers them; `attr.` takes
+/// an attribute key after the dot.
+pub const FIELDS: &[KnownField] = &[
+    KnownField {
+        name: "service",
+        values: &[],
+    },
+    KnownField {
+        name: "level",
+        values: &["trace", "debug", "info", "warn", "error", "fatal"],
+    },
+    KnownField {
+        name: "name",
+        values: &[],
+    },
+    KnownField {
+        name: "duration",
+        values: &[],
+    },
+    KnownField {
+        name: "status",
+        values: &["error"],
+    },
+    KnownField {
+        name: "link",
+        values: &["span", "trace", "orphan", "unlinked"],
+    },
+    KnownField {
+        name: "source",
+        values: &[],
+    },
+    KnownField {
+        name: "trace",
+        values: &[],
+    },
+    KnownField {
+        name: "span",
+        values: &[],
+    },
+    KnownField {
+        name: "after",
+        values: &[],
+    },
+    KnownField {
+        name: "before",
+        values: &[],
+    },
+    KnownField {
+        name: "attr.",
+        values: &[],
+    },
+];
+
 /// Parses a query; relative times (`after:-15m`) count back from `now_ns`.
 pub fn parse(text: &str, now_ns: i64) -> Result<Query, QueryError> {
     let mut terms = Vec::new();
@@ -231,6 +293,34 @@ mod tests {
     use super::*;
 
     const NOW: i64 = 1_793_700_000_000_000_000;
+
+    #[test]
+    fn every_listed_field_is_one_the_parser_knows_and_its_values_parse() {
+        for field in FIELDS {
+            let name = if field.name == "attr." {
+                "attr.k"
+            } else {
+                field.name
+            };
+            // A value no field takes: the error may be about the value, never the field.
+            let result = parse(&format!("{name}:%%"), NOW);
+            assert!(
+                !matches!(result, Err(QueryError::UnknownField { .. })),
+                "`{name}` is listed but unknown"
+            );
+            for value in field.values {
+                let text = format!("{name}:{value}");
+                assert!(
+                    parse(&text, NOW).is_ok(),
+                    "`{text}` is offered but does not parse"
+                );
+            }
+        }
+        assert!(matches!(
+            parse("nosuchfield:x", NOW),
+            Err(QueryError::UnknownField { .. })
+        ));
+    }
 
     fn kinds(text: &str) -> Vec<(bool, TermKind)> {
         parse(text, NOW)

@@ -24,9 +24,10 @@ use sqlx::ConnectOptions;
 pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use reader::{
-    Anchor, Cursor, DensityBucket, EventView, Facet, Facets, Histogram, LinkView, LogFilter,
-    LogPage, LogView, Reader, ScopeView, ServiceStats, SourceView, SpanView, Stats, TimeDensity,
-    TraceFilter, TraceSort, TraceSummary, TraceView, DENSITY_BUCKET_NS,
+    Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram, LinkView,
+    LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceStats, SourceView, SpanView,
+    Stats, TimeDensity, TraceFilter, TraceSort, TraceSummary, TraceView, Vocabulary,
+    DENSITY_BUCKET_NS,
 };
 pub use turn::WriteTurn;
 pub use writer::{FollowState, SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};

@@ -2,9 +2,10 @@
 //! concern in `reader/`: `stats`, the trace list (`trace_list`), one trace
 //! (`trace_view`), logs by filter and context lines (`logs`), the search box's log
 //! pages and counts (`log_search`), its histogram (`log_histogram`) and facets
-//! (`log_facets`), the traces and logs per minute the charts fit their time axes to
-//! (`time_density`), every trace's span facts for comparisons (`span_facts`), the
-//! `log_words` of a query's regexes (`regex_words`), and
+//! (`log_facets`), the words it completes (`vocabulary`), the traces and logs per
+//! minute the charts fit their time axes to (`time_density`), every trace's span
+//! facts for comparisons (`span_facts`), the `log_words` of a query's regexes
+//! (`regex_words`), and
 //! `sources`; `rows` binds parameters and reads columns for all of them
 //! (`Reader::source_services` sits in `edit.rs`, beside the edit it describes).
 //! The structs are the `--json` contract of DESIGN.md "CLI": field names and order
@@ -23,18 +24,20 @@ mod stats;
 mod time_density;
 mod trace_list;
 mod trace_view;
+mod vocabulary;
 
 use sqlx::SqlitePool;
 
 pub use log_facets::{Facet, Facets};
 pub use log_histogram::Histogram;
-pub use log_search::{Anchor, Cursor, LogPage};
+pub use log_search::{Anchor, Cursor, LogCount, LogPage};
 pub use logs::{LogFilter, LogView};
 pub use sources::SourceView;
 pub use stats::{ServiceStats, Stats};
 pub use time_density::{DensityBucket, TimeDensity, DENSITY_BUCKET_NS};
 pub use trace_list::{TraceFilter, TraceSort, TraceSummary};
 pub use trace_view::{EventView, LinkView, ScopeView, SpanView, TraceView};
+pub use vocabulary::{FieldWords, Vocabulary};
 
 /// Read-only pool for the UI and the CLI; cheap to clone.
 #[derive(Clone)]

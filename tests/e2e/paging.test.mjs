@@ -43,7 +43,8 @@ describe('a log view over more rows than its window', () => {
           const view = document.querySelector('[data-testid="log-view"]');
           return {
             done: view.getAttribute(attribute) === 'true' && view.getAttribute('data-loading') !== 'true',
-            shown: Number(document.querySelector('[data-testid="logs-shown"]').textContent.replace(/[^\d]/g, '')),
+            // The rows the window holds (the header counts every match, not these).
+            shown: Number(view.getAttribute('data-rows')),
             inDom: document.querySelectorAll('[data-testid="log-row"]').length,
           };
         },
@@ -102,8 +103,13 @@ describe('a log view over more rows than its window', () => {
     await (await app.browser.$('[data-testid="logs-jump-end"]')).click();
     await settled('data-complete');
     assert.equal(await edgeRow('last'), logs.at(-1).id);
-    const shown = await (await app.browser.$('[data-testid="logs-shown"]')).getText();
-    assert.match(shown, /^200\+ lines$/, 'one page, from the end');
+    // One page held, from the end; the header counts every match, exactly.
+    assert.equal(Number(await (await app.browser.$('[data-testid="log-view"]')).getAttribute('data-rows')), 200);
+    const shown = await app.browser.$('[data-testid="logs-shown"]');
+    const text = await shown.getText();
+    assert.match(text, /^\d[\d\u2009 ]* lines$/, 'a plain count, no "+" or "at least"');
+    assert.equal(Number(text.replace(/[^\d]/g, '')), LINES);
+    assert.deepEqual([await shown.getAttribute('data-tally'), Number(await shown.getAttribute('data-count'))], ['exact', LINES]);
     await (await app.browser.$('[data-testid="logs-jump-start"]')).click();
     await settled('data-at-start');
     assert.equal(await edgeRow('first'), logs[0].id);

@@ -181,7 +181,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
       `${span.name} ${span.service}`.toLowerCase().includes(needle.toLowerCase()),
     ).length;
     assert.ok(expected >= 1);
-    assert.equal(await $('span-find-count').getText(), `${expected} matches`);
+    assert.equal(await $('span-find-count').getText(), `${expected} ${expected === 1 ? 'match' : 'matches'}`);
     assert.ok(
       (await app.browser.$$('[data-testid="span-row"][data-matched="true"]')).length >= expected,
     );

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use weft::formats::Collected;
 use weft::ingest::{self, FileReport, IngestOptions};
-use weft::store::Stats;
+use weft::store::{LogCount, Stats};
 use weft::Store;
 
 pub fn fixtures_dir() -> PathBuf {
@@ -161,6 +161,18 @@ pub async fn assert_answers(
         total,
         "`{text}` count"
     );
+    // Counting up to a bound: exact at or above the total, the bound (and more) below it.
+    for at_most in [total, total + 5, total - 1, 0] {
+        if at_most < 0 {
+            continue;
+        }
+        let counted = reader.log_count_upto(query, at_most).await.unwrap();
+        let expected = LogCount {
+            count: total.min(at_most),
+            exact: total <= at_most,
+        };
+        assert_eq!(counted, expected, "`{text}` counted up to {at_most}");
+    }
     let histogram = reader.histogram(query, 30, None).await.unwrap();
     let counted: i64 = histogram.counts.iter().flatten().sum();
     assert_eq!(counted, total, "`{text}` histogram");

@@ -634,3 +634,69 @@ async fn an_id_prefix_finds_its_trace_or_names_the_ids_it_could_be() {
     // Seven digits are no prefix, and not an id either.
     assert!(parse("trace:aaaaaaa", 0).is_err());
 }
+
+#[tokio::test]
+async fn the_vocabulary_is_the_fields_services_and_attribute_keys_of_the_case() {
+    let (case, reader, all, _) = demo_case().await;
+    let vocabulary = reader.vocabulary().await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", case.path().display()))
+        .await
+        .unwrap();
+    let spans: Vec<(String, String)> = sqlx::query_as("SELECT service, attributes FROM spans")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(
+        all.len() < 5_000 && spans.len() < 5_000,
+        "the case fits the key sample"
+    );
+    // Every service of a log or a span, worked out from every row.
+    let services: BTreeSet<String> = all
+        .iter()
+        .map(|log| log.service.clone())
+        .chain(spans.iter().map(|(service, _)| service.clone()))
+        .collect();
+    assert!(services.len() > 2, "the demo has several services");
+    assert_eq!(
+        vocabulary.services,
+        services.into_iter().collect::<Vec<_>>()
+    );
+    // Every top-level attribute key of every log and span (the case is smaller than the sample).
+    let mut keys = BTreeSet::new();
+    for log in &all {
+        if let Some(object) = log.attributes.as_object() {
+            keys.extend(object.keys().cloned());
+        }
+    }
+    for (_, attributes) in &spans {
+        let value: serde_json::Value = serde_json::from_str(attributes).unwrap();
+        keys.extend(value.as_object().unwrap().keys().cloned());
+    }
+    assert!(
+        keys.contains("http.route") || keys.len() > 5,
+        "the demo has attribute keys"
+    );
+    assert_eq!(
+        vocabulary.attribute_keys,
+        keys.into_iter().collect::<Vec<_>>()
+    );
+    // The fields are the query language's, and each field offered parses.
+    let names: Vec<&str> = vocabulary
+        .fields
+        .iter()
+        .map(|field| field.name.as_str())
+        .collect();
+    assert!(names.contains(&"service") && names.contains(&"level") && names.contains(&"attr."));
+    let levels = &vocabulary
+        .fields
+        .iter()
+        .find(|field| field.name == "level")
+        .unwrap()
+        .values;
+    assert!(levels.contains(&"warn".to_string()));
+    for field in &vocabulary.fields {
+        for value in &field.values {
+            parse(&format!("{}:{value}", field.name), NOW).unwrap();
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! `Reader::log_page` and `Reader::log_count`: the logs matching a search-box
 //! query (`weft logs QUERY`, the app's log view), a page at a time in time order
 //! with keyset cursors (stable while data is added, both ways, or from a time),
-//! and how many there are. A rare word: its full-text matches collected and
+//! and how many there are; `Reader::log_count_upto` counts them only up to a bound,
+//! so the log view can say "364 lines" at once without counting millions. A rare word: its full-text matches collected and
 //! sorted; a common one: windows of the time index checked against the full-text
 //! index. The conditions come from `query::LogSql`; only their constant SQL text
 //! is pasted here, values are bound. Histogram and facets are `log_histogram` and
@@ -48,6 +49,15 @@ pub struct LogPage {
     pub before: Option<Cursor>,
     /// Cursor of the last row, to read the page after (None when at the end).
     pub after: Option<Cursor>,
+}
+
+/// How many logs match a query, as far as `Reader::log_count_upto` counted.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LogCount {
+    /// Every match when `exact`; else the bound, and there are more.
+    pub count: i64,
+    pub exact: bool,
 }
 
 /// From how many matches on a word counts as common (see `log_page`).
@@ -207,6 +217,42 @@ impl Reader {
         .fetch_one(&self.pool)
         .await?;
         Ok(found >= at_least)
+    }
+
+    /// How many logs match `query`, counting no further than `at_most` (plus one, to
+    /// know there are more). It reads at most `at_most + 1` matching rows (index
+    /// entries for words alone), plus what the query's condition skips to find them:
+    /// no more than a page read of the same query walks when the matches are rare.
+    pub async fn log_count_upto(
+        &self,
+        query: &Query,
+        at_most: i64,
+    ) -> Result<LogCount, StoreError> {
+        let resolved = &self.with_regex_words(query).await?;
+        let at_most = at_most.max(0);
+        let limit = Param::Int(at_most + 1);
+        let found: i64 = if LogSql::is_pure_full_text(query, resolved) {
+            let expr = LogSql::fts_match(query, resolved).expect("pure full text has words");
+            let sql =
+                "SELECT COUNT(*) FROM (SELECT 1 FROM logs_fts WHERE logs_fts MATCH ? LIMIT ?)";
+            query_with(sql.to_string(), &[Param::Text(expr), limit])
+                .fetch_one(&self.pool)
+                .await?
+                .get(0)
+        } else {
+            let condition = LogSql::condition(query, resolved);
+            let mut params = condition.params.clone();
+            params.push(limit);
+            let sql = format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM logs l WHERE {} LIMIT ?)",
+                condition.sql
+            );
+            query_with(sql, &params).fetch_one(&self.pool).await?.get(0)
+        };
+        Ok(LogCount {
+            count: found.min(at_most),
+            exact: found <= at_most,
+        })
     }
 
     /// How many logs match `query`.

@@ -84,6 +84,7 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
         after: last !== undefined && last.id < nLogs ? cursor(last.id) : null,
       };
     },
+    countLogs: async (args) => ({ count: Math.min(nLogs, args.atMost), exact: nLogs <= args.atMost }),
     logHistogram: async () => ({
       start_ns: 1e18,
       bucket_ns: 1,
@@ -99,6 +100,14 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
       services: [{ value: 'checkout', count: nLogs }],
       levels: [{ value: 'info', count: nLogs }],
       sources: [{ value: '/logs/checkout.log', count: nLogs }],
+    }),
+    queryVocabulary: async () => ({
+      fields: [
+        { name: 'service', values: [] },
+        { name: 'level', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] },
+      ],
+      services: ['checkout'],
+      attribute_keys: [],
     }),
     getTrace: async (traceId) => ({ ...fakeTrace, trace_id: traceId }),
     findTrace: async (text) => (text.trim().toLowerCase() === fakeTrace.trace_id ? fakeTrace.trace_id : null),

@@ -47,6 +47,9 @@ export type {
   TimeDensity,
   TraceSort,
   TraceSummary,
+  FieldWords,
+  LogCount,
+  Vocabulary,
 } from './generated/bindings';
 
 /** A page of the trace list; the shell caps `limit` (MAX_PAGE in src-tauri/src/search.rs). */

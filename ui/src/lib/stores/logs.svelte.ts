@@ -4,13 +4,16 @@
 // page read before the first row drops them from the bottom. Pages are kept whole,
 // so the window's two ends always have the engine's own cursors. Plus the query's
 // facets (its volume histogram is the charts' time axis's: `timeline.svelte.ts`);
-// or, while a span is selected, the logs of that span (or of its whole trace).
+// or, while a span is selected, the logs of that span (or of its whole trace). A
+// query the engine cannot parse leaves the rows, count and facets of the query
+// before it in place (`stale`) with the error, until a query that parses runs.
 import {
   searchApi,
   toWeftError,
   type Anchor,
   type Cursor,
   type Facets,
+  type LogCount,
   type LogPage,
   type LogView,
   type SearchApi,
@@ -22,6 +25,8 @@ export const LOG_PAGE = 200;
 export const WINDOW_PAGES = 5;
 /** The most logs of one span or trace shown at once. */
 export const SCOPE_LIMIT = 5_000;
+/** How far the engine counts the matches of a query before the histogram's total comes. */
+export const COUNT_BOUND = 100_000;
 
 /** Logs of one span (`spanId`) or of a whole trace (`spanId` null). */
 export interface LogScope {
@@ -39,8 +44,13 @@ export class LogListStore {
   /** The facets of the query are on their way. */
   summarizing = $state(false);
   facets = $state.raw<Facets | null>(null);
+  /** The query's matches counted up to `COUNT_BOUND`; null until counted (and for a scope). */
+  counted = $state.raw<LogCount | null>(null);
   error = $state.raw<WeftError | null>(null);
+  /** The query of the rows held (after a query error: of the rows kept). */
   query = $state('');
+  /** The rows are those of an earlier query: the one last run has a query error. */
+  stale = $state(false);
   scope = $state.raw<LogScope | null>(null);
   /** The lines around one log line in its file (`showContext`). */
   context = $state.raw<{ logId: number; lines: LogView[] } | null>(null);
@@ -55,6 +65,9 @@ export class LogListStore {
   readonly #windowPages: number;
   #pages: LogPage[] = [];
   #generation = 0;
+  /** Bumped by each reload only (not by a jump, which keeps the query): the count,
+   * and facets of an older reload are dropped. */
+  #reloads = 0;
 
   constructor(api: SearchApi = searchApi, pageSize = LOG_PAGE, windowPages = WINDOW_PAGES) {
     this.#api = api;
@@ -81,12 +94,22 @@ export class LogListStore {
 
   /** Starts over: the first page for `query` (or the scope's logs) and the facets. */
   async reload(query = this.query, scope = this.scope): Promise<void> {
+    const kept = {
+      pages: this.#pages,
+      query: this.query,
+      scope: this.scope,
+      facets: this.facets,
+      counted: this.counted,
+      expanded: this.expanded,
+    };
     this.query = query;
     this.scope = scope;
     const generation = ++this.#generation;
+    const reload = ++this.#reloads;
     this.#setPages([]);
     this.expanded = new Set();
     this.error = null;
+    this.counted = null;
     this.loading = true;
     try {
       if (scope) {
@@ -99,29 +122,56 @@ export class LogListStore {
       } else {
         // The rows show as soon as their page is in; the facets (which
         // count every match: seconds over millions of lines) follow on their own.
-        void this.#summarize(query, generation);
+        void this.#summarize(query, reload);
+        void this.#count(query, reload);
         const page = await this.#api.searchLogs({ query, anchor: { kind: 'first' }, limit: this.#pageSize });
         if (generation !== this.#generation) return;
         this.#setPages([page]);
       }
+      this.stale = false;
     } catch (raw) {
       if (generation !== this.#generation) return;
       this.error = toWeftError(raw);
-      this.facets = null;
+      if (this.error.code === 'query') {
+        // A query that does not parse keeps what the last one found, marked stale.
+        this.#setPages(kept.pages);
+        this.query = kept.query;
+        this.scope = kept.scope;
+        this.facets = kept.facets;
+        this.counted = kept.counted;
+        this.expanded = kept.expanded;
+        this.summarizing = false;
+        this.stale = true;
+      } else {
+        this.facets = null;
+        this.stale = false;
+      }
     } finally {
       if (generation === this.#generation) this.loading = false;
     }
   }
 
-  /** The facets of `query`, for reload `generation`. */
-  async #summarize(query: string, generation: number): Promise<void> {
-    const current = () => generation === this.#generation;
+  /** The matches of `query` counted up to `COUNT_BOUND`, for reload number `reload`
+   * (a failure is the page read's to report). */
+  async #count(query: string, reload: number): Promise<void> {
+    try {
+      const counted = await this.#api.countLogs({ query, atMost: COUNT_BOUND });
+      if (reload === this.#reloads) this.counted = counted;
+    } catch {
+      // The page read reports the same query's error; the count stays unknown.
+    }
+  }
+
+  /** The facets of `query`, for reload number `reload`. */
+  async #summarize(query: string, reload: number): Promise<void> {
+    const current = () => reload === this.#reloads;
     this.summarizing = true;
     try {
       const facets = await this.#api.logFacets(query);
       if (current()) this.facets = facets;
     } catch (raw) {
-      if (current()) {
+      // A query error is the page read's to report (it keeps the earlier results).
+      if (current() && toWeftError(raw).code !== 'query') {
         this.error = toWeftError(raw);
         this.facets = null;
       }
@@ -182,7 +232,7 @@ export class LogListStore {
     }
     const generation = ++this.#generation;
     this.loading = true;
-    this.error = null;
+    if (!this.stale) this.error = null;
     try {
       const anchor: Anchor = to === 'end' ? { kind: 'last' } : { kind: 'first' };
       const page = await this.#api.searchLogs({ query: this.query, anchor, limit: this.#pageSize });

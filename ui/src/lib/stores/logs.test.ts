@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { WeftError } from '../api';
 import { fakeSearchApi } from '../api/fakeSearch';
-import { LogListStore } from './logs.svelte';
+import { COUNT_BOUND, LogListStore } from './logs.svelte';
 
 describe('LogListStore', () => {
   it('pages forward with the cursor the engine gave, exactly, until the end', async () => {
@@ -166,5 +167,93 @@ describe('LogListStore window', () => {
     const store = new LogListStore(fakeSearchApi(3));
     await store.reload('level>=info');
     expect(store.facets?.services).toEqual([{ value: 'checkout', count: 3 }]);
+  });
+});
+
+describe('LogListStore counts', () => {
+  it('counts the matches of a query up to the bound, and none for a scope', async () => {
+    const api = fakeSearchApi(5);
+    const asked: unknown[] = [];
+    const countLogs = api.countLogs;
+    api.countLogs = async (args) => (asked.push(args), countLogs(args));
+    const store = new LogListStore(api, 2);
+    await store.reload('level>=info');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.counted).toEqual({ count: 5, exact: true });
+    expect(asked).toEqual([{ query: 'level>=info', atMost: COUNT_BOUND }]);
+    await store.setScope({ traceId: 'ab'.repeat(16), spanId: null });
+    expect(store.counted).toBeNull();
+  });
+
+  it('a jump while the query is counted keeps the count and facets coming', async () => {
+    const api = fakeSearchApi(5);
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const { logFacets, countLogs } = api;
+    api.logFacets = async (query) => (await slow, logFacets(query));
+    api.countLogs = async (args) => (await slow, countLogs(args));
+    const store = new LogListStore(api, 2);
+    await store.reload('');
+    await store.jumpTo('end');
+    release();
+    await slow;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect([store.summarizing, store.facets !== null, store.counted]).toEqual([false, true, { count: 5, exact: true }]);
+  });
+});
+
+describe('LogListStore and a query that does not parse', () => {
+  /** The fake shell, refusing a query with an unterminated phrase in every read, as the engine does. */
+  function parsingApi(nLogs: number) {
+    const api = fakeSearchApi(nLogs);
+    const refuse = (query: string) => {
+      const column = query.indexOf('"');
+      if (column >= 0 && query.split('"').length % 2 === 0) {
+        throw new WeftError('query', `column ${column + 1}: unterminated phrase`, column + 1);
+      }
+    };
+    const { searchLogs, logHistogram, logFacets } = api;
+    api.searchLogs = async (args) => (refuse(args.query), searchLogs(args));
+    api.logHistogram = async (args) => (refuse(args.query), logHistogram(args));
+    api.logFacets = async (query) => (refuse(query), logFacets(query));
+    return api;
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('keeps the rows, count and facets of the query before, marked stale, with the error', async () => {
+    const store = new LogListStore(parsingApi(5), 2);
+    await store.reload('level>=info');
+    await settle();
+    const [rows, facets, counted] = [store.rows, store.facets, store.counted];
+    expect(facets).not.toBeNull();
+    expect(counted).toEqual({ count: 5, exact: true });
+    await store.reload('reset "conn');
+    await settle();
+    expect(store.rows).toEqual(rows);
+    expect([store.facets, store.counted]).toEqual([facets, counted]);
+    expect([store.stale, store.error?.code, store.error?.column, store.query]).toEqual([true, 'query', 7, 'level>=info']);
+    expect([store.loading, store.summarizing]).toEqual([false, false]);
+  });
+
+  it('pages the kept rows with their own query and cursors, the error staying', async () => {
+    const api = parsingApi(5);
+    const store = new LogListStore(api, 2);
+    await store.reload('level>=info');
+    await store.reload('"x');
+    await store.loadMore();
+    expect(store.rows.map((row) => row.id)).toEqual([1, 2, 3, 4]);
+    expect(api.calls.searchLogs.at(-1)).toMatchObject({ query: 'level>=info', anchor: { kind: 'after', id: 2 } });
+    await store.jumpTo('end');
+    expect([store.stale, store.error?.code]).toEqual([true, 'query']);
+  });
+
+  it('drops the mark once a query that parses runs', async () => {
+    const store = new LogListStore(parsingApi(5), 2);
+    await store.reload('');
+    await store.reload('"x');
+    await store.reload('"y');
+    expect([store.query, store.stale]).toEqual(['', true]);
+    await store.reload('checkout');
+    expect([store.query, store.stale, store.error]).toEqual(['checkout', false, null]);
   });
 });

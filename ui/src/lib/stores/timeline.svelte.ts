@@ -58,6 +58,8 @@ export class TimelineStore {
   preview = $state.raw<TimeRange | null>(null);
   loading = $state(false);
   error = $state.raw<WeftError | null>(null);
+  /** The density and histogram are those of an earlier query: the one last run does not parse. */
+  stale = $state(false);
 
   readonly #api: SearchApi;
   /** Runs a query that picks a range (places.go: it is recorded for Back). */
@@ -91,6 +93,13 @@ export class TimelineStore {
     return range ? padded(range) : null;
   }
 
+  /** Every log matching the query, counted by the density, when it counts them all
+   * (no range picked: the density is read without it); else null. */
+  get logTotal(): number | null {
+    if (!this.density || this.picked) return null;
+    return this.density.logs.reduce((sum, bucket) => sum + bucket.n, 0);
+  }
+
   /** Records of one chart's kind before and after the axis. */
   outliers(kind: 'traces' | 'logs'): { before: number; after: number } {
     const axis = this.axis;
@@ -100,6 +109,7 @@ export class TimelineStore {
 
   /** Loads the density of `query` (without its picked range) and the histogram on the axis. */
   async reload(query: string): Promise<void> {
+    const kept = { query: this.query, density: this.density, histogram: this.histogram };
     this.query = query;
     this.preview = null;
     const generation = ++this.#generation;
@@ -109,12 +119,20 @@ export class TimelineStore {
       const density = await this.#api.timeDensity(withoutPickedRange(query));
       if (generation !== this.#generation) return;
       this.density = density;
+      this.stale = false;
       await this.#loadHistogram(generation);
     } catch (raw) {
       if (generation !== this.#generation) return;
       this.error = toWeftError(raw);
-      this.density = null;
-      this.histogram = null;
+      if (this.error.code === 'query') {
+        // A query that does not parse keeps the charts of the one before, marked stale.
+        Object.assign(this, kept);
+        this.stale = true;
+      } else {
+        this.density = null;
+        this.histogram = null;
+        this.stale = false;
+      }
     } finally {
       if (generation === this.#generation) this.loading = false;
     }

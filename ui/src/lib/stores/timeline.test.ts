@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TimeDensity } from '../api';
+import { WeftError } from '../api';
 import { fakeSearchApi } from '../api/fakeSearch';
 import { padded } from '../model/timeFit';
 import { withTimeRange } from '../model/timeRange';
@@ -38,7 +39,7 @@ function setup(density: TimeDensity = MULTI_YEAR) {
   };
   const went: string[] = [];
   const store = new TimelineStore((query) => went.push(query), api);
-  return { store, densityQueries, histograms, went };
+  return { store, api, densityQueries, histograms, went };
 }
 
 afterEach(() => vi.useRealTimers());
@@ -65,6 +66,30 @@ describe('TimelineStore', () => {
     expect(store.axis).toEqual({ start: T0 + 2 * MINUTE, end: T0 + 4 * MINUTE });
     expect(store.outliers('logs')).toEqual({ before: 4 + 2 * 30, after: 5 * 30 });
     expect(histograms[0]).toMatchObject({ query: 'level>=info', startNs: T0 + 2 * MINUTE, endNs: T0 + 4 * MINUTE });
+  });
+
+  it('counts every matching log when no range is picked, and none when one is', async () => {
+    const { store } = setup();
+    await store.reload('level>=info');
+    expect(store.logTotal).toBe(4 + 10 * 30);
+    await store.reload(withTimeRange('level>=info', T0 + 2 * MINUTE, T0 + 4 * MINUTE));
+    expect(store.logTotal).toBeNull();
+  });
+
+  it('keeps the charts of the query before, marked stale, when a query does not parse', async () => {
+    const { store, api } = setup();
+    const density = api.timeDensity;
+    api.timeDensity = async (query) => {
+      if (query.split('"').length % 2 === 0) throw new WeftError('query', 'column 1: unterminated phrase', 1);
+      return density(query);
+    };
+    await store.reload('level>=info');
+    const [axis, histogram] = [store.axis, store.histogram];
+    await store.reload('"conn');
+    expect([store.stale, store.error?.code, store.query]).toEqual([true, 'query', 'level>=info']);
+    expect([store.axis, store.histogram]).toEqual([axis, histogram]);
+    await store.reload('level>=warn');
+    expect([store.stale, store.error]).toEqual([false, null]);
   });
 
   it('has no axis and asks for no histogram when nothing matches', async () => {

@@ -31,6 +31,19 @@ export type Facet = { value: string, count: number, };
 export type Facets = { services: Array<Facet>, levels: Array<Facet>, sources: Array<Facet>, };
 
 /**
+ * A field of the query language and the values it takes from a fixed list.
+ */
+export type FieldWords = { 
+/**
+ * As typed before the `:`; `attr.` is followed by an attribute key.
+ */
+name: string, 
+/**
+ * Empty: any value (services and keys are offered from the case instead).
+ */
+values: Array<string>, };
+
+/**
  * The outcome for one file: the `weft ingest --json` object.
  */
 export type FileReport = { path: string, format: string | null, status: FileStatus, spans: number, logs: number, unparsed: number, errors: Array<Problem>, };
@@ -91,6 +104,15 @@ export type LinkView = { trace_id: string, span_id: string, attributes: JsonValu
 export type LoadPhase = "rows" | "indexing" | "search_index";
 
 /**
+ * How many logs match a query, as far as `Reader::log_count_upto` counted.
+ */
+export type LogCount = { 
+/**
+ * Every match when `exact`; else the bound, and there are more.
+ */
+count: number, exact: boolean, };
+
+/**
  * A log record as the readers return it (`--json` field order).
  */
 export type LogView = { id: number, ts_ns: number | null, severity: number, severity_text: string, service: string, body: string, trace_id: string | null, span_id: string | null, link: Link, source: string, line: number | null, unparsed: boolean, attributes: JsonValue, };
@@ -146,6 +168,19 @@ logs: Array<DensityBucket>, };
 export type TraceSort = "start" | "duration" | "errors";
 
 export type TraceSummary = { trace_id: string, root_service: string, root_name: string, start_ns: number, duration_ns: number, spans: number, errors: number, logs: number, };
+
+/**
+ * What the search box offers to complete, sorted within each list.
+ */
+export type Vocabulary = { fields: Array<FieldWords>, 
+/**
+ * The services of the case's logs and spans (at most `MAX_WORDS`).
+ */
+services: Array<string>, 
+/**
+ * Top-level attribute keys of the newest logs and spans (at most `MAX_WORDS`).
+ */
+attribute_keys: Array<string>, };
 
 /**
  * Where a page starts, as the UI sends it: `{"kind": "first" | "last"}`,
@@ -207,9 +242,11 @@ export type Commands = {
   followed_sources: { args: Record<string, never>; result: Array<number> };
   list_traces: { args: { limit: number; offset: number; query?: string | null; sort?: TraceSort | null }; result: Array<TraceSummary> };
   search_logs: { args: { query: string; anchor: WireAnchor; limit: number }; result: WireLogPage };
+  count_logs: { args: { query: string; atMost: number }; result: LogCount };
   log_histogram: { args: { query: string; buckets: number; startNs?: number | null; endNs?: number | null }; result: Histogram };
   time_density: { args: { query: string }; result: TimeDensity };
   log_facets: { args: { query: string }; result: Facets };
+  query_vocabulary: { args: Record<string, never>; result: Vocabulary };
   get_trace: { args: { traceId: string }; result: WireTrace };
   find_trace: { args: { text: string }; result: string | null };
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  countOf,
+  histogramTotal,
+  logTally,
+  logsEmpty,
+  noun,
+  quoted,
+  tallyOf,
+  traceListEmpty,
+  traceListSummary,
+} from './counts';
+
+describe('countOf', () => {
+  it('uses the singular for one and the plural otherwise', () => {
+    expect(countOf(1, 'trace')).toBe('1 trace');
+    expect(countOf(0, 'trace')).toBe('0 traces');
+    expect(countOf(2, 'line')).toBe('2 lines');
+    expect(countOf(-1, 'line')).toBe('-1 line');
+  });
+  it('takes an irregular plural', () => {
+    expect(countOf(1, ['match', 'matches'])).toBe('1 match');
+    expect(countOf(3, ['match', 'matches'])).toBe('3 matches');
+    expect(noun(1, ['entry', 'entries'])).toBe('entry');
+  });
+  it('groups thousands as formatCount does', () => {
+    expect(countOf(1234567, 'log')).toBe('1\u2009234\u2009567 logs');
+  });
+});
+
+describe('tallyOf', () => {
+  it('says what is exact, a lower bound or an estimate', () => {
+    expect(tallyOf({ kind: 'exact', count: 364 }, 'line')).toBe('364 lines');
+    expect(tallyOf({ kind: 'atLeast', count: 200 }, 'line')).toBe('at least 200 lines');
+    expect(tallyOf({ kind: 'about', count: 1 }, 'line')).toBe('about 1 line');
+  });
+});
+
+describe('quoted', () => {
+  it('quotes the trimmed query and cuts a long one', () => {
+    expect(quoted('  level:warn ')).toBe('`level:warn`');
+    expect(quoted('x'.repeat(100), 10)).toBe('`xxxxxxxxx…`');
+  });
+});
+
+describe('the trace list', () => {
+  it('counts all traces without a query', () => {
+    expect(traceListSummary({ shown: 40, complete: true, query: '', inCase: 40 })).toBe('40 traces');
+    expect(traceListSummary({ shown: 1, complete: true, query: ' ', inCase: 1 })).toBe('1 trace');
+    expect(traceListSummary({ shown: 500, complete: false, query: '', inCase: 1200 })).toBe('500 of 1\u2009200 traces');
+  });
+  it('says how many match a query, out of the case', () => {
+    expect(traceListSummary({ shown: 12, complete: true, query: 'checkout', inCase: 40 })).toBe(
+      '12 traces match (40 in the case)',
+    );
+    expect(traceListSummary({ shown: 1, complete: true, query: 'checkout', inCase: 40 })).toBe(
+      '1 trace matches (40 in the case)',
+    );
+    expect(traceListSummary({ shown: 500, complete: false, query: 'x', inCase: null })).toBe('at least 500 traces match');
+  });
+  it('names the query that matched nothing and what the case holds', () => {
+    expect(traceListEmpty('nosuchword', 40)).toBe('No trace matches `nosuchword` (40 traces in the case).');
+    expect(traceListEmpty('nosuchword', 1)).toBe('No trace matches `nosuchword` (1 trace in the case).');
+    expect(traceListEmpty('', 0)).toBe('No traces in this case.');
+    expect(traceListEmpty('x', 0)).toBe('No traces in this case.');
+    expect(traceListEmpty('x', null)).toBe('No trace matches `x`.');
+  });
+});
+
+describe('the log view', () => {
+  const base = {
+    shown: 200,
+    complete: false,
+    atStart: true,
+    counted: null,
+    histogramTotal: null,
+    summarizing: false,
+    scopeLimit: null,
+  };
+  it('is exact when the window holds every match', () => {
+    expect(logTally({ ...base, shown: 57, complete: true })).toEqual({ kind: 'exact', count: 57 });
+  });
+  it('takes the engine count once it is in, else says at least', () => {
+    expect(logTally(base)).toEqual({ kind: 'atLeast', count: 200 });
+    expect(logTally({ ...base, counted: { count: 364, exact: true } })).toEqual({ kind: 'exact', count: 364 });
+  });
+  it('past the bounded count, takes the histogram total, else says more than the bound', () => {
+    const over = { count: 100_000, exact: false };
+    expect(logTally({ ...base, counted: over })).toEqual({ kind: 'atLeast', count: 100_001 });
+    expect(logTally({ ...base, counted: over, histogramTotal: 4_200_000 })).toEqual({ kind: 'exact', count: 4_200_000 });
+    expect(logTally({ ...base, histogramTotal: 364 })).toEqual({ kind: 'exact', count: 364 });
+    // While the new query's histogram is on its way, the one held is the query before's.
+    expect(logTally({ ...base, histogramTotal: 364, summarizing: true })).toEqual({ kind: 'atLeast', count: 200 });
+  });
+  it('reads the logs of a span up to a limit', () => {
+    expect(logTally({ ...base, shown: 12, scopeLimit: 5000 })).toEqual({ kind: 'exact', count: 12 });
+    expect(logTally({ ...base, shown: 5000, scopeLimit: 5000 })).toEqual({ kind: 'atLeast', count: 5000 });
+  });
+  it('says which query matched no line', () => {
+    expect(logsEmpty('boom', 364, null)).toBe('No log line matches `boom` (364 logs in the case).');
+    expect(logsEmpty('', 0, null)).toBe('No logs in this case.');
+    expect(logsEmpty('boom', 364, 'span')).toBe('No log lines of this span.');
+  });
+  it('totals a histogram', () => {
+    expect(histogramTotal([[1, 2], [0, 3], []])).toBe(6);
+    expect(histogramTotal([])).toBe(0);
+  });
+});
