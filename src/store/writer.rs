@@ -293,19 +293,22 @@ impl Writer {
         size: u64,
         hash: &str,
         format: Option<&str>,
+        dialect: Option<&str>,
         service: Option<&str>,
     ) -> Result<i64, StoreError> {
         let (path, hash) = (path.to_string(), hash.to_string());
         let (format, service) = (format.map(str::to_string), service.map(str::to_string));
+        let dialect = dialect.map(str::to_string);
         self.run(move |conn| {
             conn.execute(
-                "INSERT INTO sources (path, size, hash, format, status, service, loader_pid, \
-                 started_ns) VALUES (?, ?, ?, ?, 'loading', ?, ?, ?)",
+                "INSERT INTO sources (path, size, hash, format, dialect, status, service, \
+                 loader_pid, started_ns) VALUES (?, ?, ?, ?, ?, 'loading', ?, ?, ?)",
                 params![
                     path,
                     size as i64,
                     hash,
                     format,
+                    dialect,
                     service,
                     i64::from(std::process::id()),
                     now_ns()
@@ -374,7 +377,9 @@ impl Writer {
         hash: &str,
         problem: &Problem,
     ) -> Result<i64, StoreError> {
-        let id = self.begin_source(path, size, hash, None, None).await?;
+        let id = self
+            .begin_source(path, size, hash, None, None, None)
+            .await?;
         let counts = SourceCounts::default();
         let summary = LoadSummary::default();
         self.finish_source(
