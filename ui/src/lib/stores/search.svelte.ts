@@ -24,9 +24,11 @@ export class SearchStore {
     return null;
   }
 
-  /** Runs `text` on the trace list and the log view (leaving any span scope). */
+  /** Runs `text` on the trace list and the log view (leaving any span scope); the
+   * context of a log line shown for the last search closes. */
   async run(text: string): Promise<void> {
     this.text = text;
+    this.#logs.hideContext();
     await Promise.all([this.#traces.reload(text), this.#logs.reload(text, null)]);
   }
 }
