@@ -212,6 +212,27 @@ describe('leftovers of issue 23 in the window', () => {
     await $('shortcuts').waitForExist({ timeout: 5000 });
     await $('shortcuts-close').click();
 
+    // Edit's standard items act on the focused text field: Select All, Copy, Paste
+    // (muda types their keys into the window with libxdo).
+    const input = () => app.browser.execute(() => document.querySelector('[data-testid="search-input"]').value);
+    const setInput = (value) =>
+      app.browser.execute((text) => {
+        const field = document.querySelector('[data-testid="search-input"]');
+        field.value = text;
+        field.focus();
+      }, value);
+    await setInput('menu clipboard');
+    chooseFromMenu(1, 3);
+    chooseFromMenu(1, 1);
+    await app.browser.pause(500);
+    await setInput('');
+    chooseFromMenu(1, 2);
+    await app.browser.waitUntil(async () => (await input()) === 'menu clipboard', {
+      timeout: 5000,
+      timeoutMsg: 'Edit → Select All, Copy, Paste did not copy the field',
+    });
+    await app.browser.execute(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+
     // Edit → Find (after Cut, Copy, Paste, Select All and Copy link) focuses the search box.
     await showView(app.browser, 'logs');
     chooseFromMenu(1, 5);
