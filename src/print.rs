@@ -428,7 +428,7 @@ pub fn log_line(log: &LogView) {
 
 pub fn sources(sources: &[SourceView]) {
     outln!(
-        "{:>4}  {:<11}  {:<12}  {:>8}  {:>8}  {:>8}  PATH",
+        "{:>4}  {:<11}  {:<20}  {:>8}  {:>8}  {:>8}  PATH",
         "ID",
         "STATUS",
         "FORMAT",
@@ -437,11 +437,16 @@ pub fn sources(sources: &[SourceView]) {
         "UNPARSED"
     );
     for source in sources {
+        let format = match (&source.format, &source.dialect) {
+            (Some(format), Some(dialect)) => format!("{format} ({dialect})"),
+            (Some(format), None) => format.clone(),
+            (None, _) => "-".to_string(),
+        };
         outln!(
-            "{:>4}  {:<11}  {:<12}  {:>8}  {:>8}  {:>8}  {}",
+            "{:>4}  {:<11}  {:<20}  {:>8}  {:>8}  {:>8}  {}",
             source.id,
             source.status,
-            source.format.as_deref().unwrap_or("-"),
+            format,
             source.spans,
             source.logs,
             source.unparsed,

@@ -21,7 +21,7 @@ use crate::commands::{CaseInfo, LaunchInfo, WireSource};
 use crate::error::ApiError;
 use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
-use crate::menu::CaseChanged;
+use crate::menu::{CaseChanged, MenuAction};
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
 use crate::{follows, loads, menu};
 
@@ -138,6 +138,7 @@ pub fn render() -> String {
         follows::EVENT_STOPPED => Stopped,
         menu::EVENT_CASE_CHANGED => CaseChanged,
         menu::EVENT_NOTICE => ApiError,
+        menu::EVENT_MENU_ACTION => MenuAction,
     }
     declarations.visit::<ApiError>();
 

@@ -39,9 +39,14 @@ pub struct LaunchInfo {
     /// The names of the formats a case reads (`weft::formats::FORMATS`), for the
     /// empty case's "drop files" hint.
     pub formats: Vec<String>,
+    /// The logger dialects `json-log` reads (`weft::formats::dialects::DIALECTS`), for
+    /// Help → Formats.
+    pub dialects: Vec<String>,
+    /// The app's version, from the build (Help → About).
+    pub version: String,
 }
 
-/// The launch link and the format names.
+/// The launch link, the format and dialect names and the version.
 #[tauri::command]
 pub async fn launch_info(link: State<'_, LaunchLink>) -> Result<LaunchInfo, ApiError> {
     let formats = weft::formats::FORMATS
@@ -51,6 +56,11 @@ pub async fn launch_info(link: State<'_, LaunchLink>) -> Result<LaunchInfo, ApiE
     Ok(LaunchInfo {
         link: link.0.clone(),
         formats,
+        dialects: weft::formats::dialects::DIALECTS
+            .iter()
+            .map(|dialect| dialect.name.to_string())
+            .collect(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
     })
 }
 

@@ -1,5 +1,9 @@
-//! The File menu (Open files…, Open folder…, New case…, Open case…, Recent cases)
-//! and switching the open case. File dialogs are the dialog plugin's, called from
+//! The menu bar — File (Open files…, Open folder…, New case…, Open case…, Recent
+//! cases, Quit), Edit, View and Help — and switching the open case. The items of
+//! Edit, View and Help (but the standard Cut/Copy/Paste/Select All) are actions of
+//! the window's action registry (`ui/src/lib/stores/actions.svelte.ts`): the menu
+//! sends a `menu-action` event naming the action and the window runs it, so each
+//! action exists once. File dialogs are the dialog plugin's, called from
 //! here: the window never gets a dialog permission. A switch cancels the loads, stops
 //! the followers,
 //! waits for the writer lock, opens the new case, swaps it in, remembers it
@@ -8,7 +12,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tauri::menu::{Menu, MenuBuilder, MenuEvent, Submenu, SubmenuBuilder};
+use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItemBuilder, Submenu, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_dialog::DialogExt;
 
@@ -28,6 +32,78 @@ const NEW_CASE: &str = "new-case";
 const OPEN_CASE: &str = "open-case";
 const RECENT_PREFIX: &str = "recent:";
 const NO_RECENT: &str = "recent-none";
+/// File → Quit: Tauri's predefined Quit item does nothing on Linux, so this is ours.
+const QUIT: &str = "quit";
+/// The menu id of a registry action is this and the action's id.
+const ACTION_PREFIX: &str = "action:";
+/// The window runs the action this event names (`MenuAction`).
+pub const EVENT_MENU_ACTION: &str = "menu-action";
+
+/// A menu item chose an action of the window's registry.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
+pub struct MenuAction {
+    /// The action's id in `ui/src/lib/stores/actions.svelte.ts` (as App.svelte registers it).
+    pub action: String,
+}
+
+/// A line of a menu: an action of the registry (id, label), or a separator.
+type Line = Option<(&'static str, &'static str)>;
+
+/// Edit, after the standard Cut/Copy/Paste/Select All.
+const EDIT: &[Line] = &[
+    Some(("place.copy-link", "Copy link to this place")),
+    Some(("search.focus", "Find…")),
+];
+/// View: themes, times, views and panes.
+const VIEW: &[Line] = &[
+    Some(("theme.system", "Theme: system")),
+    Some(("theme.light", "Theme: light")),
+    Some(("theme.dark", "Theme: dark")),
+    None,
+    Some(("time.utc", "Times: UTC")),
+    Some(("time.local", "Times: local time zone")),
+    Some(("time.relative", "Times: relative to the trace")),
+    None,
+    Some(("view.traces", "Traces")),
+    Some(("view.logs", "Logs")),
+    Some(("view.case", "Case")),
+    None,
+    Some(("pane.details", "Show or hide span details")),
+    Some(("pane.logs", "Show or hide the logs pane")),
+];
+/// Help.
+const HELP: &[Line] = &[
+    Some(("shortcuts.show", "Keyboard shortcuts")),
+    Some(("help.formats", "Formats Weft reads")),
+    None,
+    Some(("help.about", "About Weft")),
+];
+
+/// Every registry action a menu item runs.
+pub fn menu_actions() -> impl Iterator<Item = &'static str> {
+    [EDIT, VIEW, HELP]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|(action, _)| *action)
+}
+
+/// The registry action of menu item `id`, if it is one of ours.
+fn action_of(id: &str) -> Option<&'static str> {
+    let wanted = id.strip_prefix(ACTION_PREFIX)?;
+    menu_actions().find(|action| *action == wanted)
+}
+
+/// `menu` with `lines` added.
+fn with_lines<'m, R: Runtime>(
+    menu: SubmenuBuilder<'m, R, AppHandle<R>>,
+    lines: &[Line],
+) -> SubmenuBuilder<'m, R, AppHandle<R>> {
+    lines.iter().fold(menu, |menu, line| match line {
+        Some((action, label)) => menu.text(format!("{ACTION_PREFIX}{action}"), *label),
+        None => menu.separator(),
+    })
+}
 
 /// Managed state: the Recent cases submenu, rebuilt when the list changes.
 pub struct RecentMenu<R: Runtime>(pub Submenu<R>);
@@ -54,9 +130,25 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .text(OPEN_CASE, "Open case…")
         .item(&recent)
         .separator()
-        .quit()
+        .item(
+            &MenuItemBuilder::with_id(QUIT, "Quit")
+                .accelerator("CmdOrCtrl+Q")
+                .build(app)?,
+        )
         .build()?;
-    let menu = MenuBuilder::new(app).item(&file).build()?;
+    // The standard items act on the focused text (the webview's own clipboard).
+    let edit = SubmenuBuilder::new(app, "Edit")
+        .cut()
+        .copy()
+        .paste()
+        .select_all()
+        .separator();
+    let menu = MenuBuilder::new(app)
+        .item(&file)
+        .item(&with_lines(edit, EDIT).build()?)
+        .item(&with_lines(SubmenuBuilder::new(app, "View"), VIEW).build()?)
+        .item(&with_lines(SubmenuBuilder::new(app, "Help"), HELP).build()?)
+        .build()?;
     app.manage(RecentMenu(recent));
     refresh_recent(app);
     Ok(menu)
@@ -106,10 +198,20 @@ pub fn remember<R: Runtime>(app: &AppHandle<R>, case: &std::path::Path) {
     refresh_recent(app);
 }
 
-/// What a File menu item does.
+/// What a menu item does.
 pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     let id = event.id().as_ref();
+    if let Some(action) = action_of(id) {
+        let _ = app.emit(
+            EVENT_MENU_ACTION,
+            MenuAction {
+                action: action.to_string(),
+            },
+        );
+        return;
+    }
     match id {
+        QUIT => app.exit(0),
         OPEN_FILES => pick_and_load(app, false),
         OPEN_FOLDER => pick_and_load(app, true),
         NEW_CASE => {
@@ -226,5 +328,68 @@ pub fn set_title<R: Runtime>(app: &AppHandle<R>, case: &std::path::Path) {
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default();
         let _ = window.set_title(&format!("{name} — Weft"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use tauri::menu::MenuId;
+    use tauri::Listener;
+
+    use super::*;
+
+    /// The menu's items reach the window as `menu-action` events naming the action;
+    /// other ids (a File item, an unknown action) send none. Run through the real
+    /// handler on Tauri's mock runtime (GTK menus cannot be clicked by WebDriver).
+    #[test]
+    fn a_menu_item_sends_its_action_to_the_window() {
+        let app = tauri::test::mock_app();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        app.listen_any(EVENT_MENU_ACTION, move |event| {
+            let payload: serde_json::Value = serde_json::from_str(event.payload()).unwrap();
+            sink.lock()
+                .unwrap()
+                .push(payload["action"].as_str().unwrap().to_string());
+        });
+        for id in [
+            "action:theme.dark",
+            "action:help.formats",
+            "action:no.such",
+            "recent-none",
+        ] {
+            on_event(
+                app.handle(),
+                MenuEvent {
+                    id: MenuId::new(id),
+                },
+            );
+        }
+        assert_eq!(*seen.lock().unwrap(), ["theme.dark", "help.formats"]);
+    }
+
+    /// Every action a menu item names is registered by the window (App.svelte or the
+    /// registry itself), so no menu item is dead.
+    #[test]
+    fn every_menu_action_is_registered_by_the_window() {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src");
+        let sources = ["App.svelte", "lib/stores/actions.svelte.ts"]
+            .map(|file| std::fs::read_to_string(ui.join(file)).unwrap())
+            .concat();
+        for action in menu_actions() {
+            let registered = match action.strip_prefix("view.") {
+                // The rail's views are registered from one list: `{ view: 'logs', … }`.
+                Some(view) => sources.contains(&format!("{{ view: '{view}'")),
+                None => sources.contains(&format!("id: '{action}'")),
+            };
+            assert!(
+                registered,
+                "menu action {action} is not registered by the window"
+            );
+        }
+        assert!(action_of("action:theme.dark").is_some());
+        assert_eq!(action_of("theme.dark"), None);
     }
 }

@@ -77,6 +77,32 @@ impl Format for JsonLog {
     fn line_decoder(&self, _head: &[u8]) -> Option<LineDecoder> {
         Some(decode_line)
     }
+
+    /// The dialect of the first whole line of `head` that is a JSON object.
+    fn dialect(&self, head: &[u8]) -> Option<&'static str> {
+        let mut lines = trim_start(head).split(|&b| b == b'\n').peekable();
+        while let Some(line) = lines.next() {
+            // The last piece may be cut by the end of the head.
+            if lines.peek().is_none() && head.len() >= super::SNIFF_LEN {
+                return None;
+            }
+            let Ok(object) = serde_json::from_slice::<Map<String, Value>>(line.trim_ascii()) else {
+                continue;
+            };
+            return Some(dialect_name(&object));
+        }
+        None
+    }
+}
+
+/// The dialect `decode_object` reads `object` as, by name; Docker's wrapper is
+/// `docker` (its inner lines may be of any dialect, or text).
+fn dialect_name(object: &Map<String, Value>) -> &'static str {
+    if is_docker_wrapper(object) {
+        "docker"
+    } else {
+        dialect_of(object).name
+    }
 }
 
 /// One line of a JSON log file: a record, or an unparsed line and its problem.
@@ -435,6 +461,25 @@ mod tests {
         let mut sink = Collected::default();
         JsonLog.decode(&mut text.as_bytes(), &mut sink).unwrap();
         sink
+    }
+
+    /// Issue 23, point 10: the source of a JSON log file names its dialect.
+    #[test]
+    fn the_dialect_of_a_file_is_that_of_its_first_record() {
+        for dialect in DIALECTS {
+            for sample in dialect.samples {
+                let head = format!("not json\n\n{sample}\n{{\"@t\": 1}}\n");
+                assert_eq!(
+                    JsonLog.dialect(head.as_bytes()),
+                    Some(dialect.name),
+                    "{sample}"
+                );
+            }
+        }
+        let docker =
+            r#"{"log":"{\"level\":30}\n","stream":"stdout","time":"2024-01-01T00:00:00Z"}"#;
+        assert_eq!(JsonLog.dialect(docker.as_bytes()), Some("docker"));
+        assert_eq!(JsonLog.dialect(b"plain text\nmore text\n"), None);
     }
 
     #[test]

@@ -58,6 +58,13 @@ pub trait Format: Sync {
     fn line_decoder(&self, _head: &[u8]) -> Option<LineDecoder> {
         None
     }
+    /// For a format that reads many dialects of one syntax (JSON logs: pino, CLEF, …):
+    /// the dialect of the content starting with `head`, as its first record reads it,
+    /// stored in `sources.dialect` and shown beside the format. `None`: no dialects,
+    /// or none found in `head`.
+    fn dialect(&self, _head: &[u8]) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Decodes one non-empty line (1-based number, bytes without line end or surrounding

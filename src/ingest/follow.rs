@@ -499,6 +499,7 @@ impl Follower {
             head_len,
             head_hash: head_hash_of(&File::open(path)?, head_len)?,
             last_ns: None,
+            dialect: None,
         };
         let id = writer
             .begin_followed(

@@ -199,7 +199,7 @@ pub(super) async fn ingest_file(
         Ok(sniffed) => sniffed,
         Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
     };
-    let input = sniffed.input;
+    let mut input = sniffed.input;
     let Some(format) = sniffed.format else {
         let message = if sniffed.empty {
             "empty file: not a trace or log file".to_string()
@@ -215,12 +215,14 @@ pub(super) async fn ingest_file(
         .service
         .clone()
         .unwrap_or_else(|| service_from_file_name(path));
+    let dialect = input.fill_buf().ok().and_then(|head| format.dialect(head));
     let source_id = writer
         .begin_source(
             &shown,
             size,
             &hash,
             Some(format.name()),
+            dialect,
             options.service.as_deref(),
         )
         .await?;
@@ -239,7 +241,6 @@ pub(super) async fn ingest_file(
             },
             words: NewWords::default(),
         };
-        let mut input = input;
         // Line-oriented content is decoded on several threads when there are cores to
         // spare beside the rows thread; the rest (and all on 2 cores) in one pass.
         let lines = input

@@ -110,6 +110,9 @@ pub enum TermKind {
     StatusError,
     /// `link:span|trace|orphan|unlinked`: a log's correlation state (no span has one).
     Link(Link),
+    /// `unparsed:true`: a log that is a raw line no decoder could read (`unparsed:false`
+    /// is the negated term). No span is unparsed.
+    Unparsed,
     /// `attr.KEY op VALUE`.
     Attr {
         key: String,
@@ -183,7 +186,7 @@ pub enum QueryError {
     UnterminatedRegex { column: usize },
     #[error("column {column}: invalid regular expression: {message}")]
     InvalidRegex { column: usize, message: String },
-    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, attr.KEY, duration, after, before)")]
+    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, attr.KEY, duration, after, before)")]
     UnknownField { column: usize, field: String },
     #[error("column {column}: `{field}` needs a value")]
     MissingValue { column: usize, field: String },
@@ -209,6 +212,8 @@ pub enum QueryError {
     InvalidStatus { column: usize },
     #[error("column {column}: `{value}` is not a link state (span, trace, orphan or unlinked)")]
     InvalidLink { column: usize, value: String },
+    #[error("column {column}: `{value}` is not true or false")]
+    InvalidFlag { column: usize, value: String },
     #[error("column {column}: more than one {kind} id starts with `{prefix}`: {candidates}")]
     AmbiguousId {
         column: usize,
@@ -237,6 +242,7 @@ impl QueryError {
             | QueryError::InvalidOperator { column, .. }
             | QueryError::InvalidStatus { column }
             | QueryError::InvalidLink { column, .. }
+            | QueryError::InvalidFlag { column, .. }
             | QueryError::AmbiguousId { column, .. }
             | QueryError::DanglingNot { column } => *column,
         }

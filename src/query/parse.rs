@@ -49,6 +49,10 @@ pub const FIELDS: &[KnownField] = &[
         values: &[],
     },
     KnownField {
+        name: "unparsed",
+        values: &["true", "false"],
+    },
+    KnownField {
         name: "trace",
         values: &[],
     },
@@ -191,6 +195,30 @@ impl Field<'_> {
                     value: value.clone(),
                 },
             )?),
+            "unparsed" => {
+                let flag = match self.value.to_ascii_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(QueryError::InvalidFlag {
+                            column: self.value_column,
+                            value,
+                        })
+                    }
+                };
+                let negated = match self.op {
+                    ":" | "=" => !flag,
+                    "!=" => flag,
+                    op => {
+                        return Err(QueryError::InvalidOperator {
+                            column: self.column + self.name.chars().count(),
+                            field: self.name.into(),
+                            op: op.into(),
+                        })
+                    }
+                };
+                return Ok((TermKind::Unparsed, negated));
+            }
             "after" => TermKind::After(self.time(now_ns)?),
             "before" => TermKind::Before(self.time(now_ns)?),
             _ => {
@@ -391,6 +419,10 @@ mod tests {
             kinds("-link:ORPHAN"),
             vec![(true, TermKind::Link(Link::Orphan))]
         );
+        assert_eq!(kinds("unparsed:true"), vec![(false, TermKind::Unparsed)]);
+        assert_eq!(kinds("unparsed:FALSE"), vec![(true, TermKind::Unparsed)]);
+        assert_eq!(kinds("-unparsed:true"), vec![(true, TermKind::Unparsed)]);
+        assert_eq!(kinds("unparsed!=false"), vec![(false, TermKind::Unparsed)]);
         assert_eq!(
             kinds("duration>=1m30s"),
             vec![(false, TermKind::Duration(Cmp::Ge, 90_000_000_000))]
@@ -488,6 +520,13 @@ mod tests {
                 },
             ),
             ("status:ok", QueryError::InvalidStatus { column: 8 }),
+            (
+                "unparsed:maybe",
+                QueryError::InvalidFlag {
+                    column: 10,
+                    value: "maybe".into(),
+                },
+            ),
             (
                 "service:",
                 QueryError::MissingValue {

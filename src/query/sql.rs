@@ -179,7 +179,9 @@ fn span_condition(query: &Query) -> Option<Condition> {
                 vec![Param::Text(pattern.clone()), Param::Text(pattern.clone())],
             )),
             TermKind::Service(name) => Some(Condition::new("s.service = ?", vec![text(name)])),
-            TermKind::Level(..) | TermKind::Link(_) => return None,
+            // No span is unparsed: `-unparsed:true` holds for every span.
+            TermKind::Unparsed if term.negated => None,
+            TermKind::Level(..) | TermKind::Link(_) | TermKind::Unparsed => return None,
             TermKind::Name(name) => Some(Condition::new("s.name = ?", vec![text(name)])),
             TermKind::Trace(id) => Some(Condition::new("s.trace_id = ?", vec![blob(&id.0)])),
             TermKind::Span(id) => Some(Condition::new("s.span_id = ?", vec![blob(&id.0)])),
@@ -212,6 +214,7 @@ fn log_term(term: &Term) -> Option<Condition> {
         TermKind::Regex(pattern) => Condition::new("l.body REGEXP ?", vec![text(pattern)]),
         TermKind::Service(name) => Condition::new("l.service = ?", vec![text(name)]),
         TermKind::Link(link) => Condition::new("l.link = ?", vec![Param::Int(*link as i64)]),
+        TermKind::Unparsed => Condition::new("l.unparsed = 1", Vec::new()),
         TermKind::Level(cmp, number) => level_condition(*cmp, *number),
         TermKind::Name(name) => {
             Condition::new(&format!("{own_span} s.name = ?)"), vec![text(name)])

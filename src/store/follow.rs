@@ -83,6 +83,8 @@ impl Writer {
                                 head_len: row.get::<_, i64>(4)? as u64,
                                 head_hash: row.get(5)?,
                                 last_ns: row.get(6)?,
+                                // Kept in the source row; an append only fills it in.
+                                dialect: None,
                             },
                             service: row.get(7)?,
                         })

@@ -107,6 +107,9 @@ pub struct FollowState {
     pub head_hash: String,
     /// Time of the last timed record, for records without one.
     pub last_ns: Option<i64>,
+    /// The dialect of the lines appended (`formats::Format::dialect`), kept in
+    /// `sources.dialect` once known (a file followed from empty has none at first).
+    pub dialect: Option<&'static str>,
 }
 
 /// How a write of rows ends its source's share of them.
@@ -175,7 +178,8 @@ pub(super) fn finish_source(
     if let Some(state) = finish.follow {
         conn.prepare_cached(
             "UPDATE sources SET size = ?, follow_offset = ?, follow_lines = ?, \
-             follow_head_len = ?, follow_head_hash = ?, follow_last_ns = ? WHERE id = ?",
+             follow_head_len = ?, follow_head_hash = ?, follow_last_ns = ?, \
+             dialect = coalesce(dialect, ?) WHERE id = ?",
         )?
         .execute(params![
             state.offset as i64,
@@ -184,6 +188,7 @@ pub(super) fn finish_source(
             state.head_len as i64,
             state.head_hash,
             state.last_ns,
+            state.dialect,
             source_id,
         ])?;
     }
@@ -293,19 +298,22 @@ impl Writer {
         size: u64,
         hash: &str,
         format: Option<&str>,
+        dialect: Option<&str>,
         service: Option<&str>,
     ) -> Result<i64, StoreError> {
         let (path, hash) = (path.to_string(), hash.to_string());
         let (format, service) = (format.map(str::to_string), service.map(str::to_string));
+        let dialect = dialect.map(str::to_string);
         self.run(move |conn| {
             conn.execute(
-                "INSERT INTO sources (path, size, hash, format, status, service, loader_pid, \
-                 started_ns) VALUES (?, ?, ?, ?, 'loading', ?, ?, ?)",
+                "INSERT INTO sources (path, size, hash, format, dialect, status, service, \
+                 loader_pid, started_ns) VALUES (?, ?, ?, ?, ?, 'loading', ?, ?, ?)",
                 params![
                     path,
                     size as i64,
                     hash,
                     format,
+                    dialect,
                     service,
                     i64::from(std::process::id()),
                     now_ns()
@@ -374,7 +382,9 @@ impl Writer {
         hash: &str,
         problem: &Problem,
     ) -> Result<i64, StoreError> {
-        let id = self.begin_source(path, size, hash, None, None).await?;
+        let id = self
+            .begin_source(path, size, hash, None, None, None)
+            .await?;
         let counts = SourceCounts::default();
         let summary = LoadSummary::default();
         self.finish_source(

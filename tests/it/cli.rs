@@ -160,6 +160,60 @@ fn json_output_matches_the_contract() {
     );
 }
 
+/// Issue 23, point 10: `weft sources --json` names the dialect of a JSON log file (a
+/// CLEF file says `clef`), beside the format it always had; and a Zipkin source says
+/// how its span records became the spans the trace list counts.
+#[test]
+fn sources_name_the_dialect_and_how_zipkin_spans_were_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    let files = [
+        "logs-clef/seqcli__test__SeqCli.EndToEnd__Data__events.clef",
+        "logs-pino/lnav__test__logfile_pino.0",
+        "logs-ecs/lnav__test__logfile_ecs_log.json",
+        "zipkin-json/zipkin__zipkin-lens__testdata__smartthings-oauth-authorization.json",
+        "otlp-jsonl/lnav__test__logfile_otel_collector.jsonl",
+    ];
+    let mut args = vec!["ingest".to_string()];
+    args.extend(files.iter().map(|file| fixture(file).display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(weft(&case, &args).status.code(), Some(0));
+    let output = weft(&case, &["sources", "--json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let sources: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let of = |part: &str| {
+        sources
+            .iter()
+            .find(|source| source["path"].as_str().unwrap().contains(part))
+            .unwrap_or_else(|| panic!("no source {part}"))
+    };
+    let clef = of("events.clef");
+    assert_eq!(clef["format"], "json-log", "the format stays");
+    assert_eq!(clef["dialect"], "clef");
+    assert_eq!(of("pino")["dialect"], "pino");
+    assert_eq!(of("logs-ecs")["dialect"], "ecs");
+    let otlp = of("otel_collector");
+    assert!(otlp["dialect"].is_null() && otlp["zipkin"].is_null());
+    // The Zipkin file has 175 span records; 3 repeat a shared half already read and are
+    // stored once; 42 shared server halves are kept apart from their client halves.
+    let zipkin = of("smartthings-oauth");
+    assert_eq!(zipkin["spans"], 175);
+    assert_eq!(zipkin["zipkin"]["stored"], 172);
+    assert_eq!(zipkin["zipkin"]["shared_apart"], 42);
+    let traces: Vec<serde_json::Value> =
+        serde_json::from_slice(&weft(&case, &["traces", "--json"]).stdout).unwrap();
+    let zipkin_trace_spans: i64 = traces
+        .iter()
+        .map(|trace| trace["spans"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        zipkin_trace_spans, 172,
+        "the trace list counts the stored spans"
+    );
+    let human = String::from_utf8(weft(&case, &["sources"]).stdout).unwrap();
+    assert!(human.contains("json-log (clef)"), "{human}");
+}
+
 #[test]
 fn errors_name_the_file_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();

@@ -167,6 +167,16 @@ fn appended_lines_are_loaded_and_a_partial_line_waits_for_its_newline() {
         .unwrap();
     let found: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(found.as_array().unwrap().len(), 1);
+    // A followed JSON log names its dialect too (issue 23, point 10): `level`, `msg`
+    // and `time` are what `dialects.rs` detects as logrus.
+    let output = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("--case")
+        .arg(&case)
+        .args(["sources", "--json"])
+        .output()
+        .unwrap();
+    let sources: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sources[0]["dialect"], "logrus", "{sources}");
     assert!(follower.stop().success());
 }
 

@@ -108,6 +108,7 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
                         (Some(_), None) => Link::Orphan,
                     }
             }
+            TermKind::Unparsed => log.unparsed,
             TermKind::Duration(cmp, ns) => own_span.is_some_and(|span| compare(span.2, *cmp, *ns)),
             TermKind::After(ns) => log.ts_ns.unwrap() >= *ns,
             TermKind::Before(ns) => log.ts_ns.unwrap() < *ns,
@@ -148,6 +149,8 @@ const QUERIES: &[&str] = &[
     "-trace:1d5dd925 checkout",
     "link:TRACE",
     "link:orphan",
+    "unparsed:true",
+    "unparsed:false level>=warn",
     "-link:unlinked level>=warn",
     "timeout",
     "connection timeout",
@@ -177,6 +180,64 @@ const QUERIES: &[&str] = &[
     "level>=error \"upstream timeout\"",
     "PodNotFound",
 ];
+
+/// Issue 23, point 10: a source's unparsed count lists its unparsed lines, with their
+/// line numbers, through `source:… unparsed:true` (the query the app's Sources run).
+#[tokio::test]
+async fn unparsed_lines_of_one_source_are_listed_with_their_line_numbers() {
+    let case = TestCase::new().await;
+    let bad_input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_input");
+    let reports = case
+        .ingest(&[
+            bad_input.join("garbage_between.jsonl"),
+            bad_input.join("invalid_utf8.jsonl"),
+            fixture("demo"),
+        ])
+        .await;
+    let garbage = reports
+        .iter()
+        .find(|report| report.path.ends_with("garbage_between.jsonl"))
+        .unwrap();
+    let reader = case.store.reader().await.unwrap();
+    let all = reader.logs(&LogFilter::default()).await.unwrap();
+    let text = "source:garbage_between unparsed:true";
+    let query = parse(text, NOW).unwrap();
+    let wanted: Vec<i64> = all
+        .iter()
+        .filter(|log| log.unparsed && log.source.ends_with("garbage_between.jsonl"))
+        .map(|log| log.id)
+        .collect();
+    assert_eq!(wanted.len() as u64, garbage.unparsed);
+    assert_answers(&reader, &all, text, &query, &wanted).await;
+    let listed = reader
+        .logs(&LogFilter {
+            query,
+            ..LogFilter::default()
+        })
+        .await
+        .unwrap();
+    let lines: Vec<Option<i64>> = listed.iter().map(|log| log.line).collect();
+    assert_eq!(lines, [Some(3), Some(4), Some(6)]);
+    assert_eq!(listed[0].body, "this is not json {{{");
+    // Every source's unparsed count is what the query finds, and no span is unparsed.
+    for source in reader.sources().await.unwrap() {
+        let query = parse(&format!("source:{} unparsed:true", source.id), NOW).unwrap();
+        let found = all
+            .iter()
+            .filter(|log| log.unparsed && log.source == source.path)
+            .count() as i64;
+        assert_eq!(found, source.unparsed, "{}", source.path);
+        assert!(found == 0 || reader.log_count(&query).await.unwrap() >= found);
+    }
+    let traces = reader
+        .traces(&TraceFilter {
+            query: parse("unparsed:true", NOW).unwrap(),
+            ..TraceFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(traces.is_empty(), "no trace has an unparsed record");
+}
 
 #[tokio::test]
 async fn queries_match_brute_force() {

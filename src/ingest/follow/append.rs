@@ -64,6 +64,7 @@ pub(super) async fn append(
         head_len,
         head_hash,
         last_ns: times.last_ns,
+        dialect: source.format.dialect(chunk),
     };
     let counts = SourceCounts {
         spans: spans.len() as u64,

@@ -3,6 +3,7 @@ export { caseApi, type CaseApi } from './case';
 export { followApi, type FollowApi } from './follow';
 export { launchApi, type LaunchApi, type LaunchInfo } from './launch';
 export { loadApi, type LoadApi } from './load';
+export { menuApi, type MenuApi } from './menu';
 export { searchApi, type SearchApi } from './search';
 export { WeftError, toWeftError, type ErrorCode } from './errors';
 export type * from './types';

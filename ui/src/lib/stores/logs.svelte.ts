@@ -6,7 +6,10 @@
 // facets (its volume histogram is the charts' time axis's: `timeline.svelte.ts`);
 // or, while a span is selected, the logs of that span (or of its whole trace). A
 // query the engine cannot parse leaves the rows, count and facets of the query
-// before it in place (`stale`) with the error, until a query that parses runs.
+// before it in place (`stale`) with the error, until a query that parses runs. The
+// query's window is kept while a scope is shown, and coming back to the same query
+// ("All matching logs", Back) shows it again as it was: its rows, expanded rows and
+// scroll position.
 import {
   searchApi,
   toWeftError,
@@ -34,6 +37,22 @@ export interface LogScope {
   spanId: string | null;
 }
 
+/** A scroll request: to the first or last row, or to a pixel offset; `seq` tells one from the next. */
+export interface ScrollRequest {
+  to: 'start' | 'end' | number;
+  seq: number;
+}
+
+/** The query's window as it was when a scope replaced it. */
+interface Unscoped {
+  query: string;
+  pages: LogPage[];
+  expanded: ReadonlySet<number>;
+  counted: LogCount | null;
+  facets: Facets | null;
+  scrollTop: number;
+}
+
 export class LogListStore {
   rows = $state.raw<LogView[]>([]);
   /** Where the next page starts; null when the last row is the last match. */
@@ -56,18 +75,21 @@ export class LogListStore {
   context = $state.raw<{ logId: number; lines: LogView[] } | null>(null);
   /** Ids of the rows shown with their attributes. */
   expanded = $state.raw<ReadonlySet<number>>(new Set());
-  /** The last jump to the first or last match (`jumpTo`), for the view to scroll
-   * there once: `seq` tells one jump from the next. */
-  jumped = $state.raw<{ to: 'start' | 'end'; seq: number } | null>(null);
+  /** The last jump to the first or last match (`jumpTo`), or back to where the
+   * query's window was scrolled, for the view to scroll there once. */
+  jumped = $state.raw<ScrollRequest | null>(null);
+  /** How far the view's rows are scrolled (the view reports it). */
+  scrollTop = 0;
 
   readonly #api: SearchApi;
   readonly #pageSize: number;
   readonly #windowPages: number;
   #pages: LogPage[] = [];
   #generation = 0;
-  /** Bumped by each reload only (not by a jump, which keeps the query): the count,
+  /** Bumped by each reload only (not by a jump, which keeps the query): the count
    * and facets of an older reload are dropped. */
   #reloads = 0;
+  #unscoped: Unscoped | null = null;
 
   constructor(api: SearchApi = searchApi, pageSize = LOG_PAGE, windowPages = WINDOW_PAGES) {
     this.#api = api;
@@ -92,8 +114,24 @@ export class LogListStore {
     this.after = pages.at(-1)?.after ?? null;
   }
 
-  /** Starts over: the first page for `query` (or the scope's logs) and the facets. */
+  /** Starts over: the first page for `query` (or the scope's logs), its count and facets.
+   * Leaving the query for a scope keeps its window; coming back to the same query
+   * from a scope shows that window again instead of reading it anew. */
   async reload(query = this.query, scope = this.scope): Promise<void> {
+    if (scope !== null && this.scope === null) {
+      this.#unscoped = {
+        query: this.query,
+        pages: this.#pages,
+        expanded: this.expanded,
+        counted: this.counted,
+        facets: this.facets,
+        scrollTop: this.scrollTop,
+      };
+    } else if (scope === null) {
+      const saved = this.#unscoped;
+      this.#unscoped = null;
+      if (saved !== null && this.scope !== null && saved.query === query) return this.#restore(saved);
+    }
     const kept = {
       pages: this.#pages,
       query: this.query,
@@ -160,6 +198,27 @@ export class LogListStore {
     } catch {
       // The page read reports the same query's error; the count stays unknown.
     }
+  }
+
+  #restore(saved: Unscoped): void {
+    ++this.#generation;
+    ++this.#reloads;
+    this.query = saved.query;
+    this.scope = null;
+    this.#setPages(saved.pages);
+    this.expanded = saved.expanded;
+    this.counted = saved.counted;
+    this.facets = saved.facets;
+    this.error = null;
+    this.stale = false;
+    this.loading = false;
+    this.summarizing = false;
+    this.jumped = { to: saved.scrollTop, seq: (this.jumped?.seq ?? 0) + 1 };
+  }
+
+  /** The case's records changed (a load, another case): the kept window is stale. */
+  forgetUnscoped(): void {
+    this.#unscoped = null;
   }
 
   /** The facets of `query`, for reload number `reload`. */

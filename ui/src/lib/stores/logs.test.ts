@@ -66,6 +66,41 @@ describe('LogListStore', () => {
     expect([store.rows.length, store.query]).toEqual([3, 'x']);
   });
 
+  it('comes back from a scope to the same query as it was: rows, expanded rows, scroll', async () => {
+    const api = fakeSearchApi(9);
+    const store = new LogListStore(api, 3);
+    await store.reload('x');
+    await store.loadMore();
+    store.toggleExpanded(4);
+    store.scrollTop = 96;
+    const rows = store.rows.map((row) => row.id);
+    await store.setScope({ traceId: 't', spanId: 's' });
+    store.scrollTop = 0; // the scoped list scrolled
+    await store.setScope(null);
+    expect(store.rows.map((row) => row.id)).toEqual(rows);
+    expect([...store.expanded]).toEqual([4]);
+    expect(store.jumped?.to).toBe(96);
+    expect([store.scope, store.query, store.loading]).toEqual([null, 'x', false]);
+    expect(api.calls.searchLogs).toHaveLength(2); // not read again
+    await store.loadMore(); // and the window pages on from where it was
+    expect(store.rows.map((row) => row.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('reads the logs anew for another query, or after the case changed', async () => {
+    const api = fakeSearchApi(9);
+    const store = new LogListStore(api, 3);
+    await store.reload('x');
+    store.toggleExpanded(2);
+    await store.setScope({ traceId: 't', spanId: null });
+    await store.reload('y', null);
+    expect([store.query, store.expanded.size]).toEqual(['y', 0]);
+    expect(api.calls.searchLogs).toHaveLength(2);
+    await store.setScope({ traceId: 't', spanId: null });
+    store.forgetUnscoped();
+    await store.setScope(null);
+    expect(api.calls.searchLogs).toHaveLength(3);
+  });
+
   it('loads the context lines of one log line', async () => {
     const api = fakeSearchApi(3);
     const store = new LogListStore(api);

@@ -55,9 +55,11 @@ export class SearchStore {
     return null;
   }
 
-  /** Runs `text` on the trace list, the log view (leaving any span scope) and the charts' time axis. */
+  /** Runs `text` on the trace list, the log view (leaving any span scope) and the
+   * charts' time axis; the context of a log line shown for the last search closes. */
   async run(text: string): Promise<void> {
     this.text = text;
+    this.#logs.hideContext();
     await Promise.all([this.#traces.reload(text), this.#logs.reload(text, null), this.#timeline?.reload(text)]);
   }
 }

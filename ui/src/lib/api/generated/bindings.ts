@@ -88,7 +88,16 @@ link: string | null,
  * The names of the formats a case reads (`weft::formats::FORMATS`), for the
  * empty case's "drop files" hint.
  */
-formats: Array<string>, };
+formats: Array<string>, 
+/**
+ * The logger dialects `json-log` reads (`weft::formats::dialects::DIALECTS`), for
+ * Help → Formats.
+ */
+dialects: Array<string>, 
+/**
+ * The app's version, from the build (Help → About).
+ */
+version: string, };
 
 /**
  * How a log record joins the traces of the case. See DESIGN.md "Correlation".
@@ -116,6 +125,15 @@ count: number, exact: boolean, };
  * A log record as the readers return it (`--json` field order).
  */
 export type LogView = { id: number, ts_ns: number | null, severity: number, severity_text: string, service: string, body: string, trace_id: string | null, span_id: string | null, link: Link, source: string, line: number | null, unparsed: boolean, attributes: JsonValue, };
+
+/**
+ * A menu item chose an action of the window's registry.
+ */
+export type MenuAction = { 
+/**
+ * The action's id in `ui/src/lib/stores/actions.svelte.ts` (as App.svelte registers it).
+ */
+action: string, };
 
 /**
  * Something wrong in the input that did not stop decoding.
@@ -204,9 +222,19 @@ export type WireLogPage = { rows: Array<LogView>, before: WireCursor | null, aft
  */
 export type WireSource = { service: string, service_given: boolean, id: number, path: string, size: number, format: string | null, 
 /**
+ * The dialect of a format that reads several (`clef`, `pino`, … for `json-log`),
+ * as `formats::Format::dialect` found it; `None` for other formats.
+ */
+dialect: string | null, 
+/**
  * A `SourceStatus`, as text.
  */
-status: SourceStatus, spans: number, logs: number, unparsed: number, problems: number, errors: JsonValue, };
+status: SourceStatus, spans: number, logs: number, unparsed: number, problems: number, errors: JsonValue, 
+/**
+ * For a Zipkin source: how its span records became spans of the case, which is
+ * why `spans` (records read) can differ from what the trace list counts.
+ */
+zipkin: ZipkinSpans | null, };
 
 /**
  * A span of `get_trace`: the engine's `SpanView` plus its start and end as offsets
@@ -227,6 +255,23 @@ log_count: number, logs: Array<LogView>, };
  * earliest span) as a decimal string.
  */
 export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, };
+
+/**
+ * How a Zipkin source's span records became spans of the case.
+ */
+export type ZipkinSpans = { 
+/**
+ * Spans of the case this source brought. A record that repeats a span already
+ * stored (same trace id and span id; for a shared half, the same endpoint too)
+ * is stored once, the first one kept.
+ */
+stored: number, 
+/**
+ * Of those, server halves of shared spans (`"shared": true`, the same id as the
+ * client span that called them) kept apart from their client half under an id
+ * of their own (the original in the attribute `zipkin.span_id`).
+ */
+shared_apart: number, };
 
 /** Every command: its arguments as `invoke` sends them and its result. */
 export type Commands = {
@@ -262,4 +307,5 @@ export type Events = {
   'follow-stopped': Stopped;
   'case-changed': CaseChanged;
   'notice': ApiError;
+  'menu-action': MenuAction;
 };
