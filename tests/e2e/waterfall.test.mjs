@@ -224,7 +224,7 @@ describe('the waterfall', () => {
     await press('/');
     await waitFor(async () => (await state()).focused === 'span-find', '/ did not focus the find box');
     await browser().keys([...host]);
-    await waitFor(async () => (await $('span-find-count').isExisting()) && (await $('span-find-count').getText()) === `${expected.length} matches`, 'the resource attribute did not match');
+    await waitFor(async () => (await $('span-find-count').isExisting()) && (await $('span-find-count').getText()) === (expected.length === 1 ? '1 match' : `${expected.length} matches`), 'the resource attribute did not match');
     const matched = await browser().execute(() =>
       [...document.querySelectorAll('[data-testid="span-row"][data-matched="true"]')].map((row) => row.getAttribute('data-span-id')),
     );
