@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::tree::{SpanTiming, TraceTree};
-use crate::store::{SpanView, TraceView};
+use crate::store::{LogView, SpanView, TraceView};
 
 /// One host whose clock is off, by how much, and how many spans of the trace it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -133,6 +133,36 @@ pub fn adjust(trace: &TraceView, skews: &[Skew]) -> TraceView {
     }
     adjusted.spans.sort_by_key(|span| span.start_ns);
     adjusted
+}
+
+/// `logs` (logs of the trace, in time order) with those of spans on the skewed hosts
+/// put on the reference clock, in time order again (records without a time last,
+/// the rest as they came): the log pane of an adjusted trace.
+pub fn adjust_logs(trace: &TraceView, skews: &[Skew], mut logs: Vec<LogView>) -> Vec<LogView> {
+    if skews.is_empty() {
+        return logs;
+    }
+    let by_host: HashMap<&str, i64> = skews
+        .iter()
+        .map(|skew| (skew.host.as_str(), -skew.delta_ns))
+        .collect();
+    let by_span: HashMap<&str, i64> = trace
+        .spans
+        .iter()
+        .filter_map(|span| {
+            let host = host_of(&span.resource, &span.service);
+            let delta = *by_host.get(host.as_str())?;
+            Some((span.span_id.as_str(), delta))
+        })
+        .collect();
+    for log in &mut logs {
+        let delta = log.span_id.as_deref().and_then(|id| by_span.get(id));
+        if let (Some(delta), Some(ts)) = (delta, log.ts_ns.as_mut()) {
+            *ts += delta;
+        }
+    }
+    logs.sort_by_key(|log| (log.ts_ns.is_none(), log.ts_ns));
+    logs
 }
 
 fn shift_span(span: &mut SpanView, delta: i64) {

@@ -80,6 +80,26 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// Whether trace `trace_id` is among the slowest tenth of the case's traces: fewer
+    /// than a tenth of them last longer (two counts on `traces_duration`). False when
+    /// the case has no such trace.
+    pub async fn is_slow(&self, trace_id: TraceId) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM traces) AS total, \
+             (SELECT COUNT(*) FROM traces WHERE duration_ns > d.duration_ns) AS longer \
+             FROM traces d WHERE d.trace_id = ?",
+        )
+        .bind(trace_id.0.to_vec())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some_and(|row| {
+            let (total, longer): (i64, i64) = (row.get("total"), row.get("longer"));
+            longer * 10 < total
+        }))
+    }
+}
+
 fn trace_summary(row: &SqliteRow) -> TraceSummary {
     TraceSummary {
         trace_id: hex_column(row, "trace_id").unwrap_or_default(),
