@@ -71,4 +71,27 @@ describe('TabStore', () => {
     again.useCase('/bad.weft');
     expect(again.tabs).toEqual([]);
   });
+
+  it('holds a comparison in a tab of its own, one tab per pair, kept with the case', () => {
+    const storage = memoryStorage();
+    const tabs = new TabStore(storage);
+    tabs.useCase('/a.weft');
+    tabs.open('a', null);
+    const compare = tabs.openCompare('a', 'b');
+    expect(tabs.tabs).toHaveLength(2);
+    expect(tabs.activeTab).toMatchObject({ traceId: 'a', compareWith: 'b' });
+    // A trace opened from the comparison goes to a tab of its own, not over it.
+    tabs.open('c', 'span1');
+    expect(tabs.tabs.map((tab) => [tab.traceId, tab.compareWith])).toEqual([
+      ['a', undefined],
+      ['a', 'b'],
+      ['c', undefined],
+    ]);
+    // Opening trace a finds its trace tab, never the comparison.
+    expect(tabs.open('a', null).key).not.toBe(compare.key);
+    expect(tabs.openCompare('a', 'b').key).toBe(compare.key);
+    const again = new TabStore(storage);
+    again.useCase('/a.weft');
+    expect(again.activeTab).toMatchObject({ traceId: 'a', compareWith: 'b' });
+  });
 });
