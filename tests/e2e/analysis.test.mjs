@@ -203,7 +203,7 @@ describe('critical path, comparison and selection on the demo case', () => {
     await $('tab-list').click();
     await typeInSearch(app.browser, '');
     await settled(app.browser);
-    const scatter = $('trace-scatter');
+    const scatter = await $('trace-scatter');
     await scatter.scrollIntoView({ block: 'center' });
     const { width, height } = await scatter.getSize();
     // The top third of the plot: the slowest traces.
