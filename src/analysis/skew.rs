@@ -9,7 +9,8 @@
 //! rule); a child longer than its parent is only kept from starting before it.
 //! The parent is taken as already shifted, so a chain of skewed hosts adds up. The
 //! hosts of the roots are the reference and never move. Nothing is rewritten:
-//! `adjust` returns a shifted copy of the trace for display.
+//! `adjust` returns a shifted copy of the trace for display, `adjust_logs` the
+//! logs of a trace (the app's logs pane) shifted and in their new order.
 
 use std::collections::{HashMap, VecDeque};
 

@@ -161,12 +161,10 @@ describe('critical path, comparison and selection on the demo case', () => {
   it('compares two traces in a tab: a node only in B is marked and opens in B', async () => {
     const nodes = weftJson(demoCase, 'compare', SLOW, FAST);
     await openTrace(app.browser, SLOW);
-    await app.browser.execute((value) => {
-      const select = document.querySelector('[data-testid="compare-pick"]');
-      select.value = value;
-      select.dispatchEvent(new Event('change', { bubbles: true }));
-    }, FAST);
-    await $('compare-go').click();
+    await $('compare-open').click();
+    const candidate = app.browser.$(`[data-testid="compare-candidate"][data-trace-id="${FAST}"]`);
+    await candidate.scrollIntoView({ block: 'center' });
+    await candidate.click();
     await waitForRows(app.browser, 'compare-row', (count) => count === nodes.length, {
       timeoutMsg: `the comparison did not show ${nodes.length} nodes`,
     });

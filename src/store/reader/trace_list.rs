@@ -1,6 +1,7 @@
 //! `Reader::traces`: the trace list — trace summaries matching a search-box query
 //! and the filter's ids, sorted by start, duration or errors, one page at a time
-//! (`weft traces`, the app's trace table). One trace with its spans is
+//! (`weft traces`, the app's trace table), and whether a trace is among the
+//! slowest tenth (`is_slow`, the app's critical path default). One trace with its spans is
 //! `trace_view`'s; the summaries themselves are kept by the writer.
 
 use serde::{Deserialize, Serialize};

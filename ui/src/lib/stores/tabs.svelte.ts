@@ -105,6 +105,18 @@ export class TabStore {
     return tab;
   }
 
+  /**
+   * The traces of the two trace tabs opened last, the one shown (when it is one) as B;
+   * null with fewer than two different traces open.
+   */
+  lastTwoTraces(): [string, string] | null {
+    const traces = [...new Set(this.tabs.filter((tab) => tab.compareWith === undefined).map((tab) => tab.traceId))];
+    const shown = this.activeTab?.compareWith === undefined ? this.activeTab?.traceId : undefined;
+    const ordered = shown === undefined ? traces : [...traces.filter((id) => id !== shown), shown];
+    if (ordered.length < 2) return null;
+    return [ordered[ordered.length - 2]!, ordered[ordered.length - 1]!];
+  }
+
   /** The span selected in the tab shown. */
   setSpan(spanId: string | null): void {
     const shown = this.activeTab;

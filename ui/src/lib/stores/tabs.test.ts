@@ -94,4 +94,19 @@ describe('TabStore', () => {
     again.useCase('/a.weft');
     expect(again.activeTab).toMatchObject({ traceId: 'a', compareWith: 'b' });
   });
+
+  it('names the last two trace tabs to compare, the one shown as B', () => {
+    const tabs = new TabStore(null);
+    expect(tabs.lastTwoTraces()).toBeNull();
+    tabs.open('a', null);
+    tabs.open('a', 's', true);
+    expect(tabs.lastTwoTraces()).toBeNull();
+    tabs.open('b', null, true);
+    tabs.open('c', null, true);
+    expect(tabs.lastTwoTraces()).toEqual(['b', 'c']);
+    tabs.activate(tabs.tabs[0]!.key);
+    expect(tabs.lastTwoTraces()).toEqual(['c', 'a']);
+    tabs.openCompare('c', 'a');
+    expect(tabs.lastTwoTraces()).toEqual(['b', 'c']);
+  });
 });
