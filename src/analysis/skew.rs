@@ -268,4 +268,76 @@ mod tests {
         assert_eq!(host_of(&resource, "svc"), "id1");
         assert_eq!(host_of(&serde_json::json!({}), "svc"), "svc");
     }
+
+    fn view(id: &str, host: &str, start: i64) -> SpanView {
+        SpanView {
+            span_id: id.into(),
+            parent_span_id: None,
+            name: id.into(),
+            service: "svc".into(),
+            start_ns: start,
+            end_ns: start + 10,
+            status: crate::model::StatusCode::Unset,
+            status_message: String::new(),
+            kind: 0,
+            attributes: Value::Null,
+            events: Vec::new(),
+            links: Vec::new(),
+            resource: std::sync::Arc::new(serde_json::json!({ "host.name": host })),
+            scope: Default::default(),
+            log_count: 0,
+            logs: Vec::new(),
+        }
+    }
+
+    fn log(id: i64, ts: Option<i64>, span: Option<&str>) -> LogView {
+        LogView {
+            id,
+            ts_ns: ts,
+            severity: 9,
+            severity_text: "info".into(),
+            service: "svc".into(),
+            body: format!("log {id}"),
+            trace_id: None,
+            span_id: span.map(str::to_string),
+            link: crate::model::Link::Span,
+            source: "app.log".into(),
+            line: Some(id),
+            unparsed: false,
+            attributes: Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_logs_of_a_skewed_host_are_shifted_and_put_in_order_again() {
+        let trace = TraceView {
+            trace_id: "t".into(),
+            spans: vec![view("client", "web", 0), view("server", "pay", 2 * S)],
+            trace_logs: Vec::new(),
+        };
+        let skews = [Skew {
+            host: "pay".into(),
+            service: "svc".into(),
+            delta_ns: 2 * S,
+            spans: 1,
+        }];
+        let logs = vec![
+            log(1, Some(S), Some("client")),
+            log(2, Some(2 * S + 5), Some("server")),
+            log(3, None, Some("server")),
+            log(4, Some(S + 1), None),
+        ];
+        let ids = |logs: &[LogView]| {
+            logs.iter()
+                .map(|log| (log.id, log.ts_ns))
+                .collect::<Vec<_>>()
+        };
+        // The server's log moves 2 s back, before the client's; one without a time
+        // stays last; a log of no span does not move.
+        assert_eq!(
+            ids(&adjust_logs(&trace, &skews, logs.clone())),
+            [(2, Some(5)), (1, Some(S)), (4, Some(S + 1)), (3, None)]
+        );
+        assert_eq!(ids(&adjust_logs(&trace, &[], logs.clone())), ids(&logs));
+    }
 }
