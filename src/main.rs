@@ -6,7 +6,6 @@
 
 mod print;
 
-use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -364,39 +363,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let reader = store.reader().await?;
             if let Some(selection) = selection {
-                let ids = |query: Query| {
-                    let reader = reader.clone();
-                    async move {
-                        let filter = TraceFilter {
-                            query,
-                            ..TraceFilter::default()
-                        };
-                        let found = reader.traces(&filter).await?;
-                        anyhow::Ok(
-                            found
-                                .into_iter()
-                                .map(|trace| trace.trace_id)
-                                .collect::<HashSet<String>>(),
-                        )
-                    }
-                };
-                let selected = ids(parse_query(&[selection])?).await?;
-                let baseline = match baseline {
-                    Some(baseline) => Some(ids(parse_query(&[baseline])?).await?),
-                    None => None,
-                };
-                let mut tally = analysis::compare::AttributeTally::default();
-                reader
-                    .each_trace_facts(|id, facts| {
-                        let id = id.to_string();
-                        if selected.contains(&id) {
-                            tally.add(facts, true);
-                        } else if baseline.as_ref().is_none_or(|ids| ids.contains(&id)) {
-                            tally.add(facts, false);
-                        }
-                    })
+                let baseline = baseline.map(|text| parse_query(&[text])).transpose()?;
+                let ranked = reader
+                    .compare_selection(&parse_query(&[selection])?, baseline.as_ref())
                     .await?;
-                let ranked = tally.rank();
                 if json {
                     print::outln!("{}", serde_json::to_string(&ranked)?);
                 } else {

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use ts_rs::{Config, TypeVisitor, TS};
+use weft::analysis::compare::{CompareNode, SelectionComparison};
 use weft::store::{
     Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary, Vocabulary,
 };

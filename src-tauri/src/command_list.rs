@@ -40,6 +40,10 @@ macro_rules! command_list {
             search::query_vocabulary() -> Vocabulary;
             search::get_trace(trace_id: String) -> WireTrace;
             search::find_trace(text: String) -> Option<String>;
+            search::set_skew_adjustment(trace_id: String, adjust: bool) -> ();
+            search::compare_traces(a: String, b: String) -> Vec<CompareNode>;
+            search::compare_selection(selection: String, baseline: Option<String>)
+                -> SelectionComparison;
             search::logs_of_span(trace_id: String, span_id: Option<String>, limit: u64)
                 -> Vec<LogView>;
             search::log_context(log_id: i64, before: u32, after: u32) -> Vec<LogView>;

@@ -3,10 +3,14 @@
 //! lines. Each is one engine call. Nanosecond times exceed 2^53, which JavaScript
 //! numbers cannot hold exactly, so what the UI must hand back or subtract travels
 //! as text: cursors carry `ts_ns` as a decimal string, and each span of a trace
-//! carries its start and end as offsets from the trace's start.
+//! carries its start and end as offsets from the trace's start, as does each
+//! section of its critical path. A trace is shown with the clock skew adjustment
+//! the user applied (`set_skew_adjustment`), its logs too.
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
+use weft::analysis::compare::{CompareNode, SelectionComparison};
+use weft::analysis::{self, Skew};
 use weft::query::Query;
 use weft::store::{
     Anchor, Cursor, Facets, Histogram, LogCount, LogFilter, LogPage, LogView, SpanView,
@@ -206,32 +210,62 @@ pub async fn find_trace(case: State<'_, Case>, text: String) -> Result<Option<St
 }
 
 /// A span of `get_trace`: the engine's `SpanView` plus its start and end as offsets
-/// from the trace's start, exact as JavaScript numbers.
+/// from the trace's start, exact as JavaScript numbers, and its self time.
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct WireSpan {
     #[serde(flatten)]
     pub span: SpanView,
     pub start_offset_ns: i64,
     pub end_offset_ns: i64,
+    /// Its duration less the time its children cover (`analysis::self_times`).
+    pub self_ns: i64,
 }
 
-/// `get_trace`: `weft trace --json` with `WireSpan`s and the trace's start (its
-/// earliest span) as a decimal string.
+/// A section of the critical path, as offsets from the trace's start.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct WirePathSection {
+    pub span_id: String,
+    pub start_offset_ns: i64,
+    pub end_offset_ns: i64,
+}
+
+/// `get_trace`: `weft trace --json` with `WireSpan`s, the trace's start (its
+/// earliest span) as a decimal string, and its analysis: the critical path, the
+/// clock skew found, whether the spans are shown adjusted, and whether the trace is
+/// among the slowest tenth of the case's.
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct WireTrace {
     pub trace_id: String,
     pub start_ns_text: String,
     pub spans: Vec<WireSpan>,
     pub trace_logs: Vec<LogView>,
+    pub critical_path: Vec<WirePathSection>,
+    pub skew: Vec<Skew>,
+    pub skew_adjusted: bool,
+    pub slow: bool,
 }
 
-/// One trace with its spans and logs, for the waterfall.
+/// One trace with its spans, logs and analysis, for the waterfall (with the stored
+/// skew adjustment applied).
 #[tauri::command]
 pub async fn get_trace(case: State<'_, Case>, trace_id: String) -> Result<WireTrace, ApiError> {
     let id: TraceId = trace_id.parse()?;
-    let trace = case.reader()?.trace(id).await?;
-    let trace =
-        trace.ok_or_else(|| ApiError::new(Code::NotFound, format!("no trace {trace_id}")))?;
+    let reader = case.reader()?;
+    let stored = reader.trace(id).await?;
+    let stored =
+        stored.ok_or_else(|| ApiError::new(Code::NotFound, format!("no trace {trace_id}")))?;
+    let applied = reader.skew_adjustment(id).await?;
+    let (trace, analysis) = analysis::analyse_trace_with(&stored, &applied);
+    let slow = reader.is_slow(id).await?;
+    Ok(wire_trace(trace, analysis, slow))
+}
+
+/// Times as offsets from the earliest span's start.
+fn wire_trace(
+    trace: weft::store::TraceView,
+    analysis: analysis::TraceAnalysis,
+    slow: bool,
+) -> WireTrace {
     let start_ns = trace
         .spans
         .iter()
@@ -241,21 +275,92 @@ pub async fn get_trace(case: State<'_, Case>, trace_id: String) -> Result<WireTr
     let spans = trace
         .spans
         .into_iter()
-        .map(|span| WireSpan {
+        .zip(analysis.self_ns)
+        .map(|(span, self_ns)| WireSpan {
             start_offset_ns: span.start_ns - start_ns,
             end_offset_ns: span.end_ns - start_ns,
+            self_ns,
             span,
         })
         .collect();
-    Ok(WireTrace {
+    let critical_path = analysis
+        .critical_path
+        .into_iter()
+        .map(|section| WirePathSection {
+            span_id: section.span_id,
+            start_offset_ns: section.start_ns - start_ns,
+            end_offset_ns: section.end_ns - start_ns,
+        })
+        .collect();
+    WireTrace {
         trace_id: trace.trace_id,
         start_ns_text: start_ns.to_string(),
         spans,
         trace_logs: trace.trace_logs,
-    })
+        critical_path,
+        skew: analysis.skew,
+        skew_adjusted: analysis.skew_adjusted,
+        slow,
+    }
 }
 
-/// The logs of one span (`span_id`), or every log of the trace (`span_id` null).
+/// Applies the clock skew found in trace `trace_id` (`adjust`), or undoes it: kept
+/// in the case, shown by `get_trace` and `logs_of_span`; the spans stay as stored.
+#[tauri::command]
+pub async fn set_skew_adjustment(
+    case: State<'_, Case>,
+    trace_id: String,
+    adjust: bool,
+) -> Result<(), ApiError> {
+    let id: TraceId = trace_id.parse()?;
+    let skews = match case.reader()?.trace(id).await? {
+        Some(trace) if adjust => analysis::analyse_trace(&trace).skew,
+        Some(_) => Vec::new(),
+        None => {
+            return Err(ApiError::new(
+                Code::NotFound,
+                format!("no trace {trace_id}"),
+            ))
+        }
+    };
+    let mut writer = case.current().store()?.writer().await?;
+    Ok(writer.set_skew_adjustment(id, skews).await?)
+}
+
+/// Two traces side by side: one node per `(service, name)` path from the root.
+#[tauri::command]
+pub async fn compare_traces(
+    case: State<'_, Case>,
+    a: String,
+    b: String,
+) -> Result<Vec<CompareNode>, ApiError> {
+    let reader = case.reader()?;
+    let mut views = Vec::with_capacity(2);
+    for text in [a, b] {
+        let trace = reader.trace(text.parse()?).await?;
+        views.push(trace.ok_or_else(|| ApiError::new(Code::NotFound, format!("no trace {text}")))?);
+    }
+    Ok(analysis::compare::compare_traces(&views[0], &views[1]))
+}
+
+/// What sets the traces matching `selection` apart from those matching `baseline`
+/// (none: every other trace), attributes by score.
+#[tauri::command]
+pub async fn compare_selection(
+    case: State<'_, Case>,
+    selection: String,
+    baseline: Option<String>,
+) -> Result<SelectionComparison, ApiError> {
+    let selection = parse_query(&selection)?;
+    let baseline = baseline.as_deref().map(parse_query).transpose()?;
+    let reader = case.reader()?;
+    Ok(reader
+        .compare_selection(&selection, baseline.as_ref())
+        .await?)
+}
+
+/// The logs of one span (`span_id`), or every log of the trace (`span_id` null); in a
+/// trace with a skew adjustment, those of the adjusted hosts shifted and in that order.
 #[tauri::command]
 pub async fn logs_of_span(
     case: State<'_, Case>,
@@ -264,13 +369,22 @@ pub async fn logs_of_span(
     limit: u64,
 ) -> Result<Vec<LogView>, ApiError> {
     let span_id = span_id.map(|text| text.parse::<SpanId>()).transpose()?;
+    let trace_id: TraceId = trace_id.parse()?;
     let filter = LogFilter {
-        trace_id: Some(trace_id.parse()?),
+        trace_id: Some(trace_id),
         span_id,
         limit: limit.clamp(1, MAX_PAGE),
         ..LogFilter::default()
     };
-    Ok(case.reader()?.logs(&filter).await?)
+    let reader = case.reader()?;
+    let logs = reader.logs(&filter).await?;
+    let applied = reader.skew_adjustment(trace_id).await?;
+    match reader.trace(trace_id).await? {
+        Some(trace) if !applied.is_empty() => {
+            Ok(analysis::skew::adjust_logs(&trace, &applied, logs))
+        }
+        _ => Ok(logs),
+    }
 }
 
 /// Up to `before` lines before log `log_id` in its file and `after` after it.

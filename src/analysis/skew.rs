@@ -9,7 +9,8 @@
 //! rule); a child longer than its parent is only kept from starting before it.
 //! The parent is taken as already shifted, so a chain of skewed hosts adds up. The
 //! hosts of the roots are the reference and never move. Nothing is rewritten:
-//! `adjust` returns a shifted copy of the trace for display.
+//! `adjust` returns a shifted copy of the trace for display, `adjust_logs` the
+//! logs of a trace (the app's logs pane) shifted and in their new order.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -17,7 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::tree::{SpanTiming, TraceTree};
-use crate::store::{SpanView, TraceView};
+use crate::store::{LogView, SpanView, TraceView};
 
 /// One host whose clock is off, by how much, and how many spans of the trace it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,6 +136,36 @@ pub fn adjust(trace: &TraceView, skews: &[Skew]) -> TraceView {
     adjusted
 }
 
+/// `logs` (logs of the trace, in time order) with those of spans on the skewed hosts
+/// put on the reference clock, in time order again (records without a time last,
+/// the rest as they came): the log pane of an adjusted trace.
+pub fn adjust_logs(trace: &TraceView, skews: &[Skew], mut logs: Vec<LogView>) -> Vec<LogView> {
+    if skews.is_empty() {
+        return logs;
+    }
+    let by_host: HashMap<&str, i64> = skews
+        .iter()
+        .map(|skew| (skew.host.as_str(), -skew.delta_ns))
+        .collect();
+    let by_span: HashMap<&str, i64> = trace
+        .spans
+        .iter()
+        .filter_map(|span| {
+            let host = host_of(&span.resource, &span.service);
+            let delta = *by_host.get(host.as_str())?;
+            Some((span.span_id.as_str(), delta))
+        })
+        .collect();
+    for log in &mut logs {
+        let delta = log.span_id.as_deref().and_then(|id| by_span.get(id));
+        if let (Some(delta), Some(ts)) = (delta, log.ts_ns.as_mut()) {
+            *ts += delta;
+        }
+    }
+    logs.sort_by_key(|log| (log.ts_ns.is_none(), log.ts_ns));
+    logs
+}
+
 fn shift_span(span: &mut SpanView, delta: i64) {
     span.start_ns += delta;
     span.end_ns += delta;
@@ -236,5 +267,77 @@ mod tests {
         let resource = serde_json::json!({"host.id": "id1", "host.name": "n1"});
         assert_eq!(host_of(&resource, "svc"), "id1");
         assert_eq!(host_of(&serde_json::json!({}), "svc"), "svc");
+    }
+
+    fn view(id: &str, host: &str, start: i64) -> SpanView {
+        SpanView {
+            span_id: id.into(),
+            parent_span_id: None,
+            name: id.into(),
+            service: "svc".into(),
+            start_ns: start,
+            end_ns: start + 10,
+            status: crate::model::StatusCode::Unset,
+            status_message: String::new(),
+            kind: 0,
+            attributes: Value::Null,
+            events: Vec::new(),
+            links: Vec::new(),
+            resource: std::sync::Arc::new(serde_json::json!({ "host.name": host })),
+            scope: Default::default(),
+            log_count: 0,
+            logs: Vec::new(),
+        }
+    }
+
+    fn log(id: i64, ts: Option<i64>, span: Option<&str>) -> LogView {
+        LogView {
+            id,
+            ts_ns: ts,
+            severity: 9,
+            severity_text: "info".into(),
+            service: "svc".into(),
+            body: format!("log {id}"),
+            trace_id: None,
+            span_id: span.map(str::to_string),
+            link: crate::model::Link::Span,
+            source: "app.log".into(),
+            line: Some(id),
+            unparsed: false,
+            attributes: Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_logs_of_a_skewed_host_are_shifted_and_put_in_order_again() {
+        let trace = TraceView {
+            trace_id: "t".into(),
+            spans: vec![view("client", "web", 0), view("server", "pay", 2 * S)],
+            trace_logs: Vec::new(),
+        };
+        let skews = [Skew {
+            host: "pay".into(),
+            service: "svc".into(),
+            delta_ns: 2 * S,
+            spans: 1,
+        }];
+        let logs = vec![
+            log(1, Some(S), Some("client")),
+            log(2, Some(2 * S + 5), Some("server")),
+            log(3, None, Some("server")),
+            log(4, Some(S + 1), None),
+        ];
+        let ids = |logs: &[LogView]| {
+            logs.iter()
+                .map(|log| (log.id, log.ts_ns))
+                .collect::<Vec<_>>()
+        };
+        // The server's log moves 2 s back, before the client's; one without a time
+        // stays last; a log of no span does not move.
+        assert_eq!(
+            ids(&adjust_logs(&trace, &skews, logs.clone())),
+            [(2, Some(5)), (1, Some(S)), (4, Some(S + 1)), (3, None)]
+        );
+        assert_eq!(ids(&adjust_logs(&trace, &[], logs.clone())), ids(&logs));
     }
 }

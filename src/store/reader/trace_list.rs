@@ -1,6 +1,7 @@
 //! `Reader::traces`: the trace list — trace summaries matching a search-box query
 //! and the filter's ids, sorted by start, duration or errors, one page at a time
-//! (`weft traces`, the app's trace table). One trace with its spans is
+//! (`weft traces`, the app's trace table), and whether a trace is among the
+//! slowest tenth (`is_slow`, the app's critical path default). One trace with its spans is
 //! `trace_view`'s; the summaries themselves are kept by the writer.
 
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,26 @@ impl Reader {
         push_page(&mut sql, &mut params, filter.limit, filter.offset);
         let rows = query_with(sql, &params).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(trace_summary).collect())
+    }
+}
+
+impl Reader {
+    /// Whether trace `trace_id` is among the slowest tenth of the case's traces: fewer
+    /// than a tenth of them last longer (two counts on `traces_duration`). False when
+    /// the case has no such trace.
+    pub async fn is_slow(&self, trace_id: TraceId) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM traces) AS total, \
+             (SELECT COUNT(*) FROM traces WHERE duration_ns > d.duration_ns) AS longer \
+             FROM traces d WHERE d.trace_id = ?",
+        )
+        .bind(trace_id.0.to_vec())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some_and(|row| {
+            let (total, longer): (i64, i64) = (row.get("total"), row.get("longer"));
+            longer * 10 < total
+        }))
     }
 }
 

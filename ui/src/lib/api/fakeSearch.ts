@@ -3,7 +3,7 @@
 import type { SearchApi } from './search';
 import type { LogView, SpanView, TraceView } from './types';
 
-function span(id: string, parent: string | null, start: number, end: number): SpanView {
+function span(id: string, parent: string | null, start: number, end: number, selfNs: number): SpanView {
   return {
     span_id: id,
     parent_span_id: parent,
@@ -13,6 +13,7 @@ function span(id: string, parent: string | null, start: number, end: number): Sp
     end_ns: 1e18 + end,
     start_offset_ns: start,
     end_offset_ns: end,
+    self_ns: selfNs,
     status: 'unset',
     status_message: '',
     kind: 1,
@@ -29,8 +30,30 @@ function span(id: string, parent: string | null, start: number, end: number): Sp
 export const fakeTrace: TraceView = {
   trace_id: 'ab'.repeat(16),
   start_ns_text: '1000000000000000000',
-  spans: [span('root', null, 0, 100), span('b', 'root', 50, 90), span('a', 'root', 10, 40), span('a1', 'a', 20, 30)],
+  spans: [
+    span('root', null, 0, 100, 30),
+    span('b', 'root', 50, 90, 40),
+    span('a', 'root', 10, 40, 20),
+    span('a1', 'a', 20, 30, 10),
+  ],
   trace_logs: [],
+  // As the engine walks it (src/analysis/critical_path.rs), sorted by start.
+  critical_path: [
+    ['root', 0, 10],
+    ['a', 10, 20],
+    ['a1', 20, 30],
+    ['a', 30, 40],
+    ['root', 40, 50],
+    ['b', 50, 90],
+    ['root', 90, 100],
+  ].map(([span_id, start, end]) => ({
+    span_id: span_id as string,
+    start_offset_ns: start as number,
+    end_offset_ns: end as number,
+  })),
+  skew: [],
+  skew_adjusted: false,
+  slow: false,
 };
 
 export function fakeLog(id: number): LogView {

@@ -1,4 +1,5 @@
 // Everything the rest of the UI may use to reach the shell.
+export { analysisApi, type AnalysisApi } from './analysis';
 export { caseApi, type CaseApi } from './case';
 export { followApi, type FollowApi } from './follow';
 export { launchApi, type LaunchApi, type LaunchInfo } from './launch';

@@ -25,6 +25,13 @@ import type {
 
 export type {
   ApiError,
+  AttributeScore,
+  CompareNode,
+  PathStats,
+  SelectionComparison,
+  Skew,
+  ValueShare,
+  WirePathSection as PathSection,
   CaseChanged,
   CaseInfo,
   Code,

@@ -28,6 +28,8 @@ const TEXT = [
   '--accent',
   '--bad',
   '--warn',
+  '--diff-slower',
+  '--diff-faster',
   ...LEVELS.map((level) => `--level-${level}`),
   ...SERVICE_COLOURS.map((_, index) => `--service-${index}`),
   ...Array.from({ length: 16 }, (_, index) => `--ansi-${index}`),
@@ -40,6 +42,14 @@ describe.each(Object.entries(THEMES))('the %s theme', (_, properties) => {
     ['--panel', '--level-warn'],
   ])('%s text on a %s badge reads (AA)', (text, badge) => {
     expect(contrastRatio(properties.get(text)!, properties.get(badge)!)).toBeGreaterThanOrEqual(4.5);
+  });
+
+  // Graphics (WCAG 1.4.11, >= 3): the critical path line and the share bars.
+  it.each(['--path', '--share-selection', '--share-baseline'])('%s shows on every background (>= 3)', (name) => {
+    for (const background of BACKGROUNDS) {
+      const ratio = contrastRatio(properties.get(name)!, properties.get(background)!);
+      expect(ratio, `${name} on ${background}`).toBeGreaterThanOrEqual(3);
+    }
   });
 
   it.each(TEXT)('%s reads on every background (AA, >= 4.5)', (name) => {

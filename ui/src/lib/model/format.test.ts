@@ -7,6 +7,7 @@ import {
   formatDurationIn,
   formatLocalTimestamp,
   formatRelative,
+  formatShift,
   formatTime,
   formatTimestamp,
 } from './format';
@@ -105,5 +106,17 @@ describe('times in the three modes', () => {
   it('says nothing for a missing time', () => {
     expect(formatLocalTimestamp(Number.NaN, india)).toBe('—');
     expect(formatRelative(Number.NaN, 0)).toBe('—');
+  });
+});
+
+describe('formatShift', () => {
+  it('signs a clock shift and keeps one decimal', () => {
+    expect(formatShift(2_100_000_000)).toBe('+2.1 s');
+    expect(formatShift(2_000_000_000)).toBe('+2 s');
+    expect(formatShift(-350_000_000)).toBe('-350 ms');
+    expect(formatShift(12_540)).toBe('+12.5 µs');
+    expect(formatShift(-800)).toBe('-800ns');
+    expect(formatShift(125 * 1e9)).toBe('+2m 5.0s');
+    expect(formatShift(Number.NaN)).toBe('—');
   });
 });

@@ -128,3 +128,18 @@ export function formatClock(ns: number, format: Pick<TimeFormat, 'zone' | 'offse
   const time = full.slice(11);
   return format.zone === 'utc' ? time : time.slice(0, 12);
 }
+
+/**
+ * A clock shift, signed and short, as the trace header names a skewed host's:
+ * "+2.1 s", "-350 ms", "+12.5 µs" (one decimal at most; formatDuration below 1 µs).
+ */
+export function formatShift(ns: number): string {
+  if (!Number.isFinite(ns)) return '—';
+  const sign = ns < 0 ? '-' : '+';
+  const size = Math.abs(ns);
+  if (size >= NS_PER_MIN) return `${sign}${formatDuration(size)}`;
+  if (size >= NS_PER_S) return `${sign}${trimmed(size / NS_PER_S, 1)} s`;
+  if (size >= NS_PER_MS) return `${sign}${trimmed(size / NS_PER_MS, 1)} ms`;
+  if (size >= NS_PER_US) return `${sign}${trimmed(size / NS_PER_US, 1)} µs`;
+  return `${sign}${formatDuration(size)}`;
+}

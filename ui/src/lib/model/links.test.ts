@@ -12,6 +12,7 @@ describe('weft:// links', () => {
       { kind: 'log', logId: 42 },
       { kind: 'search', query: 'level>=warn "connection reset" & a+b /x?y/ 100%' },
       { kind: 'search', query: '' },
+      { kind: 'compare', a: TRACE, b: '1'.repeat(32) },
     ];
     for (const place of places) expect(parseLink(linkOf(place))).toEqual(place);
   });
@@ -21,6 +22,7 @@ describe('weft:// links', () => {
     expect(linkOf({ kind: 'search', query: 'service:checkout error' })).toBe(
       'weft://search?q=service%3Acheckout%20error',
     );
+    expect(linkOf({ kind: 'compare', a: TRACE, b: TRACE })).toBe(`weft://compare/${TRACE}/${TRACE}`);
   });
 
   it('reads links written by hand: upper case, spaces around, a trailing slash, + as a space is not assumed', () => {
@@ -35,6 +37,8 @@ describe('weft:// links', () => {
       `weft://trace/${TRACE}/log/${SPAN}`,
       'weft://log/abc',
       'weft://search',
+      `weft://compare/${TRACE}`,
+      `weft://compare/${TRACE}/xyz`,
       'weft://elsewhere/1',
       'http://trace/1',
     ]) {

@@ -7,12 +7,14 @@
 //   weft://trace/<32 hex>/span/<16 hex>   a span of it (the trace opens at that span)
 //   weft://log/<decimal id>               a log line (its id in the case)
 //   weft://search?q=<urlencoded query>    a search (the query language)
+//   weft://compare/<32 hex>/<32 hex>      two traces compared (A, then B)
 // A link names a place in whatever case is open: it holds no case path.
 
 export type Place =
   | { kind: 'trace'; traceId: string; spanId: string | null }
   | { kind: 'log'; logId: number }
-  | { kind: 'search'; query: string };
+  | { kind: 'search'; query: string }
+  | { kind: 'compare'; a: string; b: string };
 
 export const LINK_PREFIX = 'weft://';
 
@@ -28,6 +30,8 @@ export function linkOf(place: Place): string {
       return `${LINK_PREFIX}log/${place.logId}`;
     case 'search':
       return `${LINK_PREFIX}search?q=${encodeURIComponent(place.query)}`;
+    case 'compare':
+      return `${LINK_PREFIX}compare/${place.a}/${place.b}`;
   }
 }
 
@@ -60,12 +64,19 @@ export function parseLink(text: string): Place | { error: string } {
     if (parts.length !== 2 || !/^\d{1,15}$/.test(id)) return { error: 'a log link is weft://log/<id>' };
     return { kind: 'log', logId: Number(id) };
   }
+  if (parts[0] === 'compare') {
+    const [a, b] = [(parts[1] ?? '').toLowerCase(), (parts[2] ?? '').toLowerCase()];
+    if (parts.length !== 3 || !TRACE_ID.test(a) || !TRACE_ID.test(b)) {
+      return { error: 'a comparison link is weft://compare/<32 hex>/<32 hex>' };
+    }
+    return { kind: 'compare', a, b };
+  }
   if (parts[0] === 'search' && parts.length === 1) {
     const q = new URLSearchParams(search.replace(/\+/g, '%2B')).get('q');
     if (q === null) return { error: 'a search link is weft://search?q=<query>' };
     return { kind: 'search', query: q };
   }
-  return { error: `unknown place \`${parts[0]}\`: links name a trace, a span, a log or a search` };
+  return { error: `unknown place \`${parts[0]}\`: links name a trace, a span, a log, a search or a comparison` };
 }
 
 /** Whether two places are the same place. */

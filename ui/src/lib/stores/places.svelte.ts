@@ -2,11 +2,20 @@
 // Logs view, a search in the trace list; recording them for Back/Forward, and the
 // rail's views. The one place that keeps the tabs, the history, the layout and the
 // selection in step: components call this, never two of them one after the other.
+// A comparison tab (issue 15) shows no waterfall: showing it closes the trace
+// selection; ComparisonView loads what it shows.
 import { parseLink, type Place } from '../model/links';
 import type { HistoryStore } from './history.svelte';
 import type { LayoutStore, View } from './layout.svelte';
 import type { LogScope } from './logs.svelte';
-import type { TabStore } from './tabs.svelte';
+import type { TabStore, TraceTab } from './tabs.svelte';
+
+/** The place a tab shows. */
+function placeOf(tab: TraceTab): Place {
+  return tab.compareWith === undefined
+    ? { kind: 'trace', traceId: tab.traceId, spanId: tab.spanId }
+    : { kind: 'compare', a: tab.traceId, b: tab.compareWith };
+}
 
 /** What this drives in the selection store (waterfall and scoped logs). */
 export interface PlaceSelection {
@@ -56,10 +65,10 @@ export class PlaceStore {
     this.#logs = logs;
   }
 
-  /** The place shown: the trace tab's trace (at its span), else the search. */
+  /** The place shown: the trace tab's trace (at its span) or comparison, else the search. */
   get current(): Place {
     const tab = this.tabs.activeTab;
-    if (this.layout.view === 'traces' && tab) return { kind: 'trace', traceId: tab.traceId, spanId: tab.spanId };
+    if (this.layout.view === 'traces' && tab) return placeOf(tab);
     return { kind: 'search', query: this.#search.text };
   }
 
@@ -71,7 +80,7 @@ export class PlaceStore {
     this.history.clear();
     this.history.visit({ kind: 'search', query: this.#search.text });
     const tab = this.tabs.activeTab;
-    if (tab) await this.#show(tab.traceId, tab.spanId);
+    if (tab) await this.#showTab(tab);
     else if (this.#selection.traceId) await this.#selection.close();
   }
 
@@ -83,6 +92,11 @@ export class PlaceStore {
         this.layout.view = 'traces';
         this.tabs.open(place.traceId, place.spanId, newTab);
         await this.#show(place.traceId, place.spanId);
+        return;
+      }
+      case 'compare': {
+        this.layout.view = 'traces';
+        await this.#showTab(this.tabs.openCompare(place.a, place.b));
         return;
       }
       case 'log': {
@@ -118,8 +132,8 @@ export class PlaceStore {
     this.layout.view = 'traces';
     const tab = this.tabs.activate(key);
     if (tab) {
-      this.history.visit({ kind: 'trace', traceId: tab.traceId, spanId: tab.spanId });
-      await this.#show(tab.traceId, tab.spanId);
+      this.history.visit(placeOf(tab));
+      await this.#showTab(tab);
     } else {
       this.history.visit({ kind: 'search', query: this.#search.text });
       await this.#selection.close();
@@ -130,7 +144,7 @@ export class PlaceStore {
     const shown = this.tabs.active === key;
     const tab = this.tabs.close(key);
     if (!shown) return;
-    if (tab) await this.#show(tab.traceId, tab.spanId);
+    if (tab) await this.#showTab(tab);
     else await this.#selection.close();
   }
 
@@ -150,7 +164,7 @@ export class PlaceStore {
     if (view === 'logs') await this.#unscope();
     if (view === 'traces') {
       const tab = this.tabs.activeTab;
-      if (tab) await this.#show(tab.traceId, tab.spanId);
+      if (tab) await this.#showTab(tab);
     }
   }
 
@@ -162,6 +176,12 @@ export class PlaceStore {
   async forward(): Promise<void> {
     const place = this.history.forward();
     if (place) await this.go(place, { record: false });
+  }
+
+  /** What tab `tab` shows: its trace, or (a comparison) no trace selection. */
+  async #showTab(tab: TraceTab): Promise<void> {
+    if (tab.compareWith === undefined) await this.#show(tab.traceId, tab.spanId);
+    else if (this.#selection.traceId) await this.#selection.close();
   }
 
   /** The trace in the waterfall and the logs scoped to it (the waterfall kept when it shows it). */

@@ -123,4 +123,24 @@ describe('PlaceStore', () => {
     expect(again.places.tabs.tabs.map((tab) => tab.traceId)).toEqual([T1, T2]);
     expect(again.calls).toEqual([`open ${T2} null`]);
   });
+
+  it('shows a comparison in its tab without a waterfall, and goes back and forth to it', async () => {
+    const { places, calls } = setup();
+    await places.useCase('/a.weft');
+    await places.go({ kind: 'trace', traceId: T1, spanId: null });
+    calls.length = 0;
+    await places.go({ kind: 'compare', a: T1, b: T2 });
+    expect(places.current).toEqual({ kind: 'compare', a: T1, b: T2 });
+    expect(places.tabs.activeTab?.compareWith).toBe(T2);
+    expect(calls).toEqual(['close']);
+    await places.back();
+    expect(places.current).toEqual({ kind: 'trace', traceId: T1, spanId: null });
+    await places.forward();
+    expect(places.current).toEqual({ kind: 'compare', a: T1, b: T2 });
+    expect(places.tabs.tabs).toHaveLength(2);
+    // Its tab shown from the strip records the comparison.
+    await places.showTab(places.tabs.tabs[0]!.key);
+    await places.showTab(places.tabs.tabs[1]!.key);
+    expect(places.history.back()).toEqual({ kind: 'trace', traceId: T1, spanId: null });
+  });
 });

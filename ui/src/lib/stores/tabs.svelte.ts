@@ -3,7 +3,9 @@
 // else opens it in the tab shown (from the list: in a new one); middle-click or
 // Ctrl/Cmd-click always opens a new tab. Tabs and the active one are remembered per case (`model/saved.ts`), so they
 // come back when the case is opened again. Opening a trace's waterfall is the
-// window's (through the selection store); this store only keeps the list.
+// window's (through the selection store); this store only keeps the list. A
+// comparison tab (`compareWith` set) holds two traces compared (issue 15): it is
+// never reused for a single trace, and the same pair is shown in its one tab.
 import { readSaved, savedKey, windowStorage, writeSaved, type SavedStorage } from '../model/saved';
 
 export interface TraceTab {
@@ -12,13 +14,15 @@ export interface TraceTab {
   traceId: string;
   /** The span selected in it, if any. */
   spanId: string | null;
+  /** A comparison tab: trace B, compared with `traceId` (A). */
+  compareWith?: string;
 }
 
 /** At most this many tabs: opening another closes the oldest that is not shown. */
 export const TAB_LIMIT = 20;
 
 interface Saved {
-  tabs: { traceId: string; spanId: string | null }[];
+  tabs: { traceId: string; spanId: string | null; compareWith?: string }[];
   active: number | null;
 }
 
@@ -29,7 +33,9 @@ function isSaved(value: unknown): value is Saved {
     Array.isArray(saved.tabs) &&
     saved.tabs.every(
       (tab) =>
-        typeof tab?.traceId === 'string' && (tab.spanId === null || typeof tab.spanId === 'string'),
+        typeof tab?.traceId === 'string' &&
+        (tab.spanId === null || typeof tab.spanId === 'string') &&
+        (tab.compareWith === undefined || typeof tab.compareWith === 'string'),
     ) &&
     (saved.active === null || typeof saved.active === 'number')
   );
@@ -65,11 +71,14 @@ export class TabStore {
    * in the tab that has that trace already, else in the tab shown, else in a new tab.
    */
   open(traceId: string, spanId: string | null, newTab = false): TraceTab {
-    const existing = newTab ? undefined : this.tabs.find((each) => each.traceId === traceId);
-    const target = existing ?? (newTab ? null : this.activeTab);
+    const existing = newTab
+      ? undefined
+      : this.tabs.find((each) => each.traceId === traceId && each.compareWith === undefined);
+    const shown = this.activeTab?.compareWith === undefined ? this.activeTab : null;
+    const target = existing ?? (newTab ? null : shown);
     let tab: TraceTab;
     if (target) {
-      tab = { ...target, traceId, spanId };
+      tab = { key: target.key, traceId, spanId };
       this.tabs = this.tabs.map((each) => (each.key === target.key ? tab : each));
     } else {
       tab = { key: this.#nextKey++, traceId, spanId };
@@ -80,6 +89,32 @@ export class TabStore {
     this.active = tab.key;
     this.#save();
     return tab;
+  }
+
+  /** Shows the comparison of trace `a` with trace `b`: its tab, else a new one. */
+  openCompare(a: string, b: string): TraceTab {
+    let tab = this.tabs.find((each) => each.traceId === a && each.compareWith === b);
+    if (!tab) {
+      tab = { key: this.#nextKey++, traceId: a, spanId: null, compareWith: b };
+      let tabs = [...this.tabs, tab];
+      if (tabs.length > TAB_LIMIT) tabs = tabs.filter((each) => each.key !== tabs[0]!.key);
+      this.tabs = tabs;
+    }
+    this.active = tab.key;
+    this.#save();
+    return tab;
+  }
+
+  /**
+   * The traces of the two trace tabs opened last, the one shown (when it is one) as B;
+   * null with fewer than two different traces open.
+   */
+  lastTwoTraces(): [string, string] | null {
+    const traces = [...new Set(this.tabs.filter((tab) => tab.compareWith === undefined).map((tab) => tab.traceId))];
+    const shown = this.activeTab?.compareWith === undefined ? this.activeTab?.traceId : undefined;
+    const ordered = shown === undefined ? traces : [...traces.filter((id) => id !== shown), shown];
+    if (ordered.length < 2) return null;
+    return [ordered[ordered.length - 2]!, ordered[ordered.length - 1]!];
   }
 
   /** The span selected in the tab shown. */
@@ -112,7 +147,9 @@ export class TabStore {
     if (this.#casePath === null) return;
     const index = this.tabs.findIndex((tab) => tab.key === this.active);
     const saved: Saved = {
-      tabs: this.tabs.map(({ traceId, spanId }) => ({ traceId, spanId })),
+      tabs: this.tabs.map(({ traceId, spanId, compareWith }) =>
+        compareWith === undefined ? { traceId, spanId } : { traceId, spanId, compareWith },
+      ),
       active: index < 0 ? null : index,
     };
     writeSaved(this.#storage, savedKey('tabs', this.#casePath), saved);

@@ -71,4 +71,42 @@ describe('TabStore', () => {
     again.useCase('/bad.weft');
     expect(again.tabs).toEqual([]);
   });
+
+  it('holds a comparison in a tab of its own, one tab per pair, kept with the case', () => {
+    const storage = memoryStorage();
+    const tabs = new TabStore(storage);
+    tabs.useCase('/a.weft');
+    tabs.open('a', null);
+    const compare = tabs.openCompare('a', 'b');
+    expect(tabs.tabs).toHaveLength(2);
+    expect(tabs.activeTab).toMatchObject({ traceId: 'a', compareWith: 'b' });
+    // A trace opened from the comparison goes to a tab of its own, not over it.
+    tabs.open('c', 'span1');
+    expect(tabs.tabs.map((tab) => [tab.traceId, tab.compareWith])).toEqual([
+      ['a', undefined],
+      ['a', 'b'],
+      ['c', undefined],
+    ]);
+    // Opening trace a finds its trace tab, never the comparison.
+    expect(tabs.open('a', null).key).not.toBe(compare.key);
+    expect(tabs.openCompare('a', 'b').key).toBe(compare.key);
+    const again = new TabStore(storage);
+    again.useCase('/a.weft');
+    expect(again.activeTab).toMatchObject({ traceId: 'a', compareWith: 'b' });
+  });
+
+  it('names the last two trace tabs to compare, the one shown as B', () => {
+    const tabs = new TabStore(null);
+    expect(tabs.lastTwoTraces()).toBeNull();
+    tabs.open('a', null);
+    tabs.open('a', 's', true);
+    expect(tabs.lastTwoTraces()).toBeNull();
+    tabs.open('b', null, true);
+    tabs.open('c', null, true);
+    expect(tabs.lastTwoTraces()).toEqual(['b', 'c']);
+    tabs.activate(tabs.tabs[0]!.key);
+    expect(tabs.lastTwoTraces()).toEqual(['c', 'a']);
+    tabs.openCompare('c', 'a');
+    expect(tabs.lastTwoTraces()).toEqual(['b', 'c']);
+  });
 });

@@ -10,6 +10,15 @@ export type ApiError = { code: Code, message: string,
  */
 column?: number, };
 
+/**
+ * One attribute, scored by how much its values set the selection apart.
+ */
+export type AttributeScore = { attribute: string, score: number, 
+/**
+ * The values with the largest difference first (at most `TOP_VALUES`).
+ */
+values: Array<ValueShare>, };
+
 export type CaseChanged = { path: string, };
 
 export type CaseInfo = { path: string, stats: Stats, };
@@ -18,6 +27,11 @@ export type CaseInfo = { path: string, stats: Stats, };
  * Stable error codes; the UI's `WeftError.code` has the same values (bindings.ts `Code`).
  */
 export type Code = "case_unavailable" | "database" | "query" | "bad_input" | "not_found";
+
+/**
+ * One path of `(service, name)` pairs from a root, in trace A and in trace B.
+ */
+export type CompareNode = { path: Array<[string, string]>, a: PathStats, b: PathStats, };
 
 /**
  * `n` records in the bucket starting at `start_ns`.
@@ -136,6 +150,11 @@ export type MenuAction = {
 action: string, };
 
 /**
+ * What the spans of one path did in one trace.
+ */
+export type PathStats = { count: number, total_ns: number, self_ns: number, errors: number, };
+
+/**
  * Something wrong in the input that did not stop decoding.
  */
 export type Problem = { 
@@ -154,7 +173,19 @@ export type Queued = { id: number, paths: Array<string>, };
 
 export type ScopeView = { name: string, version: string, attributes: JsonValue, };
 
+export type SelectionComparison = { selection_traces: number, baseline_traces: number, attributes: Array<AttributeScore>, };
+
 export type ServiceStats = { name: string, spans: number, logs: number, };
+
+/**
+ * One host whose clock is off, by how much, and how many spans of the trace it holds.
+ */
+export type Skew = { host: string, service: string, 
+/**
+ * How far the host's clock runs ahead of the reference (the roots' hosts);
+ * adjusting subtracts it.
+ */
+delta_ns: number, spans: number, };
 
 export type SourceStatus = "loading" | "complete" | "failed" | "interrupted";
 
@@ -188,6 +219,11 @@ export type TraceSort = "start" | "duration" | "errors";
 export type TraceSummary = { trace_id: string, root_service: string, root_name: string, start_ns: number, duration_ns: number, spans: number, errors: number, logs: number, };
 
 /**
+ * One value of an attribute: its share of the selected and of the baseline traces.
+ */
+export type ValueShare = { value: string, selection: number, baseline: number, };
+
+/**
  * What the search box offers to complete, sorted within each list.
  */
 export type Vocabulary = { fields: Array<FieldWords>, 
@@ -217,6 +253,11 @@ export type WireCursor = { ts_ns: string, id: number, };
 export type WireLogPage = { rows: Array<LogView>, before: WireCursor | null, after: WireCursor | null, };
 
 /**
+ * A section of the critical path, as offsets from the trace's start.
+ */
+export type WirePathSection = { span_id: string, start_offset_ns: number, end_offset_ns: number, };
+
+/**
  * A source as the sidebar shows it: the engine's `SourceView` plus the service its
  * records without one carry, and whether the user gave that name.
  */
@@ -238,9 +279,13 @@ zipkin: ZipkinSpans | null, };
 
 /**
  * A span of `get_trace`: the engine's `SpanView` plus its start and end as offsets
- * from the trace's start, exact as JavaScript numbers.
+ * from the trace's start, exact as JavaScript numbers, and its self time.
  */
-export type WireSpan = { start_offset_ns: number, end_offset_ns: number, span_id: string, parent_span_id: string | null, name: string, service: string, start_ns: number, end_ns: number, status: StatusCode, status_message: string, kind: number, attributes: JsonValue, events: Array<EventView>, links: Array<LinkView>, 
+export type WireSpan = { start_offset_ns: number, end_offset_ns: number, 
+/**
+ * Its duration less the time its children cover (`analysis::self_times`).
+ */
+self_ns: number, span_id: string, parent_span_id: string | null, name: string, service: string, start_ns: number, end_ns: number, status: StatusCode, status_message: string, kind: number, attributes: JsonValue, events: Array<EventView>, links: Array<LinkView>, 
 /**
  * Shared by the spans of one resource (parsed once per trace).
  */
@@ -251,10 +296,12 @@ resource: JsonValue, scope: ScopeView,
 log_count: number, logs: Array<LogView>, };
 
 /**
- * `get_trace`: `weft trace --json` with `WireSpan`s and the trace's start (its
- * earliest span) as a decimal string.
+ * `get_trace`: `weft trace --json` with `WireSpan`s, the trace's start (its
+ * earliest span) as a decimal string, and its analysis: the critical path, the
+ * clock skew found, whether the spans are shown adjusted, and whether the trace is
+ * among the slowest tenth of the case's.
  */
-export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, };
+export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, critical_path: Array<WirePathSection>, skew: Array<Skew>, skew_adjusted: boolean, slow: boolean, };
 
 /**
  * How a Zipkin source's span records became spans of the case.
@@ -294,6 +341,9 @@ export type Commands = {
   query_vocabulary: { args: Record<string, never>; result: Vocabulary };
   get_trace: { args: { traceId: string }; result: WireTrace };
   find_trace: { args: { text: string }; result: string | null };
+  set_skew_adjustment: { args: { traceId: string; adjust: boolean }; result: null };
+  compare_traces: { args: { a: string; b: string }; result: Array<CompareNode> };
+  compare_selection: { args: { selection: string; baseline?: string | null }; result: SelectionComparison };
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
 };
