@@ -220,12 +220,7 @@ pub fn trace(trace: &TraceView) {
             .filter(|parent| ids.contains(parent));
         children.entry(parent).or_default().push(span);
     }
-    let start = trace
-        .spans
-        .iter()
-        .map(|span| span.start_ns)
-        .min()
-        .unwrap_or(0);
+    let start = trace_start(trace);
     let mut stack: Vec<(&SpanView, usize)> = children
         .get(&None)
         .into_iter()
@@ -281,12 +276,7 @@ pub fn critical_path(trace: &TraceView, analysis: &TraceAnalysis) {
             |span| format!("{}: {}", span.service, span.name),
         )
     };
-    let start = trace
-        .spans
-        .iter()
-        .map(|span| span.start_ns)
-        .min()
-        .unwrap_or(0);
+    let start = trace_start(trace);
     let total: i64 = analysis
         .critical_path
         .iter()
@@ -407,6 +397,16 @@ pub fn selection_comparison(ranked: &SelectionComparison) {
             );
         }
     }
+}
+
+/// The start of a trace: its earliest span (0 without spans).
+fn trace_start(trace: &TraceView) -> i64 {
+    trace
+        .spans
+        .iter()
+        .map(|span| span.start_ns)
+        .min()
+        .unwrap_or(0)
 }
 
 pub fn log_line(log: &LogView) {

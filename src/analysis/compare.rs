@@ -19,7 +19,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::critical_path::self_times;
-use super::tree::{SpanTiming, TraceTree};
+use super::trace::timings;
+use super::tree::TraceTree;
 use crate::model::StatusCode;
 use crate::store::{SpanView, TraceView};
 
@@ -52,17 +53,7 @@ impl CompareNode {
 
 /// Each span's path of `(service, name)` from its root, with its stats.
 fn paths(trace: &TraceView) -> BTreeMap<Vec<(String, String)>, PathStats> {
-    let timings: Vec<SpanTiming> = trace
-        .spans
-        .iter()
-        .map(|span| SpanTiming {
-            span_id: &span.span_id,
-            parent_span_id: span.parent_span_id.as_deref(),
-            start_ns: span.start_ns,
-            end_ns: span.end_ns,
-            kind: span.kind,
-        })
-        .collect();
+    let timings = timings(&trace.spans);
     let tree = TraceTree::new(&timings);
     let self_ns = self_times(&timings, &tree);
     let mut out: BTreeMap<Vec<(String, String)>, PathStats> = BTreeMap::new();

@@ -175,18 +175,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-
-    const SERVER: i64 = 2;
-
-    fn span<'a>(id: &'a str, parent: Option<&'a str>, start: i64, end: i64) -> SpanTiming<'a> {
-        SpanTiming {
-            span_id: id,
-            parent_span_id: parent,
-            start_ns: start,
-            end_ns: end,
-            kind: SERVER,
-        }
-    }
+    use crate::analysis::tree::tests::span;
 
     fn path(spans: &[SpanTiming]) -> Vec<(&'static str, i64, i64)> {
         let tree = TraceTree::new(spans);

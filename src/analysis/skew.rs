@@ -180,18 +180,9 @@ fn shift_span(span: &mut SpanView, delta: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::tree::tests::span;
 
     const S: i64 = 1_000_000_000;
-
-    fn span<'a>(id: &'a str, parent: Option<&'a str>, start: i64, end: i64) -> SpanTiming<'a> {
-        SpanTiming {
-            span_id: id,
-            parent_span_id: parent,
-            start_ns: start,
-            end_ns: end,
-            kind: 0,
-        }
-    }
 
     fn skews(spans: &[SpanTiming], hosts: &[&str]) -> Vec<(String, i64, usize)> {
         let hosts: Vec<String> = hosts.iter().map(|h| h.to_string()).collect();

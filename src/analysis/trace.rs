@@ -75,7 +75,8 @@ fn adjusted(
     (adjusted, analysis)
 }
 
-fn timings(spans: &[SpanView]) -> Vec<SpanTiming<'_>> {
+/// What the analyses need of each span of a trace, in its order.
+pub(crate) fn timings(spans: &[SpanView]) -> Vec<SpanTiming<'_>> {
     spans
         .iter()
         .map(|span| SpanTiming {

@@ -59,26 +59,32 @@ impl TraceTree {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn span<'a>(id: &'a str, parent: Option<&'a str>) -> SpanTiming<'a> {
+    /// A SERVER span for the analyses' tests.
+    pub(crate) fn span<'a>(
+        id: &'a str,
+        parent: Option<&'a str>,
+        start: i64,
+        end: i64,
+    ) -> SpanTiming<'a> {
         SpanTiming {
             span_id: id,
             parent_span_id: parent,
-            start_ns: 0,
-            end_ns: 1,
-            kind: 0,
+            start_ns: start,
+            end_ns: end,
+            kind: 2,
         }
     }
 
     #[test]
     fn roots_are_spans_whose_parent_is_missing() {
         let spans = [
-            span("a", None),
-            span("b", Some("a")),
-            span("c", Some("gone")),
-            span("d", Some("d")),
+            span("a", None, 0, 1),
+            span("b", Some("a"), 0, 1),
+            span("c", Some("gone"), 0, 1),
+            span("d", Some("d"), 0, 1),
         ];
         let tree = TraceTree::new(&spans);
         assert_eq!(tree.roots, vec![0, 2, 3]);
@@ -88,7 +94,11 @@ mod tests {
 
     #[test]
     fn a_repeated_id_is_a_parent_through_its_first_appearance() {
-        let spans = [span("a", None), span("a", None), span("b", Some("a"))];
+        let spans = [
+            span("a", None, 0, 1),
+            span("a", None, 0, 1),
+            span("b", Some("a"), 0, 1),
+        ];
         let tree = TraceTree::new(&spans);
         assert_eq!(tree.children[0], vec![2]);
         assert!(tree.children[1].is_empty());
