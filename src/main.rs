@@ -101,6 +101,22 @@ enum Command {
         #[arg(long, value_name = "QUERY", requires = "selection")]
         baseline: Option<String>,
     },
+    /// RED per service (calls, errors, exact duration percentiles) and its logs, for
+    /// the spans and logs matching QUERY.
+    Services {
+        /// The query (DESIGN.md "Query language"); several words are one query.
+        query: Vec<String>,
+    },
+    /// RED per operation (service, span name, kind) for the spans matching QUERY.
+    Operations {
+        query: Vec<String>,
+        /// Only this service's operations.
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// The call graph between services (and the databases and APIs they call that
+    /// send no spans), for the spans matching QUERY.
+    Map { query: Vec<String> },
     /// List logs matching QUERY in time order.
     Logs {
         /// The query (DESIGN.md "Query language"); several words are one query.
@@ -390,6 +406,48 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 } else {
                     print::trace_comparison(&a, &b, &nodes);
                 }
+            }
+        }
+        Command::Services { query } => {
+            let (tally, logs) = store
+                .reader()
+                .await?
+                .service_tally(&parse_query(&query)?)
+                .await?;
+            let services = tally.services(&logs);
+            if json {
+                print::outln!("{}", serde_json::to_string(&services)?);
+            } else {
+                print::services(&services);
+            }
+        }
+        Command::Operations { query, service } => {
+            let (tally, _) = store
+                .reader()
+                .await?
+                .service_tally(&parse_query(&query)?)
+                .await?;
+            let mut operations = tally.operations();
+            if let Some(service) = service {
+                operations.retain(|operation| operation.service == service);
+            }
+            if json {
+                print::outln!("{}", serde_json::to_string(&operations)?);
+            } else {
+                print::operations(&operations);
+            }
+        }
+        Command::Map { query } => {
+            let (tally, _) = store
+                .reader()
+                .await?
+                .service_tally(&parse_query(&query)?)
+                .await?;
+            let map = tally.map();
+            if json {
+                print::outln!("{}", serde_json::to_string(&map)?);
+            } else {
+                print::service_map(&map);
             }
         }
         Command::Logs {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use weft::analysis::compare::{CompareNode, SelectionComparison};
+use weft::analysis::services::{OperationRed, ServiceMap, ServiceRed};
 use weft::analysis::TraceAnalysis;
 use weft::ingest::{FileReport, FileStatus, IngestEvent, LoadPhase};
 use weft::severity;
@@ -407,6 +408,98 @@ fn trace_start(trace: &TraceView) -> i64 {
         .map(|span| span.start_ns)
         .min()
         .unwrap_or(0)
+}
+
+/// `weft services`: RED per service with its logs.
+pub fn services(services: &[ServiceRed]) {
+    outln!(
+        "{:<24} {:>8} {:>7} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8}",
+        "SERVICE",
+        "CALLS",
+        "ERRORS",
+        "P50",
+        "P95",
+        "P99",
+        "MAX",
+        "LOGS",
+        "LOG ERR"
+    );
+    for service in services {
+        let red = &service.red;
+        outln!(
+            "{:<24} {:>8} {:>7} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8}",
+            service.service,
+            red.calls,
+            red.errors,
+            duration(red.p50_ns),
+            duration(red.p95_ns),
+            duration(red.p99_ns),
+            duration(red.max_ns),
+            service.logs,
+            service.logs_error
+        );
+    }
+}
+
+/// `weft operations`: RED per service, span name and kind.
+pub fn operations(operations: &[OperationRed]) {
+    const KINDS: [&str; 6] = [
+        "unspecified",
+        "internal",
+        "server",
+        "client",
+        "producer",
+        "consumer",
+    ];
+    outln!(
+        "{:<20} {:<11} {:>8} {:>7} {:>10} {:>10} {:>10}  NAME",
+        "SERVICE",
+        "KIND",
+        "CALLS",
+        "ERRORS",
+        "P50",
+        "P95",
+        "P99"
+    );
+    for operation in operations {
+        let red = &operation.red;
+        let kind = usize::try_from(operation.kind)
+            .ok()
+            .and_then(|kind| KINDS.get(kind))
+            .unwrap_or(&"unspecified");
+        outln!(
+            "{:<20} {:<11} {:>8} {:>7} {:>10} {:>10} {:>10}  {}",
+            operation.service,
+            kind,
+            red.calls,
+            red.errors,
+            duration(red.p50_ns),
+            duration(red.p95_ns),
+            duration(red.p99_ns),
+            operation.name
+        );
+    }
+}
+
+/// `weft map`: one line per edge, virtual nodes in brackets.
+pub fn service_map(map: &ServiceMap) {
+    for edge in &map.edges {
+        let to = if edge.is_virtual {
+            format!("[{}]", edge.to)
+        } else {
+            edge.to.clone()
+        };
+        let how = if edge.messaging { " (messaging)" } else { "" };
+        outln!(
+            "{} -> {to}{how}: {} calls, {} errors, p50 {}, p95 {}, p99 {}",
+            edge.from,
+            edge.calls,
+            edge.errors,
+            duration(edge.p50_ns),
+            duration(edge.p95_ns),
+            duration(edge.p99_ns)
+        );
+    }
 }
 
 pub fn log_line(log: &LogView) {

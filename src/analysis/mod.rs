@@ -3,11 +3,13 @@
 //! children, roots) that the analyses share; `critical_path.rs` self time and the
 //! critical path of a trace; `compare.rs` two traces side
 //! by side, and what sets a selection of traces apart; `skew.rs`
-//! clock skew between hosts; `trace.rs` puts them together for `weft trace --json`
+//! clock skew between hosts; `services.rs` RED per service and operation and the
+//! call graph between services; `trace.rs` puts them together for `weft trace --json`
 //! and the app.
 
 pub mod compare;
 pub mod critical_path;
+pub mod services;
 pub mod skew;
 pub mod trace;
 pub mod tree;

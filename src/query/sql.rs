@@ -15,6 +15,9 @@ use super::{Cmp, Condition, IdPrefix, Literal, Param, Query, Resolved, Term, Ter
 pub struct LogSql;
 /// The WHERE condition over `traces t` for a query.
 pub struct TraceSql;
+/// The condition of a query over single spans (`spans s`): what the services
+/// analysis counts.
+pub struct SpanSql;
 
 impl LogSql {
     /// The condition of `query`; a `/regex/` with words in `resolved` asks the
@@ -128,6 +131,14 @@ impl TraceSql {
             ));
         }
         Condition::all(parts)
+    }
+}
+
+impl SpanSql {
+    /// The condition of `query` over one span `s`; `None` when no span can match (a
+    /// term only logs have, such as `level:`).
+    pub fn condition(query: &Query) -> Option<Condition> {
+        span_condition(query)
     }
 }
 

@@ -25,9 +25,9 @@ pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use reader::{
     Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram, LinkView,
-    LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceStats, SourceView, SpanView,
-    Stats, TimeDensity, TraceFilter, TraceSort, TraceSummary, TraceView, Vocabulary,
-    DENSITY_BUCKET_NS,
+    LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceLogs, ServiceStats,
+    SourceView, SpanView, Stats, TimeDensity, TraceFilter, TraceSort, TraceSummary, TraceView,
+    Vocabulary, DENSITY_BUCKET_NS,
 };
 pub use turn::WriteTurn;
 pub use writer::{FollowState, SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};

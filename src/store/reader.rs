@@ -4,7 +4,8 @@
 //! pages and counts (`log_search`), its histogram (`log_histogram`) and facets
 //! (`log_facets`), the words it completes (`vocabulary`), the traces and logs per
 //! minute the charts fit their time axes to (`time_density`), every trace's span
-//! facts for comparisons (`span_facts`), the `log_words` of a query's regexes
+//! facts for comparisons (`span_facts`), the spans and logs the services
+//! analysis counts (`services`), the `log_words` of a query's regexes
 //! (`regex_words`), and
 //! `sources`; `rows` binds parameters and reads columns for all of them
 //! (`Reader::source_services` sits in `edit.rs`, beside the edit it describes).
@@ -18,6 +19,7 @@ mod log_search;
 mod logs;
 mod regex_words;
 mod rows;
+mod services;
 mod sources;
 mod span_facts;
 mod stats;
@@ -32,6 +34,7 @@ pub use log_facets::{Facet, Facets};
 pub use log_histogram::Histogram;
 pub use log_search::{Anchor, Cursor, LogCount, LogPage};
 pub use logs::{LogFilter, LogView};
+pub use services::ServiceLogs;
 pub use sources::SourceView;
 pub use stats::{ServiceStats, Stats};
 pub use time_density::{DensityBucket, TimeDensity, DENSITY_BUCKET_NS};

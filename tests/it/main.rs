@@ -18,6 +18,7 @@ mod kill;
 mod normalize;
 mod regex_search;
 mod search;
+mod services;
 mod sources;
 mod time_density;
 mod times;
