@@ -106,6 +106,10 @@ enum Command {
     Services {
         /// The query (DESIGN.md "Query language"); several words are one query.
         query: Vec<String>,
+        /// Also each service's calls, errors and p95 per time bucket (`series`), this
+        /// many buckets over the spans' starts.
+        #[arg(long, value_name = "N")]
+        buckets: Option<usize>,
     },
     /// RED per operation (service, span name, kind) for the spans matching QUERY.
     Operations {
@@ -113,6 +117,9 @@ enum Command {
         /// Only this service's operations.
         #[arg(long)]
         service: Option<String>,
+        /// Also each operation's time series (see `services --buckets`).
+        #[arg(long, value_name = "N")]
+        buckets: Option<usize>,
     },
     /// The call graph between services (and the databases and APIs they call that
     /// send no spans), for the spans matching QUERY.
@@ -408,26 +415,32 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Services { query } => {
+        Command::Services { query, buckets } => {
             let (tally, logs) = store
                 .reader()
                 .await?
                 .service_tally(&parse_query(&query)?)
                 .await?;
-            let services = tally.services(&logs);
+            let axis = buckets.and_then(|buckets| tally.axis(buckets));
+            let services = tally.services(&logs, axis.as_ref());
             if json {
                 print::outln!("{}", serde_json::to_string(&services)?);
             } else {
                 print::services(&services);
             }
         }
-        Command::Operations { query, service } => {
+        Command::Operations {
+            query,
+            service,
+            buckets,
+        } => {
             let (tally, _) = store
                 .reader()
                 .await?
                 .service_tally(&parse_query(&query)?)
                 .await?;
-            let mut operations = tally.operations();
+            let axis = buckets.and_then(|buckets| tally.axis(buckets));
+            let mut operations = tally.operations(axis.as_ref());
             if let Some(service) = service {
                 operations.retain(|operation| operation.service == service);
             }
