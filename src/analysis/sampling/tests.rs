@@ -13,7 +13,6 @@ use super::*;
 use crate::model::StatusCode;
 
 const MS: i64 = 1_000_000;
-const SECOND: i64 = 1_000_000_000;
 
 fn id(n: u128) -> TraceId {
     TraceId(n.to_be_bytes())
