@@ -87,20 +87,26 @@ pub fn decide(rule: &Rule, trace: &SampleTrace) -> Decision {
             min,
             max,
             invert,
-        } => attribute_rule(trace, key, *invert, |value| {
-            value.as_i64().is_some_and(|v| *min <= v && v <= *max)
+        } => attribute_rule(trace, key, *invert, |value, _| {
+            // pdata's `Value.Int()`: 0 for a value of another type.
+            let v = value.as_i64().unwrap_or(0);
+            *min <= v && v <= *max
         }),
         Rule::StringAttribute {
             key,
             matcher,
             invert,
-        } => attribute_rule(trace, key, *invert, |value| {
-            value
-                .as_str()
-                .is_some_and(|text| !text.is_empty() && matcher.matches(text))
+        } => attribute_rule(trace, key, *invert, |value, on_span| {
+            // pdata's `Value.Str()`: "" for a value of another type; an empty span
+            // value never matches (string_tag_filter.go), a resource's is tried.
+            let text = value.as_str().unwrap_or("");
+            !(on_span && text.is_empty()) && matcher.matches(text)
         }),
         Rule::BooleanAttribute { key, value, invert } => {
-            attribute_rule(trace, key, *invert, |v| v.as_bool() == Some(*value))
+            // pdata's `Value.Bool()`: false for a value of another type.
+            attribute_rule(trace, key, *invert, |v, _| {
+                v.as_bool().unwrap_or(false) == *value
+            })
         }
         Rule::Probabilistic { threshold, salt } => {
             sampled_if(probabilistic_sampled(salt, *threshold, &trace.trace_id.0))
@@ -145,18 +151,21 @@ fn latency(trace: &SampleTrace, lower: i64, upper: i64) -> Decision {
     }))
 }
 
-/// A resource-or-span attribute test: `matches` on the value of `key`.
+/// A resource-or-span attribute test: `matches(value, on_span)` on the value of
+/// `key` where present.
 fn attribute_rule(
     trace: &SampleTrace,
     key: &str,
     invert: bool,
-    matches: impl Fn(&Value) -> bool,
+    matches: impl Fn(&Value, bool) -> bool,
 ) -> Decision {
-    let hit = |object: &Value| object.get(key).is_some_and(&matches);
+    let hit = |object: &Value, on_span: bool| {
+        object.get(key).is_some_and(|value| matches(value, on_span))
+    };
     let any = trace
         .spans
         .iter()
-        .any(|span| hit(&span.resource) || hit(&span.attributes));
+        .any(|span| hit(&span.resource, false) || hit(&span.attributes, true));
     match (invert, any) {
         (false, true) => Decision::Sampled,
         (false, false) => Decision::NotSampled,

@@ -2,7 +2,7 @@
 //! processor with a given configuration would have kept of the case's traces
 //! (issue 17). `config` reads the YAML (`yaml` keeps its lines for the errors),
 //! `collector_hash` is the processor's probabilistic hash, `evaluate` decides one
-//! trace per policy. Pure: the traces come from `store::Reader::each_sample_trace`.
+//! trace per policy, `lost` the dropped error and slow traces for the app. Pure: the traces come from `store::Reader::each_sample_trace`.
 //!
 //! The simulation runs in two passes. Every policy that looks only at the trace
 //! itself is decided while the traces stream by (`leaf_decisions`), keeping a few
@@ -16,6 +16,7 @@
 pub mod collector_hash;
 pub mod config;
 pub mod evaluate;
+pub mod lost;
 pub mod yaml;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use serde::Serialize;
 
 pub use config::{parse_config, Policy, Rule, SamplingConfig};
 pub use evaluate::{leaf_decisions, SampleSpan, SampleTrace};
+pub use lost::{LostTrace, SamplingOutcome};
 
 use crate::ids::TraceId;
 

@@ -133,7 +133,7 @@ fn numeric_attribute_in_range_on_a_span_or_its_resource() {
         ),
         trace(3, vec![on_resource]),
         trace(4, vec![span(0, 1)]),
-        // A string is not a number.
+        // A string reads as 0 (pdata's `Int()`), outside 500…599.
         trace(
             5,
             vec![with_attrs(span(0, 1), json!({"http.status_code": "500"}))],
@@ -173,6 +173,31 @@ fn string_attribute_exact_regex_and_inverted() {
         kept(&one("string_attribute", inverted), &traces),
         vec![1, 2, 4]
     );
+}
+
+#[test]
+fn a_value_of_another_type_reads_as_pdata_reads_it() {
+    // "0" and "yes" are not an int or a bool: Int() gives 0, Bool() false.
+    let traces = [
+        trace(
+            1,
+            vec![with_attrs(
+                span(0, 1),
+                json!({"retries": "0", "cached": "yes"}),
+            )],
+        ),
+        trace(
+            2,
+            vec![with_attrs(
+                span(0, 1),
+                json!({"retries": 3, "cached": true}),
+            )],
+        ),
+    ];
+    let numeric = "      key: retries\n      min_value: 0\n      max_value: 0\n";
+    assert_eq!(kept(&one("numeric_attribute", numeric), &traces), vec![1]);
+    let boolean = "      key: cached\n      value: false\n";
+    assert_eq!(kept(&one("boolean_attribute", boolean), &traces), vec![1]);
 }
 
 #[test]
@@ -535,4 +560,43 @@ fn errors_name_the_yaml_line() {
 
     let no_section = "receivers: {otlp: {}}\n";
     assert!(parse_config(no_section).is_err());
+}
+
+#[test]
+fn the_lost_list_holds_dropped_errors_first_then_slow_traces() {
+    let err = |at: i64, end: i64| {
+        let mut s = span(at, end);
+        s.status = StatusCode::Error;
+        s
+    };
+    // The policy keeps traces of two spans or more: only trace 1.
+    let traces = [
+        trace(1, vec![err(0, 5), span(0, 5)]),
+        trace(2, vec![span(10, 1_510)]),
+        trace(3, vec![err(20, 25)]),
+        trace(4, vec![span(30, 40)]),
+        trace(5, vec![err(40, 2_040)]),
+    ];
+    let config =
+        policies("policies:\n  - {name: big, type: span_count, span_count: {min_spans: 2}}\n");
+    let outcomes = traces
+        .iter()
+        .map(|t| TraceOutcome::of(&config, t))
+        .collect();
+    let outcome = SamplingOutcome::of(simulate(&config, outcomes, &HashMap::new()), 2);
+    // Dropped: 2 (slow), 3 (error), 4 (neither), 5 (error, slow): errors 3, 5 first.
+    assert_eq!(outcome.lost_total, 3);
+    assert_eq!(outcome.slow_ms, 1000);
+    let lost: Vec<(String, bool, bool)> = outcome
+        .lost
+        .iter()
+        .map(|t| (t.trace_id.clone(), t.error, t.slow))
+        .collect();
+    assert_eq!(
+        lost,
+        vec![
+            (id(3).to_string(), true, false),
+            (id(5).to_string(), true, true),
+        ]
+    );
 }
