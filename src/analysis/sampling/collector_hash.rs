@@ -1,8 +1,9 @@
 //! The tail sampling processor's `probabilistic` policy, bit for bit, so that the
 //! same trace ids are kept as by the Collector. Reproduced from
 //! opentelemetry-collector-contrib `processor/tailsamplingprocessor/internal/
-//! sampling/probabilistic.go` (the FNV-1a form in every release since v0.40, and
-//! the `Uint64()` threshold of the current releases, v0.1xx):
+//! sampling/probabilistic.go` as of commit 0a3557b (the `pkg/samplingpolicy`
+//! layout of the current releases; older releases computed the threshold with
+//! `big.Float.Int64()`, which caps it at 2^63 − 1, the same below 50 %):
 //!
 //! - hash = FNV-1a 64 over the bytes of the salt (`"default-hash-seed"` when the
 //!   config's `hash_salt` is empty) followed by the 16 bytes of the trace id;

@@ -12,6 +12,9 @@
 //! `composite` — and the final decision is made as the processor makes it: any
 //! `drop` wins, then an inverted match that did not match, then any sample, then
 //! an inverted match that matched when no policy said "not sampled".
+//! `rate_limiting` is the per-second span counter of the Collector's releases
+//! before its token bucket (current main: `golang.org/x/time/rate`, burst 2× the
+//! rate), as issue 17 asks: budgets per second of trace start.
 
 pub mod collector_hash;
 pub mod config;
