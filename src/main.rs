@@ -117,6 +117,10 @@ enum Command {
     /// The call graph between services (and the databases and APIs they call that
     /// send no spans), for the spans matching QUERY.
     Map { query: Vec<String> },
+    /// What is wrong with the telemetry itself: missing parents and roots, lost
+    /// context, unended spans, clock skew, logs without trace ids, … (issue 17), for
+    /// the traces with a span matching QUERY and the logs matching it.
+    Doctor { query: Vec<String> },
     /// List logs matching QUERY in time order.
     Logs {
         /// The query (DESIGN.md "Query language"); several words are one query.
@@ -448,6 +452,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 print::outln!("{}", serde_json::to_string(&map)?);
             } else {
                 print::service_map(&map);
+            }
+        }
+        Command::Doctor { query } => {
+            let report = store.reader().await?.doctor(&parse_query(&query)?).await?;
+            if json {
+                print::outln!("{}", serde_json::to_string(&report)?);
+            } else {
+                print::doctor(&report);
             }
         }
         Command::Logs {

@@ -9,6 +9,7 @@
 
 pub mod compare;
 pub mod critical_path;
+pub mod quality;
 pub mod services;
 pub mod skew;
 pub mod trace;
