@@ -685,6 +685,48 @@ pub fn log_findings(facts: &LogFacts) -> Vec<Finding> {
     findings
 }
 
+/// Spans loaded again from another source with a different name, times or parent
+/// (`store`'s `span_duplicates`): how many, in how many traces, the services of the
+/// stored copies, and examples (trace id, span id, stored copy's source, other
+/// copy's source).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Duplicates {
+    pub spans: u64,
+    pub traces: u64,
+    pub services: Vec<String>,
+    pub examples: Vec<(String, String, String, String)>,
+}
+
+/// `duplicate-span-id`.
+pub fn duplicate_findings(duplicates: &Duplicates) -> Vec<Finding> {
+    if duplicates.spans == 0 {
+        return Vec::new();
+    }
+    let sources: BTreeSet<String> = duplicates
+        .examples
+        .iter()
+        .flat_map(|(_, _, first, other)| [first.clone(), other.clone()])
+        .collect();
+    vec![Finding {
+        rule: "duplicate-span-id".into(),
+        severity: Severity::Error,
+        count: duplicates.spans,
+        traces: duplicates.traces,
+        services: duplicates.services.clone(),
+        examples: duplicates
+            .examples
+            .iter()
+            .map(|(trace, span, _, _)| Example::span(trace, span))
+            .collect(),
+        message: format!(
+            "{} spans came with the same trace and span id but a different name, times or parent from different sources ({}); the first copy is shown",
+            duplicates.spans,
+            sources.into_iter().collect::<Vec<_>>().join(", ")
+        ),
+        fix: "Make sure each span is exported once under its id: two exporters or a proxy that rewrites spans, or an id generator that repeats, give one id to different spans.".into(),
+    }]
+}
+
 /// Every finding, most severe first, then by rule and count.
 pub fn doctor(mut findings: Vec<Finding>) -> Doctor {
     findings.sort_by(|a, b| {
@@ -694,4 +736,283 @@ pub fn doctor(mut findings: Vec<Finding>) -> Doctor {
             .then(a.message.cmp(&b.message))
     });
     Doctor { findings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn span(
+        id: &str,
+        parent: Option<&str>,
+        service: &str,
+        kind: i64,
+        start: i64,
+        end: i64,
+    ) -> QualitySpan {
+        QualitySpan {
+            span_id: id.into(),
+            parent_span_id: parent.map(str::to_string),
+            service: service.into(),
+            name: format!("op {id}"),
+            kind,
+            start_ns: start,
+            end_ns: end,
+            host: service.into(),
+            host_name: None,
+            source_id: 1,
+            attributes: json!({}),
+        }
+    }
+
+    fn findings(traces: &[(&str, Vec<QualitySpan>)]) -> Vec<Finding> {
+        let mut tally = QualityTally::default();
+        for (id, spans) in traces {
+            tally.add_trace(id, spans);
+        }
+        doctor(tally.finish(&HashMap::new())).findings
+    }
+
+    fn rules(found: &[Finding]) -> Vec<(&str, Severity, u64)> {
+        found
+            .iter()
+            .map(|f| (f.rule.as_str(), f.severity, f.count))
+            .collect()
+    }
+
+    #[test]
+    fn a_whole_trace_has_no_findings() {
+        let trace = vec![
+            span("a", None, "front", KIND_SERVER, 0, 100),
+            span("b", Some("a"), "front", KIND_CLIENT, 10, 90),
+            span("c", Some("b"), "back", KIND_SERVER, 20, 80),
+        ];
+        assert_eq!(findings(&[("t1", trace)]), vec![]);
+    }
+
+    #[test]
+    fn roots_parents_and_ends() {
+        let orphaned = vec![
+            span("a", Some("x"), "back", KIND_SERVER, 0, 100),
+            span("b", Some("a"), "back", KIND_INTERNAL, 10, 5),
+        ];
+        let two_roots = vec![
+            span("a", None, "front", KIND_SERVER, 0, 10),
+            span("b", None, "front", KIND_SERVER, 20, 20),
+        ];
+        let found = findings(&[("t1", orphaned), ("t2", two_roots)]);
+        assert_eq!(
+            rules(&found),
+            vec![
+                ("missing-parent", Severity::Error, 1),
+                ("unended-span", Severity::Error, 1),
+                ("missing-root", Severity::Warn, 1),
+                ("multiple-roots", Severity::Warn, 1),
+                ("zero-duration", Severity::Info, 1),
+            ]
+        );
+        assert_eq!(found[0].examples, vec![Example::span("t1", "a")]);
+        assert_eq!(found[0].services, vec!["back".to_string()]);
+    }
+
+    #[test]
+    fn context_is_lost_only_inside_a_call_that_names_the_service_and_has_no_child_there() {
+        let mut call = span("c", Some("r"), "front", KIND_CLIENT, 100, 200);
+        call.attributes = json!({"peer.service": "back"});
+        let caller = vec![span("r", None, "front", KIND_SERVER, 90, 210), call.clone()];
+        let inside = vec![span("s", None, "back", KIND_SERVER, 150, 160)];
+        let after = vec![span("s", None, "back", KIND_SERVER, 250, 260)];
+        let found = findings(&[
+            ("t1", caller.clone()),
+            ("t2", inside.clone()),
+            ("t3", after),
+        ]);
+        assert_eq!(rules(&found), vec![("context-lost", Severity::Error, 1)]);
+        assert_eq!(
+            found[0].examples,
+            vec![Example::span("t1", "c"), Example::span("t2", "s")]
+        );
+        // The call that has its child in the service did carry the context.
+        let mut whole = caller;
+        whole.push(span("k", Some("c"), "back", KIND_SERVER, 110, 190));
+        assert_eq!(findings(&[("t1", whole), ("t2", inside)]), vec![]);
+    }
+
+    #[test]
+    fn an_internal_root_counts_only_in_a_service_that_receives_calls() {
+        let served = vec![span("a", None, "back", KIND_SERVER, 0, 10)];
+        let job = vec![span("j", None, "back", KIND_INTERNAL, 20, 30)];
+        let cron = vec![span("j", None, "cron", KIND_INTERNAL, 20, 30)];
+        let found = findings(&[("t1", served), ("t2", job), ("t3", cron)]);
+        assert_eq!(rules(&found), vec![("context-lost", Severity::Info, 1)]);
+        assert_eq!(found[0].examples, vec![Example::span("t2", "j")]);
+    }
+
+    #[test]
+    fn unknown_services_and_skewed_hosts() {
+        let mut child = span("b", Some("a"), "back", KIND_SERVER, 950, 960);
+        child.host = "host-b".into();
+        let trace = vec![
+            span("a", None, "unknown_service:node", KIND_SERVER, 1000, 1100),
+            child,
+        ];
+        let found = findings(&[("t1", trace)]);
+        assert_eq!(
+            rules(&found),
+            vec![
+                ("clock-skew", Severity::Warn, 1),
+                ("missing-service-name", Severity::Warn, 1),
+            ]
+        );
+        assert_eq!(found[0].services, vec!["back".to_string()]);
+        assert!(
+            found[0].message.contains("host-b -95 ns"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn high_cardinality_needs_many_values_or_one_per_span_on_most_spans() {
+        let traces: Vec<(String, Vec<QualitySpan>)> = (0..1_001)
+            .map(|at| {
+                let mut root = span("a", None, "front", KIND_SERVER, 0, 10);
+                root.attributes = json!({
+                    "session": format!("s{at}"),
+                    "user_id": format!("u{}", at % 100),
+                    "method": "GET",
+                });
+                (format!("t{at}"), vec![root])
+            })
+            .collect();
+        let borrowed: Vec<(&str, Vec<QualitySpan>)> = traces
+            .iter()
+            .map(|(id, spans)| (id.as_str(), spans.clone()))
+            .collect();
+        let found = findings(&borrowed);
+        assert_eq!(
+            rules(&found),
+            vec![("high-cardinality-attribute", Severity::Warn, 1_001)]
+        );
+        assert!(found[0].message.contains("`session`"));
+        // Few spans: one value per span is no finding under the minimum.
+        let few: Vec<(&str, Vec<QualitySpan>)> = borrowed.into_iter().take(10).collect();
+        assert_eq!(findings(&few), vec![]);
+    }
+
+    #[test]
+    fn derived_ids_are_counted_per_source() {
+        let mut derived = span("a", None, "legacy", KIND_SERVER, 0, 10);
+        derived.attributes = json!({"jaeger.spanID": "one"});
+        derived.source_id = 7;
+        let mut tally = QualityTally::default();
+        tally.add_trace("t1", &[derived]);
+        let found = tally.finish(&HashMap::from([(7, "old.json".to_string())]));
+        assert_eq!(rules(&found), vec![("ids-rewritten", Severity::Info, 1)]);
+        assert!(found[0].message.contains("old.json"));
+    }
+
+    #[test]
+    fn log_rules_need_spans_of_the_service_and_some_count() {
+        let facts = LogFacts {
+            per_service: vec![
+                ServiceLogCount {
+                    service: "back".into(),
+                    logs: 4,
+                    without_trace_id: 1,
+                    has_spans: true,
+                    examples: vec![3],
+                },
+                ServiceLogCount {
+                    service: "cron".into(),
+                    logs: 4,
+                    without_trace_id: 4,
+                    has_spans: false,
+                    examples: vec![],
+                },
+            ],
+            orphans: vec![],
+            unnamed: vec![],
+            sources: vec![SourceReport {
+                path: "a.log".into(),
+                logs: 4,
+                unparsed: 0,
+                examples: vec![],
+            }],
+        };
+        let found = log_findings(&facts);
+        assert_eq!(
+            rules(&found),
+            vec![("logs-without-trace-id", Severity::Warn, 1)]
+        );
+        assert!(found[0].message.contains("25.0 %"));
+        assert_eq!(found[0].examples, vec![Example::log(None, 3)]);
+    }
+
+    #[test]
+    fn duplicates_name_both_sources() {
+        let found = duplicate_findings(&Duplicates {
+            spans: 1,
+            traces: 1,
+            services: vec!["back".into()],
+            examples: vec![("t".into(), "s".into(), "a.json".into(), "b.json".into())],
+        });
+        assert_eq!(
+            rules(&found),
+            vec![("duplicate-span-id", Severity::Error, 1)]
+        );
+        assert!(found[0].message.contains("a.json, b.json"));
+        assert_eq!(duplicate_findings(&Duplicates::default()), vec![]);
+    }
+
+    proptest! {
+        /// `missing-parent` counts exactly the spans whose parent id is no span id
+        /// of their trace, and the traces with any, as a brute-force scan finds.
+        #[test]
+        fn missing_parent_counts_match_a_brute_force_scan(
+            traces in prop::collection::vec(
+                prop::collection::vec((0u8..12, prop::option::of(0u8..16)), 1..12),
+                1..8,
+            )
+        ) {
+            let built: Vec<(String, Vec<QualitySpan>)> = traces
+                .iter()
+                .enumerate()
+                .map(|(at, spans)| {
+                    let spans = spans
+                        .iter()
+                        .map(|(id, parent)| {
+                            let parent = parent.map(|p| format!("{p:02x}"));
+                            span(&format!("{id:02x}"), parent.as_deref(), "svc", KIND_SERVER, 0, 10)
+                        })
+                        .collect();
+                    (format!("t{at}"), spans)
+                })
+                .collect();
+            let (mut spans, mut with) = (0u64, 0u64);
+            for (_, trace) in &built {
+                let missing = trace
+                    .iter()
+                    .filter(|s| {
+                        s.parent_span_id
+                            .as_ref()
+                            .is_some_and(|p| !trace.iter().any(|o| &o.span_id == p))
+                    })
+                    .count() as u64;
+                spans += missing;
+                with += u64::from(missing > 0);
+            }
+            let borrowed: Vec<(&str, Vec<QualitySpan>)> =
+                built.iter().map(|(id, s)| (id.as_str(), s.clone())).collect();
+            let found = findings(&borrowed);
+            let missing = found.iter().find(|f| f.rule == "missing-parent");
+            prop_assert_eq!(missing.map_or(0, |f| f.count), spans);
+            prop_assert_eq!(missing.map_or(0, |f| f.traces), with);
+            if let Some(f) = missing {
+                prop_assert!(f.examples.len() <= MAX_EXAMPLES);
+            }
+        }
+    }
 }

@@ -15,8 +15,8 @@ use super::rows::{hex_column, json_column, query_with};
 use super::Reader;
 use crate::analysis::quality::Doctor;
 use crate::analysis::quality::{
-    doctor, log_findings, LogFacts, QualitySpan, QualityTally, ServiceLogCount, SourceLogCount,
-    SourceReport, MAX_EXAMPLES,
+    doctor, duplicate_findings, log_findings, Duplicates, LogFacts, QualitySpan, QualityTally,
+    ServiceLogCount, SourceLogCount, SourceReport, MAX_EXAMPLES,
 };
 use crate::analysis::skew::host_of;
 use crate::model::Link;
@@ -39,6 +39,7 @@ impl Reader {
         let mut findings = tally.finish(&sources);
         let facts = self.log_facts(query, &span_services, &sources).await?;
         findings.extend(log_findings(&facts));
+        findings.extend(duplicate_findings(&self.duplicates(query, &sources).await?));
         Ok(doctor(findings))
     }
 
@@ -125,6 +126,81 @@ impl Reader {
         Ok((tally, services))
     }
 
+    /// The later copies recorded in `span_duplicates` whose stored copy is still the
+    /// one from the source recorded (a removed or reloaded source leaves none).
+    async fn duplicates(
+        &self,
+        query: &Query,
+        sources: &HashMap<i64, String>,
+    ) -> Result<Duplicates, StoreError> {
+        let (matched_sql, matched_params) = match SpanSql::condition(query) {
+            Some(condition) => (condition.sql, condition.params),
+            None => ("0".to_string(), Vec::new()),
+        };
+        let matched = if query.terms.is_empty() {
+            "1".to_string()
+        } else {
+            matched_sql
+        };
+        let from = format!(
+            "FROM span_duplicates d JOIN spans s \
+             ON s.trace_id = d.trace_id AND s.span_id = d.span_id \
+             AND s.source_id = d.first_source_id \
+             WHERE d.source_id IN (SELECT id FROM sources) AND ({matched})"
+        );
+        let count = query_with(
+            format!(
+                "SELECT COUNT(DISTINCT d.trace_id || d.span_id) AS spans, \
+                 COUNT(DISTINCT d.trace_id) AS traces {from}"
+            ),
+            &matched_params,
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let services = query_with(
+            format!("SELECT DISTINCT s.service {from} ORDER BY s.service"),
+            &matched_params,
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| row.get("service"))
+        .collect();
+        let mut params = matched_params.clone();
+        params.push(Param::Int(MAX_EXAMPLES as i64));
+        let examples = query_with(
+            format!(
+                "SELECT d.trace_id, d.span_id, d.first_source_id, d.source_id {from} \
+                 ORDER BY d.trace_id, d.span_id, d.source_id LIMIT ?"
+            ),
+            &params,
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let source = |column: &str| {
+                sources
+                    .get(&row.get::<i64, _>(column))
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            (
+                hex_column(row, "trace_id").unwrap_or_default(),
+                hex_column(row, "span_id").unwrap_or_default(),
+                source("first_source_id"),
+                source("source_id"),
+            )
+        })
+        .collect();
+        Ok(Duplicates {
+            spans: count.get::<i64, _>("spans") as u64,
+            traces: count.get::<i64, _>("traces") as u64,
+            services,
+            examples,
+        })
+    }
+
     async fn log_facts(
         &self,
         query: &Query,
@@ -172,7 +248,7 @@ impl Reader {
         facts.unnamed = self
             .per_source(
                 &logs,
-                "l.service_fallback = 1 AND \
+                "l.service_fallback = 1 AND l.unparsed = 0 AND \
                  (SELECT src.service FROM sources src WHERE src.id = l.source_id) IS NULL",
                 sources,
             )
