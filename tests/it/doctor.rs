@@ -553,3 +553,56 @@ fn the_demo_case_has_only_its_intended_findings() {
         ]
     );
 }
+
+/// The shared corpus's whole, well-formed traces give no finding; its fragments
+/// and its clock-skew sample give the findings they are about.
+#[test]
+fn the_corpus_clean_files_have_no_findings() {
+    let clean = [
+        "otlp-json/jaeger__internal__storage__integration__fixtures__traces__default.json",
+        "otlp-json/jaeger__internal__storage__integration__fixtures__traces__link_attributes_trace.json",
+        "otlp-json/jaeger__internal__storage__integration__fixtures__traces__log_tags_trace.json",
+        "otlp-json/jaeger__internal__storage__integration__fixtures__traces__multi_spot_tags_trace.json",
+        "otlp-json/jaeger__internal__storage__integration__fixtures__traces__process_tags_trace.json",
+        "otlp-json/jaeger__internal__storage__integration__fixtures__traces__scope_attributes_trace.json",
+        "otlp-json/jaeger__internal__storage__integration__fixtures__traces__span_tags_trace.json",
+        "otlp-json/opentelemetry-proto__examples__events.json",
+        "otlp-json/opentelemetry-rust__opentelemetry-otlp__tests__integration_test__expected__traces.json",
+        "otlp-json/opentelemetry-rust__opentelemetry-otlp__tests__integration_test__expected__logs.json",
+        "jaeger-json/jaeger-ui__packages__jaeger-ui__src__components__TracePage__TraceFlamegraph__testTrace.json",
+        "jaeger-json/jaeger-ui__packages__jaeger-ui__src__components__TracePage__TraceStatistics__tableValuesTestTrace__testTraceNormal.json",
+        "jaeger-json/jaeger-ui__packages__jaeger-ui__src__components__TracePage__TraceTimelineViewer__genaiTestTrace.json",
+        "jaeger-json/jaeger__internal__uimodel__converter__v1__json__fixtures__domain_01.json",
+        "zipkin-json/zipkin__zipkin-lens__testdata__messaging.json",
+        "zipkin-json/zipkin__zipkin-lens__testdata__messaging-kafka.json",
+        "zipkin-json/zipkin__zipkin-lens__testdata__simple-db-p6.json",
+        "zipkin-json/zipkin__zipkin-lens__testdata__yelp.json",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for file in clean {
+        let findings = doctor(dir.path(), &[fixture(file)], &[]);
+        assert_eq!(rules(&findings), vec![], "{file}");
+    }
+    let skew = doctor(
+        dir.path(),
+        &[fixture(
+            "zipkin-json/zipkin__zipkin-lens__testdata__skew.json",
+        )],
+        &[],
+    );
+    assert_eq!(rules(&skew), vec![("clock-skew".into(), "warn".into(), 1)]);
+    let fragment = doctor(
+        dir.path(),
+        &[fixture(
+            "otlp-json/opentelemetry-proto__examples__trace.json",
+        )],
+        &[],
+    );
+    assert_eq!(
+        rules(&fragment),
+        vec![
+            ("missing-parent".into(), "error".into(), 1),
+            ("missing-root".into(), "warn".into(), 1),
+        ]
+    );
+}
