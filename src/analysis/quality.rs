@@ -52,11 +52,13 @@ pub enum Severity {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Example {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub trace_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub span_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<f64>"))]
     pub log_id: Option<i64>,
 }
 
