@@ -391,7 +391,7 @@ impl QualityTally {
             self.missing_parent,
             "missing-parent",
             Severity::Error,
-            format!("{n} spans in {t} traces name a parent span that is not in the case"),
+            format!("Spans whose parent span is not in the case: {n}, in {t} traces"),
             "Export every service's spans for these traces (and keep the parent's service in the same sampling decision).",
         );
         let n = self.missing_root.count;
@@ -399,7 +399,7 @@ impl QualityTally {
             self.missing_root,
             "missing-root",
             Severity::Warn,
-            format!("{n} traces have no root span (every span names a parent)"),
+            format!("Traces without a root span (every span names a parent): {n}"),
             "Find the service that starts these traces and make sure its spans are exported and ended.",
         );
         let n = self.multiple_roots.count;
@@ -407,7 +407,7 @@ impl QualityTally {
             self.multiple_roots,
             "multiple-roots",
             Severity::Warn,
-            format!("{n} traces have more than one span without a parent"),
+            format!("Traces with more than one span without a parent: {n}"),
             "Start child spans from the current context instead of starting new root spans inside a trace.",
         );
         let (n, pairs) = (context_lost.count, context_lost.traces.len());
@@ -415,7 +415,7 @@ impl QualityTally {
             context_lost,
             "context-lost",
             Severity::Error,
-            format!("{n} root spans began during a call to their service from another trace ({pairs} traces): the call did not carry its trace context"),
+            format!("Root spans that began during a call to their service from another trace, so the call did not carry its trace context: {n}, in {pairs} traces with the calls"),
             "Propagate the W3C traceparent header (or message attribute) on these calls, e.g. by instrumenting the client library.",
         );
         let n = async_roots.count;
@@ -423,7 +423,7 @@ impl QualityTally {
             async_roots,
             "context-lost",
             Severity::Info,
-            format!("{n} traces start with an INTERNAL span in a service that also receives calls: work started without incoming context, often across an async boundary"),
+            format!("Traces that start with an INTERNAL span in a service that also receives calls (work started without incoming context, often across an async boundary): {n}"),
             "Pass the context into background tasks and queues (wrap the task with the current context) so their spans join the request's trace.",
         );
         let n = self.unended.count;
@@ -431,7 +431,7 @@ impl QualityTally {
             self.unended,
             "unended-span",
             Severity::Error,
-            format!("{n} spans have no end time, or end before they start"),
+            format!("Spans without an end time, or ending before they start: {n}"),
             "End every span (end() in a finally block, or use a scoped span) and check the clock used for its end.",
         );
         let n = self.zero_duration.count;
@@ -439,7 +439,7 @@ impl QualityTally {
             self.zero_duration,
             "zero-duration",
             Severity::Info,
-            format!("{n} spans last exactly zero nanoseconds"),
+            format!("Spans of exactly zero nanoseconds: {n}"),
             "Record spans around the work they describe rather than as instantaneous markers (or make them span events).",
         );
         let n = self.unknown_service.count;
@@ -447,7 +447,7 @@ impl QualityTally {
             self.unknown_service,
             "missing-service-name",
             Severity::Warn,
-            format!("{n} spans have no service name (unknown_service)"),
+            format!("Spans without a service name (unknown_service): {n}"),
             "Set service.name in the SDK's resource (OTEL_SERVICE_NAME) of every process.",
         );
         let n = self.skew.count;
@@ -461,7 +461,7 @@ impl QualityTally {
             "clock-skew",
             Severity::Warn,
             format!(
-                "{n} hosts (per trace) have clocks off from their callers; largest deltas: {}",
+                "Hosts (counted per trace) whose clocks are off from their callers: {n}; largest deltas: {}",
                 hosts.join(", ")
             ),
             "Synchronise the hosts' clocks (NTP/chrony); until then use Adjust in the trace header.",
@@ -502,7 +502,7 @@ impl QualityTally {
                 traces: 0,
                 services: Vec::new(),
                 examples,
-                message: format!("{count} spans of {name} had a trace or span id that is no hex id; Weft derived one (the original is kept as jaeger.traceID / jaeger.spanID)"),
+                message: format!("Spans of {name} whose trace or span id was no hex id (Weft derived one; the original is kept as jaeger.traceID / jaeger.spanID): {count}"),
                 fix: "Emit W3C ids (32 and 16 lowercase hex digits) so that other tools join these spans with the rest.".into(),
             });
         }
@@ -626,8 +626,8 @@ pub fn log_findings(facts: &LogFacts) -> Vec<Finding> {
             services: vec![service.service.clone()],
             examples: service.examples.iter().map(|&id| Example::log(None, id)).collect(),
             message: format!(
-                "{} of {} logs of {} ({share:.1} %) carry no trace id, though the service has spans",
-                service.without_trace_id, service.logs, service.service
+                "Logs of {} without a trace id, though the service has spans: {} of {} ({share:.1} %)",
+                service.service, service.without_trace_id, service.logs
             ),
             fix: "Use the OpenTelemetry log bridge or a logging appender that adds trace_id and span_id from the current context.".into(),
         });
@@ -657,13 +657,13 @@ pub fn log_findings(facts: &LogFacts) -> Vec<Finding> {
     findings.extend(per_source(
         &facts.orphans,
         "orphan-logs",
-        &|row| format!("{} logs of {} in {} name a trace that is not in the case", row.count, row.service, row.source),
+        &|row| format!("Logs of {} in {} naming a trace that is not in the case: {}", row.service, row.source, row.count),
         "Load the traces of the same time window (or check that the logger writes the id of the trace actually exported).",
     ));
     findings.extend(per_source(
         &facts.unnamed,
         "missing-service-name",
-        &|row| format!("{} logs in {} name no service; they were given the file name {}", row.count, row.source, row.service),
+        &|row| format!("Logs in {} that name no service (given the file name {}): {}", row.source, row.service, row.count),
         "Add service.name to the logs' resource (or a service field to each record), or name the source's service in Weft.",
     ));
     for source in &facts.sources {
@@ -678,8 +678,8 @@ pub fn log_findings(facts: &LogFacts) -> Vec<Finding> {
             services: Vec::new(),
             examples: source.examples.iter().map(|&id| Example::log(None, id)).collect(),
             message: format!(
-                "{} of {} lines of {} could not be decoded and are kept as raw text",
-                source.unparsed, source.logs, source.path
+                "Lines of {} that could not be decoded (kept as raw text): {} of {}",
+                source.path, source.unparsed, source.logs
             ),
             fix: "Write one structured record per line (JSON), or fix the lines that break the format.".into(),
         });
@@ -721,9 +721,9 @@ pub fn duplicate_findings(duplicates: &Duplicates) -> Vec<Finding> {
             .map(|(trace, span, _, _)| Example::span(trace, span))
             .collect(),
         message: format!(
-            "{} spans came with the same trace and span id but a different name, times or parent from different sources ({}); the first copy is shown",
-            duplicates.spans,
-            sources.into_iter().collect::<Vec<_>>().join(", ")
+            "Spans that came again with the same trace and span id but another name, times or parent, from another source ({}; the first copy is shown): {}",
+            sources.into_iter().collect::<Vec<_>>().join(", "),
+            duplicates.spans
         ),
         fix: "Make sure each span is exported once under its id: two exporters or a proxy that rewrites spans, or an id generator that repeats, give one id to different spans.".into(),
     }]

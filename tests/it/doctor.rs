@@ -485,7 +485,10 @@ fn log_rules_count_per_service_and_source() {
     );
     let bare = finding(&findings, "logs-without-trace-id", "warn");
     assert_eq!(bare["services"], json!(["checkout"]));
-    assert!(bare["message"].as_str().unwrap().contains("2 of 3 logs"));
+    assert!(bare["message"]
+        .as_str()
+        .unwrap()
+        .contains("2 of 3 (66.7 %)"));
     assert_eq!(bare["examples"].as_array().unwrap().len(), 2);
     let orphan = finding(&findings, "orphan-logs", "warn");
     assert_eq!(orphan["examples"][0]["trace_id"], json!(trace_hex(77)));
@@ -547,8 +550,8 @@ fn the_demo_case_has_only_its_intended_findings() {
     assert_eq!(
         found,
         vec![
-            ("logs-without-trace-id".into(), vec![json!("payments")]),
             ("logs-without-trace-id".into(), vec![json!("checkout")]),
+            ("logs-without-trace-id".into(), vec![json!("payments")]),
             ("orphan-logs".into(), vec![json!("payments")]),
         ]
     );
