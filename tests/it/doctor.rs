@@ -609,3 +609,22 @@ fn the_corpus_clean_files_have_no_findings() {
         ]
     );
 }
+
+/// `weft doctor` on the demo case, JSON and for people, against golden files
+/// (fixture paths as `<fixtures>`).
+#[test]
+fn the_demo_case_doctor_output_is_golden() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    let fixtures = std::fs::canonicalize(crate::common::fixtures_dir()).unwrap();
+    weft(&case, &["ingest", fixtures.join("demo").to_str().unwrap()]);
+    for (name, args) in [
+        ("doctor", &["doctor", "--json"][..]),
+        ("doctor-human", &["doctor"][..]),
+    ] {
+        let out = String::from_utf8(weft(&case, args))
+            .unwrap()
+            .replace(&fixtures.display().to_string(), "<fixtures>");
+        crate::cli::check_golden(name, &out);
+    }
+}
