@@ -200,6 +200,8 @@ pub struct QualityTally {
     keys: BTreeMap<String, KeyTally>,
     /// Per source id: spans whose ids were derived from text that is no id.
     derived_ids: BTreeMap<i64, (u64, Vec<Example>)>,
+    /// Per source id: spans whose trace id is a 64-bit id padded to 128 bits.
+    padded_ids: BTreeMap<i64, (u64, Vec<Example>)>,
     roots: Vec<Root>,
     internal_roots: Vec<Root>,
     server_services: HashSet<String>,
@@ -287,11 +289,20 @@ impl QualityTally {
             return;
         };
         if ID_KEYS[..2].iter().any(|key| attributes.contains_key(*key)) {
-            let (count, examples) = self.derived_ids.entry(span.source_id).or_default();
-            *count += 1;
-            if examples.len() < MAX_EXAMPLES {
-                examples.push(Example::span(trace_id, &span.span_id));
-            }
+            count_in(
+                &mut self.derived_ids,
+                span.source_id,
+                trace_id,
+                &span.span_id,
+            );
+        }
+        if trace_id.len() == 32 && trace_id.starts_with(PADDING) {
+            count_in(
+                &mut self.padded_ids,
+                span.source_id,
+                trace_id,
+                &span.span_id,
+            );
         }
         for (key, value) in attributes {
             if ID_KEYS.contains(&key.as_str()) {
@@ -374,8 +385,10 @@ impl QualityTally {
         }
     }
 
-    /// The span findings, with the names of the sources by id.
-    pub fn finish(self, sources: &HashMap<i64, String>) -> Vec<Finding> {
+    /// The span findings, with the names of the sources by id; `padding` holds the
+    /// sources whose format pads 64-bit ids (Jaeger, Zipkin): only there is a trace
+    /// id with a zero high half taken as padded.
+    pub fn finish(self, sources: &HashMap<i64, String>, padding: &HashSet<i64>) -> Vec<Finding> {
         let mut findings = Vec::new();
         let context_lost = context_lost(&self.roots, &self.calls, &self.service_hosts);
         let async_roots = async_roots(&self.internal_roots, &self.server_services);
@@ -506,7 +519,39 @@ impl QualityTally {
                 fix: "Emit W3C ids (32 and 16 lowercase hex digits) so that other tools join these spans with the rest.".into(),
             });
         }
+        for (source, (count, examples)) in self.padded_ids {
+            if !padding.contains(&source) {
+                continue;
+            }
+            let name = sources.get(&source).cloned().unwrap_or_default();
+            findings.push(Finding {
+                rule: "ids-rewritten".into(),
+                severity: Severity::Info,
+                count,
+                traces: 0,
+                services: Vec::new(),
+                examples,
+                message: format!("Spans of {name} with a 64-bit trace id, padded with zeros to 128 bits: {count}"),
+                fix: "Use 128-bit trace ids (W3C trace context) everywhere, so that services with 128-bit ids join the same traces.".into(),
+            });
+        }
         findings
+    }
+}
+
+/// The high half of a 64-bit trace id padded to 128 bits (Jaeger, Zipkin, B3).
+const PADDING: &str = "0000000000000000";
+
+fn count_in(
+    per_source: &mut BTreeMap<i64, (u64, Vec<Example>)>,
+    source: i64,
+    trace_id: &str,
+    span_id: &str,
+) {
+    let (count, examples) = per_source.entry(source).or_default();
+    *count += 1;
+    if examples.len() < MAX_EXAMPLES {
+        examples.push(Example::span(trace_id, span_id));
     }
 }
 
@@ -774,7 +819,7 @@ mod tests {
         for (id, spans) in traces {
             tally.add_trace(id, spans);
         }
-        doctor(tally.finish(&HashMap::new())).findings
+        doctor(tally.finish(&HashMap::new(), &HashSet::new())).findings
     }
 
     fn rules(found: &[Finding]) -> Vec<(&str, Severity, u64)> {
@@ -911,9 +956,26 @@ mod tests {
         derived.source_id = 7;
         let mut tally = QualityTally::default();
         tally.add_trace("t1", &[derived]);
-        let found = tally.finish(&HashMap::from([(7, "old.json".to_string())]));
+        let found = tally.finish(
+            &HashMap::from([(7, "old.json".to_string())]),
+            &HashSet::new(),
+        );
         assert_eq!(rules(&found), vec![("ids-rewritten", Severity::Info, 1)]);
         assert!(found[0].message.contains("old.json"));
+    }
+
+    #[test]
+    fn a_padded_64_bit_trace_id_is_reported_per_source() {
+        let mut tally = QualityTally::default();
+        let padded = format!("{}{}", PADDING, "0123456789abcdef");
+        let full = format!("{}{}", "fedcba9876543210", "0123456789abcdef");
+        tally.add_trace(&padded, &[span("a", None, "old", KIND_SERVER, 0, 10)]);
+        tally.add_trace(&full, &[span("a", None, "new", KIND_SERVER, 0, 10)]);
+        let names = HashMap::from([(1, "zipkin.json".to_string())]);
+        let found = tally.finish(&names, &HashSet::from([1]));
+        assert_eq!(rules(&found), vec![("ids-rewritten", Severity::Info, 1)]);
+        assert_eq!(found[0].examples, vec![Example::span(&padded, "a")]);
+        assert!(found[0].message.contains("64-bit"));
     }
 
     #[test]

@@ -575,7 +575,6 @@ fn the_corpus_clean_files_have_no_findings() {
         "jaeger-json/jaeger-ui__packages__jaeger-ui__src__components__TracePage__TraceFlamegraph__testTrace.json",
         "jaeger-json/jaeger-ui__packages__jaeger-ui__src__components__TracePage__TraceStatistics__tableValuesTestTrace__testTraceNormal.json",
         "jaeger-json/jaeger-ui__packages__jaeger-ui__src__components__TracePage__TraceTimelineViewer__genaiTestTrace.json",
-        "jaeger-json/jaeger__internal__uimodel__converter__v1__json__fixtures__domain_01.json",
         "zipkin-json/zipkin__zipkin-lens__testdata__messaging.json",
         "zipkin-json/zipkin__zipkin-lens__testdata__messaging-kafka.json",
         "zipkin-json/zipkin__zipkin-lens__testdata__simple-db-p6.json",
@@ -583,8 +582,13 @@ fn the_corpus_clean_files_have_no_findings() {
     ];
     let dir = tempfile::tempdir().unwrap();
     for file in clean {
-        let findings = doctor(dir.path(), &[fixture(file)], &[]);
-        assert_eq!(rules(&findings), vec![], "{file}");
+        let mut found = rules(&doctor(dir.path(), &[fixture(file)], &[]));
+        // Zipkin's (and Jaeger's) 64-bit trace ids are padded to 128 bits: a true
+        // note of ids-rewritten, and the only one such a clean file may give.
+        if file.starts_with("zipkin-json/") || file.starts_with("jaeger-json/") {
+            found.retain(|(rule, severity, _)| !(rule == "ids-rewritten" && severity == "info"));
+        }
+        assert_eq!(found, vec![], "{file}");
     }
     let skew = doctor(
         dir.path(),
@@ -593,7 +597,25 @@ fn the_corpus_clean_files_have_no_findings() {
         )],
         &[],
     );
-    assert_eq!(rules(&skew), vec![("clock-skew".into(), "warn".into(), 1)]);
+    assert_eq!(
+        rules(&skew),
+        vec![
+            ("clock-skew".into(), "warn".into(), 1),
+            ("ids-rewritten".into(), "info".into(), 4),
+        ]
+    );
+    // Jaeger's 64-bit trace ids, padded to 128 bits: an info of ids-rewritten.
+    let padded = doctor(
+        dir.path(),
+        &[fixture(
+            "jaeger-json/jaeger__internal__uimodel__converter__v1__json__fixtures__domain_01.json",
+        )],
+        &[],
+    );
+    assert_eq!(
+        rules(&padded),
+        vec![("ids-rewritten".into(), "info".into(), 4)]
+    );
     let fragment = doctor(
         dir.path(),
         &[fixture(

@@ -36,7 +36,14 @@ impl Reader {
             .map(|row| (row.get("id"), row.get("path")))
             .collect();
         let (tally, span_services) = self.quality_spans(query).await?;
-        let mut findings = tally.finish(&sources);
+        let padding: HashSet<i64> =
+            sqlx::query("SELECT id FROM sources WHERE format IN ('jaeger-json', 'zipkin-json')")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| row.get("id"))
+                .collect();
+        let mut findings = tally.finish(&sources, &padding);
         let facts = self.log_facts(query, &span_services, &sources).await?;
         findings.extend(log_findings(&facts));
         findings.extend(duplicate_findings(&self.duplicates(query, &sources).await?));
