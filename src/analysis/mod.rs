@@ -4,7 +4,8 @@
 //! critical path of a trace; `compare.rs` two traces side
 //! by side, and what sets a selection of traces apart; `skew.rs`
 //! clock skew between hosts; `services.rs` RED per service and operation and the
-//! call graph between services; `trace.rs` puts them together for `weft trace --json`
+//! call graph between services; `quality.rs` what is wrong with the telemetry
+//! itself (`weft doctor`); `trace.rs` puts them together for `weft trace --json`
 //! and the app.
 
 pub mod compare;
