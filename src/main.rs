@@ -133,6 +133,10 @@ enum Command {
         #[arg(long, default_value_t = 24)]
         buckets: usize,
     },
+    /// What is wrong with the telemetry itself: missing parents and roots, lost
+    /// context, unended spans, clock skew, logs without trace ids, … (issue 17), for
+    /// the traces with a span matching QUERY and the logs matching it.
+    Doctor { query: Vec<String> },
     /// List logs matching QUERY in time order.
     Logs {
         /// The query (DESIGN.md "Query language"); several words are one query.
@@ -563,6 +567,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         },
+        Command::Doctor { query } => {
+            let report = store.reader().await?.doctor(&parse_query(&query)?).await?;
+            if json {
+                print::outln!("{}", serde_json::to_string(&report)?);
+            } else {
+                print::doctor(&report);
+            }
+        }
         Command::Logs {
             query,
             around,

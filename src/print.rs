@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use weft::analysis::compare::{CompareNode, SelectionComparison};
+use weft::analysis::quality::Doctor;
 use weft::analysis::services::{OperationRed, ServiceMap, ServiceRed};
 use weft::analysis::slo::SloReport;
 use weft::analysis::TraceAnalysis;
@@ -644,5 +645,43 @@ pub fn sample(report: &weft::analysis::sampling::SampleReport) {
             policy.kind,
             policy.sampled
         );
+    }
+}
+
+/// `weft doctor`: each finding, most severe first, with its advice and examples.
+pub fn doctor(report: &Doctor) {
+    if report.findings.is_empty() {
+        outln!("No findings.");
+        return;
+    }
+    for finding in &report.findings {
+        let severity = match finding.severity {
+            weft::analysis::quality::Severity::Error => "error",
+            weft::analysis::quality::Severity::Warn => "warn",
+            weft::analysis::quality::Severity::Info => "info",
+        };
+        outln!(
+            "{severity:<5} {:<28} {:>8}  {}",
+            finding.rule,
+            finding.count,
+            finding.message
+        );
+        if !finding.services.is_empty() {
+            outln!("      services: {}", finding.services.join(", "));
+        }
+        outln!("      fix: {}", finding.fix);
+        for example in &finding.examples {
+            let mut parts = Vec::new();
+            if let Some(trace) = &example.trace_id {
+                parts.push(format!("trace {trace}"));
+            }
+            if let Some(span) = &example.span_id {
+                parts.push(format!("span {span}"));
+            }
+            if let Some(log) = example.log_id {
+                parts.push(format!("log {log}"));
+            }
+            outln!("      e.g. {}", parts.join(" "));
+        }
     }
 }

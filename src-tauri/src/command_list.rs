@@ -48,6 +48,7 @@ macro_rules! command_list {
                 -> Vec<LogView>;
             search::log_context(log_id: i64, before: u32, after: u32) -> Vec<LogView>;
             sampling::simulate_sampling(config: String, query: Option<String>) -> SamplingOutcome;
+            quality::doctor(query: String) -> Doctor;
         }
     };
 }

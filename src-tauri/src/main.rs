@@ -20,6 +20,7 @@ mod error;
 mod follows;
 mod loads;
 mod menu;
+mod quality;
 mod recent;
 mod sampling;
 mod search;

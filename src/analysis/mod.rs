@@ -6,11 +6,13 @@
 //! clock skew between hosts; `services.rs` RED per service and operation and the
 //! call graph between services; `slo.rs` objectives of operations and the error
 //! budget they burned; `sampling/` what a Collector tail sampling policy would have
-//! kept; `trace.rs` puts them together for `weft trace --json`
+//! kept; `quality.rs` what is wrong with the telemetry itself (`weft doctor`);
+//! `trace.rs` puts them together for `weft trace --json`
 //! and the app.
 
 pub mod compare;
 pub mod critical_path;
+pub mod quality;
 pub mod sampling;
 pub mod services;
 pub mod skew;

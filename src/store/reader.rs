@@ -18,6 +18,7 @@ mod log_facets;
 mod log_histogram;
 mod log_search;
 mod logs;
+mod quality;
 mod regex_words;
 mod rows;
 mod sample_traces;

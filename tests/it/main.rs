@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod corpus;
 mod correlation;
+mod doctor;
 mod edit;
 mod encodings;
 mod follow;

@@ -5,6 +5,7 @@ export { followApi, type FollowApi } from './follow';
 export { launchApi, type LaunchApi, type LaunchInfo } from './launch';
 export { loadApi, type LoadApi } from './load';
 export { menuApi, type MenuApi } from './menu';
+export { qualityApi, type QualityApi } from './quality';
 export { searchApi, type SearchApi } from './search';
 export { WeftError, toWeftError, type ErrorCode } from './errors';
 export type * from './types';

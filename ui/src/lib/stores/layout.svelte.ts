@@ -5,7 +5,7 @@
 // per case (`model/saved.ts`); the view is not (a case opens on its traces).
 import { readSaved, savedKey, windowStorage, writeSaved, type SavedStorage } from '../model/saved';
 
-export type View = 'traces' | 'logs' | 'case';
+export type View = 'traces' | 'logs' | 'case' | 'quality';
 /** `logs`: the bottom pane's share of the height; `details`: the right pane's of the width. */
 export type Split = 'logs' | 'details';
 

@@ -38,7 +38,14 @@ export type CompareNode = { path: Array<[string, string]>, a: PathStats, b: Path
  */
 export type DensityBucket = { start_ns: number, n: number, };
 
+export type Doctor = { findings: Array<Finding>, };
+
 export type EventView = { time_ns: number, name: string, attributes: JsonValue, };
+
+/**
+ * A record that shows a finding: a span, a log, or a whole trace.
+ */
+export type Example = { trace_id?: string, span_id?: string, log_id?: number, };
 
 export type Facet = { value: string, count: number, };
 
@@ -63,6 +70,16 @@ values: Array<string>, };
 export type FileReport = { path: string, format: string | null, status: FileStatus, spans: number, logs: number, unparsed: number, errors: Array<Problem>, };
 
 export type FileStatus = "complete" | "already_loaded" | "failed" | "cancelled";
+
+export type Finding = { rule: string, severity: Severity, 
+/**
+ * The spans, logs or traces the rule is about.
+ */
+count: number, 
+/**
+ * Traces concerned.
+ */
+traces: number, services: Array<string>, examples: Array<Example>, message: string, fix: string, };
 
 export type Finished = { id: number, cancelled: boolean, reports: Array<FileReport>, error: ApiError | null, };
 
@@ -208,6 +225,8 @@ export type ScopeView = { name: string, version: string, attributes: JsonValue, 
 export type SelectionComparison = { selection_traces: number, baseline_traces: number, attributes: Array<AttributeScore>, };
 
 export type ServiceStats = { name: string, spans: number, logs: number, };
+
+export type Severity = "error" | "warn" | "info";
 
 /**
  * One host whose clock is off, by how much, and how many spans of the trace it holds.
@@ -379,6 +398,7 @@ export type Commands = {
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
   simulate_sampling: { args: { config: string; query?: string | null }; result: SamplingOutcome };
+  doctor: { args: { query: string }; result: Doctor };
 };
 
 /** Every event the shell emits, by name: its payload. */
