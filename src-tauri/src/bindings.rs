@@ -24,6 +24,7 @@ use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
+use crate::services::ServiceReport;
 use crate::{follows, loads, menu};
 
 /// Where the generated file is checked in.

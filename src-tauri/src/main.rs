@@ -22,6 +22,7 @@ mod loads;
 mod menu;
 mod recent;
 mod search;
+mod services;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

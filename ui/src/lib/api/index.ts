@@ -6,5 +6,6 @@ export { launchApi, type LaunchApi, type LaunchInfo } from './launch';
 export { loadApi, type LoadApi } from './load';
 export { menuApi, type MenuApi } from './menu';
 export { searchApi, type SearchApi } from './search';
+export { servicesApi, type ServicesApi } from './services';
 export { WeftError, toWeftError, type ErrorCode } from './errors';
 export type * from './types';

@@ -57,6 +57,12 @@ export type {
   FieldWords,
   LogCount,
   Vocabulary,
+  MapEdge,
+  MapNode,
+  OperationRed,
+  ServiceMap,
+  ServiceRed,
+  ServiceReport,
 } from './generated/bindings';
 
 /** A page of the trace list; the shell caps `limit` (MAX_PAGE in src-tauri/src/search.rs). */

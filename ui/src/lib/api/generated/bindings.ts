@@ -140,6 +140,10 @@ count: number, exact: boolean, };
  */
 export type LogView = { id: number, ts_ns: number | null, severity: number, severity_text: string, service: string, body: string, trace_id: string | null, span_id: string | null, link: Link, source: string, line: number | null, unparsed: boolean, attributes: JsonValue, };
 
+export type MapEdge = { from: string, to: string, calls: number, errors: number, p50_ns: number, p95_ns: number, p99_ns: number, messaging: boolean, virtual: boolean, };
+
+export type MapNode = { name: string, virtual: boolean, };
+
 /**
  * A menu item chose an action of the window's registry.
  */
@@ -148,6 +152,11 @@ export type MenuAction = {
  * The action's id in `ui/src/lib/stores/actions.svelte.ts` (as App.svelte registers it).
  */
 action: string, };
+
+/**
+ * `weft operations --json`: one operation (service, span name, kind).
+ */
+export type OperationRed = { service: string, name: string, kind: number, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
 
 /**
  * What the spans of one path did in one trace.
@@ -174,6 +183,29 @@ export type Queued = { id: number, paths: Array<string>, };
 export type ScopeView = { name: string, version: string, attributes: JsonValue, };
 
 export type SelectionComparison = { selection_traces: number, baseline_traces: number, attributes: Array<AttributeScore>, };
+
+/**
+ * `weft map --json`.
+ */
+export type ServiceMap = { nodes: Array<MapNode>, edges: Array<MapEdge>, };
+
+/**
+ * `weft services --json`: one service.
+ */
+export type ServiceRed = { service: string, 
+/**
+ * Logs of the service (matching the query).
+ */
+logs: number, 
+/**
+ * Of those, logs at error or above.
+ */
+logs_error: number, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
+
+/**
+ * `weft services`, `weft operations` and `weft map` for one query, in one answer.
+ */
+export type ServiceReport = { services: Array<ServiceRed>, operations: Array<OperationRed>, map: ServiceMap, };
 
 export type ServiceStats = { name: string, spans: number, logs: number, };
 
@@ -346,6 +378,7 @@ export type Commands = {
   compare_selection: { args: { selection: string; baseline?: string | null }; result: SelectionComparison };
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
+  service_report: { args: { query: string }; result: ServiceReport };
 };
 
 /** Every event the shell emits, by name: its payload. */

@@ -1,0 +1,198 @@
+// The Services view (issue 16) in the real window on the demo case: the map's
+// services and edges are those of `weft map --json`, the RED table's numbers those
+// of `weft services --json`; its columns sort; a node lists its operations (as
+// `weft operations --service`), an edge opens the trace list filtered to it, and
+// the view follows the search box's query.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SHOTS, settled, showView, typeInSearch, waitForRows, weft, weftJson, windowOn } from './harness.mjs';
+
+const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-services-'));
+const demoCase = join(tmp, 'demo.weft');
+
+before(() => {
+  mkdirSync(SHOTS, { recursive: true });
+  weft(demoCase, 'ingest', 'tests/fixtures/demo');
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The map as drawn: nodes and edges from their data attributes, sorted. */
+function drawnMap(browser) {
+  return browser.execute(() => ({
+    nodes: [...document.querySelectorAll('[data-testid="map-node"]')]
+      .map((node) => ({ name: node.getAttribute('data-name'), virtual: node.getAttribute('data-virtual') === 'true' }))
+      .sort((a, b) => (a.name + a.virtual < b.name + b.virtual ? -1 : 1)),
+    edges: [...document.querySelectorAll('[data-testid="map-edge"]')].map((edge) => ({
+      from: edge.getAttribute('data-from'),
+      to: edge.getAttribute('data-to'),
+      calls: Number(edge.getAttribute('data-calls')),
+      virtual: edge.getAttribute('data-virtual') === 'true',
+      label: edge.querySelector('[data-testid="map-edge-label"]').textContent,
+    })),
+  }));
+}
+
+function expectedMap(map) {
+  return {
+    nodes: map.nodes
+      .map(({ name, virtual }) => ({ name, virtual }))
+      .sort((a, b) => (a.name + a.virtual < b.name + b.virtual ? -1 : 1)),
+    edges: map.edges.map(({ from, to, calls, virtual }) => ({ from, to, calls, virtual })),
+  };
+}
+
+/** The rows of a RED table: the name and every numeric cell's value. */
+function tableRows(browser, testid) {
+  return browser.execute(
+    (testid) =>
+      [...document.querySelectorAll(`[data-testid="${testid}-row"]`)].map((row) => ({
+        service: row.getAttribute('data-service'),
+        name: row.getAttribute('data-name'),
+        ...Object.fromEntries(
+          [...row.querySelectorAll('td[data-value]')].map((cell) => [cell.getAttribute('data-column'), Number(cell.getAttribute('data-value'))]),
+        ),
+        text: row.querySelector('td[data-column="service"]').textContent.trim(),
+      })),
+    testid,
+  );
+}
+
+async function waitForMap(browser, nodes) {
+  await waitForRows(browser, 'map-node', (count) => count === nodes, { timeoutMsg: `the map did not show ${nodes} nodes` });
+  await settled(browser);
+}
+
+describe('the Services view on the demo case', () => {
+  const app = windowOn(demoCase);
+  const { $ } = app;
+  const map = weftJson(demoCase, 'map');
+  const services = weftJson(demoCase, 'services');
+
+  it('draws the map of weft map --json: its services, virtual peers and edges with calls and p95', async () => {
+    assert.ok(map.nodes.some((node) => node.virtual), 'the demo has a virtual peer');
+    assert.ok(map.edges.length >= 4);
+    await settled(app.browser);
+    await showView(app.browser, 'services');
+    await waitForMap(app.browser, map.nodes.length);
+    const drawn = await drawnMap(app.browser);
+    assert.deepEqual(
+      { nodes: drawn.nodes, edges: drawn.edges.map(({ label, ...edge }) => edge) },
+      expectedMap(map),
+    );
+    for (const edge of drawn.edges) assert.match(edge.label, new RegExp(`^${edge.calls} calls? · p95 \\S+$`));
+    // The busiest node is the largest; a virtual node is drawn as a dashed square.
+    const sizes = await app.browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="map-node"]')].map((node) => ({
+        calls: Number(node.getAttribute('data-calls')),
+        radius: Number(node.getAttribute('data-radius')),
+        shape: node.querySelector('[data-testid="map-node-shape"]').tagName.toLowerCase(),
+        virtual: node.getAttribute('data-virtual') === 'true',
+        dash: getComputedStyle(node.querySelector('[data-testid="map-node-shape"]')).strokeDasharray,
+      })),
+    );
+    const busiest = sizes.reduce((a, b) => (b.calls > a.calls ? b : a));
+    assert.equal(busiest.radius, Math.max(...sizes.map((size) => size.radius)));
+    for (const size of sizes) {
+      assert.equal(size.shape, size.virtual ? 'rect' : 'circle');
+      assert.equal(size.dash !== 'none' && size.dash !== '', size.virtual, `dashes of a ${size.virtual ? 'virtual' : 'service'} node`);
+    }
+    // A service with errors is coloured apart from one without.
+    const bands = await app.browser.execute(() =>
+      Object.fromEntries([...document.querySelectorAll('[data-testid="map-node"]')].map((node) => [node.getAttribute('data-name'), node.getAttribute('data-band')])),
+    );
+    for (const service of services.filter((row) => map.nodes.some((node) => node.name === row.service && !node.virtual))) {
+      assert.equal(bands[service.service] === 'none', service.errors === 0, `band of ${service.service}`);
+    }
+    await app.browser.saveScreenshot(join(SHOTS, 'services-map.png'));
+  });
+
+  it('shows the RED of weft services --json and sorts it by any column', async () => {
+    const rows = await tableRows(app.browser, 'service-table');
+    const byName = (list) => [...list].sort((a, b) => (a.service < b.service ? -1 : 1));
+    assert.deepEqual(
+      byName(rows).map(({ text, name, error_rate, ...row }) => row),
+      byName(services).map((row) => ({ ...row })),
+    );
+    for (const row of rows) assert.equal(row.text, row.service);
+    // First by calls, largest first (ties by name).
+    const order = (list, key, descending) =>
+      [...list]
+        .sort((a, b) => (descending ? b[key] - a[key] : a[key] - b[key]) || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0))
+        .map((row) => row.service);
+    assert.deepEqual(rows.map((row) => row.service), order(services, 'calls', true));
+    const sortBy = async (column) => {
+      await $('service-table').$(`[data-testid="sort-${column}"]`).click();
+    };
+    const shown = async () => (await tableRows(app.browser, 'service-table')).map((row) => row.service);
+    await sortBy('service');
+    assert.deepEqual(await shown(), services.map((row) => row.service).sort());
+    await sortBy('service');
+    assert.deepEqual(await shown(), services.map((row) => row.service).sort().reverse());
+    await sortBy('p95_ns');
+    assert.deepEqual(await shown(), order(services, 'p95_ns', true));
+    assert.equal(await $('service-table').$('th[aria-sort]').getAttribute('aria-sort'), 'descending');
+    await sortBy('p95_ns');
+    assert.deepEqual(await shown(), order(services, 'p95_ns', false));
+    await sortBy('logs_error');
+    assert.deepEqual(await shown(), order(services, 'logs_error', true));
+  });
+
+  it('lists the operations of a node clicked, as weft operations --service gives them', async () => {
+    const operations = weftJson(demoCase, 'operations', '--service', 'payments');
+    assert.ok(operations.length > 0);
+    await app.browser.$('[data-testid="map-node"][data-name="payments"][data-virtual="false"] [data-testid="map-node-shape"]').click();
+    await app.browser.waitUntil(
+      async () => (await $('operations-of').isExisting()) && (await tableRows(app.browser, 'operation-table')).length === operations.length,
+      { timeout: 5000, timeoutMsg: 'the node did not list its operations' },
+    );
+    const rows = await tableRows(app.browser, 'operation-table');
+    assert.deepEqual(
+      rows.map(({ service, name, calls, errors, p95_ns }) => ({ service, name, calls, errors, p95_ns })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+      operations.map(({ service, name, calls, errors, p95_ns }) => ({ service, name, calls, errors, p95_ns })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    );
+    await $('operations-all').click();
+    await app.browser.waitUntil(async () => !(await $('operations-of').isExisting()), { timeout: 5000, timeoutMsg: 'All services did not come back' });
+  });
+
+  it('opens the trace list filtered to an edge clicked', async () => {
+    const edge = map.edges.find((edge) => edge.from === 'checkout' && edge.to === 'payments');
+    assert.ok(edge, 'the demo has checkout → payments');
+    const expected = weftJson(demoCase, 'traces', 'service:payments', '--limit', '1000');
+    await app.browser.$('[data-testid="map-edge"][data-from="checkout"][data-to="payments"] [data-testid="map-edge-label"]').click();
+    await app.browser.waitUntil(async () => (await $('app').getAttribute('data-view')) === 'traces', {
+      timeout: 5000,
+      timeoutMsg: 'the edge did not open the trace list',
+    });
+    assert.equal(await $('search-input').getValue(), 'service:payments');
+    await waitForRows(app.browser, 'trace-row', (count) => count === expected.length, {
+      timeoutMsg: `the trace list did not show the ${expected.length} traces of the edge`,
+    });
+    const shown = await app.browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) => row.getAttribute('data-trace-id')).sort(),
+    );
+    assert.deepEqual(shown, expected.map((trace) => trace.trace_id).sort());
+  });
+
+  it('follows the search box: the map and RED of the query only', async () => {
+    const query = 'service:payments';
+    const restricted = weftJson(demoCase, 'map', query);
+    const red = weftJson(demoCase, 'services', query);
+    await showView(app.browser, 'services');
+    await waitForMap(app.browser, restricted.nodes.length);
+    const drawn = await drawnMap(app.browser);
+    assert.deepEqual({ nodes: drawn.nodes, edges: drawn.edges.map(({ label, ...edge }) => edge) }, expectedMap(restricted));
+    const rows = await tableRows(app.browser, 'service-table');
+    assert.deepEqual(
+      rows.map(({ service, calls, errors }) => ({ service, calls, errors })).sort((a, b) => (a.service < b.service ? -1 : 1)),
+      red.map(({ service, calls, errors }) => ({ service, calls, errors })),
+    );
+    // A new query while the view shows: it follows.
+    await typeInSearch(app.browser, '');
+    await waitForMap(app.browser, map.nodes.length);
+    assert.equal(await $('app').getAttribute('data-view'), 'services');
+  });
+});

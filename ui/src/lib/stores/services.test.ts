@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { WeftError, type ServiceReport, type ServicesApi } from '../api';
+import { ServicesStore } from './services.svelte';
+
+function report(services: string[]): ServiceReport {
+  const red = { calls: 1, errors: 0, p50_ns: 1, p90_ns: 1, p95_ns: 1, p99_ns: 1, max_ns: 1 };
+  return {
+    services: services.map((service) => ({ service, ...red, logs: 0, logs_error: 0 })),
+    operations: services.map((service) => ({ service, name: 'GET /', kind: 2, ...red })),
+    map: { nodes: services.map((name) => ({ name, virtual: false })), edges: [] },
+  };
+}
+
+/** Answers with the services named in the query (`service:x`), rejects `bad`. */
+function fakeServices(): ServicesApi & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    serviceReport: async (query) => {
+      asked.push(query);
+      if (query === 'bad') throw new WeftError('query', 'column 1: bad', 1);
+      const named = [...query.matchAll(/service:(\w+)/g)].map((match) => match[1] ?? '');
+      return report(named.length > 0 ? named : ['a', 'b']);
+    },
+  };
+}
+
+describe('ServicesStore', () => {
+  it('loads the report of a query once, again after the case changed', async () => {
+    const api = fakeServices();
+    const store = new ServicesStore(api);
+    await store.show('');
+    await store.show('');
+    expect(api.asked).toEqual(['']);
+    expect(store.report?.services.map((row) => row.service)).toEqual(['a', 'b']);
+    store.forget();
+    await store.show('');
+    await store.show('service:a');
+    expect(api.asked).toEqual(['', '', 'service:a']);
+    expect(store.query).toBe('service:a');
+  });
+
+  it('keeps the report before a query that does not parse, marked stale', async () => {
+    const store = new ServicesStore(fakeServices());
+    await store.show('service:a');
+    await store.show('bad');
+    expect(store.error?.code).toBe('query');
+    expect(store.stale).toBe(true);
+    expect(store.report?.services.map((row) => row.service)).toEqual(['a']);
+    await store.show('service:b');
+    expect(store.stale).toBe(false);
+    expect(store.error).toBeNull();
+  });
+
+  it('drops the service picked when the new report does not have it', async () => {
+    const store = new ServicesStore(fakeServices());
+    await store.show('');
+    store.service = 'b';
+    await store.show('service:b');
+    expect(store.service).toBe('b');
+    await store.show('service:a');
+    expect(store.service).toBeNull();
+  });
+
+  it('drops the answer of a load a newer one replaced', async () => {
+    const store = new ServicesStore(fakeServices());
+    await Promise.all([store.show('service:a'), store.show('service:b')]);
+    expect(store.report?.services.map((row) => row.service)).toEqual(['b']);
+    expect(store.loading).toBe(false);
+  });
+});
