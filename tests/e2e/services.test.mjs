@@ -5,7 +5,7 @@
 // the view follows the search box's query.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,10 +13,48 @@ import { SHOTS, settled, showView, typeInSearch, waitForRows, weft, weftJson, wi
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-services-'));
 const demoCase = join(tmp, 'demo.weft');
+const hostileCase = join(tmp, 'hostile.weft');
+/** Service names from a file are untrusted: markup, a quote, a bidi override, ANSI. */
+const EVIL = 'evil\u202Eexe<img src=x onerror="document.title=1">';
+const PEER = '\u001b[31mred\u001b[0m<b>db</b>';
+
+/** One trace: EVIL's server span calls `web`, whose client span calls the uninstrumented PEER. */
+function writeHostileCase() {
+  const ns = (ms) => String(1_760_000_000_000_000_000n + BigInt(ms) * 1_000_000n);
+  const span = (id, parent, name, kind, start, end, attributes = []) => ({
+    traceId: '5b8efff798038103d269b633813fc60c',
+    spanId: id,
+    parentSpanId: parent,
+    name,
+    kind,
+    startTimeUnixNano: ns(start),
+    endTimeUnixNano: ns(end),
+    attributes,
+  });
+  const resource = (service, spans) => ({
+    resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+    scopeSpans: [{ scope: { name: 'test' }, spans }],
+  });
+  const file = join(tmp, 'hostile.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      resourceSpans: [
+        resource(EVIL, [span('1111111111111111', '', 'GET "/"', 2, 0, 100), span('2222222222222222', '1111111111111111', 'call web', 3, 10, 90)]),
+        resource('web', [
+          span('3333333333333333', '2222222222222222', 'serve', 2, 20, 80),
+          span('4444444444444444', '3333333333333333', 'query', 3, 30, 60, [{ key: 'peer.service', value: { stringValue: PEER } }]),
+        ]),
+      ],
+    }),
+  );
+  weft(hostileCase, 'ingest', file);
+}
 
 before(() => {
   mkdirSync(SHOTS, { recursive: true });
   weft(demoCase, 'ingest', 'tests/fixtures/demo');
+  writeHostileCase();
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -194,5 +232,52 @@ describe('the Services view on the demo case', () => {
     await typeInSearch(app.browser, '');
     await waitForMap(app.browser, map.nodes.length);
     assert.equal(await $('app').getAttribute('data-view'), 'services');
+  });
+});
+
+describe('the Services view with hostile service names', () => {
+  const app = windowOn(hostileCase);
+  const { $ } = app;
+
+  it('shows names as text with their invisible characters marked, and links to them exactly', async () => {
+    const map = weftJson(hostileCase, 'map');
+    assert.deepEqual(
+      map.nodes.map((node) => node.name).sort(),
+      [EVIL, PEER, 'web'].sort(),
+    );
+    await settled(app.browser);
+    const title = await app.browser.getTitle();
+    await showView(app.browser, 'services');
+    await waitForMap(app.browser, 3);
+    const shown = await app.browser.execute(() => ({
+      labels: [...document.querySelectorAll('[data-testid="map-node"] text')].map((text) => text.textContent).sort(),
+      markup: document.querySelectorAll('[data-testid="services-view"] img, [data-testid="services-view"] b').length,
+      names: [...document.querySelectorAll('[data-testid="service-table-row"] td[data-column="service"]')].map((cell) => cell.textContent.trim()),
+    }));
+    assert.equal(shown.markup, 0, 'a name became markup');
+    assert.equal(await app.browser.getTitle(), title);
+    assert.ok(shown.labels.includes('evil⟨RLO⟩exe<img src=x onerror="document.title=1">'), shown.labels.join(' | '));
+    // ANSI colour codes colour the text in the tables; a label drops them.
+    assert.ok(shown.labels.includes('red<b>db</b>'), shown.labels.join(' | '));
+    assert.ok(shown.names.some((name) => name.startsWith('evil') && name.includes('exe<img')), shown.names.join(' | '));
+    // The edge from the hostile service to web: the trace list of web's spans.
+    // The operation link quotes the hostile name and the engine reads it back.
+    await app.browser.$('[data-testid="map-node"][data-name="web"] [data-testid="map-node-shape"]').click();
+    await waitForRows(app.browser, 'operation-table-row', (count) => count === 2);
+    await app.browser.$('[data-testid="map-node"][data-virtual="false"]:not([data-name="web"]) [data-testid="map-node-shape"]').click();
+    await app.browser.waitUntil(async () => (await $('operation-table').$$('[data-testid="operation-table-row"]')).length === 2 &&
+      (await $('operation-table').$('[data-testid="operation-table-row"]').getAttribute('data-service')) === EVIL, {
+      timeout: 5000,
+      timeoutMsg: 'the hostile node did not list its operations',
+    });
+    await $('operation-table').$('[data-testid="operation-table-open"]').click();
+    await app.browser.waitUntil(async () => (await $('app').getAttribute('data-view')) === 'traces', {
+      timeout: 5000,
+      timeoutMsg: 'the operation did not open the trace list',
+    });
+    const query = await $('search-input').getValue();
+    assert.ok(query.startsWith('service:"evil\u202Eexe<img src=x onerror=\\"document.title=1\\">" name:'), query);
+    await settled(app.browser);
+    await waitForRows(app.browser, 'trace-row', (count) => count === 1, { timeoutMsg: 'the hostile operation did not find its trace' });
   });
 });
