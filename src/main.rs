@@ -106,6 +106,10 @@ enum Command {
     Services {
         /// The query (DESIGN.md "Query language"); several words are one query.
         query: Vec<String>,
+        /// Also each service's calls, errors and p95 per time bucket (`series`), this
+        /// many buckets over the spans' starts.
+        #[arg(long, value_name = "N")]
+        buckets: Option<usize>,
     },
     /// RED per operation (service, span name, kind) for the spans matching QUERY.
     Operations {
@@ -113,10 +117,22 @@ enum Command {
         /// Only this service's operations.
         #[arg(long)]
         service: Option<String>,
+        /// Also each operation's time series (see `services --buckets`).
+        #[arg(long, value_name = "N")]
+        buckets: Option<usize>,
     },
     /// The call graph between services (and the databases and APIs they call that
     /// send no spans), for the spans matching QUERY.
     Map { query: Vec<String> },
+    /// Service level objectives of operations and the error budget the case burned
+    /// (without a subcommand: every objective evaluated).
+    Slo {
+        #[command(subcommand)]
+        action: Option<SloAction>,
+        /// Buckets of each objective's time series (good and bad calls).
+        #[arg(long, default_value_t = 24)]
+        buckets: usize,
+    },
     /// List logs matching QUERY in time order.
     Logs {
         /// The query (DESIGN.md "Query language"); several words are one query.
@@ -148,6 +164,34 @@ enum SortArg {
     Start,
     Duration,
     Errors,
+}
+
+#[derive(Subcommand)]
+enum SloAction {
+    /// Keep an objective, e.g. `weft slo add "checkout: POST /api/checkout" --p95 300ms
+    /// --errors 1%` (an objective the operation had is replaced).
+    Add {
+        /// The operation: `service: span name`.
+        operation: String,
+        /// 95 % of the calls under this duration.
+        #[arg(long, value_parser = parse_duration_arg)]
+        p95: Option<i64>,
+        /// At most this share of the calls with an error status (`1%` or `0.01`).
+        #[arg(long, value_parser = parse_share_arg)]
+        errors: Option<f64>,
+    },
+    /// Remove objective ID.
+    Remove { id: i64 },
+}
+
+fn parse_duration_arg(text: &str) -> Result<i64, String> {
+    weft::time::parse_duration(text)
+        .filter(|ns| *ns > 0)
+        .ok_or_else(|| format!("`{text}` is not a duration (300ms, 1.5s, 2m)"))
+}
+
+fn parse_share_arg(text: &str) -> Result<f64, String> {
+    analysis::slo::parse_share(text).ok_or_else(|| format!("`{text}` is not a share (1% or 0.01)"))
 }
 
 impl From<SortArg> for TraceSort {
@@ -408,26 +452,32 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Services { query } => {
+        Command::Services { query, buckets } => {
             let (tally, logs) = store
                 .reader()
                 .await?
                 .service_tally(&parse_query(&query)?)
                 .await?;
-            let services = tally.services(&logs);
+            let axis = buckets.and_then(|buckets| tally.axis(buckets));
+            let services = tally.services(&logs, axis.as_ref());
             if json {
                 print::outln!("{}", serde_json::to_string(&services)?);
             } else {
                 print::services(&services);
             }
         }
-        Command::Operations { query, service } => {
+        Command::Operations {
+            query,
+            service,
+            buckets,
+        } => {
             let (tally, _) = store
                 .reader()
                 .await?
                 .service_tally(&parse_query(&query)?)
                 .await?;
-            let mut operations = tally.operations();
+            let axis = buckets.and_then(|buckets| tally.axis(buckets));
+            let mut operations = tally.operations(axis.as_ref());
             if let Some(service) = service {
                 operations.retain(|operation| operation.service == service);
             }
@@ -450,6 +500,57 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 print::service_map(&map);
             }
         }
+        Command::Slo { action, buckets } => match action {
+            Some(SloAction::Add {
+                operation,
+                p95,
+                errors,
+            }) => {
+                let (service, name) =
+                    analysis::slo::parse_operation(&operation).with_context(|| {
+                        format!("`{operation}` is not an operation: write `service: span name`")
+                    })?;
+                anyhow::ensure!(
+                    p95.is_some() || errors.is_some(),
+                    "an objective needs --p95 or --errors (or both)"
+                );
+                let id = store
+                    .writer()
+                    .await?
+                    .set_objective(&service, &name, p95, errors)
+                    .await?;
+                print::outln!("objective {id}: {service}: {name}");
+            }
+            Some(SloAction::Remove { id }) => {
+                anyhow::ensure!(
+                    store.writer().await?.remove_objective(id).await?,
+                    "no objective {id} in case {}",
+                    case.display()
+                );
+            }
+            None => {
+                let reader = store.reader().await?;
+                let mut reports = Vec::new();
+                for objective in reader.objectives().await? {
+                    let calls = reader
+                        .operation_calls(&objective.service, &objective.name)
+                        .await?;
+                    let axis = calls.first().zip(calls.last()).map(|(first, last)| {
+                        analysis::services::SeriesAxis::covering(
+                            first.start_ns,
+                            last.start_ns,
+                            buckets,
+                        )
+                    });
+                    reports.push(analysis::slo::evaluate(&objective, &calls, axis.as_ref()));
+                }
+                if json {
+                    print::outln!("{}", serde_json::to_string(&reports)?);
+                } else {
+                    print::objectives(&reports);
+                }
+            }
+        },
         Command::Logs {
             query,
             around,

@@ -8,6 +8,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use weft::analysis::compare::{CompareNode, SelectionComparison};
 use weft::analysis::services::{OperationRed, ServiceMap, ServiceRed};
+use weft::analysis::slo::SloReport;
 use weft::analysis::TraceAnalysis;
 use weft::ingest::{FileReport, FileStatus, IngestEvent, LoadPhase};
 use weft::severity;
@@ -499,6 +500,46 @@ pub fn service_map(map: &ServiceMap) {
             duration(edge.p95_ns),
             duration(edge.p99_ns)
         );
+    }
+}
+
+/// `weft slo`: each objective with its error budget burned and the traces that broke it.
+pub fn objectives(reports: &[SloReport]) {
+    if reports.is_empty() {
+        outln!("no objectives: weft slo add \"service: span name\" --p95 300ms --errors 1%");
+    }
+    for report in reports {
+        let objective = &report.objective;
+        let mut targets = Vec::new();
+        if let Some(p95) = objective.p95_ns {
+            targets.push(format!("p95 < {}", duration(p95)));
+        }
+        if let Some(rate) = objective.error_rate {
+            targets.push(format!("errors < {}%", rate * 100.0));
+        }
+        let state = if report.broken { "BROKEN" } else { "met" };
+        outln!(
+            "{} {}: {} ({}) {state}: {} calls, {} bad",
+            objective.id,
+            objective.service,
+            objective.name,
+            targets.join(", "),
+            report.calls,
+            report.bad
+        );
+        for (what, sli) in [("latency", &report.latency), ("errors", &report.errors)] {
+            if let Some(sli) = sli {
+                outln!(
+                    "    {what}: {} bad of {:.1} allowed, {:.0}% of the budget",
+                    sli.bad,
+                    sli.allowed,
+                    sli.burned * 100.0
+                );
+            }
+        }
+        if !report.broken_traces.is_empty() {
+            outln!("    traces: {}", report.broken_traces.join(" "));
+        }
     }
 }
 

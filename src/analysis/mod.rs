@@ -4,13 +4,15 @@
 //! critical path of a trace; `compare.rs` two traces side
 //! by side, and what sets a selection of traces apart; `skew.rs`
 //! clock skew between hosts; `services.rs` RED per service and operation and the
-//! call graph between services; `trace.rs` puts them together for `weft trace --json`
+//! call graph between services; `slo.rs` objectives of operations and the error
+//! budget they burned; `trace.rs` puts them together for `weft trace --json`
 //! and the app.
 
 pub mod compare;
 pub mod critical_path;
 pub mod services;
 pub mod skew;
+pub mod slo;
 pub mod trace;
 pub mod tree;
 

@@ -46,6 +46,7 @@ pub struct ServiceSpan {
     pub kind: i64,
     pub error: bool,
     pub duration_ns: i64,
+    pub start_ns: i64,
     /// Whether the query matches this span (always true without a query).
     pub matched: bool,
     /// The attributes of a CLIENT or PRODUCER span (others need none).
@@ -65,17 +66,44 @@ pub fn peer_of(attributes: Option<&Value>) -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// Durations and errors of a set of spans.
+/// Durations and errors of a set of spans, with their starts for a time series.
 #[derive(Debug, Default, Clone)]
 struct Red {
     durations: Vec<i64>,
     errors: u64,
+    /// (start, duration, error) of each span, in the order added.
+    spans: Vec<(i64, i64, bool)>,
 }
 
 impl Red {
     fn add(&mut self, span: &ServiceSpan) {
-        self.durations.push(span.duration_ns.max(0));
+        let duration = span.duration_ns.max(0);
+        self.durations.push(duration);
         self.errors += u64::from(span.error);
+        self.spans.push((span.start_ns, duration, span.error));
+    }
+
+    /// Calls, errors and p95 per bucket of `axis` (spans outside it are not counted).
+    fn series(&self, axis: &SeriesAxis) -> Vec<SeriesPoint> {
+        let mut buckets: Vec<Red> = vec![Red::default(); axis.buckets];
+        for &(start, duration, error) in &self.spans {
+            if let Some(bucket) = axis.bucket_of(start) {
+                let red = &mut buckets[bucket];
+                red.durations.push(duration);
+                red.errors += u64::from(error);
+            }
+        }
+        buckets
+            .into_iter()
+            .map(|red| {
+                let stats = red.stats();
+                SeriesPoint {
+                    calls: stats.calls,
+                    errors: stats.errors,
+                    p95_ns: stats.p95_ns,
+                }
+            })
+            .collect()
     }
 
     fn stats(mut self) -> RedStats {
@@ -101,6 +129,49 @@ pub fn percentile(sorted: &[i64], p: u64) -> i64 {
     }
     let rank = (p as usize * sorted.len()).div_ceil(100).max(1);
     sorted[rank.min(sorted.len()) - 1]
+}
+
+/// The buckets of a time series: `buckets` of `bucket_ns` from `start_ns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SeriesAxis {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub start_ns: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub bucket_ns: i64,
+    pub buckets: usize,
+}
+
+impl SeriesAxis {
+    /// `buckets` buckets (at least 1) covering `[first, last]`, each at least 1 ns.
+    pub fn covering(first: i64, last: i64, buckets: usize) -> SeriesAxis {
+        let buckets = buckets.max(1);
+        let span = (last - first).max(0) as u128 + 1;
+        let bucket_ns = span.div_ceil(buckets as u128).max(1) as i64;
+        SeriesAxis {
+            start_ns: first,
+            bucket_ns,
+            buckets,
+        }
+    }
+
+    fn bucket_of(&self, at: i64) -> Option<usize> {
+        if at < self.start_ns {
+            return None;
+        }
+        let bucket = ((at - self.start_ns) / self.bucket_ns) as usize;
+        (bucket < self.buckets).then_some(bucket)
+    }
+}
+
+/// One bucket of a service's or operation's time series.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SeriesPoint {
+    pub calls: u64,
+    pub errors: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub p95_ns: i64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -132,6 +203,9 @@ pub struct ServiceRed {
     pub logs: u64,
     /// Of those, logs at error or above.
     pub logs_error: u64,
+    /// Per bucket of the axis asked for (none asked: empty, and left out of the JSON).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<SeriesPoint>,
 }
 
 /// `weft operations --json`: one operation (service, span name, kind).
@@ -144,6 +218,9 @@ pub struct OperationRed {
     #[serde(flatten)]
     #[cfg_attr(feature = "ts", ts(flatten))]
     pub red: RedStats,
+    /// Per bucket of the axis asked for (none asked: empty, and left out of the JSON).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<SeriesPoint>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -240,8 +317,26 @@ impl ServiceTally {
         }
     }
 
-    /// RED per service, by name; `logs` gives each service's (logs, error logs).
-    pub fn services(&self, logs: &HashMap<String, (u64, u64)>) -> Vec<ServiceRed> {
+    /// The axis of a time series of `buckets` over the starts of the spans counted
+    /// (`None` when none was).
+    pub fn axis(&self, buckets: usize) -> Option<SeriesAxis> {
+        let starts = self
+            .services
+            .values()
+            .flat_map(|red| red.spans.iter().map(|span| span.0));
+        let (first, last) = starts.fold(None, |range: Option<(i64, i64)>, at| {
+            Some(range.map_or((at, at), |(low, high)| (low.min(at), high.max(at))))
+        })?;
+        Some(SeriesAxis::covering(first, last, buckets))
+    }
+
+    /// RED per service, by name; `logs` gives each service's (logs, error logs); with
+    /// an `axis`, each service's time series on it.
+    pub fn services(
+        &self,
+        logs: &HashMap<String, (u64, u64)>,
+        axis: Option<&SeriesAxis>,
+    ) -> Vec<ServiceRed> {
         let mut names: Vec<&String> = self.services.keys().collect();
         names.extend(
             logs.keys()
@@ -252,14 +347,11 @@ impl ServiceTally {
             .into_iter()
             .map(|service| {
                 let (logs, logs_error) = logs.get(service).copied().unwrap_or_default();
+                let red = self.services.get(service).cloned().unwrap_or_default();
                 ServiceRed {
                     service: service.clone(),
-                    red: self
-                        .services
-                        .get(service)
-                        .cloned()
-                        .unwrap_or_default()
-                        .stats(),
+                    series: axis.map(|axis| red.series(axis)).unwrap_or_default(),
+                    red: red.stats(),
                     logs,
                     logs_error,
                 }
@@ -267,14 +359,16 @@ impl ServiceTally {
             .collect()
     }
 
-    /// RED per operation, by service, name and kind.
-    pub fn operations(&self) -> Vec<OperationRed> {
+    /// RED per operation, by service, name and kind; with an `axis`, each one's time
+    /// series on it.
+    pub fn operations(&self, axis: Option<&SeriesAxis>) -> Vec<OperationRed> {
         self.operations
             .iter()
             .map(|((service, name, kind), red)| OperationRed {
                 service: service.clone(),
                 name: name.clone(),
                 kind: *kind,
+                series: axis.map(|axis| red.series(axis)).unwrap_or_default(),
                 red: red.clone().stats(),
             })
             .collect()
@@ -333,6 +427,7 @@ mod tests {
             kind,
             error: false,
             duration_ns: ms * 1_000_000,
+            start_ns: i64::from(id) * 1_000_000,
             matched: true,
             attributes: None,
         }
@@ -412,9 +507,41 @@ mod tests {
             edges(&tally),
             vec![edge("frontend", "checkout", 1, false, false)]
         );
-        let services = tally.services(&HashMap::new());
+        let services = tally.services(&HashMap::new(), None);
         assert_eq!(services.len(), 1);
         assert_eq!((services[0].red.calls, services[0].red.errors), (1, 1));
+    }
+
+    #[test]
+    fn a_time_series_counts_each_span_in_its_bucket() {
+        let mut tally = ServiceTally::default();
+        let mut spans: Vec<ServiceSpan> = (1..=10)
+            .map(|id| span(id, None, "web", SERVER, i64::from(id)))
+            .collect();
+        spans[9].error = true;
+        tally.add_trace(&spans);
+        let axis = tally.axis(2).unwrap();
+        // Starts 1..=10 ms: two buckets of 4.5 ms (and 1 ns) from 1 ms.
+        assert_eq!(
+            (axis.start_ns, axis.bucket_ns, axis.buckets),
+            (1_000_000, 4_500_001, 2)
+        );
+        let series = &tally.services(&HashMap::new(), Some(&axis))[0].series;
+        assert_eq!(
+            series
+                .iter()
+                .map(|p| (p.calls, p.errors, p.p95_ns))
+                .collect::<Vec<_>>(),
+            vec![(5, 0, 5_000_000), (5, 1, 10_000_000)]
+        );
+        let calls: u64 = tally
+            .operations(Some(&axis))
+            .iter()
+            .flat_map(|op| &op.series)
+            .map(|p| p.calls)
+            .sum();
+        assert_eq!(calls, 10);
+        assert!(tally.services(&HashMap::new(), None)[0].series.is_empty());
     }
 
     #[test]

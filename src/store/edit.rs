@@ -1,6 +1,7 @@
-//! Edits of a loaded case that are not loads: naming the service of a source, and
-//! the clock skew adjustment a user applies to a trace (kept beside the spans,
-//! which stay as loaded; `analysis::skew` says what it means).
+//! Edits of a loaded case that are not loads: naming the service of a source, the
+//! clock skew adjustment a user applies to a trace (kept beside the spans, which
+//! stay as loaded; `analysis::skew` says what it means), and the service level
+//! objectives of operations (`analysis::slo`).
 //! Decoding and loading are `ingest`'s; this file only rewrites columns the
 //! writer filled, through the one `Writer`, and keeps the trace summaries right.
 //!
@@ -119,6 +120,40 @@ impl Writer {
             Ok(())
         })
         .await
+    }
+}
+
+impl Writer {
+    /// Keeps an objective for operation `service: name` (replacing one it had) and
+    /// returns its id.
+    pub async fn set_objective(
+        &mut self,
+        service: &str,
+        name: &str,
+        p95_ns: Option<i64>,
+        error_rate: Option<f64>,
+    ) -> Result<i64, StoreError> {
+        let (service, name) = (service.to_string(), name.to_string());
+        self.transaction(move |tx| {
+            tx.execute(
+                "INSERT INTO slos (service, name, p95_ns, error_rate, created_ns) \
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (service, name) DO UPDATE SET \
+                 p95_ns = excluded.p95_ns, error_rate = excluded.error_rate",
+                params![service, name, p95_ns, error_rate, crate::time::now_ns()],
+            )?;
+            Ok(tx.query_row(
+                "SELECT id FROM slos WHERE service = ? AND name = ?",
+                params![service, name],
+                |row| row.get(0),
+            )?)
+        })
+        .await
+    }
+
+    /// Removes objective `id`; whether there was one.
+    pub async fn remove_objective(&mut self, id: i64) -> Result<bool, StoreError> {
+        self.transaction(move |tx| Ok(tx.execute("DELETE FROM slos WHERE id = ?", [id])? > 0))
+            .await
     }
 }
 

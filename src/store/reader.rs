@@ -5,7 +5,8 @@
 //! (`log_facets`), the words it completes (`vocabulary`), the traces and logs per
 //! minute the charts fit their time axes to (`time_density`), every trace's span
 //! facts for comparisons (`span_facts`), the spans and logs the services
-//! analysis counts (`services`), the `log_words` of a query's regexes
+//! analysis counts (`services`), the objectives kept and the calls they are
+//! judged on (`slo`), the `log_words` of a query's regexes
 //! (`regex_words`), and
 //! `sources`; `rows` binds parameters and reads columns for all of them
 //! (`Reader::source_services` sits in `edit.rs`, beside the edit it describes).
@@ -20,6 +21,7 @@ mod logs;
 mod regex_words;
 mod rows;
 mod services;
+mod slo;
 mod sources;
 mod span_facts;
 mod stats;

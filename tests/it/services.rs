@@ -218,3 +218,75 @@ fn red_per_service_and_operation_matches_the_stored_spans() {
             .count()
     );
 }
+
+#[test]
+fn objectives_are_kept_in_the_case_and_burn_their_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    weft(&case, &["ingest", fixture("demo").to_str().unwrap()]);
+    assert_eq!(weft_json(&case, &["slo", "--json"]), json!([]));
+    let added = weft(
+        &case,
+        &[
+            "slo",
+            "add",
+            "frontend: POST /api/checkout",
+            "--p95",
+            "500ms",
+            "--errors",
+            "1%",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&added).starts_with("objective 1:"));
+
+    // Brute force over the stored spans of the operation.
+    let (mut calls, mut slow, mut failed, mut bad) = (0, 0, 0, 0);
+    for summary in weft_json(&case, &["traces", "--json", "--limit", "0"])
+        .as_array()
+        .unwrap()
+    {
+        let trace = weft_json(
+            &case,
+            &["trace", summary["trace_id"].as_str().unwrap(), "--json"],
+        );
+        for span in trace["spans"].as_array().unwrap() {
+            if span["service"] == "frontend" && span["name"] == "POST /api/checkout" {
+                let length = span["end_ns"].as_i64().unwrap() - span["start_ns"].as_i64().unwrap();
+                let (is_slow, is_failed) = (length > 500 * MS, span["status"] == "error");
+                calls += 1;
+                slow += u64::from(is_slow);
+                failed += u64::from(is_failed);
+                bad += u64::from(is_slow || is_failed);
+            }
+        }
+    }
+    let reports = weft_json(&case, &["slo", "--json", "--buckets", "4"]);
+    let report = &reports[0];
+    assert_eq!(report["calls"], calls);
+    assert_eq!(report["bad"], bad);
+    assert_eq!(report["latency"]["bad"], slow);
+    assert_eq!(report["errors"]["bad"], failed);
+    assert_eq!(
+        report["broken"],
+        json!(slow * 20 > calls || failed * 100 > calls)
+    );
+    let buckets = report["buckets"].as_array().unwrap();
+    assert_eq!(buckets.len(), 4);
+    let counted: u64 = buckets
+        .iter()
+        .map(|b| b["good"].as_u64().unwrap() + b["bad"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, calls);
+    assert!(!report["broken_traces"].as_array().unwrap().is_empty() || bad == 0);
+
+    // Adding it again replaces it; removing it leaves none.
+    weft(
+        &case,
+        &["slo", "add", "frontend: POST /api/checkout", "--p95", "10s"],
+    );
+    let reports = weft_json(&case, &["slo", "--json"]);
+    assert_eq!(reports.as_array().unwrap().len(), 1);
+    assert_eq!(reports[0]["objective"]["error_rate"], Value::Null);
+    weft(&case, &["slo", "remove", "1"]);
+    assert_eq!(weft_json(&case, &["slo", "--json"]), json!([]));
+}

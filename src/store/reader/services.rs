@@ -41,7 +41,7 @@ impl Reader {
         loop {
             let sql = format!(
                 "SELECT s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.kind, \
-                 s.status_code, s.end_ns - s.start_ns AS duration_ns, \
+                 s.status_code, s.start_ns, s.end_ns - s.start_ns AS duration_ns, \
                  CASE WHEN s.kind IN ({KIND_CLIENT}, {KIND_PRODUCER}) THEN s.attributes END \
                    AS attributes, \
                  ({matched_sql}) AS matched \
@@ -71,6 +71,7 @@ impl Reader {
                     kind: row.get("kind"),
                     error: row.get::<i64, _>("status_code") == 2,
                     duration_ns: row.get("duration_ns"),
+                    start_ns: row.get("start_ns"),
                     matched: row.get::<i64, _>("matched") != 0,
                     attributes: attributes
                         .and_then(|text| serde_json::from_str::<Value>(&text).ok()),
