@@ -233,6 +233,43 @@ describe('the Services view on the demo case', () => {
     await waitForMap(app.browser, map.nodes.length);
     assert.equal(await $('app').getAttribute('data-view'), 'services');
   });
+  it('draws the time series of each service as weft services --buckets 30 does; a bucket narrows the search to its time', async () => {
+    const cli = weftJson(demoCase, 'services', '--buckets', '30');
+    await settled(app.browser);
+    const drawn = await app.browser.execute(() =>
+      Object.fromEntries(
+        [...document.querySelectorAll('[data-testid="service-table-row"]')].map((row) => [
+          row.getAttribute('data-service'),
+          [...row.querySelectorAll('[data-testid="spark-bucket"]')].map((bucket) => Number(bucket.getAttribute('data-calls'))),
+        ]),
+      ),
+    );
+    assert.deepEqual(drawn, Object.fromEntries(cli.map((row) => [row.service, row.series.map((point) => point.calls)])));
+    // A bucket with calls: the search takes its time range and the view follows it.
+    const payments = cli.find((row) => row.service === 'payments');
+    const index = payments.series.findIndex((point) => point.calls > 0);
+    const bucket = app.browser.$(
+      `[data-testid="service-table-row"][data-service="payments"] [data-testid="spark-bucket"][data-index="${index}"] .hit`,
+    );
+    await bucket.scrollIntoView({ block: 'center' });
+    await bucket.click();
+    await app.browser.waitUntil(async () => /^after:\S+ before:\S+$/.test(await $('search-input').getValue()), {
+      timeout: 5000,
+      timeoutMsg: 'the bucket did not narrow the search',
+    });
+    assert.equal(await $('app').getAttribute('data-view'), 'services');
+    const query = await $('search-input').getValue();
+    const narrowed = weftJson(demoCase, 'services', query);
+    assert.ok(narrowed.find((row) => row.service === 'payments').calls >= payments.series[index].calls);
+    await app.browser.waitUntil(
+      async () => {
+        const rows = await tableRows(app.browser, 'service-table');
+        const calls = rows.map((row) => `${row.service}=${row.calls}`).sort();
+        return JSON.stringify(calls) === JSON.stringify(narrowed.map((row) => `${row.service}=${row.calls}`).sort());
+      },
+      { timeout: 10_000, timeoutMsg: `the table did not follow ${query}` },
+    );
+  });
 });
 
 describe('the Services view with hostile service names', () => {

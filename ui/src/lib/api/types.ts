@@ -63,6 +63,8 @@ export type {
   ServiceMap,
   ServiceRed,
   ServiceReport,
+  SeriesAxis,
+  SeriesPoint,
 } from './generated/bindings';
 
 /** A page of the trace list; the shell caps `limit` (MAX_PAGE in src-tauri/src/search.rs). */

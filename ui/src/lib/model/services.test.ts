@@ -3,6 +3,10 @@ import type { MapEdge, OperationRed, ServiceMap, ServiceRed } from '../api/types
 import {
   MAX_RADIUS,
   MIN_RADIUS,
+  bucketQuery,
+  bucketRange,
+  sparkBars,
+  sparkP95,
   edgeLabel,
   edgeQuery,
   errorBand,
@@ -20,7 +24,7 @@ import {
   sortRed,
 } from './services';
 
-const red = { p50_ns: 1e6, p90_ns: 2e6, p95_ns: 3e6, p99_ns: 4e6, max_ns: 5e6 };
+const red = { p50_ns: 1e6, p90_ns: 2e6, p95_ns: 3e6, p99_ns: 4e6, max_ns: 5e6, series: [] };
 
 function service(name: string, calls: number, errors: number, p95 = 3e6): ServiceRed {
   return { service: name, calls, errors, ...red, p95_ns: p95, logs: 0, logs_error: 0 };
@@ -205,5 +209,36 @@ describe('link queries', () => {
     expect(edgeQuery('', { from: 'checkout', to: 'payments', virtual: false })).toBe('service:payments');
     expect(edgeQuery('', { from: 'payments', to: 'postgresql', virtual: true })).toBe('service:payments');
     expect(edgeQuery('x', { from: 'a', to: 'b', virtual: false }, true)).toBe('x service:b status:error');
+  });
+});
+
+describe('sparklines', () => {
+  const series = [
+    { calls: 4, errors: 1, p95_ns: 10e6 },
+    { calls: 0, errors: 0, p95_ns: 0 },
+    { calls: 2, errors: 2, p95_ns: 20e6 },
+  ];
+
+  it('draws a bar per bucket scaled to the busiest, errors at the bottom', () => {
+    expect(sparkBars(series, 30, 20)).toEqual([
+      { index: 0, x: 0, width: 9, calls: 20, errors: 5 },
+      { index: 1, x: 10, width: 9, calls: 0, errors: 0 },
+      { index: 2, x: 20, width: 9, calls: 10, errors: 10 },
+    ]);
+    expect(sparkBars([{ calls: 0, errors: 0, p95_ns: 0 }], 30, 20)[0]!.calls).toBe(0);
+    expect(sparkBars([], 30, 20)).toEqual([]);
+  });
+
+  it('draws the p95 through the buckets that had calls, the highest at the top', () => {
+    expect(sparkP95(series, 30, 21)).toBe('M5.0,11.0 L25.0,1.0');
+    expect(sparkP95([{ calls: 0, errors: 0, p95_ns: 0 }], 30, 20)).toBe('');
+  });
+
+  it('gives a bucket its time range, and the query narrowed to it', () => {
+    const axis = { start_ns: 1_760_000_000_000_000_000, bucket_ns: 2_000_000_000, buckets: 30 };
+    expect(bucketRange(axis, 2)).toEqual({ startNs: 1_760_000_004_000_000_000, endNs: 1_760_000_006_000_000_000 });
+    expect(bucketQuery('service:a after:2020-01-01T00:00:00.000Z', axis, 2)).toBe(
+      'service:a after:2025-10-09T08:53:24.000Z before:2025-10-09T08:53:26.000Z',
+    );
   });
 });

@@ -1,13 +1,14 @@
 // The Services view's pure layer (issue 16): the service map as input for the
 // layout (dagre: nodes sized by calls, coloured by error rate, edges labelled with
-// calls and p95, virtual nodes apart), its layout, the RED tables' sorting, and
-// the queries a node, an edge or an operation links to. Names come from the case
-// and are untrusted: labels are display text (model/untrusted.ts), drawn as SVG
+// calls and p95, virtual nodes apart), its layout, the RED tables' sorting and
+// sparklines, and the queries a node, an edge, an operation or a sparkline's
+// bucket links to. Names come from the case and are untrusted: labels are display text (model/untrusted.ts), drawn as SVG
 // text by the component, never HTML.
 import { Graph, layout } from '@dagrejs/dagre';
-import type { MapEdge, OperationRed, ServiceMap, ServiceRed } from '../api/types';
+import type { MapEdge, OperationRed, SeriesAxis, SeriesPoint, ServiceMap, ServiceRed } from '../api/types';
 import { addTerm } from './facets';
 import { formatCount, formatDuration } from './format';
+import { withTimeRange } from './timeRange';
 import { displayText } from './untrusted';
 
 /** Error-rate bands, each a colour of app.css (`--error-rate-<band>`). */
@@ -246,4 +247,52 @@ export function serviceQuery(base: string, service: string, errors = false): str
  */
 export function edgeQuery(base: string, edge: Pick<MapEdge, 'from' | 'to' | 'virtual'>, errors = false): string {
   return serviceQuery(base, edge.virtual ? edge.from : edge.to, errors);
+}
+
+// ---- Sparklines: a service's or operation's time series -----------------------------
+
+/** One bucket of a sparkline: a bar of calls with its errors at the bottom. */
+export interface SparkBar {
+  index: number;
+  x: number;
+  width: number;
+  /** Heights from the bottom, scaled to the row's busiest bucket. */
+  calls: number;
+  errors: number;
+}
+
+/** The bars of `series` in a `width` × `height` box (a gap of 1 px between bars). */
+export function sparkBars(series: readonly SeriesPoint[], width: number, height: number): SparkBar[] {
+  const most = Math.max(0, ...series.map((point) => point.calls));
+  const step = series.length > 0 ? width / series.length : 0;
+  return series.map((point, index) => ({
+    index,
+    x: index * step,
+    width: Math.max(1, step - 1),
+    calls: most > 0 ? (point.calls / most) * height : 0,
+    errors: most > 0 ? (point.errors / most) * height : 0,
+  }));
+}
+
+/** The p95 line of `series` through the middle of each bucket with calls (none: ''). */
+export function sparkP95(series: readonly SeriesPoint[], width: number, height: number): string {
+  const most = Math.max(0, ...series.map((point) => point.p95_ns));
+  if (most <= 0) return '';
+  const step = width / series.length;
+  const points = series.flatMap((point, index) =>
+    point.calls > 0 ? [{ x: index * step + step / 2, y: height - (point.p95_ns / most) * (height - 1) }] : [],
+  );
+  return pathOf(points);
+}
+
+/** The time range of bucket `index` of `axis`: [start, end] in ns. */
+export function bucketRange(axis: SeriesAxis, index: number): { startNs: number; endNs: number } {
+  const startNs = axis.start_ns + index * axis.bucket_ns;
+  return { startNs, endNs: startNs + axis.bucket_ns };
+}
+
+/** `base` restricted to bucket `index` of `axis` (its `after:` / `before:` replaced). */
+export function bucketQuery(base: string, axis: SeriesAxis, index: number): string {
+  const { startNs, endNs } = bucketRange(axis, index);
+  return withTimeRange(base, startNs, endNs);
 }

@@ -1,10 +1,13 @@
-// The Services view's data (issue 16): RED per service and operation and the
-// service map for the search box's query, the service whose operations are shown,
-// and the sort of each table. Loaded when the view is shown and again when the
-// query changes or a load added records (`forget`). A query the engine cannot
+// The Services view's data (issue 16): RED per service and operation (with time
+// series) and the service map for the search box's query, the service whose
+// operations are shown, and the sort of each table. Loaded when the view is shown
+// and again when the query changes or a load added records (`forget`). A query the engine cannot
 // parse keeps the report before it (`stale`) with the error.
 import { servicesApi, toWeftError, type ServiceReport, type ServicesApi, type WeftError } from '../api';
 import type { RedSort } from '../model/services';
+
+/** Buckets of each sparkline. */
+export const SPARK_BUCKETS = 30;
 
 export class ServicesStore {
   report = $state.raw<ServiceReport | null>(null);
@@ -36,7 +39,7 @@ export class ServicesStore {
     const generation = ++this.#generation;
     this.loading = true;
     try {
-      const report = await this.#api.serviceReport(query);
+      const report = await this.#api.serviceReport(query, SPARK_BUCKETS);
       if (generation !== this.#generation) return;
       this.report = report;
       this.query = query;

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { WeftError, type ServiceReport, type ServicesApi } from '../api';
-import { ServicesStore } from './services.svelte';
+import { SPARK_BUCKETS, ServicesStore } from './services.svelte';
 
 function report(services: string[]): ServiceReport {
   const red = { calls: 1, errors: 0, p50_ns: 1, p90_ns: 1, p95_ns: 1, p99_ns: 1, max_ns: 1 };
   return {
-    services: services.map((service) => ({ service, ...red, logs: 0, logs_error: 0 })),
-    operations: services.map((service) => ({ service, name: 'GET /', kind: 2, ...red })),
+    services: services.map((service) => ({ service, ...red, logs: 0, logs_error: 0, series: [] })),
+    operations: services.map((service) => ({ service, name: 'GET /', kind: 2, ...red, series: [] })),
     map: { nodes: services.map((name) => ({ name, virtual: false })), edges: [] },
+    axis: null,
   };
 }
 
@@ -16,8 +17,9 @@ function fakeServices(): ServicesApi & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
-    serviceReport: async (query) => {
+    serviceReport: async (query, buckets) => {
       asked.push(query);
+      expect(buckets).toBe(SPARK_BUCKETS);
       if (query === 'bad') throw new WeftError('query', 'column 1: bad', 1);
       const named = [...query.matchAll(/service:(\w+)/g)].map((match) => match[1] ?? '');
       return report(named.length > 0 ? named : ['a', 'b']);

@@ -156,7 +156,11 @@ action: string, };
 /**
  * `weft operations --json`: one operation (service, span name, kind).
  */
-export type OperationRed = { service: string, name: string, kind: number, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
+export type OperationRed = { service: string, name: string, kind: number, 
+/**
+ * Per bucket of the axis asked for (none asked: empty, and left out of the JSON).
+ */
+series: Array<SeriesPoint>, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
 
 /**
  * What the spans of one path did in one trace.
@@ -185,6 +189,16 @@ export type ScopeView = { name: string, version: string, attributes: JsonValue, 
 export type SelectionComparison = { selection_traces: number, baseline_traces: number, attributes: Array<AttributeScore>, };
 
 /**
+ * The buckets of a time series: `buckets` of `bucket_ns` from `start_ns`.
+ */
+export type SeriesAxis = { start_ns: number, bucket_ns: number, buckets: number, };
+
+/**
+ * One bucket of a service's or operation's time series.
+ */
+export type SeriesPoint = { calls: number, errors: number, p95_ns: number, };
+
+/**
  * `weft map --json`.
  */
 export type ServiceMap = { nodes: Array<MapNode>, edges: Array<MapEdge>, };
@@ -200,12 +214,21 @@ logs: number,
 /**
  * Of those, logs at error or above.
  */
-logs_error: number, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
+logs_error: number, 
+/**
+ * Per bucket of the axis asked for (none asked: empty, and left out of the JSON).
+ */
+series: Array<SeriesPoint>, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
 
 /**
- * `weft services`, `weft operations` and `weft map` for one query, in one answer.
+ * `weft services --buckets`, `weft operations --buckets` and `weft map` for one
+ * query, in one answer.
  */
-export type ServiceReport = { services: Array<ServiceRed>, operations: Array<OperationRed>, map: ServiceMap, };
+export type ServiceReport = { services: Array<ServiceRed>, operations: Array<OperationRed>, map: ServiceMap, 
+/**
+ * The buckets of every `series` (null when no span matched).
+ */
+axis: SeriesAxis | null, };
 
 export type ServiceStats = { name: string, spans: number, logs: number, };
 
@@ -378,7 +401,7 @@ export type Commands = {
   compare_selection: { args: { selection: string; baseline?: string | null }; result: SelectionComparison };
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
-  service_report: { args: { query: string }; result: ServiceReport };
+  service_report: { args: { query: string; buckets: number }; result: ServiceReport };
 };
 
 /** Every event the shell emits, by name: its payload. */
