@@ -1,11 +1,13 @@
 //! The Services view's command (issue 16): RED per service and per operation (each
 //! with its time series) and the call graph between services, from one tally of the
 //! spans a query matches (`Reader::service_tally`, the one the CLI's
-//! `weft services|operations|map` use).
+//! `weft services|operations|map` use); and the case's objectives (SLOs) evaluated
+//! as `weft slo` evaluates them.
 
 use serde::Serialize;
 use tauri::State;
 use weft::analysis::services::{OperationRed, SeriesAxis, ServiceMap, ServiceRed};
+use weft::analysis::slo::{self, SloReport};
 
 use crate::case::Case;
 use crate::error::ApiError;
@@ -43,4 +45,24 @@ pub async fn service_report(
         map: tally.map(),
         axis,
     })
+}
+
+/// Every objective of the case evaluated on its operation's calls, with its good and
+/// bad calls in `buckets` (1 to `MAX_BUCKETS`) over them, as `weft slo --json`.
+#[tauri::command]
+pub async fn slo_report(case: State<'_, Case>, buckets: u32) -> Result<Vec<SloReport>, ApiError> {
+    let reader = case.reader()?;
+    let buckets = buckets.clamp(1, MAX_BUCKETS) as usize;
+    let mut reports = Vec::new();
+    for objective in reader.objectives().await? {
+        let calls = reader
+            .operation_calls(&objective.service, &objective.name)
+            .await?;
+        let axis = calls
+            .first()
+            .zip(calls.last())
+            .map(|(first, last)| SeriesAxis::covering(first.start_ns, last.start_ns, buckets));
+        reports.push(slo::evaluate(&objective, &calls, axis.as_ref()));
+    }
+    Ok(reports)
 }

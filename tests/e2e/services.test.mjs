@@ -54,6 +54,7 @@ function writeHostileCase() {
 before(() => {
   mkdirSync(SHOTS, { recursive: true });
   weft(demoCase, 'ingest', 'tests/fixtures/demo');
+  weft(demoCase, 'slo', 'add', 'payments: POST /v1/charges', '--p95', '300ms', '--errors', '1%');
   writeHostileCase();
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -268,6 +269,36 @@ describe('the Services view on the demo case', () => {
         return JSON.stringify(calls) === JSON.stringify(narrowed.map((row) => `${row.service}=${row.calls}`).sort());
       },
       { timeout: 10_000, timeoutMsg: `the table did not follow ${query}` },
+    );
+  });
+  it('lists the objectives as weft slo --json evaluates them; a trace of a bad call opens', async () => {
+    const [slo] = weftJson(demoCase, 'slo', '--buckets', '30');
+    assert.equal(slo.broken, true);
+    assert.ok(slo.broken_traces.length > 0);
+    const shown = await app.browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="slo"]')].map((node) => ({
+        broken: node.getAttribute('data-broken') === 'true',
+        state: node.querySelector('[data-testid="slo-state"]').textContent,
+        calls: node.querySelector('[data-testid="slo-calls"]').textContent,
+        bars: [...node.querySelectorAll('[data-testid="spark-bucket"]')].map((bucket) => Number(bucket.getAttribute('data-calls'))),
+        traces: [...node.querySelectorAll('[data-testid="slo-trace"]')].map((button) => button.getAttribute('data-trace-id')),
+      })),
+    );
+    assert.deepEqual(shown, [
+      {
+        broken: true,
+        state: 'broken',
+        calls: `${slo.good} good, ${slo.bad} bad of ${slo.calls} calls`,
+        bars: slo.buckets.map((bucket) => bucket.good + bucket.bad),
+        traces: slo.broken_traces,
+      },
+    ]);
+    const trace = app.browser.$(`[data-testid="slo-trace"][data-trace-id="${slo.broken_traces[0]}"]`);
+    await trace.scrollIntoView({ block: 'center' });
+    await trace.click();
+    await app.browser.waitUntil(
+      async () => (await $('waterfall').isExisting()) && (await $('waterfall').getAttribute('data-trace-id')) === slo.broken_traces[0],
+      { timeout: 10_000, timeoutMsg: 'the trace of a bad call did not open' },
     );
   });
 });

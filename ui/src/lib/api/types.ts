@@ -65,6 +65,10 @@ export type {
   ServiceReport,
   SeriesAxis,
   SeriesPoint,
+  Objective,
+  Sli,
+  SloBucket,
+  SloReport,
 } from './generated/bindings';
 
 /** A page of the trace list; the shell caps `limit` (MAX_PAGE in src-tauri/src/search.rs). */

@@ -4,6 +4,10 @@ import {
   MAX_RADIUS,
   MIN_RADIUS,
   bucketQuery,
+  burnText,
+  objectiveTarget,
+  percentText,
+  sloSeries,
   bucketRange,
   sparkBars,
   sparkP95,
@@ -240,5 +244,20 @@ describe('sparklines', () => {
     expect(bucketQuery('service:a after:2020-01-01T00:00:00.000Z', axis, 2)).toBe(
       'service:a after:2025-10-09T08:53:24.000Z before:2025-10-09T08:53:26.000Z',
     );
+  });
+});
+
+describe('objectives', () => {
+  it('show their targets and the budget burned', () => {
+    expect(objectiveTarget({ p95_ns: 300e6, error_rate: 0.01 })).toBe('p95 ≤ 300ms · errors ≤ 1%');
+    expect(objectiveTarget({ p95_ns: null, error_rate: 0.125 })).toBe('errors ≤ 12.5%');
+    expect(objectiveTarget({ p95_ns: 1.5e9, error_rate: null })).toBe('p95 ≤ 1.500s');
+    expect(percentText(2.4)).toBe('240%');
+    expect(burnText({ burned: 0.5 })).toBe('50% of budget');
+    expect(burnText({ burned: null })).toBe('over budget (none allowed)');
+  });
+
+  it('draw good and bad calls per bucket, the bad ones as errors', () => {
+    expect(sloSeries([{ start_ns: 0, good: 3, bad: 1 }])).toEqual([{ calls: 4, errors: 1, p95_ns: 0 }]);
   });
 });

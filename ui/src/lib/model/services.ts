@@ -2,10 +2,20 @@
 // layout (dagre: nodes sized by calls, coloured by error rate, edges labelled with
 // calls and p95, virtual nodes apart), its layout, the RED tables' sorting and
 // sparklines, and the queries a node, an edge, an operation or a sparkline's
-// bucket links to. Names come from the case and are untrusted: labels are display text (model/untrusted.ts), drawn as SVG
+// bucket links to; the objectives' texts. Names come from the case and are untrusted: labels are display text (model/untrusted.ts), drawn as SVG
 // text by the component, never HTML.
 import { Graph, layout } from '@dagrejs/dagre';
-import type { MapEdge, OperationRed, SeriesAxis, SeriesPoint, ServiceMap, ServiceRed } from '../api/types';
+import type {
+  MapEdge,
+  Objective,
+  OperationRed,
+  SeriesAxis,
+  SeriesPoint,
+  ServiceMap,
+  ServiceRed,
+  Sli,
+  SloBucket,
+} from '../api/types';
 import { addTerm } from './facets';
 import { formatCount, formatDuration } from './format';
 import { withTimeRange } from './timeRange';
@@ -295,4 +305,29 @@ export function bucketRange(axis: SeriesAxis, index: number): { startNs: number;
 export function bucketQuery(base: string, axis: SeriesAxis, index: number): string {
   const { startNs, endNs } = bucketRange(axis, index);
   return withTimeRange(base, startNs, endNs);
+}
+
+// ---- Objectives (SLOs) ----------------------------------------------------------------
+
+/** An objective's good and bad calls per bucket as a sparkline's series (bad as errors). */
+export function sloSeries(buckets: readonly SloBucket[]): SeriesPoint[] {
+  return buckets.map((bucket) => ({ calls: bucket.good + bucket.bad, errors: bucket.bad, p95_ns: 0 }));
+}
+
+/** What an objective asks: "p95 ≤ 300ms · errors ≤ 1%". */
+export function objectiveTarget(objective: Pick<Objective, 'p95_ns' | 'error_rate'>): string {
+  const parts: string[] = [];
+  if (objective.p95_ns !== null) parts.push(`p95 ≤ ${formatDuration(objective.p95_ns)}`);
+  if (objective.error_rate !== null) parts.push(`errors ≤ ${percentText(objective.error_rate)}`);
+  return parts.join(' · ');
+}
+
+/** A share as a percentage: 0.01 → "1%", 0.125 → "12.5%". */
+export function percentText(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}
+
+/** The error budget an SLI burned: "240% of budget" (null: the target allows no bad call). */
+export function burnText(sli: Pick<Sli, 'burned'>): string {
+  return sli.burned === null || !Number.isFinite(sli.burned) ? 'over budget (none allowed)' : `${percentText(sli.burned)} of budget`;
 }

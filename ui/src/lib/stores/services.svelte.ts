@@ -1,9 +1,9 @@
 // The Services view's data (issue 16): RED per service and operation (with time
 // series) and the service map for the search box's query, the service whose
-// operations are shown, and the sort of each table. Loaded when the view is shown
+// operations are shown, the sort of each table, and the case's objectives (SLOs). Loaded when the view is shown
 // and again when the query changes or a load added records (`forget`). A query the engine cannot
 // parse keeps the report before it (`stale`) with the error.
-import { servicesApi, toWeftError, type ServiceReport, type ServicesApi, type WeftError } from '../api';
+import { servicesApi, toWeftError, type ServiceReport, type ServicesApi, type SloReport, type WeftError } from '../api';
 import type { RedSort } from '../model/services';
 
 /** Buckets of each sparkline. */
@@ -11,6 +11,8 @@ export const SPARK_BUCKETS = 30;
 
 export class ServicesStore {
   report = $state.raw<ServiceReport | null>(null);
+  /** The case's objectives, evaluated (they do not follow the query, as `weft slo`). */
+  slos = $state.raw<SloReport[]>([]);
   loading = $state(false);
   error = $state.raw<WeftError | null>(null);
   stale = $state(false);
@@ -39,9 +41,13 @@ export class ServicesStore {
     const generation = ++this.#generation;
     this.loading = true;
     try {
-      const report = await this.#api.serviceReport(query, SPARK_BUCKETS);
+      const [report, slos] = await Promise.all([
+        this.#api.serviceReport(query, SPARK_BUCKETS),
+        this.#api.sloReport(SPARK_BUCKETS),
+      ]);
       if (generation !== this.#generation) return;
       this.report = report;
+      this.slos = slos;
       this.query = query;
       this.error = null;
       this.stale = false;

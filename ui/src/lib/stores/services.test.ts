@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WeftError, type ServiceReport, type ServicesApi } from '../api';
+import { WeftError, type ServiceReport, type ServicesApi, type SloReport } from '../api';
 import { SPARK_BUCKETS, ServicesStore } from './services.svelte';
 
 function report(services: string[]): ServiceReport {
@@ -12,11 +12,24 @@ function report(services: string[]): ServiceReport {
   };
 }
 
+const SLO: SloReport = {
+  objective: { id: 1, service: 'a', name: 'GET /', p95_ns: 300e6, error_rate: 0.01 },
+  calls: 10,
+  good: 9,
+  bad: 1,
+  latency: { bad: 1, allowed: 0.5, burned: 2 },
+  errors: { bad: 0, allowed: 0.1, burned: 0 },
+  broken: true,
+  buckets: [{ start_ns: 0, good: 9, bad: 1 }],
+  broken_traces: ['00000000000000000000000000000001'],
+};
+
 /** Answers with the services named in the query (`service:x`), rejects `bad`. */
 function fakeServices(): ServicesApi & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
+    sloReport: async () => [SLO],
     serviceReport: async (query, buckets) => {
       asked.push(query);
       expect(buckets).toBe(SPARK_BUCKETS);
@@ -35,6 +48,7 @@ describe('ServicesStore', () => {
     await store.show('');
     expect(api.asked).toEqual(['']);
     expect(store.report?.services.map((row) => row.service)).toEqual(['a', 'b']);
+    expect(store.slos).toEqual([SLO]);
     store.forget();
     await store.show('');
     await store.show('service:a');

@@ -153,6 +153,16 @@ export type MenuAction = {
  */
 action: string, };
 
+export type Objective = { id: number, service: string, name: string, 
+/**
+ * 95 % of the calls under this duration.
+ */
+p95_ns: number | null, 
+/**
+ * At most this share of the calls with an error status (0.01: 1 %).
+ */
+error_rate: number | null, };
+
 /**
  * `weft operations --json`: one operation (service, span name, kind).
  */
@@ -241,6 +251,28 @@ export type Skew = { host: string, service: string,
  * adjusting subtracts it.
  */
 delta_ns: number, spans: number, };
+
+export type Sli = { bad: number, 
+/**
+ * The bad calls the target allows (its share of every call).
+ */
+allowed: number, 
+/**
+ * bad / allowed (above 1: broken); 0 when nothing is allowed and nothing is bad;
+ * infinite (`null` in JSON) when nothing is allowed and some call is bad.
+ */
+burned: number | null, };
+
+export type SloBucket = { start_ns: number, good: number, bad: number, };
+
+/**
+ * `weft slo --json`: one objective evaluated on the case.
+ */
+export type SloReport = { objective: Objective, calls: number, good: number, bad: number, latency: Sli | null, errors: Sli | null, broken: boolean, buckets: Array<SloBucket>, 
+/**
+ * Traces of bad calls, first ones first (at most `BROKEN_TRACES`).
+ */
+broken_traces: Array<string>, };
 
 export type SourceStatus = "loading" | "complete" | "failed" | "interrupted";
 
@@ -402,6 +434,7 @@ export type Commands = {
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
   service_report: { args: { query: string; buckets: number }; result: ServiceReport };
+  slo_report: { args: { buckets: number }; result: Array<SloReport> };
 };
 
 /** Every event the shell emits, by name: its payload. */
