@@ -157,6 +157,18 @@ enum Command {
     },
     /// The files loaded into the case, with their status and counts.
     Sources,
+    /// What an OpenTelemetry Collector tail sampling policy would have kept of the
+    /// case's traces (those matching QUERY): the config file with
+    /// `processors: tail_sampling:`, or just that section.
+    Sample {
+        /// The Collector configuration (YAML).
+        #[arg(long, value_name = "FILE.yaml")]
+        policy: PathBuf,
+        /// Print the kept trace ids, one a line, instead of the counts.
+        #[arg(long)]
+        ids: bool,
+        query: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -581,6 +593,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 print::outln!("{}", serde_json::to_string(&logs)?);
             } else {
                 logs.iter().for_each(print::log_line);
+            }
+        }
+        Command::Sample { policy, ids, query } => {
+            let text = std::fs::read_to_string(&policy)
+                .with_context(|| format!("reading {}", policy.display()))?;
+            let config = analysis::sampling::parse_config(&text)
+                .map_err(|error| anyhow::anyhow!("{}: {error}", policy.display()))?;
+            let query = if query.is_empty() {
+                None
+            } else {
+                Some(parse_query(&query)?)
+            };
+            let simulation = store
+                .reader()
+                .await?
+                .simulate_sampling(&config, query.as_ref())
+                .await?;
+            if ids {
+                print::sample_ids(&simulation);
+            } else if json {
+                print::outln!("{}", serde_json::to_string(&simulation.report)?);
+            } else {
+                print::sample(&simulation.report);
             }
         }
         Command::Sources => {

@@ -603,3 +603,46 @@ fn duration(ns: i64) -> String {
         format!("{sign}{abs}ns")
     }
 }
+
+/// `weft sample --ids`: the kept trace ids, one a line, in trace start order.
+pub fn sample_ids(simulation: &weft::analysis::sampling::Simulation) {
+    for (id, kept, _, _) in &simulation.decided {
+        if *kept {
+            outln!("{id}");
+        }
+    }
+}
+
+/// `weft sample`: what the policy keeps, and of the errors and slow traces.
+pub fn sample(report: &weft::analysis::sampling::SampleReport) {
+    let share = |part: u64, whole: u64| {
+        if whole == 0 {
+            0.0
+        } else {
+            100.0 * part as f64 / whole as f64
+        }
+    };
+    outln!(
+        "kept {} of {} traces ({:.1} %), dropped {}",
+        report.kept,
+        report.traces,
+        share(report.kept, report.traces),
+        report.dropped
+    );
+    outln!("errors kept {} of {}", report.kept_errors, report.errors);
+    outln!("slow (>= {} ms) kept {}", report.slow_ms, report.kept_slow);
+    outln!(
+        "spans kept {}, logs of kept traces {}",
+        report.spans_kept,
+        report.logs_of_kept_traces
+    );
+    outln!("{:<32} {:<20} {:>10}", "POLICY", "TYPE", "SAMPLED");
+    for policy in &report.policies {
+        outln!(
+            "{:<32} {:<20} {:>10}",
+            policy.name,
+            policy.kind,
+            policy.sampled
+        );
+    }
+}

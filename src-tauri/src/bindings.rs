@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TypeVisitor, TS};
 use weft::analysis::compare::{CompareNode, SelectionComparison};
+use weft::analysis::sampling::SamplingOutcome;
 use weft::analysis::slo::SloReport;
 use weft::store::{
     Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary, Vocabulary,

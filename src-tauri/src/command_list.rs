@@ -49,6 +49,7 @@ macro_rules! command_list {
             search::log_context(log_id: i64, before: u32, after: u32) -> Vec<LogView>;
             services::service_report(query: String, buckets: u32) -> ServiceReport;
             services::slo_report(buckets: u32) -> Vec<SloReport>;
+            sampling::simulate_sampling(config: String, query: Option<String>) -> SamplingOutcome;
         }
     };
 }

@@ -21,6 +21,7 @@ mod follows;
 mod loads;
 mod menu;
 mod recent;
+mod sampling;
 mod search;
 mod services;
 

@@ -5,11 +5,13 @@
 //! by side, and what sets a selection of traces apart; `skew.rs`
 //! clock skew between hosts; `services.rs` RED per service and operation and the
 //! call graph between services; `slo.rs` objectives of operations and the error
-//! budget they burned; `trace.rs` puts them together for `weft trace --json`
+//! budget they burned; `sampling/` what a Collector tail sampling policy would have
+//! kept; `trace.rs` puts them together for `weft trace --json`
 //! and the app.
 
 pub mod compare;
 pub mod critical_path;
+pub mod sampling;
 pub mod services;
 pub mod skew;
 pub mod slo;

@@ -6,8 +6,8 @@
 //! minute the charts fit their time axes to (`time_density`), every trace's span
 //! facts for comparisons (`span_facts`), the spans and logs the services
 //! analysis counts (`services`), the objectives kept and the calls they are
-//! judged on (`slo`), the `log_words` of a query's regexes
-//! (`regex_words`), and
+//! judged on (`slo`), the `log_words` of a query's regexes (`regex_words`), the
+//! traces a tail sampling policy reads (`sample_traces`), and
 //! `sources`; `rows` binds parameters and reads columns for all of them
 //! (`Reader::source_services` sits in `edit.rs`, beside the edit it describes).
 //! The structs are the `--json` contract of DESIGN.md "CLI": field names and order
@@ -20,6 +20,7 @@ mod log_search;
 mod logs;
 mod regex_words;
 mod rows;
+mod sample_traces;
 mod services;
 mod slo;
 mod sources;

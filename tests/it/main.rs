@@ -17,6 +17,7 @@ mod interrupted;
 mod kill;
 mod normalize;
 mod regex_search;
+mod sample;
 mod search;
 mod services;
 mod sources;

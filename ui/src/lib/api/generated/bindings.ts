@@ -140,6 +140,11 @@ count: number, exact: boolean, };
  */
 export type LogView = { id: number, ts_ns: number | null, severity: number, severity_text: string, service: string, body: string, trace_id: string | null, span_id: string | null, link: Link, source: string, line: number | null, unparsed: boolean, attributes: JsonValue, };
 
+/**
+ * One dropped trace that had an error or was slow.
+ */
+export type LostTrace = { trace_id: string, error: boolean, slow: boolean, };
+
 export type MapEdge = { from: string, to: string, calls: number, errors: number, p50_ns: number, p95_ns: number, p99_ns: number, messaging: boolean, virtual: boolean, };
 
 export type MapNode = { name: string, virtual: boolean, };
@@ -178,6 +183,11 @@ series: Array<SeriesPoint>, calls: number, errors: number, p50_ns: number, p90_n
 export type PathStats = { count: number, total_ns: number, self_ns: number, errors: number, };
 
 /**
+ * How many traces one top-level policy said "sample" to.
+ */
+export type PolicyCount = { name: string, type: string, sampled: number, };
+
+/**
  * Something wrong in the input that did not stop decoding.
  */
 export type Problem = { 
@@ -193,6 +203,28 @@ offset: number | null, message: string, };
 export type Progress = { id: number, event: IngestEvent, };
 
 export type Queued = { id: number, paths: Array<string>, };
+
+/**
+ * `weft sample --json`: the issue's contract, field order included.
+ */
+export type SampleReport = { traces: number, kept: number, dropped: number, kept_errors: number, errors: number, kept_slow: number, policies: Array<PolicyCount>, spans_kept: number, logs_of_kept_traces: number, };
+
+/**
+ * `simulate_sampling`'s answer.
+ */
+export type SamplingOutcome = { report: SampleReport, 
+/**
+ * The duration that counted as slow (`report.kept_slow`, `LostTrace::slow`).
+ */
+slow_ms: number, 
+/**
+ * The dropped traces with an error or slow, at most the limit asked for.
+ */
+lost: Array<LostTrace>, 
+/**
+ * How many such traces were dropped in all.
+ */
+lost_total: number, };
 
 export type ScopeView = { name: string, version: string, attributes: JsonValue, };
 
@@ -435,6 +467,7 @@ export type Commands = {
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
   service_report: { args: { query: string; buckets: number }; result: ServiceReport };
   slo_report: { args: { buckets: number }; result: Array<SloReport> };
+  simulate_sampling: { args: { config: string; query?: string | null }; result: SamplingOutcome };
 };
 
 /** Every event the shell emits, by name: its payload. */
