@@ -47,6 +47,8 @@ macro_rules! command_list {
             search::logs_of_span(trace_id: String, span_id: Option<String>, limit: u64)
                 -> Vec<LogView>;
             search::log_context(log_id: i64, before: u32, after: u32) -> Vec<LogView>;
+            services::service_report(query: String, buckets: u32) -> ServiceReport;
+            services::slo_report(buckets: u32) -> Vec<SloReport>;
             sampling::simulate_sampling(config: String, query: Option<String>) -> SamplingOutcome;
             quality::doctor(query: String) -> Doctor;
         }

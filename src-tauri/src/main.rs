@@ -24,6 +24,7 @@ mod quality;
 mod recent;
 mod sampling;
 mod search;
+mod services;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

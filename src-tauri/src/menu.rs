@@ -66,6 +66,8 @@ const VIEW: &[Line] = &[
     None,
     Some(("view.traces", "Traces")),
     Some(("view.logs", "Logs")),
+    Some(("view.services", "Services")),
+    Some(("view.quality", "Quality")),
     Some(("view.case", "Case")),
     None,
     Some(("pane.details", "Show or hide span details")),

@@ -184,8 +184,8 @@ describe('leftovers of issue 23 in the window', () => {
     await app.browser.waitUntil(async () => (await theme()) === 'dark', { timeout: 5000, timeoutMsg: 'View → Theme: dark' });
     chooseFromMenu(2, 1);
     await app.browser.waitUntil(async () => (await theme()) === 'light', { timeout: 5000, timeoutMsg: 'View → Theme: light' });
-    // View → Case (the ninth item) shows the Case view.
-    chooseFromMenu(2, 8);
+    // View → Case (the eleventh item, after Services and Quality) shows the Case view.
+    chooseFromMenu(2, 10);
     await app.browser.waitUntil(async () => (await $('app').getAttribute('data-view')) === 'case', { timeout: 5000 });
 
     // Help → Formats lists the engine's formats and dialects.

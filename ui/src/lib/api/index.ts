@@ -7,5 +7,6 @@ export { loadApi, type LoadApi } from './load';
 export { menuApi, type MenuApi } from './menu';
 export { qualityApi, type QualityApi } from './quality';
 export { searchApi, type SearchApi } from './search';
+export { servicesApi, type ServicesApi } from './services';
 export { WeftError, toWeftError, type ErrorCode } from './errors';
 export type * from './types';

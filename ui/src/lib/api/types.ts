@@ -61,6 +61,18 @@ export type {
   FieldWords,
   LogCount,
   Vocabulary,
+  MapEdge,
+  MapNode,
+  OperationRed,
+  ServiceMap,
+  ServiceRed,
+  ServiceReport,
+  SeriesAxis,
+  SeriesPoint,
+  Objective,
+  Sli,
+  SloBucket,
+  SloReport,
 } from './generated/bindings';
 
 /** A page of the trace list; the shell caps `limit` (MAX_PAGE in src-tauri/src/search.rs). */

@@ -5,6 +5,7 @@ import css from '../../app.css?raw';
 import { contrastRatio, customProperties, luminance, parseHex } from './contrast';
 import { LEVELS } from './levels';
 import { SERVICE_COLOURS } from './palette';
+import { ERROR_BANDS } from './services';
 
 describe('contrastRatio', () => {
   it('gives the WCAG figures', () => {
@@ -49,6 +50,17 @@ describe.each(Object.entries(THEMES))('the %s theme', (_, properties) => {
     for (const background of BACKGROUNDS) {
       const ratio = contrastRatio(properties.get(name)!, properties.get(background)!);
       expect(ratio, `${name} on ${background}`).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  // The service map's nodes by error rate (issue 16): graphics on every background,
+  // and the node's outline (--fg) shows against each fill.
+  it.each(ERROR_BANDS.map((band) => `--error-rate-${band}`))('%s shows on every background (>= 3)', (name) => {
+    const colour = properties.get(name);
+    expect(colour, `${name} is set`).toBeDefined();
+    for (const background of BACKGROUNDS) {
+      const ratio = contrastRatio(colour!, properties.get(background)!);
+      expect(ratio, `${name} ${colour} on ${background}`).toBeGreaterThanOrEqual(3);
     }
   });
 

@@ -19,6 +19,9 @@ export function focusTargets(view: View, traceOpen: boolean): string[] {
   if (view === 'logs') {
     return ['[data-testid="log-view"] [data-testid="log-expand"]', '[data-testid="rail-logs"]'];
   }
+  if (view === 'services') {
+    return ['[data-testid="services-view"] th button', '[data-testid="rail-services"]'];
+  }
   return ['[data-testid="case-view"] button:not([disabled])', '[data-testid="rail-case"]'];
 }
 

@@ -162,6 +162,10 @@ export type LogView = { id: number, ts_ns: number | null, severity: number, seve
  */
 export type LostTrace = { trace_id: string, error: boolean, slow: boolean, };
 
+export type MapEdge = { from: string, to: string, calls: number, errors: number, p50_ns: number, p95_ns: number, p99_ns: number, messaging: boolean, virtual: boolean, };
+
+export type MapNode = { name: string, virtual: boolean, };
+
 /**
  * A menu item chose an action of the window's registry.
  */
@@ -170,6 +174,25 @@ export type MenuAction = {
  * The action's id in `ui/src/lib/stores/actions.svelte.ts` (as App.svelte registers it).
  */
 action: string, };
+
+export type Objective = { id: number, service: string, name: string, 
+/**
+ * 95 % of the calls under this duration.
+ */
+p95_ns: number | null, 
+/**
+ * At most this share of the calls with an error status (0.01: 1 %).
+ */
+error_rate: number | null, };
+
+/**
+ * `weft operations --json`: one operation (service, span name, kind).
+ */
+export type OperationRed = { service: string, name: string, kind: number, 
+/**
+ * Per bucket of the axis asked for (none asked: empty, and left out of the JSON).
+ */
+series: Array<SeriesPoint>, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
 
 /**
  * What the spans of one path did in one trace.
@@ -224,6 +247,48 @@ export type ScopeView = { name: string, version: string, attributes: JsonValue, 
 
 export type SelectionComparison = { selection_traces: number, baseline_traces: number, attributes: Array<AttributeScore>, };
 
+/**
+ * The buckets of a time series: `buckets` of `bucket_ns` from `start_ns`.
+ */
+export type SeriesAxis = { start_ns: number, bucket_ns: number, buckets: number, };
+
+/**
+ * One bucket of a service's or operation's time series.
+ */
+export type SeriesPoint = { calls: number, errors: number, p95_ns: number, };
+
+/**
+ * `weft map --json`.
+ */
+export type ServiceMap = { nodes: Array<MapNode>, edges: Array<MapEdge>, };
+
+/**
+ * `weft services --json`: one service.
+ */
+export type ServiceRed = { service: string, 
+/**
+ * Logs of the service (matching the query).
+ */
+logs: number, 
+/**
+ * Of those, logs at error or above.
+ */
+logs_error: number, 
+/**
+ * Per bucket of the axis asked for (none asked: empty, and left out of the JSON).
+ */
+series: Array<SeriesPoint>, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
+
+/**
+ * `weft services --buckets`, `weft operations --buckets` and `weft map` for one
+ * query, in one answer.
+ */
+export type ServiceReport = { services: Array<ServiceRed>, operations: Array<OperationRed>, map: ServiceMap, 
+/**
+ * The buckets of every `series` (null when no span matched).
+ */
+axis: SeriesAxis | null, };
+
 export type ServiceStats = { name: string, spans: number, logs: number, };
 
 export type Severity = "error" | "warn" | "info";
@@ -237,6 +302,28 @@ export type Skew = { host: string, service: string,
  * adjusting subtracts it.
  */
 delta_ns: number, spans: number, };
+
+export type Sli = { bad: number, 
+/**
+ * The bad calls the target allows (its share of every call).
+ */
+allowed: number, 
+/**
+ * bad / allowed (above 1: broken); 0 when nothing is allowed and nothing is bad;
+ * infinite (`null` in JSON) when nothing is allowed and some call is bad.
+ */
+burned: number | null, };
+
+export type SloBucket = { start_ns: number, good: number, bad: number, };
+
+/**
+ * `weft slo --json`: one objective evaluated on the case.
+ */
+export type SloReport = { objective: Objective, calls: number, good: number, bad: number, latency: Sli | null, errors: Sli | null, broken: boolean, buckets: Array<SloBucket>, 
+/**
+ * Traces of bad calls, first ones first (at most `BROKEN_TRACES`).
+ */
+broken_traces: Array<string>, };
 
 export type SourceStatus = "loading" | "complete" | "failed" | "interrupted";
 
@@ -397,6 +484,8 @@ export type Commands = {
   compare_selection: { args: { selection: string; baseline?: string | null }; result: SelectionComparison };
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
+  service_report: { args: { query: string; buckets: number }; result: ServiceReport };
+  slo_report: { args: { buckets: number }; result: Array<SloReport> };
   simulate_sampling: { args: { config: string; query?: string | null }; result: SamplingOutcome };
   doctor: { args: { query: string }; result: Doctor };
 };
