@@ -3,40 +3,15 @@
 //! trace whose server half runs 2 s ahead, adjusted only when asked.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{json, Value};
 use weft::{analysis, TraceId};
 
 use crate::cli::check_golden;
-use crate::common::{fixture, TestCase};
-
-fn weft_json(case: &Path, args: &[&str]) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_weft"))
-        .arg("--case")
-        .arg(case)
-        .args(args)
-        .env_remove("WEFT_CASE")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "weft {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
+use crate::common::{fixture, weft_json, weft_ok, TestCase};
 
 fn ingest(case: &Path, file: &Path) {
-    let output = Command::new(env!("CARGO_BIN_EXE_weft"))
-        .arg("--case")
-        .arg(case)
-        .arg("ingest")
-        .arg(file)
-        .env_remove("WEFT_CASE")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
+    weft_ok(case, &["ingest", file.to_str().unwrap()]);
 }
 
 fn span_of<'a>(trace: &'a Value, name: &str) -> &'a Value {

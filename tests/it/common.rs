@@ -202,3 +202,27 @@ pub async fn assert_answers(
         );
     }
 }
+
+/// The real `weft` binary on `case`: its stdout, after checking it succeeded.
+pub fn weft_ok(case: &Path, args: &[&str]) -> Vec<u8> {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("--case")
+        .arg(case)
+        .args(args)
+        .env_remove("WEFT_CASE")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "weft {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// The real `weft` binary's `--json` answer (one document).
+pub fn weft_json(case: &Path, args: &[&str]) -> serde_json::Value {
+    let out = weft_ok(case, args);
+    serde_json::from_slice(&out)
+        .unwrap_or_else(|e| panic!("weft {args:?}: {e}: {}", String::from_utf8_lossy(&out)))
+}

@@ -3,27 +3,10 @@
 //! and the demo case's findings (the intended ones only).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{json, Value};
 
-use crate::common::fixture;
-
-fn weft(case: &Path, args: &[&str]) -> Vec<u8> {
-    let output = Command::new(env!("CARGO_BIN_EXE_weft"))
-        .arg("--case")
-        .arg(case)
-        .args(args)
-        .env_remove("WEFT_CASE")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "weft {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
+use crate::common::{fixture, weft_ok as weft};
 
 /// The findings of `weft doctor --json` on a new case of `files`.
 fn doctor(dir: &Path, files: &[PathBuf], query: &[&str]) -> Vec<Value> {

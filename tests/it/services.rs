@@ -3,33 +3,10 @@
 //! count of the stored spans, and a query that restricts both.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{json, Value};
 
-use crate::common::fixture;
-
-fn weft_json(case: &Path, args: &[&str]) -> Value {
-    let out = weft(case, args);
-    serde_json::from_slice(&out)
-        .unwrap_or_else(|e| panic!("weft {args:?}: {e}: {}", String::from_utf8_lossy(&out)))
-}
-
-fn weft(case: &Path, args: &[&str]) -> Vec<u8> {
-    let output = Command::new(env!("CARGO_BIN_EXE_weft"))
-        .arg("--case")
-        .arg(case)
-        .args(args)
-        .env_remove("WEFT_CASE")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "weft {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
+use crate::common::{fixture, weft_json, weft_ok as weft};
 
 const MS: i64 = 1_000_000;
 const T0: i64 = 1_760_000_000_000_000_000;
