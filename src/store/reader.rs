@@ -9,7 +9,8 @@
 //! judged on (`slo`), the `log_words` of a query's regexes (`regex_words`), the
 //! traces a tail sampling policy reads (`sample_traces`), and
 //! `sources`; `rows` binds parameters and reads columns for all of them
-//! (`Reader::source_services` sits in `edit.rs`, beside the edit it describes).
+//! (`span_pages` pages every span for the readers that look at all of them;
+//! `Reader::source_services` sits in `edit.rs`, beside the edit it describes).
 //! The structs are the `--json` contract of DESIGN.md "CLI": field names and order
 //! matter. Every list takes a limit and an offset; nothing here writes. The SQL
 //! conditions of a query come from `query::{LogSql, TraceSql}`.
@@ -26,6 +27,7 @@ mod services;
 mod slo;
 mod sources;
 mod span_facts;
+mod span_pages;
 mod stats;
 mod time_density;
 mod trace_list;

@@ -23,8 +23,6 @@ use crate::model::Link;
 use crate::query::{Condition, LogSql, Param, Query, SpanSql};
 use crate::store::StoreError;
 
-const PAGE: i64 = 20_000;
-
 impl Reader {
     /// Every finding of `analysis::quality` over the traces with a span matching
     /// `query` and the logs matching it (the whole case for the empty query).
@@ -54,13 +52,7 @@ impl Reader {
         &self,
         query: &Query,
     ) -> Result<(QualityTally, HashSet<String>), StoreError> {
-        let resources: HashMap<i64, Arc<Value>> =
-            sqlx::query("SELECT id, attributes FROM resources")
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|row| (row.get("id"), Arc::new(json_column(row, "attributes"))))
-                .collect();
+        let resources = self.resource_attributes().await?;
         let empty = Arc::new(Value::Null);
         let every = query.terms.is_empty();
         let (matched_sql, matched_params) = match SpanSql::condition(query) {
@@ -69,26 +61,16 @@ impl Reader {
         };
         let mut tally = QualityTally::default();
         let mut services = HashSet::new();
-        let mut after: (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
         let mut trace = String::new();
         let mut spans: Vec<QualitySpan> = Vec::new();
         let mut matched = false;
-        loop {
-            let sql = format!(
-                "SELECT s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.kind, \
-                 s.start_ns, s.end_ns, s.attributes, s.resource_id, s.source_id, \
-                 ({matched_sql}) AS matched \
-                 FROM spans s WHERE (s.trace_id, s.span_id) > (?, ?) \
-                 ORDER BY s.trace_id, s.span_id LIMIT ?"
-            );
-            let mut params = matched_params.clone();
-            params.extend([
-                Param::Blob(after.0.clone()),
-                Param::Blob(after.1.clone()),
-                Param::Int(PAGE),
-            ]);
-            let rows = query_with(sql, &params).fetch_all(&self.pool).await?;
-            for row in &rows {
+        let columns = format!(
+            "s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.kind, \
+             s.start_ns, s.end_ns, s.attributes, s.resource_id, s.source_id, \
+             ({matched_sql}) AS matched"
+        );
+        self.each_span_page(&columns, &matched_params, |rows| {
+            for row in rows {
                 let trace_id = hex_column(row, "trace_id").unwrap_or_default();
                 if trace_id != trace {
                     if every || matched {
@@ -121,12 +103,8 @@ impl Reader {
                     attributes: json_column(row, "attributes"),
                 });
             }
-            let Some(last) = rows.last() else { break };
-            after = (last.get("trace_id"), last.get("span_id"));
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
-        }
+        })
+        .await?;
         if every || matched {
             tally.add_trace(&trace, &spans);
         }

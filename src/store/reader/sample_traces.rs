@@ -22,8 +22,6 @@ use crate::model::StatusCode;
 use crate::query::Query;
 use crate::store::StoreError;
 
-const PAGE: i64 = 20_000;
-
 impl Reader {
     /// What `config` would have kept of the case's traces (of those matching
     /// `query`, when given): `weft sample` and the app's sampling panel.
@@ -56,29 +54,13 @@ impl Reader {
         &self,
         mut each: impl FnMut(SampleTrace),
     ) -> Result<(), StoreError> {
-        let resources: HashMap<i64, Arc<Value>> =
-            sqlx::query("SELECT id, attributes FROM resources")
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|row| (row.get("id"), Arc::new(json_column(row, "attributes"))))
-                .collect();
+        let resources = self.resource_attributes().await?;
         let empty = Arc::new(Value::Null);
-        let mut after: (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
         let mut current: Option<(Vec<u8>, Vec<SampleSpan>)> = None;
-        loop {
-            let rows = sqlx::query(
-                "SELECT trace_id, span_id, start_ns, end_ns, status_code, trace_state, \
-                 attributes, resource_id \
-                 FROM spans WHERE (trace_id, span_id) > (?, ?) \
-                 ORDER BY trace_id, span_id LIMIT ?",
-            )
-            .bind(&after.0)
-            .bind(&after.1)
-            .bind(PAGE)
-            .fetch_all(&self.pool)
-            .await?;
-            for row in &rows {
+        let columns = "s.trace_id, s.start_ns, s.end_ns, s.status_code, s.trace_state, \
+                       s.attributes, s.resource_id";
+        self.each_span_page(columns, &[], |rows| {
+            for row in rows {
                 let trace: Vec<u8> = row.get("trace_id");
                 if current.as_ref().is_some_and(|(id, _)| *id != trace) {
                     let (id, spans) = current.take().expect("checked");
@@ -97,12 +79,8 @@ impl Reader {
                     resource: Arc::clone(resource),
                 });
             }
-            let Some(last) = rows.last() else { break };
-            after = (last.get("trace_id"), last.get("span_id"));
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
-        }
+        })
+        .await?;
         if let Some((id, spans)) = current {
             emit(&mut each, &id, spans);
         }

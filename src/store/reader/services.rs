@@ -1,8 +1,8 @@
 //! `Reader::service_tally`: every span of the case, trace by trace, with whether a
 //! query matches it, counted by `analysis::services` into RED per service and
 //! operation and the call graph; and the logs per service matching the same query.
-//! Spans are read in pages by their primary key (memory: one page, plus the
-//! durations the percentiles need).
+//! Spans are read in pages by their primary key (`span_pages`; memory: one page,
+//! plus the durations the percentiles need).
 
 use std::collections::HashMap;
 
@@ -13,11 +13,9 @@ use super::rows::query_with;
 use super::Reader;
 use crate::analysis::services::{ServiceSpan, ServiceTally, KIND_CLIENT};
 use crate::analysis::KIND_PRODUCER;
-use crate::query::{LogSql, Param, Query, SpanSql};
+use crate::query::{LogSql, Query, SpanSql};
 use crate::severity::ERROR;
 use crate::store::StoreError;
-
-const PAGE: i64 = 20_000;
 
 /// Logs per service: (all, at error or above).
 pub type ServiceLogs = HashMap<String, (u64, u64)>;
@@ -35,27 +33,17 @@ impl Reader {
             None => ("0".to_string(), Vec::new()),
         };
         let mut tally = ServiceTally::default();
-        let mut after: (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
         let mut trace: Vec<u8> = Vec::new();
         let mut spans: Vec<ServiceSpan> = Vec::new();
-        loop {
-            let sql = format!(
-                "SELECT s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.kind, \
-                 s.status_code, s.start_ns, s.end_ns - s.start_ns AS duration_ns, \
-                 CASE WHEN s.kind IN ({KIND_CLIENT}, {KIND_PRODUCER}) THEN s.attributes END \
-                   AS attributes, \
-                 ({matched_sql}) AS matched \
-                 FROM spans s WHERE (s.trace_id, s.span_id) > (?, ?) \
-                 ORDER BY s.trace_id, s.span_id LIMIT ?"
-            );
-            let mut params = matched_params.clone();
-            params.extend([
-                Param::Blob(after.0.clone()),
-                Param::Blob(after.1.clone()),
-                Param::Int(PAGE),
-            ]);
-            let rows = query_with(sql, &params).fetch_all(&self.pool).await?;
-            for row in &rows {
+        let columns = format!(
+            "s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.kind, \
+             s.status_code, s.start_ns, s.end_ns - s.start_ns AS duration_ns, \
+             CASE WHEN s.kind IN ({KIND_CLIENT}, {KIND_PRODUCER}) THEN s.attributes END \
+               AS attributes, \
+             ({matched_sql}) AS matched"
+        );
+        self.each_span_page(&columns, &matched_params, |rows| {
+            for row in rows {
                 let trace_id: Vec<u8> = row.get("trace_id");
                 if trace_id != trace {
                     tally.add_trace(&spans);
@@ -77,12 +65,8 @@ impl Reader {
                         .and_then(|text| serde_json::from_str::<Value>(&text).ok()),
                 });
             }
-            let Some(last) = rows.last() else { break };
-            after = (last.get("trace_id"), last.get("span_id"));
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
-        }
+        })
+        .await?;
         tally.add_trace(&spans);
 
         let logs = LogSql::condition(query, &resolved);

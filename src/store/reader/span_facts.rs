@@ -4,7 +4,7 @@
 //! of traces apart (`compare_selection` does the whole of it). Spans are read in pages by their primary key, so memory holds
 //! one page and the resources, whatever the case's size.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -18,8 +18,6 @@ use crate::ids::TraceId;
 use crate::model::StatusCode;
 use crate::query::Query;
 use crate::store::StoreError;
-
-const PAGE: i64 = 20_000;
 
 impl Reader {
     /// What sets the traces matching `selection` apart from those matching `baseline`
@@ -64,28 +62,12 @@ impl Reader {
         &self,
         mut each: impl FnMut(TraceId, &TraceFacts),
     ) -> Result<(), StoreError> {
-        let resources: HashMap<i64, Arc<Value>> =
-            sqlx::query("SELECT id, attributes FROM resources")
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|row| (row.get("id"), Arc::new(json_column(row, "attributes"))))
-                .collect();
+        let resources = self.resource_attributes().await?;
         let empty = Arc::new(Value::Null);
-        let mut after: (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
         let mut current: Option<(Vec<u8>, TraceFacts)> = None;
-        loop {
-            let rows = sqlx::query(
-                "SELECT trace_id, span_id, service, name, status_code, attributes, resource_id \
-                 FROM spans WHERE (trace_id, span_id) > (?, ?) \
-                 ORDER BY trace_id, span_id LIMIT ?",
-            )
-            .bind(&after.0)
-            .bind(&after.1)
-            .bind(PAGE)
-            .fetch_all(&self.pool)
-            .await?;
-            for row in &rows {
+        let columns = "s.trace_id, s.service, s.name, s.status_code, s.attributes, s.resource_id";
+        self.each_span_page(columns, &[], |rows| {
+            for row in rows {
                 let trace: Vec<u8> = row.get("trace_id");
                 if current.as_ref().is_some_and(|(id, _)| *id != trace) {
                     let (id, facts) = current.take().expect("checked");
@@ -104,12 +86,8 @@ impl Reader {
                     resource,
                 );
             }
-            let Some(last) = rows.last() else { break };
-            after = (last.get("trace_id"), last.get("span_id"));
-            if (rows.len() as i64) < PAGE {
-                break;
-            }
-        }
+        })
+        .await?;
         if let Some((id, facts)) = current {
             emit(&mut each, &id, &facts);
         }
