@@ -378,12 +378,14 @@ pub async fn logs_of_span(
     };
     let reader = case.reader()?;
     let logs = reader.logs(&filter).await?;
+    // The trace is read only when its logs must move: a span click stays one read.
     let applied = reader.skew_adjustment(trace_id).await?;
+    if applied.is_empty() {
+        return Ok(logs);
+    }
     match reader.trace(trace_id).await? {
-        Some(trace) if !applied.is_empty() => {
-            Ok(analysis::skew::adjust_logs(&trace, &applied, logs))
-        }
-        _ => Ok(logs),
+        Some(trace) => Ok(analysis::skew::adjust_logs(&trace, &applied, logs)),
+        None => Ok(logs),
     }
 }
 

@@ -13,12 +13,13 @@ describe('focus recovery', () => {
     expect(focusLost({ isBody: true }, null)).toBe(false);
   });
 
-  it('goes to the span tree of an open trace, else the first trace row, the logs, the services, the case', () => {
+  it('goes to the span tree of an open trace, else the first trace row, the logs, the services, the quality findings, the case', () => {
     expect(focusTargets('traces', true)).toEqual(['[data-testid="span-tree"]']);
     expect(focusTargets('traces', false)[0]).toBe('[data-testid="trace-row"]');
     expect(focusTargets('traces', false).at(-1)).toBe('[data-testid="tab-list"]');
     expect(focusTargets('logs', false).at(-1)).toBe('[data-testid="rail-logs"]');
     expect(focusTargets('services', false)).toEqual(['[data-testid="services-view"] th button', '[data-testid="rail-services"]']);
+    expect(focusTargets('quality', false)).toEqual(['[data-testid="quality-view"] button', '[data-testid="rail-quality"]']);
     expect(focusTargets('case', true).at(-1)).toBe('[data-testid="rail-case"]');
   });
 });

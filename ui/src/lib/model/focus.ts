@@ -22,6 +22,9 @@ export function focusTargets(view: View, traceOpen: boolean): string[] {
   if (view === 'services') {
     return ['[data-testid="services-view"] th button', '[data-testid="rail-services"]'];
   }
+  if (view === 'quality') {
+    return ['[data-testid="quality-view"] button', '[data-testid="rail-quality"]'];
+  }
   return ['[data-testid="case-view"] button:not([disabled])', '[data-testid="rail-case"]'];
 }
 
