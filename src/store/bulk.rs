@@ -39,7 +39,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::correlate::KnownSpans;
 use super::words::NewWords;
 use super::StoreError;
-use crate::model::{Link, LogRecord, Resource, Scope, Span, UNKNOWN_SERVICE};
+use crate::model::{Link, LogRecord, Resource, Scope, Span, StatusCode, UNKNOWN_SERVICE};
 
 /// Rows are committed (and so visible to readers) at least this often.
 const COMMIT_EVERY: Duration = Duration::from_millis(500);
@@ -259,17 +259,16 @@ impl BulkWriter {
         let scope_id = self.intern_scope(&span.scope)?;
         let trace_id = &span.trace_id.0[..];
         let span_id = &span.span_id.0[..];
-        // The first record of a span wins, except that an error status is never hidden.
-        self.conn
+        // The first record of a span wins (a later copy is `span_conflict`'s business).
+        let inserted = self
+            .conn
             .prepare_cached(
                 "INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, flags, name, \
                  kind, start_ns, end_ns, status_code, status_message, service, attributes, \
                  resource_id, scope_id, dropped_attributes_count, dropped_events_count, \
                  dropped_links_count, source_id) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT (trace_id, span_id) DO UPDATE SET status_code = 2, \
-                 status_message = excluded.status_message \
-                 WHERE excluded.status_code = 2 AND spans.status_code != 2",
+                 ON CONFLICT (trace_id, span_id) DO NOTHING",
             )?
             .execute(params![
                 trace_id,
@@ -295,6 +294,9 @@ impl BulkWriter {
                 span.dropped_links_count,
                 self.source_id,
             ])?;
+        if inserted == 0 {
+            self.span_conflict(span)?;
+        }
         if !span.events.is_empty() {
             let mut insert = self.conn.prepare_cached(
                 "INSERT OR IGNORE INTO span_events (trace_id, span_id, event_idx, time_ns, name, \
@@ -335,6 +337,64 @@ impl BulkWriter {
         self.summary.span_traces.insert(span.trace_id.0);
         if let Some(known) = &mut self.known {
             known.add(&span.trace_id, &span.span_id);
+        }
+        Ok(())
+    }
+
+    /// A span whose (trace id, span id) is already stored: the stored copy stays,
+    /// except that an error status is never hidden, and a copy from another source
+    /// whose name, times or parent differ is recorded in `span_duplicates` (issue 17's
+    /// `duplicate-span-id`). Only a conflict comes here, so the check costs nothing
+    /// on the rows of a load without duplicates; it was a `BEFORE INSERT` trigger on
+    /// `spans` (migration 0012, dropped by 0013) that looked up every span: ~10 % of span
+    /// ingest.
+    fn span_conflict(&mut self, span: &Span) -> Result<(), StoreError> {
+        let trace_id = &span.trace_id.0[..];
+        let span_id = &span.span_id.0[..];
+        let parent = span.parent_span_id.as_ref().map(|id| &id.0[..]);
+        let (first_source_id, differs, stored_error): (i64, bool, bool) = self
+            .conn
+            .prepare_cached(
+                "SELECT source_id, name != ? OR start_ns != ? OR end_ns != ? \
+                 OR parent_span_id IS NOT ?, status_code = 2 \
+                 FROM spans WHERE trace_id = ? AND span_id = ?",
+            )?
+            .query_row(
+                params![
+                    span.name,
+                    span.start_ns,
+                    span.end_ns,
+                    parent,
+                    trace_id,
+                    span_id
+                ],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
+        if differs && first_source_id != self.source_id {
+            self.conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO span_duplicates (trace_id, span_id, source_id, \
+                     first_source_id, name, start_ns, end_ns, parent_span_id) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                )?
+                .execute(params![
+                    trace_id,
+                    span_id,
+                    self.source_id,
+                    first_source_id,
+                    span.name,
+                    span.start_ns,
+                    span.end_ns,
+                    parent,
+                ])?;
+        }
+        if span.status_code == StatusCode::Error && !stored_error {
+            self.conn
+                .prepare_cached(
+                    "UPDATE spans SET status_code = 2, status_message = ? \
+                     WHERE trace_id = ? AND span_id = ?",
+                )?
+                .execute(params![span.status_message, trace_id, span_id])?;
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use crate::common::{fixture, weft_ok as weft};
+use crate::common::{fixture, weft_json, weft_ok as weft};
 
 /// The findings of `weft doctor --json` on a new case of `files`.
 fn doctor(dir: &Path, files: &[PathBuf], query: &[&str]) -> Vec<Value> {
@@ -407,6 +407,23 @@ fn the_same_span_with_other_content_from_another_source_is_a_duplicate() {
     let out = weft(&case, &["doctor", "--json"]);
     let report: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(report["findings"], json!([]));
+}
+
+#[test]
+fn a_later_copy_with_an_error_status_marks_the_stored_span_without_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = write(dir.path(), "a.json", clean_trace(1));
+    let mut failed = clean_trace(1);
+    failed[1]["scopeSpans"][0]["spans"][0]["status"] = json!({"code": 2, "message": "boom"});
+    let failed = write(dir.path(), "b.json", failed);
+    // Only the status differs: no duplicate, but the error is not hidden.
+    assert_eq!(rules(&doctor(dir.path(), &[first, failed], &[])), vec![]);
+    let case = dir.path().join("case.weft");
+    let traces = weft_json(&case, &["traces", "--json"]);
+    assert_eq!(traces[0]["errors"], json!(1), "{traces}");
+    let trace = weft_json(&case, &["trace", &trace_hex(1), "--json"]);
+    let text = trace.to_string();
+    assert!(text.contains("boom"), "{text}");
 }
 
 fn pino(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
