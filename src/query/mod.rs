@@ -125,6 +125,10 @@ pub enum TermKind {
     After(i64),
     /// `before:TIME`, ns.
     Before(i64),
+    /// `sampled:kept` (true) / `sampled:dropped` (false): the traces the sampling
+    /// simulation applied last (`store/sampled.rs`) kept or dropped. A trace it did
+    /// not simulate is neither.
+    Sampled(bool),
 }
 
 /// The leading hex digits of an id (`trace:`/`span:` with fewer digits than an id
@@ -186,7 +190,7 @@ pub enum QueryError {
     UnterminatedRegex { column: usize },
     #[error("column {column}: invalid regular expression: {message}")]
     InvalidRegex { column: usize, message: String },
-    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, attr.KEY, duration, after, before)")]
+    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, attr.KEY, duration, after, before, sampled)")]
     UnknownField { column: usize, field: String },
     #[error("column {column}: `{field}` needs a value")]
     MissingValue { column: usize, field: String },
@@ -224,6 +228,8 @@ pub enum QueryError {
     },
     #[error("column {column}: `-` must be followed by a term")]
     DanglingNot { column: usize },
+    #[error("column {column}: `{value}` is not a sampling decision (kept or dropped)")]
+    InvalidSampled { column: usize, value: String },
 }
 
 impl QueryError {
@@ -244,7 +250,8 @@ impl QueryError {
             | QueryError::InvalidLink { column, .. }
             | QueryError::InvalidFlag { column, .. }
             | QueryError::AmbiguousId { column, .. }
-            | QueryError::DanglingNot { column } => *column,
+            | QueryError::DanglingNot { column }
+            | QueryError::InvalidSampled { column, .. } => *column,
         }
     }
 }

@@ -69,6 +69,10 @@ pub const FIELDS: &[KnownField] = &[
         values: &[],
     },
     KnownField {
+        name: "sampled",
+        values: &["kept", "dropped"],
+    },
+    KnownField {
         name: "attr.",
         values: &[],
     },
@@ -219,6 +223,7 @@ impl Field<'_> {
                 };
                 return Ok((TermKind::Unparsed, negated));
             }
+            "sampled" => TermKind::Sampled(self.sampled()?),
             "after" => TermKind::After(self.time(now_ns)?),
             "before" => TermKind::Before(self.time(now_ns)?),
             _ => {
@@ -263,6 +268,18 @@ impl Field<'_> {
                 kind,
                 value: self.value.into(),
             })
+    }
+
+    /// `kept` or `dropped`, in any case: whether the term asks for the kept traces.
+    fn sampled(&self) -> Result<bool, QueryError> {
+        match self.value.to_ascii_lowercase().as_str() {
+            "kept" => Ok(true),
+            "dropped" => Ok(false),
+            _ => Err(QueryError::InvalidSampled {
+                column: self.value_column,
+                value: self.value.into(),
+            }),
+        }
     }
 
     fn time(&self, now_ns: i64) -> Result<i64, QueryError> {
@@ -424,6 +441,14 @@ mod tests {
         assert_eq!(kinds("-unparsed:true"), vec![(true, TermKind::Unparsed)]);
         assert_eq!(kinds("unparsed!=false"), vec![(false, TermKind::Unparsed)]);
         assert_eq!(
+            kinds("sampled:kept -sampled:DROPPED sampled!=kept"),
+            vec![
+                (false, TermKind::Sampled(true)),
+                (true, TermKind::Sampled(false)),
+                (true, TermKind::Sampled(true)),
+            ]
+        );
+        assert_eq!(
             kinds("duration>=1m30s"),
             vec![(false, TermKind::Duration(Cmp::Ge, 90_000_000_000))]
         );
@@ -520,6 +545,13 @@ mod tests {
                 },
             ),
             ("status:ok", QueryError::InvalidStatus { column: 8 }),
+            (
+                "sampled:maybe",
+                QueryError::InvalidSampled {
+                    column: 9,
+                    value: "maybe".into(),
+                },
+            ),
             (
                 "unparsed:maybe",
                 QueryError::InvalidFlag {

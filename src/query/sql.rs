@@ -112,6 +112,7 @@ impl TraceSql {
                 TermKind::Before(ns) => {
                     Some(Condition::new("t.start_ns < ?", vec![Param::Int(*ns)]))
                 }
+                TermKind::Sampled(kept) => Some(sampled_condition("t.trace_id", *kept)),
                 _ => None,
             };
             match trace_level {
@@ -209,6 +210,7 @@ fn span_condition(query: &Query) -> Option<Condition> {
             )),
             TermKind::After(ns) => Some(Condition::new("s.start_ns >= ?", vec![Param::Int(*ns)])),
             TermKind::Before(ns) => Some(Condition::new("s.start_ns < ?", vec![Param::Int(*ns)])),
+            TermKind::Sampled(kept) => Some(sampled_condition("s.trace_id", *kept)),
         };
         if let Some(condition) = condition {
             parts.push(condition.negate(term.negated));
@@ -245,7 +247,17 @@ fn log_term(term: &Term) -> Option<Condition> {
         ),
         TermKind::After(ns) => Condition::new("l.ts_ns >= ?", vec![Param::Int(*ns)]),
         TermKind::Before(ns) => Condition::new("l.ts_ns < ?", vec![Param::Int(*ns)]),
+        TermKind::Sampled(kept) => sampled_condition("l.trace_id", *kept),
     })
+}
+
+/// `sampled:kept|dropped`: `column` holds a trace id the applied sampling simulation
+/// (`sampled_traces`, migration 0014) kept, or dropped.
+fn sampled_condition(column: &str, kept: bool) -> Condition {
+    Condition::new(
+        &format!("{column} IN (SELECT trace_id FROM sampled_traces WHERE kept = ?)"),
+        vec![Param::Int(i64::from(kept))],
+    )
 }
 
 /// Whether text has anything the FTS5 tokenizer indexes (letters or digits).

@@ -109,6 +109,8 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
                     }
             }
             TermKind::Unparsed => log.unparsed,
+            // No sampling simulation is applied to this case: no trace is kept or dropped.
+            TermKind::Sampled(_) => false,
             TermKind::Duration(cmp, ns) => own_span.is_some_and(|span| compare(span.2, *cmp, *ns)),
             TermKind::After(ns) => log.ts_ns.unwrap() >= *ns,
             TermKind::Before(ns) => log.ts_ns.unwrap() < *ns,
@@ -142,6 +144,8 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
 
 const QUERIES: &[&str] = &[
     "",
+    "sampled:kept",
+    "-sampled:dropped level>=warn",
     "link:span",
     "trace:1d5dd925",
     "trace:1D5DD92589082",
