@@ -617,8 +617,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             apply,
             query,
         } => {
-            let text = std::fs::read_to_string(&policy)
-                .with_context(|| format!("reading {}", policy.display()))?;
+            let text = analysis::sampling::read_policy_file(&policy)?;
             let config = analysis::sampling::parse_config(&text)
                 .map_err(|error| anyhow::anyhow!("{}: {error}", policy.display()))?;
             let query_text = query.join(" ");

@@ -18,7 +18,8 @@ use weft::analysis::quality::Doctor;
 use weft::analysis::sampling::SamplingOutcome;
 use weft::analysis::slo::SloReport;
 use weft::store::{
-    Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary, Vocabulary,
+    AppliedSampling, Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary,
+    Vocabulary,
 };
 
 use crate::commands::{CaseInfo, LaunchInfo, WireSource};
@@ -26,6 +27,7 @@ use crate::error::ApiError;
 use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
+use crate::sampling::PolicyFile;
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
 use crate::services::ServiceReport;
 use crate::{follows, loads, menu};

@@ -50,6 +50,8 @@ macro_rules! command_list {
             services::service_report(query: String, buckets: u32) -> ServiceReport;
             services::slo_report(buckets: u32) -> Vec<SloReport>;
             sampling::simulate_sampling(config: String, query: Option<String>) -> SamplingOutcome;
+            sampling::applied_sampling() -> Option<AppliedSampling>;
+            sampling::load_sampling_config() -> Option<PolicyFile>;
             quality::doctor(query: String) -> Doctor;
         }
     };
