@@ -84,8 +84,8 @@ pub async fn load_sampling_config<R: Runtime>(
     let Some(path) = picked.and_then(|path| path.into_path().ok()) else {
         return Ok(None);
     };
-    let text =
-        read_policy_file(&path).map_err(|error| ApiError::new(Code::BadInput, error.to_string()))?;
+    let text = read_policy_file(&path)
+        .map_err(|error| ApiError::new(Code::BadInput, error.to_string()))?;
     Ok(Some(PolicyFile {
         path: path.display().to_string(),
         text,

@@ -31,7 +31,7 @@
 //! records in `sources.fts_upto` how far, so removing a half-loaded source
 //! deletes exactly what was indexed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -39,6 +39,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::correlate::KnownSpans;
 use super::words::NewWords;
 use super::StoreError;
+use crate::id_forms::IdForm;
 use crate::model::{Link, LogRecord, Resource, Scope, Span, StatusCode, UNKNOWN_SERVICE};
 
 /// Rows are committed (and so visible to readers) at least this often.
@@ -60,6 +61,45 @@ pub struct LoadSummary {
     /// The largest span rowid before these rows: the spans written have larger
     /// ones (for the span full-text index).
     pub spans_after_rowid: i64,
+    /// Records whose ids the decoder rewrote, per form (`source_id_forms`).
+    pub id_forms: BTreeMap<IdForm, FormTally>,
+}
+
+/// The records of one id form in a write of rows, and the first of them.
+#[derive(Debug)]
+pub struct FormTally {
+    pub spans: i64,
+    pub logs: i64,
+    example_trace: Option<Vec<u8>>,
+    example_span: Option<Vec<u8>>,
+    example_log: Option<i64>,
+}
+
+/// Adds a write's id forms to the source's (`source_id_forms`, migration 0015), in
+/// the transaction that finishes the rows (`writer::finish_source`).
+pub(super) fn add_id_forms(
+    conn: &Connection,
+    source_id: i64,
+    forms: &BTreeMap<IdForm, FormTally>,
+) -> Result<(), StoreError> {
+    let mut add = conn.prepare_cached(
+        "INSERT INTO source_id_forms (source_id, form, spans, logs, example_trace, \
+         example_span, example_log) VALUES (?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (source_id, form) DO UPDATE SET spans = spans + excluded.spans, \
+         logs = logs + excluded.logs",
+    )?;
+    for (form, tally) in forms {
+        add.execute(params![
+            source_id,
+            form.name(),
+            tally.spans,
+            tally.logs,
+            tally.example_trace,
+            tally.example_span,
+            tally.example_log,
+        ])?;
+    }
+    Ok(())
 }
 
 /// The connection a `BulkWriter` borrowed, given back with what it wrote.
@@ -335,6 +375,19 @@ impl BulkWriter {
             }
         }
         self.summary.span_traces.insert(span.trace_id.0);
+        for form in span.id_forms.iter() {
+            self.summary
+                .id_forms
+                .entry(form)
+                .or_insert_with(|| FormTally {
+                    spans: 0,
+                    logs: 0,
+                    example_trace: Some(trace_id.to_vec()),
+                    example_span: Some(span_id.to_vec()),
+                    example_log: None,
+                })
+                .spans += 1;
+        }
         if let Some(known) = &mut self.known {
             known.add(&span.trace_id, &span.span_id);
         }
@@ -454,6 +507,19 @@ impl BulkWriter {
             self.words.add(&log.body);
         }
         self.last_log_id = Some(id);
+        for form in log.id_forms.iter() {
+            self.summary
+                .id_forms
+                .entry(form)
+                .or_insert_with(|| FormTally {
+                    spans: 0,
+                    logs: 0,
+                    example_trace: log.trace_id.map(|trace_id| trace_id.0.to_vec()),
+                    example_span: None,
+                    example_log: Some(id),
+                })
+                .logs += 1;
+        }
         if let Some(trace_id) = &log.trace_id {
             *self.summary.trace_logs.entry(trace_id.0).or_default() += 1;
         }

@@ -76,22 +76,28 @@ mod tests {
         let message = read_policy_file(&latin1).unwrap_err().to_string();
         assert_eq!(
             message,
-            format!(
-                "{}: line 2: not UTF-8 (byte offset 23)",
-                latin1.display()
-            )
+            format!("{}: line 2: not UTF-8 (byte offset 23)", latin1.display())
         );
 
         let big = dir.path().join("big.yaml");
         std::fs::write(&big, vec![b'#'; MAX_POLICY_BYTES as usize + 1]).unwrap();
         let message = read_policy_file(&big).unwrap_err().to_string();
-        assert!(message.contains("big.yaml: more than 1048576 bytes"), "{message}");
+        assert!(
+            message.contains("big.yaml: more than 1048576 bytes"),
+            "{message}"
+        );
         // Exactly the limit is read.
         std::fs::write(&big, vec![b'#'; MAX_POLICY_BYTES as usize]).unwrap();
-        assert_eq!(read_policy_file(&big).unwrap().len(), MAX_POLICY_BYTES as usize);
+        assert_eq!(
+            read_policy_file(&big).unwrap().len(),
+            MAX_POLICY_BYTES as usize
+        );
 
         let missing = dir.path().join("missing.yaml");
         let message = read_policy_file(&missing).unwrap_err().to_string();
-        assert!(message.starts_with(&format!("{}: ", missing.display())), "{message}");
+        assert!(
+            message.starts_with(&format!("{}: ", missing.display())),
+            "{message}"
+        );
     }
 }
