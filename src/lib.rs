@@ -8,6 +8,7 @@ pub mod formats;
 pub mod ids;
 pub mod ingest;
 pub mod model;
+pub mod notebook;
 pub mod query;
 pub mod severity;
 pub mod store;
