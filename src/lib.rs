@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod model;
 pub mod notebook;
 pub mod query;
+pub mod report;
 pub mod severity;
 pub mod store;
 pub mod time;

@@ -27,6 +27,8 @@ pub enum MarkError {
     BackwardRange { from_ns: i64, to_ns: i64 },
     #[error("a search mark needs a query")]
     EmptyQuery,
+    #[error("query: {0}")]
+    BadQuery(String),
     #[error("no mark {0} in the case")]
     NoMark(i64),
 }
@@ -158,8 +160,16 @@ fn insert_mark(tx: &Transaction, mark: NewMark) -> Result<Result<i64, MarkError>
             if text.trim().is_empty() {
                 return Ok(Err(MarkError::EmptyQuery));
             }
+            // A search is at the start of the range it names, if it names one.
+            let parsed = match crate::query::parse(text, mark.created_ns) {
+                Ok(parsed) => parsed,
+                Err(error) => return Ok(Err(MarkError::BadQuery(error.to_string()))),
+            };
             query = Some(text.clone());
-            None
+            parsed.terms.iter().find_map(|term| match term.kind {
+                crate::query::TermKind::After(after_ns) if !term.negated => Some(after_ns),
+                _ => None,
+            })
         }
         MarkTarget::Note => None,
     };
@@ -263,10 +273,11 @@ impl Writer {
 
 /// The id a log mark's anchor names in the case now: the `log_index`-th log (in id
 /// order) of the given line in the newest complete source with that content hash.
-const RESOLVED_LOG_ID: &str = "(SELECT l.id FROM logs l WHERE l.source_id = \
-      (SELECT s.id FROM sources s WHERE s.hash = m.log_source_hash AND s.status = 'complete' \
-       ORDER BY s.id DESC LIMIT 1) \
-     AND l.line IS m.log_line ORDER BY l.id LIMIT 1 OFFSET m.log_index)";
+const RESOLVED_LOG_ID: &str = "(SELECT n.id FROM (SELECT l.id, \
+       row_number() OVER (ORDER BY l.id) - 1 AS place FROM logs l WHERE l.source_id = \
+         (SELECT s.id FROM sources s WHERE s.hash = m.log_source_hash \
+          AND s.status = 'complete' ORDER BY s.id DESC LIMIT 1) \
+       AND l.line IS m.log_line) n WHERE n.place = m.log_index)";
 
 impl Reader {
     /// Every mark of the case in timeline order (`notebook::sort_marks`).
@@ -327,6 +338,31 @@ impl Reader {
                     log_line: row.get("log_line"),
                     log_index: row.get("log_index"),
                 }
+            })
+            .collect())
+    }
+}
+
+impl Reader {
+    /// Every source of the case in load order, for the report: path, format, size,
+    /// content hash (blake3 of the file's bytes) and status.
+    #[allow(clippy::type_complexity)]
+    pub async fn source_hashes(
+        &self,
+    ) -> Result<Vec<(String, Option<String>, i64, String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT path, format, size, hash, status FROM sources ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                (
+                    row.get("path"),
+                    row.get("format"),
+                    row.get("size"),
+                    row.get("hash"),
+                    row.get("status"),
+                )
             })
             .collect())
     }
