@@ -94,7 +94,14 @@ fn note_text(note: Option<String>) -> Result<Option<String>> {
 }
 
 fn target(args: &AddArgs) -> MarkTarget {
-    match (&args.trace, &args.span, &args.log, &args.from, &args.to, &args.query) {
+    match (
+        &args.trace,
+        &args.span,
+        &args.log,
+        &args.from,
+        &args.to,
+        &args.query,
+    ) {
         (Some(trace), Some(span), ..) => MarkTarget::Span(*trace, *span),
         (Some(trace), None, ..) => MarkTarget::Trace(*trace),
         (_, _, Some(log), ..) => MarkTarget::Log(*log),
@@ -182,7 +189,11 @@ pub async fn list(store: &Store, json: bool) -> Result<()> {
                 "search" => format!("search {}", mark.query.as_deref().unwrap_or("")),
                 _ => "note".to_string(),
             };
-            let missing = if mark.target_missing { " (missing)" } else { "" };
+            let missing = if mark.target_missing {
+                " (missing)"
+            } else {
+                ""
+            };
             let first_line = mark.note.lines().next().unwrap_or("");
             crate::print::outln!(
                 "  #{} {} {}{} [{}] {}",

@@ -15,14 +15,26 @@ use serde::Serialize;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { inlines: Vec<Inline> },
+    Paragraph {
+        inlines: Vec<Inline>,
+    },
     /// `level` 1 to 6.
-    Heading { level: u8, inlines: Vec<Inline> },
+    Heading {
+        level: u8,
+        inlines: Vec<Inline>,
+    },
     /// `start`: the first number of an ordered list; `None`: a bulleted list.
-    List { start: Option<u64>, items: Vec<Vec<Block>> },
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
     /// A code block (fenced or indented), its text as written.
-    Code { text: String },
-    Quote { blocks: Vec<Block> },
+    Code {
+        text: String,
+    },
+    Quote {
+        blocks: Vec<Block>,
+    },
     Rule,
 }
 
@@ -32,16 +44,32 @@ pub enum Block {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inline {
     /// Text, including any HTML the note held, literally.
-    Text { text: String },
-    Code { text: String },
-    Emphasis { inlines: Vec<Inline> },
-    Strong { inlines: Vec<Inline> },
-    Strikethrough { inlines: Vec<Inline> },
+    Text {
+        text: String,
+    },
+    Code {
+        text: String,
+    },
+    Emphasis {
+        inlines: Vec<Inline>,
+    },
+    Strong {
+        inlines: Vec<Inline>,
+    },
+    Strikethrough {
+        inlines: Vec<Inline>,
+    },
     /// A link: its text and its target as written (shown as text, never followed by
     /// the report).
-    Link { inlines: Vec<Inline>, href: String },
+    Link {
+        inlines: Vec<Inline>,
+        href: String,
+    },
     /// An image of the note: its alt text and URL, shown as text (never loaded).
-    Image { alt: String, url: String },
+    Image {
+        alt: String,
+        url: String,
+    },
     /// A hard line break.
     Break,
 }
@@ -50,15 +78,27 @@ pub enum Inline {
 enum Frame {
     /// Holds blocks: the document, a list item, a quote. Inlines that arrive
     /// directly (a tight list's item) gather into a paragraph.
-    Blocks { blocks: Vec<Block>, loose: Vec<Inline> },
+    Blocks {
+        blocks: Vec<Block>,
+        loose: Vec<Inline>,
+    },
     /// Holds inlines: a paragraph, heading, emphasis, link, … or a tag we do not
     /// render, whose inlines go to the parent (`Frame::Transparent`).
     Inlines(Vec<Inline>),
     Transparent(Vec<Inline>),
-    List { start: Option<u64>, items: Vec<Vec<Block>> },
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
     Code(String),
-    Image { alt: String, url: String },
-    Link { inlines: Vec<Inline>, href: String },
+    Image {
+        alt: String,
+        url: String,
+    },
+    Link {
+        inlines: Vec<Inline>,
+        href: String,
+    },
 }
 
 impl Frame {
@@ -117,7 +157,9 @@ pub fn parse(note: &str) -> Vec<Block> {
             Event::Rule => push_block(&mut stack, Block::Rule),
             Event::InlineMath(text) | Event::DisplayMath(text) => push_text(&mut stack, &text),
             Event::FootnoteReference(text) => push_text(&mut stack, &format!("[^{text}]")),
-            Event::TaskListMarker(done) => push_text(&mut stack, if done { "[x] " } else { "[ ] " }),
+            Event::TaskListMarker(done) => {
+                push_text(&mut stack, if done { "[x] " } else { "[ ] " })
+            }
         }
     }
     match stack.pop() {
@@ -294,7 +336,8 @@ mod tests {
 
     #[test]
     fn paragraphs_headings_lists_code_and_emphasis() {
-        let blocks = parse("# Cause\n\nThe *pool* was **full**.\n\n- one\n- `two`\n\n```\nSELECT 1;\n```\n");
+        let blocks =
+            parse("# Cause\n\nThe *pool* was **full**.\n\n- one\n- `two`\n\n```\nSELECT 1;\n```\n");
         assert_eq!(
             blocks,
             vec![
@@ -322,9 +365,7 @@ mod tests {
                             inlines: vec![text("one")]
                         }],
                         vec![Block::Paragraph {
-                            inlines: vec![Inline::Code {
-                                text: "two".into()
-                            }]
+                            inlines: vec![Inline::Code { text: "two".into() }]
                         }],
                     ]
                 },

@@ -24,7 +24,10 @@ pub enum MarkTarget {
     /// A log line, by its id in the case now (the store anchors it to its source's
     /// content hash and line).
     Log(i64),
-    Range { from_ns: i64, to_ns: i64 },
+    Range {
+        from_ns: i64,
+        to_ns: i64,
+    },
     /// The text of a query (DESIGN.md "Query language").
     Search(String),
     /// A note with no evidence, only a time (`NewMark::at_ns`).

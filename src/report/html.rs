@@ -5,9 +5,9 @@
 
 use std::fmt::Write;
 
-use super::text::{level, duration, escape_html as esc};
+use super::text::{duration, escape_html as esc, level};
 use super::{CitedTrace, Entry, Evidence, Report};
-use crate::notebook::markdown::{Block, Inline};
+use crate::notebook::markdown::{plain_text, Block, Inline};
 use crate::store::{LogView, SpanView};
 use crate::time::format_rfc3339;
 
@@ -36,13 +36,13 @@ pub fn render(report: &Report) -> String {
     let n_marks: usize = report.groups.iter().map(|group| group.entries.len()).sum();
     let _ = writeln!(out, "<p class=\"meta\">{n_marks} marks; times in UTC.</p>");
     out.push_str("<h2>Timeline</h2>\n<table>\n<tr><th>time</th><th>phase</th><th>mark</th></tr>\n");
-    for group in &report.groups {
-        for entry in &group.entries {
+    for entry in report.in_time_order() {
+        {
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>#{} {}</td></tr>",
                 esc(&format_rfc3339(entry.mark.at_ns)),
-                esc(group.phase.as_deref().unwrap_or("")),
+                esc(entry.mark.phase.as_deref().unwrap_or("")),
                 entry.mark.id,
                 esc(&summary(entry))
             );
@@ -88,7 +88,11 @@ pub fn summary(entry: &Entry) -> String {
         },
         "log" => match &entry.evidence {
             Evidence::Logs { logs, .. } if !logs.is_empty() => {
-                format!("log line {}: {}", logs[0].service, first_line(&logs[0].body))
+                format!(
+                    "log line {}: {}",
+                    logs[0].service,
+                    first_line(&logs[0].body)
+                )
             }
             _ => "log line".to_string(),
         },
@@ -124,7 +128,11 @@ fn mark(out: &mut String, entry: &Entry) {
         .filter(|colour| is_safe_colour(colour))
         .map(|colour| format!(" style=\"border-left-color:{colour}\""))
         .unwrap_or_default();
-    let _ = writeln!(out, "<section class=\"mark\" id=\"mark-{}\"{colour}>", mark.id);
+    let _ = writeln!(
+        out,
+        "<section class=\"mark\" id=\"mark-{}\"{colour}>",
+        mark.id
+    );
     let _ = writeln!(out, "<h3>#{} {}</h3>", mark.id, esc(&summary(entry)));
     let _ = writeln!(
         out,
@@ -167,10 +175,11 @@ fn mark(out: &mut String, entry: &Entry) {
 
 /// A colour a mark may carry into the style attribute: a CSS name or `#hex`.
 fn is_safe_colour(colour: &str) -> bool {
-    let hex = colour
-        .strip_prefix('#')
-        .is_some_and(|digits| matches!(digits.len(), 3 | 6) && digits.bytes().all(|b| b.is_ascii_hexdigit()));
-    let name = !colour.is_empty() && colour.len() <= 20 && colour.bytes().all(|b| b.is_ascii_alphabetic());
+    let hex = colour.strip_prefix('#').is_some_and(|digits| {
+        matches!(digits.len(), 3 | 6) && digits.bytes().all(|b| b.is_ascii_hexdigit())
+    });
+    let name =
+        !colour.is_empty() && colour.len() <= 20 && colour.bytes().all(|b| b.is_ascii_alphabetic());
     hex || name
 }
 
@@ -198,7 +207,7 @@ fn span_fields(out: &mut String, span: &SpanView) {
         esc(&span.service),
         esc(&span.name),
         esc(&format_rfc3339(span.start_ns)),
-        esc(&duration(span.end_ns - span.start_ns)),
+        duration(span.end_ns - span.start_ns),
         esc(&status),
         if span.status_message.is_empty() {
             String::new()
@@ -212,7 +221,12 @@ fn span_fields(out: &mut String, span: &SpanView) {
                 .as_str()
                 .map(str::to_string)
                 .unwrap_or_else(|| value.to_string());
-            let _ = writeln!(out, "<tr><th>{}</th><td>{}</td></tr>", esc(key), esc(&value));
+            let _ = writeln!(
+                out,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                esc(key),
+                esc(&value)
+            );
         }
     }
     out.push_str("</table>\n");
@@ -247,7 +261,10 @@ pub fn blocks(out: &mut String, blocks_of_note: &[Block]) {
                 inlines(out, runs);
                 out.push_str("</p>\n");
             }
-            Block::Heading { level, inlines: runs } => {
+            Block::Heading {
+                level,
+                inlines: runs,
+            } => {
                 // Inside a mark (h3), a note's headings start at h4.
                 let level = (level + 3).min(6);
                 let _ = write!(out, "<h{level}>");
@@ -266,7 +283,11 @@ pub fn blocks(out: &mut String, blocks_of_note: &[Block]) {
                     blocks(out, item);
                     out.push_str("</li>\n");
                 }
-                out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
+                out.push_str(if start.is_some() {
+                    "</ol>\n"
+                } else {
+                    "</ul>\n"
+                });
             }
             Block::Code { text } => {
                 let _ = writeln!(out, "<pre><code>{}</code></pre>", esc(text));
@@ -303,7 +324,16 @@ fn inlines(out: &mut String, runs: &[Inline]) {
                 inlines(out, inner);
                 out.push_str("</del>");
             }
-            Inline::Link { inlines: inner, href } => {
+            Inline::Link {
+                inlines: inner,
+                href,
+            } if plain_text(inner) == *href => {
+                let _ = write!(out, "<span class=\"url\">&lt;{}&gt;</span>", esc(href));
+            }
+            Inline::Link {
+                inlines: inner,
+                href,
+            } => {
                 inlines(out, inner);
                 let _ = write!(out, " <span class=\"url\">&lt;{}&gt;</span>", esc(href));
             }

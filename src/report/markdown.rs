@@ -7,9 +7,9 @@
 use std::fmt::Write;
 
 use super::html::summary;
-use super::text::{level, code_fence, duration, escape_markdown as esc};
+use super::text::{code_fence, duration, escape_markdown as esc, level};
 use super::{CitedTrace, Entry, Evidence, Report};
-use crate::notebook::markdown::{Block, Inline};
+use crate::notebook::markdown::{plain_text, Block, Inline};
 use crate::store::{LogView, SpanView};
 use crate::time::format_rfc3339;
 
@@ -22,20 +22,24 @@ pub fn render(report: &Report, assets: &str) -> (String, Vec<(String, String)>) 
     let n_marks: usize = report.groups.iter().map(|group| group.entries.len()).sum();
     let _ = writeln!(out, "{n_marks} marks; times in UTC.\n\n## Timeline\n");
     out.push_str("| time | phase | mark |\n| --- | --- | --- |\n");
-    for group in &report.groups {
-        for entry in &group.entries {
+    for entry in report.in_time_order() {
+        {
             let _ = writeln!(
                 out,
                 "| {} | {} | \\#{} {} |",
                 esc(&format_rfc3339(entry.mark.at_ns)),
-                esc(group.phase.as_deref().unwrap_or("")),
+                esc(entry.mark.phase.as_deref().unwrap_or("")),
                 entry.mark.id,
                 esc(&summary(entry).replace('\n', " "))
             );
         }
     }
     for group in &report.groups {
-        let _ = writeln!(out, "\n## {}", esc(group.phase.as_deref().unwrap_or("Notes")));
+        let _ = writeln!(
+            out,
+            "\n## {}",
+            esc(group.phase.as_deref().unwrap_or("Notes"))
+        );
         for entry in &group.entries {
             mark(&mut out, entry, assets, &mut images);
         }
@@ -57,7 +61,12 @@ pub fn render(report: &Report, assets: &str) -> (String, Vec<(String, String)>) 
 
 fn mark(out: &mut String, entry: &Entry, assets: &str, images: &mut Vec<(String, String)>) {
     let mark = &entry.mark;
-    let _ = writeln!(out, "\n### \\#{} {}\n", mark.id, esc(&summary(entry).replace('\n', " ")));
+    let _ = writeln!(
+        out,
+        "\n### \\#{} {}\n",
+        mark.id,
+        esc(&summary(entry).replace('\n', " "))
+    );
     let _ = writeln!(
         out,
         "*{} · {} by {} · written {}*\n",
@@ -67,7 +76,11 @@ fn mark(out: &mut String, entry: &Entry, assets: &str, images: &mut Vec<(String,
         esc(&format_rfc3339(mark.created_ns))
     );
     if !mark.tags.is_empty() {
-        let tags: Vec<String> = mark.tags.iter().map(|tag| format!("`{}`", tag.replace('`', "'"))).collect();
+        let tags: Vec<String> = mark
+            .tags
+            .iter()
+            .map(|tag| format!("`{}`", tag.replace('`', "'")))
+            .collect();
         let _ = writeln!(out, "Tags: {}\n", tags.join(" "));
     }
     blocks(out, &entry.note, 0);
@@ -121,7 +134,7 @@ fn span_fields(out: &mut String, span: &SpanView) {
         esc(&span.service),
         esc(&span.name),
         esc(&format_rfc3339(span.start_ns)),
-        esc(&duration(span.end_ns - span.start_ns)),
+        duration(span.end_ns - span.start_ns),
         esc(&status),
     );
     if let Some(attributes) = span.attributes.as_object() {
@@ -136,7 +149,12 @@ fn span_fields(out: &mut String, span: &SpanView) {
     out.push('\n');
 }
 
-fn trace_figure(out: &mut String, trace: &CitedTrace, assets: &str, images: &mut Vec<(String, String)>) {
+fn trace_figure(
+    out: &mut String,
+    trace: &CitedTrace,
+    assets: &str,
+    images: &mut Vec<(String, String)>,
+) {
     let name = format!("trace-{}.svg", trace.trace_id);
     if !images.iter().any(|(known, _)| *known == name) {
         images.push((name.clone(), trace.svg.clone()));
@@ -162,7 +180,7 @@ fn trace_figure(out: &mut String, trace: &CitedTrace, assets: &str, images: &mut
                 .span(span_id)
                 .map(|span| format!("{}: {}", span.service, span.name))
                 .unwrap_or_else(|| span_id.clone());
-            let _ = writeln!(out, "{}. {} — {}", rank + 1, esc(&name), esc(&duration(*ns)));
+            let _ = writeln!(out, "{}. {} — {}", rank + 1, esc(&name), duration(*ns));
         }
         out.push('\n');
     }
@@ -177,9 +195,17 @@ pub fn blocks(out: &mut String, blocks_of_note: &[Block], indent: usize) {
                 let text = inlines(runs);
                 let _ = writeln!(out, "{pad}{}\n", text.replace('\n', &format!("\n{pad}")));
             }
-            Block::Heading { level, inlines: runs } => {
+            Block::Heading {
+                level,
+                inlines: runs,
+            } => {
                 let level = (*level as usize + 3).min(6);
-                let _ = writeln!(out, "{pad}{} {}\n", "#".repeat(level), inlines(runs).replace('\n', " "));
+                let _ = writeln!(
+                    out,
+                    "{pad}{} {}\n",
+                    "#".repeat(level),
+                    inlines(runs).replace('\n', " ")
+                );
             }
             Block::List { start, items } => {
                 for (n, item) in items.iter().enumerate() {
@@ -232,7 +258,16 @@ fn inlines(runs: &[Inline]) -> String {
             Inline::Strikethrough { inlines: inner } => {
                 let _ = write!(out, "~~{}~~", inlines(inner));
             }
-            Inline::Link { inlines: inner, href } => {
+            Inline::Link {
+                inlines: inner,
+                href,
+            } if plain_text(inner) == *href => {
+                let _ = write!(out, "\\<{}\\>", esc(href));
+            }
+            Inline::Link {
+                inlines: inner,
+                href,
+            } => {
                 let _ = write!(out, "{} \\<{}\\>", inlines(inner), esc(href));
             }
             Inline::Image { alt, url } => {
@@ -254,5 +289,9 @@ fn inline_code(text: &str) -> String {
         longest = longest.max(run);
     }
     let ticks = "`".repeat(longest + 1);
-    format!("{ticks} {text} {ticks}")
+    if text.starts_with('`') || text.ends_with('`') {
+        format!("{ticks} {text} {ticks}")
+    } else {
+        format!("{ticks}{text}{ticks}")
+    }
 }

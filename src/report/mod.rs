@@ -56,6 +56,16 @@ pub struct Report {
     pub sources: Vec<SourceHash>,
 }
 
+impl Report {
+    /// Every entry in timeline order (`notebook::sort_marks`), whatever its phase:
+    /// the report's overview table.
+    pub fn in_time_order(&self) -> Vec<&Entry> {
+        let mut entries: Vec<&Entry> = self.groups.iter().flat_map(|g| &g.entries).collect();
+        entries.sort_by_key(|entry| (entry.mark.at_ns, entry.mark.position, entry.mark.id));
+        entries
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ReportGroup {
     pub phase: Option<String>,
@@ -178,7 +188,10 @@ async fn evidence(reader: &Reader, mark: &Mark) -> Result<Evidence, StoreError> 
     if mark.target_missing {
         return Ok(Evidence::Missing);
     }
-    let trace_id = mark.trace_id.as_deref().and_then(|id| id.parse::<TraceId>().ok());
+    let trace_id = mark
+        .trace_id
+        .as_deref()
+        .and_then(|id| id.parse::<TraceId>().ok());
     Ok(match mark.kind.as_str() {
         "trace" | "span" => {
             let Some(trace_id) = trace_id else {
@@ -226,7 +239,9 @@ async fn evidence(reader: &Reader, mark: &Mark) -> Result<Evidence, StoreError> 
         }
         "search" => match crate::query::parse(mark.query.as_deref().unwrap_or(""), mark.created_ns)
         {
-            Ok(query) => cited_logs(reader, query.terms.into_iter().map(|t| t.kind).collect()).await?,
+            Ok(query) => {
+                cited_logs(reader, query.terms.into_iter().map(|t| t.kind).collect()).await?
+            }
             Err(_) => Evidence::None,
         },
         _ => Evidence::None,

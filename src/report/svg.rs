@@ -93,7 +93,10 @@ pub fn waterfall(spans: &[SpanView], critical: &[PathSection], cited: Option<&st
                 WIDTH - 2.0
             );
         }
-        let label = clip(&format!("{}: {}", span.service, span.name), 52 - depth[row].min(20));
+        let label = clip(
+            &format!("{}: {}", span.service, span.name),
+            52 - depth[row].min(20),
+        );
         let _ = writeln!(
             svg,
             "<text x=\"{}\" y=\"{}\" fill=\"#222222\">{}</text>",

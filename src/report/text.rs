@@ -122,7 +122,10 @@ mod tests {
             escape_html("evil\u{202e}exe\u{1b}[31m\u{0}"),
             "evil⟨U+202E⟩exe⟨U+001B⟩[31m⟨U+0000⟩"
         );
-        assert_eq!(escape_html("tab\tnew\nline ✓ 日本"), "tab\tnew\nline ✓ 日本");
+        assert_eq!(
+            escape_html("tab\tnew\nline ✓ 日本"),
+            "tab\tnew\nline ✓ 日本"
+        );
     }
 
     #[test]

@@ -226,10 +226,11 @@ impl Writer {
         edit: MarkEdit,
     ) -> Result<Result<(), MarkError>, StoreError> {
         self.transaction(move |tx| {
-            let exists: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM marks WHERE id = ?)", [id], |row| {
-                    row.get(0)
-                })?;
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM marks WHERE id = ?)",
+                [id],
+                |row| row.get(0),
+            )?;
             if !exists {
                 return Ok(Err(MarkError::NoMark(id)));
             }
@@ -238,14 +239,23 @@ impl Writer {
             }
             if let Some(colour) = edit.colour {
                 let colour = non_empty(Some(colour));
-                tx.execute("UPDATE marks SET colour = ? WHERE id = ?", params![colour, id])?;
+                tx.execute(
+                    "UPDATE marks SET colour = ? WHERE id = ?",
+                    params![colour, id],
+                )?;
             }
             if let Some(phase) = edit.phase {
                 let phase = non_empty(Some(phase));
-                tx.execute("UPDATE marks SET phase = ? WHERE id = ?", params![phase, id])?;
+                tx.execute(
+                    "UPDATE marks SET phase = ? WHERE id = ?",
+                    params![phase, id],
+                )?;
             }
             if let Some(at_ns) = edit.at_ns {
-                tx.execute("UPDATE marks SET at_ns = ? WHERE id = ?", params![at_ns, id])?;
+                tx.execute(
+                    "UPDATE marks SET at_ns = ? WHERE id = ?",
+                    params![at_ns, id],
+                )?;
             }
             if let Some(position) = edit.position {
                 tx.execute(

@@ -24,8 +24,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::ConnectOptions;
 
 pub use bulk::{BulkWriter, LoadSummary, Loaded};
-pub use marks::MarkError;
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
+pub use marks::MarkError;
 pub use reader::{
     Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram, LinkView,
     LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceLogs, ServiceStats,
