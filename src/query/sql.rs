@@ -209,6 +209,8 @@ fn span_condition(query: &Query) -> Option<Condition> {
             )),
             TermKind::After(ns) => Some(Condition::new("s.start_ns >= ?", vec![Param::Int(*ns)])),
             TermKind::Before(ns) => Some(Condition::new("s.start_ns < ?", vec![Param::Int(*ns)])),
+            TermKind::Marked => Some(span_marked(None)),
+            TermKind::Tag(tag) => Some(span_marked(Some(tag))),
         };
         if let Some(condition) = condition {
             parts.push(condition.negate(term.negated));
@@ -245,7 +247,47 @@ fn log_term(term: &Term) -> Option<Condition> {
         ),
         TermKind::After(ns) => Condition::new("l.ts_ns >= ?", vec![Param::Int(*ns)]),
         TermKind::Before(ns) => Condition::new("l.ts_ns < ?", vec![Param::Int(*ns)]),
+        TermKind::Marked => log_marked(None),
+        TermKind::Tag(tag) => log_marked(Some(tag)),
     })
+}
+
+/// Span `s` has a mark (of its own, or of its trace), with tag `tag` if given.
+fn span_marked(tag: Option<&str>) -> Condition {
+    let (tagged, params) = mark_tag(tag);
+    Condition::new(
+        &format!(
+            "EXISTS (SELECT 1 FROM marks m WHERE m.trace_id = s.trace_id \
+             AND (m.kind = 'trace' OR (m.kind = 'span' AND m.span_id = s.span_id)){tagged})"
+        ),
+        params,
+    )
+}
+
+/// Log `l` has a mark, with tag `tag` if given: a log mark's anchor (source content
+/// hash, line, place among the source's logs of that line; `store/marks.rs`) names it.
+fn log_marked(tag: Option<&str>) -> Condition {
+    let (tagged, params) = mark_tag(tag);
+    Condition::new(
+        &format!(
+            "EXISTS (SELECT 1 FROM marks m JOIN sources ms ON ms.hash = m.log_source_hash \
+             WHERE m.kind = 'log' AND ms.id = l.source_id AND m.log_line IS l.line{tagged} \
+             AND m.log_index = (SELECT count(*) FROM logs x WHERE x.source_id = l.source_id \
+               AND x.line IS l.line AND x.id < l.id))"
+        ),
+        params,
+    )
+}
+
+/// The condition that mark `m` has tag `tag` (nothing without a tag).
+fn mark_tag(tag: Option<&str>) -> (&'static str, Vec<Param>) {
+    match tag {
+        Some(tag) => (
+            " AND m.id IN (SELECT mark_id FROM mark_tags WHERE tag = ?)",
+            vec![text(tag)],
+        ),
+        None => ("", Vec::new()),
+    }
 }
 
 /// Whether text has anything the FTS5 tokenizer indexes (letters or digits).

@@ -463,3 +463,76 @@ async fn the_report_of_the_fixture_case_matches_its_golden_files() {
         }
     }
 }
+
+#[tokio::test]
+async fn marked_and_tag_find_the_marked_spans_logs_and_traces() {
+    let case = TestCase::new().await;
+    case.ingest(&[
+        demo("traces.jsonl"),
+        demo("payments.log"),
+        demo("checkout.log"),
+    ])
+    .await;
+    let log = log_id(&case, "PoolTimeoutError").await;
+    let trace: TraceId = TRACE.parse().unwrap();
+    let other_trace: TraceId = "ef49fb7eff540352a4effe97eebfdad6".parse().unwrap();
+    let mut writer = case.store.writer().await.unwrap();
+    let mut span_mark = new_mark(MarkTarget::Span(trace, SPAN.parse().unwrap()), "");
+    span_mark.tags = vec!["db".into()];
+    writer.add_mark(span_mark).await.unwrap().unwrap();
+    let mut log_mark = new_mark(MarkTarget::Log(log), "");
+    log_mark.tags = vec!["db".into(), "first".into()];
+    writer.add_mark(log_mark).await.unwrap().unwrap();
+    writer
+        .add_mark(new_mark(MarkTarget::Trace(other_trace), ""))
+        .await
+        .unwrap()
+        .unwrap();
+    drop(writer);
+    let reader = case.store.reader().await.unwrap();
+    let logs = |text: &'static str| {
+        let reader = reader.clone();
+        async move {
+            let filter = LogFilter {
+                query: parse(text, 0).unwrap(),
+                ..LogFilter::default()
+            };
+            let logs = reader.logs(&filter).await.unwrap();
+            logs.iter().map(|log| log.id).collect::<Vec<_>>()
+        }
+    };
+    let traces = |text: &'static str| {
+        let reader = reader.clone();
+        async move {
+            let filter = weft::store::TraceFilter {
+                query: parse(text, 0).unwrap(),
+                limit: 100,
+                ..weft::store::TraceFilter::default()
+            };
+            let traces = reader.traces(&filter).await.unwrap();
+            let mut ids: Vec<String> = traces.into_iter().map(|t| t.trace_id).collect();
+            ids.sort();
+            ids
+        }
+    };
+    assert_eq!(logs("marked:").await, vec![log]);
+    assert_eq!(logs("tag:first").await, vec![log]);
+    assert_eq!(logs("tag:nosuch").await, Vec::<i64>::new());
+    let all = logs("").await.len();
+    assert_eq!(logs("-marked:").await.len(), all - 1);
+    assert_eq!(logs("marked:false").await.len(), all - 1);
+    // The trace with the marked span (and log) and the marked trace.
+    assert_eq!(
+        traces("marked:").await,
+        vec![
+            TRACE.to_string(),
+            "ef49fb7eff540352a4effe97eebfdad6".to_string()
+        ]
+    );
+    assert_eq!(traces("tag:db").await, vec![TRACE.to_string()]);
+    assert_eq!(
+        traces("tag:first").await,
+        vec![TRACE.to_string()],
+        "by its log"
+    );
+}
