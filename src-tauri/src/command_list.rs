@@ -51,6 +51,12 @@ macro_rules! command_list {
             services::slo_report(buckets: u32) -> Vec<SloReport>;
             sampling::simulate_sampling(config: String, query: Option<String>) -> SamplingOutcome;
             quality::doctor(query: String) -> Doctor;
+            notebook::list_marks() -> Notebook;
+            notebook::add_mark(draft: WireNewMark) -> i64;
+            notebook::edit_mark(id: i64, edit: WireMarkEdit) -> ();
+            notebook::remove_mark(id: i64) -> bool;
+            notebook::render_note(note: String) -> Vec<Block>;
+            notebook::export_report(path: String, format: ReportFormat) -> Vec<String>;
         }
     };
 }

@@ -65,27 +65,19 @@ pub struct NewMark {
 
 /// Changes to a mark: each `Some` replaces that field; an empty `colour` or
 /// `phase` clears it.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarkEdit {
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub note: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub tags: Option<Vec<String>>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub colour: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub at_ns: Option<i64>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub phase: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub position: Option<i64>,
 }
 
 /// A mark as the readers return it (`weft marks --json`: the fields first).
+/// The app's `WireMark` (src-tauri) carries its times as decimal strings.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mark {
     pub id: i64,
     /// trace, span, log, range, search or note.
@@ -119,7 +111,6 @@ pub struct Mark {
 
 /// One heading of the timeline and its marks in order.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelineGroup {
     /// The phase; `None` for marks without one.
     pub phase: Option<String>,

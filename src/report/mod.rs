@@ -27,7 +27,8 @@ use crate::store::{LogFilter, LogView, Reader, SpanView, StoreError};
 /// Logs a range or a search mark cites at most.
 pub const CITED_LOGS: u64 = 20;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The report's format: `md` (with an assets folder) or `html` (one file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ReportFormat {
