@@ -51,6 +51,10 @@ pub struct AddArgs {
     /// Who writes it (default: WEFT_AUTHOR, else the OS user name).
     #[arg(long, env = "WEFT_AUTHOR")]
     author: Option<String>,
+    /// When it was written (default: now); for notes taken elsewhere, and for
+    /// reports that must come out the same each time (scripts/demo-notebook.sh).
+    #[arg(long, value_name = "T", value_parser = parse_time_arg)]
+    written: Option<i64>,
 }
 
 #[derive(Args)]
@@ -130,7 +134,7 @@ pub async fn run(store: &Store, action: MarkAction) -> Result<()> {
                 tags: args.fields.tags,
                 colour: args.fields.colour,
                 author,
-                created_ns: weft::time::now_ns(),
+                created_ns: args.written.unwrap_or_else(weft::time::now_ns),
                 at_ns: args.fields.at,
                 phase: args.fields.phase,
                 position: 0,
