@@ -349,3 +349,52 @@ fn inlines(out: &mut String, runs: &[Inline]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notebook::markdown::parse;
+
+    fn note_html(note: &str) -> String {
+        let mut out = String::new();
+        blocks(&mut out, &parse(note));
+        out
+    }
+
+    #[test]
+    fn hostile_notes_become_text_and_no_element_of_theirs() {
+        let html = note_html(concat!(
+            "<script>window.__pwned=1</script>\n\n",
+            "see <img src=x onerror=\"window.__pwned=1\"> *here*\n\n",
+            "[click](javascript:window.__pwned=1) ![x](https://evil.invalid/x.png)\n\n",
+            "&lt;b&gt; &amp;amp; <iframe srcdoc=\"<script>parent.__pwned=1</script>\">"
+        ));
+        assert_eq!(
+            html,
+            "<p>&lt;script&gt;window.__pwned=1&lt;/script&gt;</p>\n\
+             <p>see &lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt; <em>here</em></p>\n\
+             <p>click <span class=\"url\">&lt;javascript:window.__pwned=1&gt;</span> \
+             [image: x] <span class=\"url\">&lt;https://evil.invalid/x.png&gt;</span></p>\n\
+             <p>&lt;b&gt; &amp;amp; &lt;iframe srcdoc=&quot;&lt;script&gt;parent.__pwned=1&lt;/script&gt;&quot;&gt;</p>\n"
+        );
+        for banned in ["<script", "<img", "<iframe", "<a ", "href="] {
+            assert!(!html.contains(banned), "{banned} in {html}");
+        }
+    }
+
+    #[test]
+    fn only_plain_colours_reach_a_style_attribute() {
+        for colour in ["#f80", "#ff8800", "orange"] {
+            assert!(is_safe_colour(colour), "{colour}");
+        }
+        for colour in [
+            "red;background:url(x)",
+            "\"><script>",
+            "#ggg",
+            "",
+            "expression(alert(1))",
+        ] {
+            assert!(!is_safe_colour(colour), "{colour}");
+        }
+    }
+}
