@@ -14,7 +14,7 @@ mod sql;
 
 pub use condition::{Condition, Param};
 pub use parse::{parse, KnownField, FIELDS};
-pub use sql::{LogSql, SpanSql, TraceSql};
+pub use sql::{LogSql, SpanSql, TraceSql, MARKED_LOG_ID};
 
 use crate::ids::{SpanId, TraceId};
 use crate::model::Link;

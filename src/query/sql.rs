@@ -264,17 +264,23 @@ fn span_marked(tag: Option<&str>) -> Condition {
     )
 }
 
+/// The id a log mark `m`'s anchor names in the case now: the `log_index`-th log
+/// (in id order) of its line in the newest complete source with its content hash.
+/// Read for `Reader::marks` too, so the query and the notebook agree.
+pub const MARKED_LOG_ID: &str = "(SELECT n.id FROM (SELECT ml.id, \
+       row_number() OVER (ORDER BY ml.id) - 1 AS place FROM logs ml WHERE ml.source_id = \
+         (SELECT ms.id FROM sources ms WHERE ms.hash = m.log_source_hash \
+          AND ms.status = 'complete' ORDER BY ms.id DESC LIMIT 1) \
+       AND ml.line IS m.log_line) n WHERE n.place = m.log_index)";
+
 /// Log `l` has a mark, with tag `tag` if given: a log mark's anchor (source content
-/// hash, line, place among the source's logs of that line; `store/marks.rs`) names it.
+/// hash, line, place among the source's logs of that line; `store/marks.rs`) names
+/// it. The marked ids are found once per statement (the subquery does not depend on
+/// `l`), each by the logs of its source and line only.
 fn log_marked(tag: Option<&str>) -> Condition {
     let (tagged, params) = mark_tag(tag);
     Condition::new(
-        &format!(
-            "EXISTS (SELECT 1 FROM marks m JOIN sources ms ON ms.hash = m.log_source_hash \
-             WHERE m.kind = 'log' AND ms.id = l.source_id AND m.log_line IS l.line{tagged} \
-             AND m.log_index = (SELECT count(*) FROM logs x WHERE x.source_id = l.source_id \
-               AND x.line IS l.line AND x.id < l.id))"
-        ),
+        &format!("l.id IN (SELECT {MARKED_LOG_ID} FROM marks m WHERE m.kind = 'log'{tagged})"),
         params,
     )
 }

@@ -13,6 +13,7 @@ use super::reader::rows::hex_column;
 use super::{Reader, StoreError, Writer};
 use crate::ids::{SpanId, TraceId};
 use crate::notebook::{clean_tags, Mark, MarkEdit, MarkTarget, NewMark};
+use crate::query::MARKED_LOG_ID;
 
 /// What is wrong with a mark to add or edit.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -281,14 +282,6 @@ impl Writer {
     }
 }
 
-/// The id a log mark's anchor names in the case now: the `log_index`-th log (in id
-/// order) of the given line in the newest complete source with that content hash.
-const RESOLVED_LOG_ID: &str = "(SELECT n.id FROM (SELECT l.id, \
-       row_number() OVER (ORDER BY l.id) - 1 AS place FROM logs l WHERE l.source_id = \
-         (SELECT s.id FROM sources s WHERE s.hash = m.log_source_hash \
-          AND s.status = 'complete' ORDER BY s.id DESC LIMIT 1) \
-       AND l.line IS m.log_line) n WHERE n.place = m.log_index)";
-
 impl Reader {
     /// Every mark of the case in timeline order (`notebook::sort_marks`).
     pub async fn marks(&self) -> Result<Vec<Mark>, StoreError> {
@@ -302,7 +295,7 @@ impl Reader {
 
     async fn marks_where(&self, condition: &str, id: Option<i64>) -> Result<Vec<Mark>, StoreError> {
         let sql = format!(
-            "SELECT m.*, CASE m.kind WHEN 'log' THEN {RESOLVED_LOG_ID} END AS resolved_log, \
+            "SELECT m.*, CASE m.kind WHEN 'log' THEN {MARKED_LOG_ID} END AS resolved_log, \
              CASE m.kind \
                WHEN 'trace' THEN NOT (EXISTS (SELECT 1 FROM traces t WHERE t.trace_id = m.trace_id) \
                  OR EXISTS (SELECT 1 FROM logs lt WHERE lt.trace_id = m.trace_id)) \
