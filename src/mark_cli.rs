@@ -8,6 +8,7 @@ use std::io::Read;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use weft::notebook::{self, MarkEdit, MarkTarget, NewMark};
+use weft::report::text::visible;
 use weft::{SpanId, Store, TraceId};
 
 #[derive(Subcommand)]
@@ -175,7 +176,10 @@ pub async fn list(store: &Store, json: bool) -> Result<()> {
         return Ok(());
     }
     for group in notebook::timeline(&marks) {
-        crate::print::outln!("{}", group.phase.as_deref().unwrap_or("(no phase)"));
+        crate::print::outln!(
+            "{}",
+            visible(group.phase.as_deref().unwrap_or("(no phase)"))
+        );
         for mark in &group.marks {
             let target = match mark.kind.as_str() {
                 "trace" => format!("trace {}", mark.trace_id.as_deref().unwrap_or("")),
@@ -199,14 +203,15 @@ pub async fn list(store: &Store, json: bool) -> Result<()> {
                 ""
             };
             let first_line = mark.note.lines().next().unwrap_or("");
+            // Text of the case never reaches the terminal as escape sequences.
             crate::print::outln!(
                 "  #{} {} {}{} [{}] {}",
                 mark.id,
                 weft::time::format_rfc3339(mark.at_ns),
-                target,
+                visible(&target),
                 missing,
-                mark.tags.join(", "),
-                first_line
+                visible(&mark.tags.join(", ")),
+                visible(first_line)
             );
         }
     }
