@@ -24,6 +24,9 @@ pub enum MarkAction {
         /// Its position among marks of the same time (drag order).
         #[arg(long)]
         position: Option<i64>,
+        /// Remove all its tags.
+        #[arg(long, conflicts_with = "tags")]
+        no_tags: bool,
     },
     /// Remove mark ID.
     Rm { id: i64 },
@@ -147,10 +150,11 @@ pub async fn run(store: &Store, action: MarkAction) -> Result<()> {
             id,
             fields,
             position,
+            no_tags,
         } => {
             let edit = MarkEdit {
                 note: note_text(fields.note)?,
-                tags: (!fields.tags.is_empty()).then_some(fields.tags),
+                tags: (no_tags || !fields.tags.is_empty()).then_some(fields.tags),
                 colour: fields.colour,
                 at_ns: fields.at,
                 phase: fields.phase,

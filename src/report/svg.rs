@@ -1,6 +1,6 @@
 //! A trace's waterfall as a standalone SVG for the report: a row per span in the
 //! trace's order, indented by depth, a bar on the trace's time axis (errors in red),
-//! the critical path's sections drawn over the bars, and the cited span's row
+//! each span's duration, the critical path's sections drawn over the bars, and the cited span's row
 //! outlined. Every text is `text::escape_html`; the SVG has no script, no link, no
 //! external reference.
 
@@ -95,7 +95,14 @@ pub fn waterfall(spans: &[SpanView], critical: &[PathSection], cited: Option<&st
         }
         let label = clip(
             &format!("{}: {}", span.service, span.name),
-            52 - depth[row].min(20),
+            44 - depth[row].min(20),
+        );
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" fill=\"#555555\" text-anchor=\"end\">{}</text>",
+            LABEL - 6.0,
+            y + 13.0,
+            escape_html(&duration(span.end_ns - span.start_ns))
         );
         let _ = writeln!(
             svg,

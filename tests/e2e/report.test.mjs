@@ -172,7 +172,7 @@ describe('the HTML report with hostile content, in WebKit', () => {
   it('makes no element or attribute of the data', async () => {
     const made = () => browser.execute(() => {
       const allowed = new Set('html head meta title style body h1 h2 h3 h4 h5 h6 p table tbody tr th td section span pre code ol ul li em strong del blockquote hr br div svg rect text'.split(' '));
-      const attributes = new Set('charset http-equiv content name lang class id style start xmlns width height viewBox font-family font-size x y fill stroke'.split(' '));
+      const attributes = new Set('charset http-equiv content name lang class id style start xmlns width height viewBox font-family font-size x y fill stroke text-anchor'.split(' '));
       const bad = [];
       for (const node of document.querySelectorAll('*')) {
         if (!allowed.has(node.localName)) bad.push(`<${node.localName}>`);

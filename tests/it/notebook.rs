@@ -258,6 +258,8 @@ fn the_cli_adds_lists_edits_and_removes_marks() {
         ],
     );
     weft_ok(&case, &["mark", "rm", &range.to_string()]);
+    weft_ok(&case, &["mark", "edit", &search.to_string(), "--tag", "x"]);
+    weft_ok(&case, &["mark", "edit", &search.to_string(), "--no-tags"]);
 
     let marks = weft_json(&case, &["marks", "--json"]);
     let marks = marks.as_array().unwrap();
