@@ -1,6 +1,7 @@
 //! The `weft` command line: `ingest`, `stats`, `traces`, `trace`, `logs`, `sources`,
-//! the notebook's `mark`/`marks` (mark_cli.rs) and `report`, … over a case file. Each subcommand is one engine call; `--json` prints the
-//! shapes of DESIGN.md "CLI", otherwise `print` renders for people. Errors go to
+//! the notebook's `mark`/`marks` (mark_cli.rs) and `report`, … over a case file.
+//! Each subcommand is one engine call; `--json` prints the shapes of DESIGN.md
+//! "CLI", otherwise `print` renders for people. Errors go to
 //! stderr naming the file and the line or byte offset; the exit code is 1 when
 //! anything failed.
 
