@@ -17,6 +17,8 @@ use weft::analysis::compare::{CompareNode, SelectionComparison};
 use weft::analysis::quality::Doctor;
 use weft::analysis::sampling::SamplingOutcome;
 use weft::analysis::slo::SloReport;
+use weft::notebook::markdown::Block;
+use weft::report::ReportFormat;
 use weft::store::{
     AppliedSampling, Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary,
     Vocabulary,
@@ -28,6 +30,7 @@ use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
 use crate::sampling::PolicyFile;
+use crate::notebook::{Notebook, WireMarkEdit, WireNewMark};
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
 use crate::services::ServiceReport;
 use crate::{follows, loads, menu};

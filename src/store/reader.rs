@@ -21,7 +21,7 @@ mod log_search;
 mod logs;
 mod quality;
 mod regex_words;
-mod rows;
+pub(super) mod rows;
 mod sample_traces;
 mod services;
 mod slo;

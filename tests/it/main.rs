@@ -17,6 +17,7 @@ mod golden;
 mod interrupted;
 mod kill;
 mod normalize;
+mod notebook;
 mod regex_search;
 mod sample;
 mod search;
