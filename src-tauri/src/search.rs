@@ -10,7 +10,8 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use weft::analysis::compare::{CompareNode, SelectionComparison};
-use weft::analysis::{self, Skew};
+use weft::analysis::quality::Finding;
+use weft::analysis::{self, MissingParentView, Skew};
 use weft::query::Query;
 use weft::store::{
     Anchor, Cursor, Facets, Histogram, LogCount, LogFilter, LogPage, LogView, SpanView,
@@ -231,8 +232,9 @@ pub struct WirePathSection {
 
 /// `get_trace`: `weft trace --json` with `WireSpan`s, the trace's start (its
 /// earliest span) as a decimal string, and its analysis: the critical path, the
-/// clock skew found, whether the spans are shown adjusted, and whether the trace is
-/// among the slowest tenth of the case's.
+/// clock skew found, whether the spans are shown adjusted, whether the trace is
+/// among the slowest tenth of the case's, the parents its spans name that the case
+/// does not hold, and the findings of `weft doctor` about it.
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct WireTrace {
     pub trace_id: String,
@@ -243,6 +245,8 @@ pub struct WireTrace {
     pub skew: Vec<Skew>,
     pub skew_adjusted: bool,
     pub slow: bool,
+    pub missing_parents: Vec<MissingParentView>,
+    pub findings: Vec<Finding>,
 }
 
 /// One trace with its spans, logs and analysis, for the waterfall (with the stored
@@ -257,7 +261,8 @@ pub async fn get_trace(case: State<'_, Case>, trace_id: String) -> Result<WireTr
     let applied = reader.skew_adjustment(id).await?;
     let (trace, analysis) = analysis::analyse_trace_with(&stored, &applied);
     let slow = reader.is_slow(id).await?;
-    Ok(wire_trace(trace, analysis, slow))
+    let findings = reader.trace_findings(id).await?;
+    Ok(wire_trace(trace, analysis, slow, findings))
 }
 
 /// Times as offsets from the earliest span's start.
@@ -265,6 +270,7 @@ fn wire_trace(
     trace: weft::store::TraceView,
     analysis: analysis::TraceAnalysis,
     slow: bool,
+    findings: Vec<Finding>,
 ) -> WireTrace {
     let start_ns = trace
         .spans
@@ -301,6 +307,8 @@ fn wire_trace(
         skew: analysis.skew,
         skew_adjusted: analysis.skew_adjusted,
         slow,
+        missing_parents: analysis.missing_parents,
+        findings,
     }
 }
 

@@ -3,7 +3,7 @@
 import type { SearchApi } from './search';
 import type { LogView, SpanView, TraceView } from './types';
 
-function span(id: string, parent: string | null, start: number, end: number, selfNs: number): SpanView {
+export function fakeSpan(id: string, parent: string | null, start: number, end: number, selfNs: number): SpanView {
   return {
     span_id: id,
     parent_span_id: parent,
@@ -31,10 +31,10 @@ export const fakeTrace: TraceView = {
   trace_id: 'ab'.repeat(16),
   start_ns_text: '1000000000000000000',
   spans: [
-    span('root', null, 0, 100, 30),
-    span('b', 'root', 50, 90, 40),
-    span('a', 'root', 10, 40, 20),
-    span('a1', 'a', 20, 30, 10),
+    fakeSpan('root', null, 0, 100, 30),
+    fakeSpan('b', 'root', 50, 90, 40),
+    fakeSpan('a', 'root', 10, 40, 20),
+    fakeSpan('a1', 'a', 20, 30, 10),
   ],
   trace_logs: [],
   // As the engine walks it (src/analysis/critical_path.rs), sorted by start.
@@ -54,6 +54,8 @@ export const fakeTrace: TraceView = {
   skew: [],
   skew_adjusted: false,
   slow: false,
+  missing_parents: [],
+  findings: [],
 };
 
 export function fakeLog(id: number): LogView {

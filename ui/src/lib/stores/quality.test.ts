@@ -41,4 +41,15 @@ describe('QualityStore', () => {
     expect(store.error?.code).toBe('query');
     expect(store.findings).toEqual([]);
   });
+
+  it('remembers the finding whose example opened a trace, for that trace only', () => {
+    const store = new QualityStore(shell());
+    const finding = { rule: 'missing-parent', severity: 'error' as const, count: 1, traces: 1, services: [], examples: [], message: 'm', fix: 'f' };
+    store.follow(finding, { trace_id: 'ab'.repeat(16), span_id: 'cd'.repeat(8) });
+    expect(store.ledTo('ab'.repeat(16))).toEqual({ traceId: 'ab'.repeat(16), rule: 'missing-parent', severity: 'error' });
+    expect(store.ledTo('ef'.repeat(16))).toBe(null);
+    // A log's example opens no trace: nothing leads anywhere then.
+    store.follow(finding, { trace_id: 'ab'.repeat(16), log_id: 3 });
+    expect(store.ledTo('ab'.repeat(16))).toBe(null);
+  });
 });

@@ -1,7 +1,9 @@
 // One trace in the waterfall: its span tree, which spans are collapsed, the
 // focused row (keyboard) and the selected span (details, and the log view's scope).
+// A placeholder row (a parent the case lacks) takes the focus and collapses, but is
+// never selected.
 import { searchApi, toWeftError, type SearchApi, type TraceView, type WeftError } from '../api';
-import { collapsedBelow, rowStates, spanTree, type SpanTree } from '../model/rowStates';
+import { collapsedBelow, rowKey, rowStates, spanTree, type SpanTree } from '../model/rowStates';
 import { matchSpans } from '../model/spanSearch';
 
 export class WaterfallStore {
@@ -52,7 +54,7 @@ export class WaterfallStore {
       const trace = await this.#api.getTrace(traceId);
       if (generation !== this.#generation) return;
       this.trace = trace;
-      this.tree = spanTree(trace.spans);
+      this.tree = spanTree(trace.spans, trace.missing_parents);
       this.collapsed = new Set();
       this.zoom = null;
       this.focus = 0;
@@ -86,7 +88,7 @@ export class WaterfallStore {
       parent = byId.get(parent)?.parent_span_id ?? null;
     }
     this.collapsed = next;
-    const row = this.rows.findIndex((state) => spans[state.span]!.span_id === spanId);
+    const row = this.rows.findIndex((state) => state.placeholder === null && spans[state.span]!.span_id === spanId);
     if (row >= 0) this.focus = row;
     this.selected = spanId;
   }
@@ -124,9 +126,16 @@ export class WaterfallStore {
     }
   }
 
+  /** The span of row `row`; null on a placeholder's row or past the rows. */
   spanIdAt(row: number): string | null {
     const state = this.rows[row];
-    return state && this.trace ? this.trace.spans[state.span]!.span_id : null;
+    return state && state.placeholder === null && this.trace ? this.trace.spans[state.span]!.span_id : null;
+  }
+
+  /** What row `row` collapses by: its span id, or a placeholder's missing span id. */
+  #keyAt(row: number): string | null {
+    const state = this.rows[row];
+    return state && this.trace ? rowKey(this.trace.spans, state) : null;
   }
 
   /**
@@ -159,13 +168,16 @@ export class WaterfallStore {
 
   /** Sets `collapsed`, keeping the focus and the selection on visible spans (see setCollapsed). */
   #setRows(collapsed: ReadonlySet<string>): string | null {
-    const focused = this.spanIdAt(this.focus);
+    const focused = this.#keyAt(this.focus);
     this.collapsed = collapsed;
-    const rowOf = new Map(this.rows.map((state, row) => [this.trace!.spans[state.span]!.span_id, row]));
+    const spans = this.trace!.spans;
+    const rowOf = new Map(this.rows.map((state, row) => [rowKey(spans, state), row]));
     const focusRow = focused === null ? undefined : rowOf.get(this.#shown(focused, rowOf) ?? '');
     this.focus = focusRow ?? Math.min(this.focus, Math.max(0, this.rows.length - 1));
-    if (this.selected === null || rowOf.has(this.selected)) return null;
-    const shown = this.#shown(this.selected, rowOf);
+    // The selection goes only to a span's row, never to a placeholder's.
+    const spanRows = new Map([...rowOf].filter(([, row]) => this.rows[row]!.placeholder === null));
+    if (this.selected === null || spanRows.has(this.selected)) return null;
+    const shown = this.#shown(this.selected, spanRows);
     if (shown === null) return null;
     this.selected = shown;
     return shown;
@@ -193,7 +205,7 @@ export class WaterfallStore {
     const rows = this.rows;
     const state = rows[this.focus];
     if (!state || !this.trace) return { handled: false, select: null };
-    const spanId = this.trace.spans[state.span]!.span_id;
+    const spanId = rowKey(this.trace.spans, state);
     if (key === 'ArrowDown') this.focus = Math.min(rows.length - 1, this.focus + 1);
     else if (key === 'ArrowUp') this.focus = Math.max(0, this.focus - 1);
     else if (key === 'ArrowLeft') {
@@ -208,6 +220,7 @@ export class WaterfallStore {
       if (state.collapsed) this.setCollapsed(spanId, false);
       else if (state.hasChildren) this.focus = Math.min(rows.length - 1, this.focus + 1);
     } else if (key === 'Enter') {
+      if (state.placeholder) return { handled: true, select: null };
       this.selected = spanId;
       return { handled: true, select: spanId };
     } else return { handled: false, select: null };

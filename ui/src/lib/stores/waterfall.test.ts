@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fakeSearchApi, fakeTrace } from '../api/fakeSearch';
+import { fakeSearchApi, fakeSpan, fakeTrace } from '../api/fakeSearch';
+import type { TraceView } from '../api';
 import { WaterfallStore } from './waterfall.svelte';
 
 describe('WaterfallStore', () => {
@@ -103,5 +104,60 @@ describe('WaterfallStore', () => {
     store.toggle('a');
     expect(store.spanIdAt(store.focus)).toBe('b');
     expect(store.toggle('a')).toBe(null);
+  });
+
+  describe('with a missing parent', () => {
+    // root ── a        plus o1, o2 under the missing span "gone", and o1 has a child.
+    const incomplete: TraceView = {
+      ...fakeTrace,
+      spans: [
+        fakeSpan('root', null, 0, 100, 30),
+        fakeSpan('a', 'root', 10, 40, 20),
+        fakeSpan('o1', 'gone', 50, 70, 10),
+        fakeSpan('o1kid', 'o1', 55, 60, 5),
+        fakeSpan('o2', 'gone', 60, 90, 30),
+      ],
+      critical_path: [],
+      missing_parents: [{ span_id: 'gone', children: ['o1', 'o2'] }],
+    };
+    const open = async () => {
+      const store = new WaterfallStore({ ...fakeSearchApi(), getTrace: async () => incomplete });
+      await store.open(incomplete.trace_id);
+      return store;
+    };
+
+    it('shows a placeholder row over the orphans, which is no span', async () => {
+      const store = await open();
+      const labels = store.rows.map((row) => row.placeholder?.spanId ?? incomplete.spans[row.span]!.span_id);
+      expect(labels).toEqual(['root', 'a', 'gone', 'o1', 'o1kid', 'o2']);
+      expect(store.rows[2]!.placeholder).toMatchObject({ fromNs: 50, toNs: 90, orphans: 2 });
+      expect(store.spanIdAt(2)).toBe(null);
+      // The trace's length and matches are the spans' alone.
+      expect(store.durationNs).toBe(100);
+      store.find = 'gone';
+      expect(store.matches.size).toBe(0);
+    });
+
+    it('moves onto the placeholder and collapses it, but never selects it', async () => {
+      const store = await open();
+      store.focus = 2;
+      expect(store.key('Enter')).toEqual({ handled: true, select: null });
+      expect(store.selected).toBe(null);
+      store.key('ArrowLeft');
+      expect(store.rows).toHaveLength(3);
+      store.key('ArrowRight');
+      expect(store.rows).toHaveLength(6);
+    });
+
+    it('reveals an orphan under a collapsed placeholder, and a collapse keeps its selection off the placeholder', async () => {
+      const store = await open();
+      store.setCollapsed('gone', true);
+      store.reveal('o1kid');
+      expect(store.rows).toHaveLength(6);
+      expect(store.spanIdAt(store.focus)).toBe('o1kid');
+      expect(store.setCollapsed('gone', true)).toBe(null);
+      expect(store.selected).toBe('o1kid');
+      expect(store.rows[store.focus]!.placeholder?.spanId).toBe('gone');
+    });
   });
 });

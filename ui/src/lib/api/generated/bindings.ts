@@ -175,6 +175,12 @@ export type MenuAction = {
  */
 action: string, };
 
+/**
+ * A parent span id that names no span of the case, and the span ids of the spans
+ * naming it (in the trace's span order).
+ */
+export type MissingParentView = { span_id: string, children: Array<string>, };
+
 export type Objective = { id: number, service: string, name: string, 
 /**
  * 95 % of the calls under this duration.
@@ -436,10 +442,11 @@ log_count: number, logs: Array<LogView>, };
 /**
  * `get_trace`: `weft trace --json` with `WireSpan`s, the trace's start (its
  * earliest span) as a decimal string, and its analysis: the critical path, the
- * clock skew found, whether the spans are shown adjusted, and whether the trace is
- * among the slowest tenth of the case's.
+ * clock skew found, whether the spans are shown adjusted, whether the trace is
+ * among the slowest tenth of the case's, the parents its spans name that the case
+ * does not hold, and the findings of `weft doctor` about it.
  */
-export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, critical_path: Array<WirePathSection>, skew: Array<Skew>, skew_adjusted: boolean, slow: boolean, };
+export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, critical_path: Array<WirePathSection>, skew: Array<Skew>, skew_adjusted: boolean, slow: boolean, missing_parents: Array<MissingParentView>, findings: Array<Finding>, };
 
 /**
  * How a Zipkin source's span records became spans of the case.
