@@ -51,6 +51,7 @@ macro_rules! command_list {
             services::slo_report(buckets: u32) -> Vec<SloReport>;
             sampling::simulate_sampling(config: String, query: Option<String>) -> SamplingOutcome;
             quality::doctor(query: String) -> Doctor;
+            quality::trace_findings(trace_id: String) -> Vec<Finding>;
         }
     };
 }

@@ -10,7 +10,6 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use weft::analysis::compare::{CompareNode, SelectionComparison};
-use weft::analysis::quality::Finding;
 use weft::analysis::{self, MissingParentView, Skew};
 use weft::query::Query;
 use weft::store::{
@@ -233,8 +232,8 @@ pub struct WirePathSection {
 /// `get_trace`: `weft trace --json` with `WireSpan`s, the trace's start (its
 /// earliest span) as a decimal string, and its analysis: the critical path, the
 /// clock skew found, whether the spans are shown adjusted, whether the trace is
-/// among the slowest tenth of the case's, the parents its spans name that the case
-/// does not hold, and the findings of `weft doctor` about it.
+/// among the slowest tenth of the case's, and the parents its spans name that the
+/// case does not hold (its findings come apart: `trace_findings`).
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct WireTrace {
     pub trace_id: String,
@@ -246,7 +245,6 @@ pub struct WireTrace {
     pub skew_adjusted: bool,
     pub slow: bool,
     pub missing_parents: Vec<MissingParentView>,
-    pub findings: Vec<Finding>,
 }
 
 /// One trace with its spans, logs and analysis, for the waterfall (with the stored
@@ -261,8 +259,7 @@ pub async fn get_trace(case: State<'_, Case>, trace_id: String) -> Result<WireTr
     let applied = reader.skew_adjustment(id).await?;
     let (trace, analysis) = analysis::analyse_trace_with(&stored, &applied);
     let slow = reader.is_slow(id).await?;
-    let findings = reader.trace_findings(id).await?;
-    Ok(wire_trace(trace, analysis, slow, findings))
+    Ok(wire_trace(trace, analysis, slow))
 }
 
 /// Times as offsets from the earliest span's start.
@@ -270,7 +267,6 @@ fn wire_trace(
     trace: weft::store::TraceView,
     analysis: analysis::TraceAnalysis,
     slow: bool,
-    findings: Vec<Finding>,
 ) -> WireTrace {
     let start_ns = trace
         .spans
@@ -308,7 +304,6 @@ fn wire_trace(
         skew_adjusted: analysis.skew_adjusted,
         slow,
         missing_parents: analysis.missing_parents,
-        findings,
     }
 }
 

@@ -363,11 +363,7 @@ impl QualityTally {
             if span.kind != KIND_CLIENT && span.kind != KIND_PRODUCER {
                 continue;
             }
-            let names: BTreeSet<&str> = PEER_KEYS
-                .iter()
-                .filter_map(|key| span.attributes.get(*key).and_then(Value::as_str))
-                .filter(|name| !name.is_empty())
-                .collect();
+            let names = call_names(span);
             if names.is_empty() {
                 continue;
             }
@@ -604,6 +600,11 @@ impl QualityTally {
     /// it holds the root that lost its context or the call that lost it. No rule
     /// about the whole case (attribute cardinality, ids per source, logs).
     pub fn finish_trace(mut self, trace_id: &str) -> Vec<Finding> {
+        // `doctor` meets the calls in (trace id, span id) order, and a root pairs with
+        // the first call that fits: the same order here, whatever came first.
+        for calls in self.calls.values_mut() {
+            calls.sort_by(|a, b| (&a.trace_id, &a.span_id).cmp(&(&b.trace_id, &b.span_id)));
+        }
         let lost: Vec<(&Root, &Call)> = lost_calls(&self.roots, &self.calls, &self.service_hosts)
             .into_iter()
             .filter(|(root, call)| root.trace_id == trace_id || call.trace_id == trace_id)
@@ -618,6 +619,16 @@ impl QualityTally {
         let async_roots = async_roots(&internal_roots, &self.server_services);
         self.span_findings(context_lost, async_roots)
     }
+}
+
+/// The names by which a span names whom it calls (`peer.service`, `server.address`,
+/// `net.peer.name`, `http.host`), for `context-lost`.
+pub fn call_names(span: &QualitySpan) -> BTreeSet<&str> {
+    PEER_KEYS
+        .iter()
+        .filter_map(|key| span.attributes.get(*key).and_then(Value::as_str))
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 /// The high half of a 64-bit trace id padded to 128 bits (Jaeger, Zipkin, B3).

@@ -1,7 +1,8 @@
 // A trace's own telemetry problems (issue 17) in the real window: a trace whose
 // spans name two parents the case does not hold shows a dashed placeholder row per
 // missing parent with its orphans under it, "incomplete: 2 spans missing" and the
-// trace's findings (as `weft trace --json` gives them) in its header; a click on a
+// trace's findings (as `weft trace --json` gives them, fetched after the trace by
+// `trace_findings`) in its header and as badges on their rows; a click on a
 // finding opens its fix and selects its span; a Quality view example opens its
 // trace with the finding that led there open.
 
@@ -142,6 +143,11 @@ describe('a trace with missing parents', () => {
         ['zero-duration', 'info', 1],
       ],
     );
+    // They come after the trace (`trace_findings`).
+    await app.browser.waitUntil(async () => (await $$('trace-finding')).length === findings.length, {
+      timeout: 5000,
+      timeoutMsg: 'the findings did not come',
+    });
     const shown = await app.browser.execute(() =>
       [...document.querySelectorAll('[data-testid="trace-finding"]')].map((node) => [
         node.dataset.rule,
@@ -208,6 +214,10 @@ describe('a trace with missing parents', () => {
     await app.browser.waitUntil(async () => (await $('span-details').isExisting()) && (await $('span-details').getAttribute('data-span-id')) === '1000000000000003', {
       timeout: 10_000,
       timeoutMsg: 'the example did not open its span',
+    });
+    await app.browser.waitUntil(async () => (await $$('trace-finding')).length === 2, {
+      timeout: 5000,
+      timeoutMsg: 'the findings did not come',
     });
     const led = await app.browser.execute(() =>
       [...document.querySelectorAll('[data-testid="trace-finding"][data-led="true"]')].map((node) => [node.dataset.rule, node.getAttribute('aria-expanded')]),

@@ -1,21 +1,25 @@
 //! `Reader::trace_findings`: what `weft doctor` finds about ONE trace, by the same
-//! rules (`analysis::quality::QualityTally`): the trace's spans are counted; the
-//! traces that could hold the other end of a lost context (a call of another trace
-//! running when a root of this one starts, or a root of another trace starting
-//! during a call of this one) are read only for that rule; the services those
-//! roots belong to are looked up for their hosts and whether they receive calls;
-//! duplicates come from `span_duplicates` restricted to the trace. Rules about the
-//! whole case (attribute cardinality, ids per source, logs and sources) are left
-//! to `doctor`.
+//! rules (`analysis::quality::QualityTally`). The trace's spans are counted. For
+//! `context-lost`, only the spans of other traces that can pair with it are read:
+//! the calls running when one of its roots started, the roots of other traces that
+//! started during one of its named calls, the calls running when those started
+//! (a root pairs with the first call that fits, as in `doctor`), and the children
+//! of those calls; then the hosts of the roots' services and whether a service
+//! receives calls. Duplicates come from `span_duplicates` restricted to the trace.
+//! Rules about the whole case (attribute cardinality, ids per source, logs and
+//! sources) are left to `doctor`.
 //!
-//! Cost: the trace, the spans of traces whose time overlaps it (through the
-//! `traces` table's start index, then their spans by primary key), and one
-//! aggregate over the spans of a few services. A trace whose spans lie apart from
-//! every other trace's reads little more than itself. A call of another trace
-//! that never ended pairs here only when that trace has an end time after this
-//! trace's start (`traces.end_ns` is its latest end); `doctor` has no such limit.
+//! Cost: the trace, one query per root start and per named call (through the
+//! `traces` table's start index, then spans by primary key), and, only when a
+//! pairing is possible, one aggregate over the spans of the roots' services (a scan
+//! of `spans`: no index by service). Measured on the generator's medium set (200 000
+//! spans, debug build): see ARCHITECTURE.md. A call of another trace that never
+//! ended pairs here only when that trace has an end time after the instant looked
+//! at (`traces.end_ns` is its latest end); `doctor` has no such limit.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use std::sync::Arc;
 
 use serde_json::Value;
 use sqlx::Row;
@@ -23,7 +27,9 @@ use sqlx::Row;
 use super::quality::{quality_span, QUALITY_COLUMNS};
 use super::rows::query_with;
 use super::Reader;
-use crate::analysis::quality::{doctor, duplicate_findings, Finding, QualitySpan, QualityTally};
+use crate::analysis::quality::{
+    call_names, doctor, duplicate_findings, Finding, QualitySpan, QualityTally,
+};
 use crate::analysis::{KIND_CONSUMER, KIND_PRODUCER};
 use crate::ids::TraceId;
 use crate::query::{Param, Query, Term, TermKind};
@@ -51,40 +57,62 @@ impl Reader {
         tally.add_trace(&hex, &spans);
 
         let is_root = |span: &&QualitySpan| span.parent_span_id.is_none();
-        let served = spans
+        let named_calls: Vec<&QualitySpan> = spans
             .iter()
-            .filter(is_root)
-            .any(|span| matches!(span.kind, KIND_SERVER | KIND_CONSUMER | KIND_INTERNAL));
-        let calls = spans
-            .iter()
-            .any(|span| matches!(span.kind, KIND_CLIENT | KIND_PRODUCER));
-        if served || calls {
-            let from = spans.iter().map(|span| span.start_ns).min().unwrap_or(0);
-            let to = spans
+            .filter(|span| {
+                matches!(span.kind, KIND_CLIENT | KIND_PRODUCER) && !call_names(span).is_empty()
+            })
+            .collect();
+        let roots: Vec<&QualitySpan> = spans.iter().filter(is_root).collect();
+        let pairing = !named_calls.is_empty()
+            || roots
                 .iter()
-                .map(|span| span.end_ns.max(span.start_ns))
-                .max()
-                .unwrap_or(0);
-            let mut services: BTreeSet<String> = spans
-                .iter()
-                .filter(is_root)
-                .map(|span| span.service.clone())
-                .collect();
-            for other in self.overlapping_traces(&trace_id.0, from, to).await? {
-                let other_spans = self.quality_trace(&other, &resources).await?;
-                let other_hex = other
-                    .iter()
-                    .map(|byte| format!("{byte:02x}"))
-                    .collect::<String>();
-                services.extend(
-                    other_spans
-                        .iter()
-                        .filter(is_root)
-                        .map(|span| span.service.clone()),
-                );
-                tally.add_other_trace(&other_hex, &other_spans);
+                .any(|root| matches!(root.kind, KIND_SERVER | KIND_CONSUMER | KIND_INTERNAL));
+        if pairing {
+            let services = self.service_facts(&resources).await?;
+            for (service, (server, hosts)) in &services {
+                tally.add_service(service, *server, None);
+                for host in hosts {
+                    tally.add_service(service, false, Some(host));
+                }
             }
-            self.add_services(&mut tally, &services, &resources).await?;
+            let mut others = OtherSpans::default();
+            // Calls of other traces that may have lost the context of one of its roots …
+            for root in roots
+                .iter()
+                .filter(|root| matches!(root.kind, KIND_SERVER | KIND_CONSUMER))
+            {
+                let wanted = names_of(&services, &root.service);
+                self.calls_at(&trace_id.0, root.start_ns, &wanted, &resources, &mut others)
+                    .await?;
+            }
+            // … and roots of other traces its named calls may have started, with the
+            // calls that compete for them.
+            for call in named_calls {
+                let end = call.end_ns.max(call.start_ns);
+                let names = call_names(call);
+                let found = self
+                    .roots_within(&trace_id.0, call.start_ns, end, &resources)
+                    .await?;
+                for (key, root) in found {
+                    let wanted = names_of(&services, &root.service);
+                    if !names.iter().any(|name| wanted.contains(*name)) {
+                        continue;
+                    }
+                    let start = root.start_ns;
+                    if others.insert(key.clone(), root) {
+                        self.calls_at(&key, start, &wanted, &resources, &mut others)
+                            .await?;
+                    }
+                }
+            }
+            // The trace's own calls are counted by `add_trace` already.
+            others.spans.remove(trace_id.0.as_slice());
+            for (key, subset) in others.spans {
+                let other_hex: String = key.iter().map(|byte| format!("{byte:02x}")).collect();
+                let subset: Vec<QualitySpan> = subset.into_values().collect();
+                tally.add_other_trace(&other_hex, &subset);
+            }
         }
 
         let mut findings = tally.finish_trace(&hex);
@@ -111,7 +139,7 @@ impl Reader {
     async fn quality_trace(
         &self,
         trace_key: &[u8],
-        resources: &HashMap<i64, std::sync::Arc<Value>>,
+        resources: &HashMap<i64, Arc<Value>>,
     ) -> Result<Vec<QualitySpan>, StoreError> {
         let sql = format!(
             "SELECT {QUALITY_COLUMNS} FROM spans s WHERE s.trace_id = ? ORDER BY s.span_id"
@@ -124,64 +152,152 @@ impl Reader {
             .collect())
     }
 
-    /// Other traces holding a CLIENT/PRODUCER span whose time meets `[from, to]` or
-    /// a root SERVER/CONSUMER span starting in it: the only ones a lost context of
-    /// the trace can pair with.
-    async fn overlapping_traces(
+    /// The CLIENT/PRODUCER spans of traces other than `trace_key` running at `at_ns`
+    /// that name one of `wanted` (a service and its hosts), with their children,
+    /// into `others`.
+    async fn calls_at(
         &self,
         trace_key: &[u8],
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<Vec<u8>>, StoreError> {
-        let sql =
-            "SELECT DISTINCT s.trace_id FROM traces t JOIN spans s ON s.trace_id = t.trace_id \
-             WHERE t.start_ns <= ? AND t.end_ns >= ? AND t.trace_id != ? AND ( \
-               (s.kind IN (3, 4) AND s.start_ns <= ? AND MAX(s.end_ns, s.start_ns) >= ?) \
-               OR (s.kind IN (2, 5) AND s.parent_span_id IS NULL \
-                   AND s.start_ns >= ? AND s.start_ns <= ?)) \
-             ORDER BY s.trace_id";
+        at_ns: i64,
+        wanted: &BTreeSet<String>,
+        resources: &HashMap<i64, Arc<Value>>,
+        others: &mut OtherSpans,
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT s.trace_id AS trace_key, {QUALITY_COLUMNS} FROM spans s \
+             WHERE s.trace_id IN (SELECT t.trace_id FROM traces t \
+               WHERE t.start_ns <= ? AND t.end_ns >= ? AND t.trace_id != ?) \
+             AND s.kind IN (3, 4) AND s.start_ns <= ? AND MAX(s.end_ns, s.start_ns) >= ? \
+             ORDER BY s.trace_id, s.span_id"
+        );
         let params = [
-            Param::Int(to),
-            Param::Int(from),
+            Param::Int(at_ns),
+            Param::Int(at_ns),
             Param::Blob(trace_key.to_vec()),
-            Param::Int(to),
-            Param::Int(from),
-            Param::Int(from),
-            Param::Int(to),
+            Param::Int(at_ns),
+            Param::Int(at_ns),
         ];
-        Ok(query_with(sql.to_string(), &params)
+        let calls = self.keyed_spans(sql, &params, resources).await?;
+        let children_sql = format!(
+            "SELECT s.trace_id AS trace_key, {QUALITY_COLUMNS} FROM spans s \
+             WHERE s.trace_id = ? AND s.parent_span_id = ? ORDER BY s.span_id"
+        );
+        let named = |call: &QualitySpan| call_names(call).iter().any(|name| wanted.contains(*name));
+        for (key, call) in calls.into_iter().filter(|(_, call)| named(call)) {
+            let span_key = hex_to_bytes(&call.span_id);
+            if !others.insert(key.clone(), call) {
+                continue;
+            }
+            let params = [Param::Blob(key), Param::Blob(span_key)];
+            for (key, child) in self
+                .keyed_spans(children_sql.clone(), &params, resources)
+                .await?
+            {
+                others.insert(key, child);
+            }
+        }
+        Ok(())
+    }
+
+    /// The root SERVER/CONSUMER spans of traces other than `trace_key` that start
+    /// within `[from_ns, to_ns]`, with their trace ids.
+    async fn roots_within(
+        &self,
+        trace_key: &[u8],
+        from_ns: i64,
+        to_ns: i64,
+        resources: &HashMap<i64, Arc<Value>>,
+    ) -> Result<Vec<(Vec<u8>, QualitySpan)>, StoreError> {
+        let sql = format!(
+            "SELECT s.trace_id AS trace_key, {QUALITY_COLUMNS} FROM spans s \
+             WHERE s.trace_id IN (SELECT t.trace_id FROM traces t \
+               WHERE t.start_ns <= ? AND t.end_ns >= ? AND t.trace_id != ?) \
+             AND s.kind IN (2, 5) AND s.parent_span_id IS NULL \
+             AND s.start_ns >= ? AND s.start_ns <= ? ORDER BY s.trace_id, s.span_id"
+        );
+        let params = [
+            Param::Int(to_ns),
+            Param::Int(from_ns),
+            Param::Blob(trace_key.to_vec()),
+            Param::Int(from_ns),
+            Param::Int(to_ns),
+        ];
+        self.keyed_spans(sql, &params, resources).await
+    }
+
+    /// Rows of `trace_key` and `QUALITY_COLUMNS` as (trace id bytes, span).
+    async fn keyed_spans(
+        &self,
+        sql: String,
+        params: &[Param],
+        resources: &HashMap<i64, Arc<Value>>,
+    ) -> Result<Vec<(Vec<u8>, QualitySpan)>, StoreError> {
+        Ok(query_with(sql, params)
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|row| row.get("trace_id"))
+            .map(|row| (row.get("trace_key"), quality_span(row, resources)))
             .collect())
     }
 
-    /// Tells `tally` whether each of `services` has SERVER spans in the case and
-    /// which `host.name`s its spans run on.
-    async fn add_services(
+    /// For every service with spans: whether it has SERVER spans, and the
+    /// `host.name`s of its spans' resources (one scan of `spans`).
+    async fn service_facts(
         &self,
-        tally: &mut QualityTally,
-        services: &BTreeSet<String>,
-        resources: &HashMap<i64, std::sync::Arc<Value>>,
-    ) -> Result<(), StoreError> {
-        if services.is_empty() {
-            return Ok(());
-        }
-        let marks = vec!["?"; services.len()].join(", ");
-        let sql = format!(
-            "SELECT s.service, s.resource_id, MAX(s.kind = 2) AS server FROM spans s \
-             WHERE s.service IN ({marks}) GROUP BY s.service, s.resource_id"
-        );
-        let params: Vec<Param> = services.iter().cloned().map(Param::Text).collect();
-        for row in query_with(sql, &params).fetch_all(&self.pool).await? {
-            let service: String = row.get("service");
+        resources: &HashMap<i64, Arc<Value>>,
+    ) -> Result<ServiceFacts, StoreError> {
+        let sql = "SELECT s.service, s.resource_id, MAX(s.kind = 2) AS server FROM spans s \
+                   GROUP BY s.service, s.resource_id";
+        let mut facts = ServiceFacts::new();
+        for row in sqlx::query(sql).fetch_all(&self.pool).await? {
+            let (server, hosts) = facts.entry(row.get("service")).or_default();
+            *server |= row.get::<i64, _>("server") != 0;
             let host = resources
                 .get(&row.get::<i64, _>("resource_id"))
                 .and_then(|resource| resource.get("host.name"))
                 .and_then(Value::as_str);
-            tally.add_service(&service, row.get::<i64, _>("server") != 0, host);
+            if let Some(host) = host {
+                hosts.insert(host.to_string());
+            }
         }
-        Ok(())
+        Ok(facts)
     }
+}
+
+/// Per service: whether it receives calls (has SERVER spans), and its hosts.
+type ServiceFacts = BTreeMap<String, (bool, BTreeSet<String>)>;
+
+/// The names a call may give `service` by: its own, and its hosts' names.
+fn names_of(services: &ServiceFacts, service: &str) -> BTreeSet<String> {
+    let mut names = services
+        .get(service)
+        .map(|(_, hosts)| hosts.clone())
+        .unwrap_or_default();
+    names.insert(service.to_string());
+    names
+}
+
+/// Spans of other traces read for `context-lost`, per trace id (bytes) and span id.
+#[derive(Default)]
+struct OtherSpans {
+    spans: BTreeMap<Vec<u8>, BTreeMap<String, QualitySpan>>,
+}
+
+impl OtherSpans {
+    /// Adds `span` of trace `key`; false when it was there already.
+    fn insert(&mut self, key: Vec<u8>, span: QualitySpan) -> bool {
+        let spans = self.spans.entry(key).or_default();
+        if spans.contains_key(&span.span_id) {
+            return false;
+        }
+        spans.insert(span.span_id.clone(), span);
+        true
+    }
+}
+
+/// Lowercase hex (as `hex_column` gives) back to bytes.
+fn hex_to_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len() / 2)
+        .filter_map(|at| u8::from_str_radix(&hex[at * 2..at * 2 + 2], 16).ok())
+        .collect()
 }

@@ -1,7 +1,8 @@
 // A fake of the search commands for tests of stores: one small trace and a list
 // of logs paged with cursors like the engine's.
 import type { SearchApi } from './search';
-import type { LogView, SpanView, TraceView } from './types';
+import type { QualityApi } from './quality';
+import type { Finding, LogView, SpanView, TraceView } from './types';
 
 export function fakeSpan(id: string, parent: string | null, start: number, end: number, selfNs: number): SpanView {
   return {
@@ -55,7 +56,6 @@ export const fakeTrace: TraceView = {
   skew_adjusted: false,
   slow: false,
   missing_parents: [],
-  findings: [],
 };
 
 export function fakeLog(id: number): LogView {
@@ -143,6 +143,18 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
     logContext: async (args) => {
       calls.logContext.push(args);
       return logs.slice(Math.max(0, args.logId - 1 - args.before), args.logId + args.after);
+    },
+  };
+}
+
+/** A fake of `trace_findings`: `findings` for every trace (none by default). */
+export function fakeTraceFindings(findings: Finding[] = []): Pick<QualityApi, 'traceFindings'> & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    traceFindings: async (traceId) => {
+      asked.push(traceId);
+      return findings;
     },
   };
 }

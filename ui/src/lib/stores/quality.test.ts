@@ -7,6 +7,7 @@ function shell(fail: string | null = null): QualityApi & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
+    traceFindings: async () => [],
     async doctor(query): Promise<Doctor> {
       asked.push(query);
       if (query === fail) throw new WeftError('query', 'unterminated phrase', 0);

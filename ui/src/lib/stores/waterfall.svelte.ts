@@ -2,7 +2,16 @@
 // focused row (keyboard) and the selected span (details, and the log view's scope).
 // A placeholder row (a parent the case lacks) takes the focus and collapses, but is
 // never selected.
-import { searchApi, toWeftError, type SearchApi, type TraceView, type WeftError } from '../api';
+import {
+  qualityApi,
+  searchApi,
+  toWeftError,
+  type Finding,
+  type QualityApi,
+  type SearchApi,
+  type TraceView,
+  type WeftError,
+} from '../api';
 import { collapsedBelow, rowKey, rowStates, spanTree, type SpanTree } from '../model/rowStates';
 import { matchSpans } from '../model/spanSearch';
 
@@ -24,6 +33,8 @@ export class WaterfallStore {
   /** The span the trace was opened at when the case does not hold it (a trace-linked
    *  log's span: sampled out or not loaded); null otherwise. */
   missingSpan = $state<string | null>(null);
+  /** The findings of `weft doctor` about the trace (issue 17); they come after it. */
+  findings = $state.raw<Finding[]>([]);
 
   rows = $derived(
     this.trace && this.tree ? rowStates(this.trace.spans, this.tree, this.collapsed) : [],
@@ -39,10 +50,12 @@ export class WaterfallStore {
   view = $derived(this.zoom ?? { fromNs: 0, toNs: this.durationNs });
 
   readonly #api: SearchApi;
+  readonly #quality: Pick<QualityApi, 'traceFindings'>;
   #generation = 0;
 
-  constructor(api: SearchApi = searchApi) {
+  constructor(api: SearchApi = searchApi, quality: Pick<QualityApi, 'traceFindings'> = qualityApi) {
     this.#api = api;
+    this.#quality = quality;
   }
 
   /** Loads `traceId`; with `spanId`, that span is shown (ancestors expanded) and selected. */
@@ -54,6 +67,7 @@ export class WaterfallStore {
       const trace = await this.#api.getTrace(traceId);
       if (generation !== this.#generation) return;
       this.trace = trace;
+      this.findings = [];
       this.tree = spanTree(trace.spans, trace.missing_parents);
       this.collapsed = new Set();
       this.zoom = null;
@@ -62,10 +76,21 @@ export class WaterfallStore {
       const held = spanId !== null && trace.spans.some((span) => span.span_id === spanId);
       this.missingSpan = spanId !== null && !held ? spanId : null;
       if (spanId && held) this.reveal(spanId);
+      void this.#loadFindings(traceId, generation);
     } catch (raw) {
       if (generation === this.#generation) this.error = toWeftError(raw);
     } finally {
       if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  /** The trace's findings, after the trace (a failure leaves none: the trace is shown anyway). */
+  async #loadFindings(traceId: string, generation: number): Promise<void> {
+    try {
+      const findings = await this.#quality.traceFindings(traceId);
+      if (generation === this.#generation) this.findings = findings;
+    } catch (raw) {
+      if (generation === this.#generation) this.error = toWeftError(raw);
     }
   }
 
@@ -74,6 +99,7 @@ export class WaterfallStore {
     this.missingSpan = null;
     this.trace = null;
     this.tree = null;
+    this.findings = [];
     this.selected = null;
   }
 

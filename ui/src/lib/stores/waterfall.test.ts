@@ -1,18 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { fakeSearchApi, fakeSpan, fakeTrace } from '../api/fakeSearch';
+import { fakeSearchApi, fakeSpan, fakeTrace, fakeTraceFindings } from '../api/fakeSearch';
 import type { TraceView } from '../api';
 import { WaterfallStore } from './waterfall.svelte';
 
 describe('WaterfallStore', () => {
   it('opens a trace with every span as a row, roots first', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     expect(store.rows.map((row) => row.depth)).toEqual([0, 1, 2, 1]);
     expect(store.durationNs).toBe(100);
   });
 
+  it("fetches the trace's findings after the trace, and drops them on close", async () => {
+    const finding = { rule: 'zero-duration', severity: 'info' as const, count: 1, traces: 1, services: [], examples: [], message: 'm', fix: 'f' };
+    const quality = fakeTraceFindings([finding]);
+    const store = new WaterfallStore(fakeSearchApi(), quality);
+    await store.open(fakeTrace.trace_id);
+    await Promise.resolve();
+    expect(quality.asked).toEqual([fakeTrace.trace_id]);
+    expect(store.findings).toEqual([finding]);
+    store.close();
+    expect(store.findings).toEqual([]);
+  });
+
   it('says so when opened at a span the case does not hold, and selects nothing', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id, 'ffffffffffffffff');
     expect(store.missingSpan).toBe('ffffffffffffffff');
     expect(store.selected).toBe(null);
@@ -24,7 +36,7 @@ describe('WaterfallStore', () => {
   });
 
   it('moves, collapses and expands with the arrow keys, selects with enter', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     store.key('ArrowDown'); // on "a", which has a child
     store.key('ArrowLeft');
@@ -39,7 +51,7 @@ describe('WaterfallStore', () => {
   });
 
   it('finds spans by text and steps through the matches, revealing them', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     store.collapseTo(0);
     store.find = 'op a';
@@ -54,7 +66,7 @@ describe('WaterfallStore', () => {
   });
 
   it('zooms to a span and back to the whole trace', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     expect(store.view).toEqual({ fromNs: 0, toNs: 100 });
     store.zoomToSpan('a');
@@ -66,7 +78,7 @@ describe('WaterfallStore', () => {
   });
 
   it('opens at a span inside a collapsed subtree, revealing and selecting it', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     store.collapseTo(0);
     expect(store.rows).toHaveLength(1);
@@ -76,7 +88,7 @@ describe('WaterfallStore', () => {
   });
 
   it('moves a selection hidden by a collapse to its visible ancestor, and keeps the focus on its span', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     const root = store.spanIdAt(0)!;
     store.reveal('a1'); // focus and selection on a1 (row 2)
@@ -121,7 +133,7 @@ describe('WaterfallStore', () => {
       missing_parents: [{ span_id: 'gone', children: ['o1', 'o2'] }],
     };
     const open = async () => {
-      const store = new WaterfallStore({ ...fakeSearchApi(), getTrace: async () => incomplete });
+      const store = new WaterfallStore({ ...fakeSearchApi(), getTrace: async () => incomplete }, fakeTraceFindings());
       await store.open(incomplete.trace_id);
       return store;
     };

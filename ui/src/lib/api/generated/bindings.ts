@@ -443,10 +443,10 @@ log_count: number, logs: Array<LogView>, };
  * `get_trace`: `weft trace --json` with `WireSpan`s, the trace's start (its
  * earliest span) as a decimal string, and its analysis: the critical path, the
  * clock skew found, whether the spans are shown adjusted, whether the trace is
- * among the slowest tenth of the case's, the parents its spans name that the case
- * does not hold, and the findings of `weft doctor` about it.
+ * among the slowest tenth of the case's, and the parents its spans name that the
+ * case does not hold (its findings come apart: `trace_findings`).
  */
-export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, critical_path: Array<WirePathSection>, skew: Array<Skew>, skew_adjusted: boolean, slow: boolean, missing_parents: Array<MissingParentView>, findings: Array<Finding>, };
+export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, critical_path: Array<WirePathSection>, skew: Array<Skew>, skew_adjusted: boolean, slow: boolean, missing_parents: Array<MissingParentView>, };
 
 /**
  * How a Zipkin source's span records became spans of the case.
@@ -495,6 +495,7 @@ export type Commands = {
   slo_report: { args: { buckets: number }; result: Array<SloReport> };
   simulate_sampling: { args: { config: string; query?: string | null }; result: SamplingOutcome };
   doctor: { args: { query: string }; result: Doctor };
+  trace_findings: { args: { traceId: string }; result: Array<Finding> };
 };
 
 /** Every event the shell emits, by name: its payload. */
