@@ -248,3 +248,30 @@ fn a_lost_context_shows_in_the_trace_of_the_call_and_in_the_trace_it_started() {
     let one = weft_json(&case, &["trace", &trace_hex(1), "--json"]);
     assert_eq!(one["findings"], json!([]));
 }
+
+#[test]
+fn no_trace_of_the_demo_case_has_findings_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = ingest(dir.path(), &[crate::common::fixture("demo")]);
+    let doctor = weft_json(&case, &["doctor", "--json"]);
+    let trace_rules: Vec<&Value> = doctor["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["traces"].as_u64().unwrap() > 0)
+        .collect();
+    assert_eq!(
+        trace_rules,
+        Vec::<&Value>::new(),
+        "the demo's traces are whole"
+    );
+    let traces = weft_json(&case, &["traces", "--json", "--limit", "1000"]);
+    let traces = traces.as_array().unwrap();
+    assert_eq!(traces.len(), 40);
+    for summary in traces {
+        let id = summary["trace_id"].as_str().unwrap();
+        let view = weft_json(&case, &["trace", id, "--json"]);
+        assert_eq!(view["findings"], json!([]), "trace {id}");
+        assert_eq!(view["missing_parents"], json!([]), "trace {id}");
+    }
+}
