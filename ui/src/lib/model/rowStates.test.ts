@@ -103,6 +103,13 @@ describe('rowStates with missing parents', () => {
     expect(shown(spans, rowStates(spans, tree, new Set()))).toEqual(['root', '.child', '?gone', '.late']);
   });
 
+  it('takes 100k orphans of one missing parent', () => {
+    const spans = Array.from({ length: 100_000 }, (_, index) => timed(`o${index}`, 'gone', index, index + 2));
+    const tree = spanTree(spans, [{ span_id: 'gone', children: spans.map((span) => span.span_id) }]);
+    expect(tree.placeholders).toEqual([{ spanId: 'gone', fromNs: 0, toNs: 100_001, orphans: 100_000 }]);
+    expect(rowStates(spans, tree, new Set())).toHaveLength(100_001);
+  });
+
   it('draws no placeholder for a parent the spans do hold, or for spans that do not name it', () => {
     const spans = [timed('root', null, 0, 100), timed('child', 'root', 10, 20)];
     const tree = spanTree(spans, [

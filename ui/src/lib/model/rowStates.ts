@@ -72,12 +72,15 @@ export function spanTree(spans: readonly SpanLike[], missing: readonly MissingPa
       .filter((index): index is number => index !== undefined && spans[index]!.parent_span_id === parent.span_id && !adopted[index]);
     if (orphans.length === 0) continue;
     for (const index of orphans) adopted[index] = 1;
-    placeholders.push({
-      spanId: parent.span_id,
-      fromNs: Math.min(...orphans.map((index) => spans[index]!.start_offset_ns)),
-      toNs: Math.max(...orphans.map((index) => spans[index]!.end_offset_ns ?? spans[index]!.start_offset_ns)),
-      orphans: orphans.length,
-    });
+    // A loop, not Math.min(...): a parent may have 100k orphans.
+    let fromNs = Infinity;
+    let toNs = -Infinity;
+    for (const index of orphans) {
+      const span = spans[index]!;
+      fromNs = Math.min(fromNs, span.start_offset_ns);
+      toNs = Math.max(toNs, span.end_offset_ns ?? span.start_offset_ns);
+    }
+    placeholders.push({ spanId: parent.span_id, fromNs, toNs, orphans: orphans.length });
     children.push(orphans);
   }
   const roots: number[] = placeholders.map((_, k) => n + k);
