@@ -11,9 +11,13 @@
 //!
 //! Cost: the trace, one query per root start and per named call (through the
 //! `traces` table's start index, then spans by primary key), and, only when a
-//! pairing is possible, one aggregate over the spans of the roots' services (a scan
-//! of `spans`: no index by service). Measured on the generator's medium set (200 000
-//! spans, debug build): see ARCHITECTURE.md. A call of another trace that never
+//! pairing is possible, one aggregate over the spans for the services' hosts and
+//! whether they receive calls (a scan of `spans`: there is no index by service).
+//! Measured on the generator's medium set (200 000 spans, 6 841 traces; 20 random
+//! traces; release build): `weft trace ID --json` takes 0.38 s median (0.56 s max)
+//! against 0.013 s without the findings, nearly all of it that scan; `weft doctor`
+//! takes 8.1 s. The app asks for the findings after the trace (`trace_findings`),
+//! so the waterfall does not wait for them. A call of another trace that never
 //! ended pairs here only when that trace has an end time after the instant looked
 //! at (`traces.end_ns` is its latest end); `doctor` has no such limit.
 
