@@ -435,9 +435,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             critical_path,
             adjust_skew,
         } => {
-            let trace = store
-                .reader()
-                .await?
+            let reader = store.reader().await?;
+            let trace = reader
                 .trace(trace_id)
                 .await?
                 .with_context(|| format!("trace {trace_id} is not in case {}", case.display()))?;
@@ -448,7 +447,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 (trace, analysis)
             };
             if json {
-                let analysed = analysis::AnalysedTrace::new(&trace, &analysis);
+                let findings = reader.trace_findings(trace_id).await?;
+                let analysed = analysis::AnalysedTrace::new(&trace, &analysis, &findings);
                 print::outln!("{}", serde_json::to_string(&analysed)?);
             } else if critical_path {
                 print::critical_path(&trace, &analysis);

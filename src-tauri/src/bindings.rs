@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TypeVisitor, TS};
 use weft::analysis::compare::{CompareNode, SelectionComparison};
-use weft::analysis::quality::Doctor;
+use weft::analysis::quality::{Doctor, Finding};
 use weft::analysis::sampling::SamplingOutcome;
 use weft::analysis::slo::SloReport;
 use weft::notebook::markdown::Block;

@@ -30,6 +30,7 @@ mod span_facts;
 mod span_pages;
 mod stats;
 mod time_density;
+mod trace_findings;
 mod trace_list;
 mod trace_view;
 mod vocabulary;

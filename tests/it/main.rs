@@ -25,4 +25,5 @@ mod services;
 mod sources;
 mod time_density;
 mod times;
+mod trace_quality;
 mod turns;

@@ -207,6 +207,12 @@ export type MenuAction = {
 action: string, };
 
 /**
+ * A parent span id that names no span of the case, and the span ids of the spans
+ * naming it (in the trace's span order).
+ */
+export type MissingParentView = { span_id: string, children: Array<string>, };
+
+/**
  * The notebook: every mark in timeline order, the timeline's groups, and the
  * standard phases the view offers as headings.
  */
@@ -532,10 +538,11 @@ log_count: number, logs: Array<LogView>, };
 /**
  * `get_trace`: `weft trace --json` with `WireSpan`s, the trace's start (its
  * earliest span) as a decimal string, and its analysis: the critical path, the
- * clock skew found, whether the spans are shown adjusted, and whether the trace is
- * among the slowest tenth of the case's.
+ * clock skew found, whether the spans are shown adjusted, whether the trace is
+ * among the slowest tenth of the case's, and the parents its spans name that the
+ * case does not hold (its findings come apart: `trace_findings`).
  */
-export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, critical_path: Array<WirePathSection>, skew: Array<Skew>, skew_adjusted: boolean, slow: boolean, };
+export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, critical_path: Array<WirePathSection>, skew: Array<Skew>, skew_adjusted: boolean, slow: boolean, missing_parents: Array<MissingParentView>, };
 
 /**
  * How a Zipkin source's span records became spans of the case.
@@ -592,6 +599,7 @@ export type Commands = {
   remove_mark: { args: { id: number }; result: boolean };
   render_note: { args: { note: string }; result: Array<Block> };
   export_report: { args: { path: string; format: ReportFormat }; result: Array<string> };
+  trace_findings: { args: { traceId: string }; result: Array<Finding> };
 };
 
 /** Every event the shell emits, by name: its payload. */
