@@ -10,6 +10,8 @@ mod correlate;
 mod edit;
 mod follow;
 mod reader;
+pub mod rollup_blob;
+mod rollups;
 mod turn;
 pub mod words;
 mod writer;
@@ -24,8 +26,8 @@ use sqlx::ConnectOptions;
 pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use reader::{
-    Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram, LinkView,
-    LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceLogs, ServiceStats,
+    rollup_filter, Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram,
+    LinkView, LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceLogs, ServiceStats,
     SourceView, SpanView, Stats, TimeDensity, TraceFilter, TraceSort, TraceSummary, TraceView,
     Vocabulary, DENSITY_BUCKET_NS,
 };

@@ -40,7 +40,7 @@ pub use log_facets::{Facet, Facets};
 pub use log_histogram::Histogram;
 pub use log_search::{Anchor, Cursor, LogCount, LogPage};
 pub use logs::{LogFilter, LogView};
-pub use services::ServiceLogs;
+pub use services::{rollup_filter, ServiceLogs};
 pub use sources::SourceView;
 pub use stats::{ServiceStats, Stats};
 pub use time_density::{DensityBucket, TimeDensity, DENSITY_BUCKET_NS};

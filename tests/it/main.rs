@@ -18,6 +18,7 @@ mod interrupted;
 mod kill;
 mod normalize;
 mod regex_search;
+mod rollups;
 mod sample;
 mod search;
 mod services;
