@@ -15,6 +15,12 @@
 //! A query restricts what is counted to the spans it matches (`matched`): an edge
 //! counts its callee spans that match (the client span for a virtual edge); the
 //! parent's service is read whatever the query says.
+//!
+//! What a span counts towards is its `SpanRole` (`span_roles`, from its whole
+//! trace) and its `Call` (start, duration, error). A scan adds trace after trace
+//! (`ServiceTally::add_trace`); the store's rollups keep the calls per role and
+//! minute and hand them over with `ServiceTally::add_calls`, the same function the
+//! scan ends in, so both give the same answer.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

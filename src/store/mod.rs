@@ -170,7 +170,7 @@ impl Store {
             .max_connections(4)
             .connect_with(options)
             .await?;
-        Ok(Reader::new(pool))
+        Ok(Reader::new(pool, self.path.clone()))
     }
 
     /// The case used when no `--case` is given: `default.weft` in the platform data folder.

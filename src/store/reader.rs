@@ -52,11 +52,14 @@ pub use vocabulary::{FieldWords, Vocabulary};
 #[derive(Clone)]
 pub struct Reader {
     pub(super) pool: SqlitePool,
+    /// The case file, for the readers that open a rusqlite connection of their own
+    /// (the services scan: `services.rs`).
+    pub(super) path: std::path::PathBuf,
 }
 
 impl Reader {
-    pub(super) fn new(pool: SqlitePool) -> Self {
-        Reader { pool }
+    pub(super) fn new(pool: SqlitePool, path: std::path::PathBuf) -> Self {
+        Reader { pool, path }
     }
 
     pub async fn close(self) {

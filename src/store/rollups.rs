@@ -38,6 +38,9 @@ pub const MINUTE_NS: i64 = 60_000_000_000;
 /// Operation logs key: (log's service, span's service, span's name, span's kind).
 pub type OperationLogKey = (String, String, String, i64);
 
+/// The key of a `span_rollups` row: a role and a minute.
+type RowKey = (SpanRole, i64);
+
 /// Which rows of the touched traces one state of the case holds.
 #[derive(Debug, Clone)]
 pub(super) struct State {
@@ -83,7 +86,7 @@ impl State {
 /// What the touched traces put into the rollups in one state of the case.
 #[derive(Debug, Default)]
 pub(super) struct Parts {
-    calls: HashMap<(SpanRole, i64), Vec<Call>>,
+    calls: HashMap<RowKey, Vec<Call>>,
     operation_logs: HashMap<OperationLogKey, (i64, i64)>,
 }
 
@@ -226,7 +229,7 @@ pub(super) fn apply(conn: &Connection, before: Parts, after: Parts) -> Result<()
         calls: mut removed,
         operation_logs: logs_before,
     } = before;
-    let mut changes: Vec<((SpanRole, i64), Vec<Call>, Vec<Call>)> = Vec::new();
+    let mut changes: Vec<(RowKey, Vec<Call>, Vec<Call>)> = Vec::new();
     for (key, mut added) in after.calls {
         let mut gone = removed.remove(&key).unwrap_or_default();
         added.sort_unstable();
