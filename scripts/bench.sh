@@ -86,8 +86,8 @@ $bin/examples/query_bench "$work/both.weft"
 
 echo
 echo "services, $set_name set (the 'both' case), ms; first run after the load, then the best of 3:"
-echo "| command | first | best of 3 |"
-echo "|---------|-------|-----------|"
+echo "| command           | first | best of 3 |"
+echo "|-------------------|-------|-----------|"
 ms_of() { # command...: its wall time in ms
   local started ended
   started=$(date +%s%N)
@@ -102,5 +102,5 @@ for command in map services operations; do
     took=$(ms_of "$weft" --case "$work/both.weft" "$command" --json)
     if [ -z "$best" ] || [ "$took" -lt "$best" ]; then best=$took; fi
   done
-  printf "| %-10s | %5s | %9s |\n" "$command --json" "$first" "$best"
+  printf "| %-17s | %5s | %9s |\n" "$command --json" "$first" "$best"
 done

@@ -32,7 +32,7 @@ const QUERIES: [&str; 5] = [
 
 /// Fails unless the rollups and the scan give the same answer to every query in
 /// `QUERIES`; returns the empty query's tally from the rollups.
-async fn rollups_equal_the_scan(store: &Store) -> (ServiceTally, TallyLogs) {
+pub async fn rollups_equal_the_scan(store: &Store) -> (ServiceTally, TallyLogs) {
     let reader = store.reader().await.unwrap();
     let mut first = None;
     for text in QUERIES {
