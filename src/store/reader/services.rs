@@ -168,44 +168,34 @@ impl Reader {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))?
         };
 
+        // The logs per service and per operation of their span in one pass: a query's
+        // log condition may look up each log's span (`status:error`, `duration>…`).
         let logs = LogSql::condition(query, &resolved);
         let sql = format!(
-            "SELECT l.service, COUNT(*) AS n, SUM(l.severity >= {ERROR}) AS errors \
-             FROM logs l WHERE {} GROUP BY l.service",
+            "SELECT l.service AS log_service, s.service, s.name, s.kind, COUNT(*) AS n, \
+             SUM(l.severity >= {ERROR}) AS errors \
+             FROM logs l LEFT JOIN spans s ON l.span_id IS NOT NULL \
+               AND s.trace_id = l.trace_id AND s.span_id = l.span_id \
+             WHERE {} GROUP BY l.service, s.service, s.name, s.kind",
             logs.sql
         );
-        let services = query_with(sql, &logs.params)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| {
-                let (n, errors): (i64, i64) = (row.get("n"), row.get("errors"));
-                (row.get("service"), (n as u64, errors as u64))
-            })
-            .collect();
-        let sql = format!(
-            "SELECT s.service, s.name, s.kind, COUNT(*) AS n, SUM(l.severity >= {ERROR}) AS errors \
-             FROM logs l JOIN spans s ON s.trace_id = l.trace_id AND s.span_id = l.span_id \
-             WHERE l.span_id IS NOT NULL AND {} GROUP BY s.service, s.name, s.kind",
-            logs.sql
-        );
-        let operations = query_with(sql, &logs.params)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| {
-                let (n, errors): (i64, i64) = (row.get("n"), row.get("errors"));
-                let operation = (row.get("service"), row.get("name"), row.get("kind"));
-                (operation, (n as u64, errors as u64))
-            })
-            .collect();
-        Ok((
-            tally,
-            TallyLogs {
-                services,
-                operations,
-            },
-        ))
+        let mut counted = TallyLogs::default();
+        for row in query_with(sql, &logs.params).fetch_all(&self.pool).await? {
+            let (n, errors): (i64, i64) = (row.get("n"), row.get("errors"));
+            let (n, errors) = (n as u64, errors as u64);
+            let service = counted.services.entry(row.get("log_service")).or_default();
+            service.0 += n;
+            service.1 += errors;
+            if let Some(span_service) = row.get::<Option<String>, _>("service") {
+                let operation = counted
+                    .operations
+                    .entry((span_service, row.get("name"), row.get("kind")))
+                    .or_default();
+                operation.0 += n;
+                operation.1 += errors;
+            }
+        }
+        Ok((tally, counted))
     }
 
     /// Every span through the pool's pages (`span_pages`), with whether
