@@ -19,6 +19,17 @@
 //! operation of a load whose log links were decided on insert and which brought
 //! no spans come from the insert too (`LoadSummary::operation_logs`): such a load
 //! touches no trace.
+//!
+//! Cost, measured on the generator's medium set (release build): building the
+//! rollups of its 200k spans from the tables takes 1.2 s (what a fresh load of its
+//! traces pays at its end); with its 1M logs already in the case, 5.2 s (each
+//! touched trace's logs are read for the operation counts: loading logs before
+//! their traces costs that). A load of logs after their traces pays only the
+//! counting on insert. The rows: 1 346 (role, minute) rows, 16 bytes a span.
+//!
+//! Known gap: a load killed after raising the error status of a stored span of
+//! another source (`BulkWriter::write_span`) leaves that status, which the rollups
+//! do not count (the scan does) until the case's rollups are built again.
 
 use std::collections::{HashMap, HashSet};
 
