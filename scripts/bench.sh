@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Ingest benchmark on the shared generator's data (../shared/bench/gen_dataset.py):
 # wall time, throughput and peak memory of `weft ingest` for the traces and the
-# logs of the medium set (or the large one with `scripts/bench.sh large`).
-# Prints a table; not a test: numbers depend on the machine.
+# logs of the medium set (or the large one with `scripts/bench.sh large`), then the
+# query benchmark and the services commands (`weft map|services|operations --json`,
+# answered from the rollups) on the case of both.
+# BENCH_DATA: the folder holding medium/ and large/ (default bench-data; generated
+# there when missing). Prints tables; not a test: numbers depend on the machine.
 set -euo pipefail
 set_name=${1:-medium}
 case "$set_name" in
@@ -15,7 +18,7 @@ if [ ! -f "$generator" ]; then
   echo "bench: $generator not found (set GEN_DATASET to gen_dataset.py)" >&2
   exit 1
 fi
-data=bench-data/$set_name
+data=${BENCH_DATA:-bench-data}/$set_name
 if [ ! -f "$data/traces.jsonl" ]; then
   python3 "$generator" --out "$data" --spans "$spans" --logs "$logs" --seed 1
 fi
@@ -80,3 +83,24 @@ measure both "$data/traces.jsonl" "$data/logs.ndjson"
 echo
 echo "queries, $set_name set (the 'both' case):"
 $bin/examples/query_bench "$work/both.weft"
+
+echo
+echo "services, $set_name set (the 'both' case), ms; first run after the load, then the best of 3:"
+echo "| command           | first | best of 3 |"
+echo "|-------------------|-------|-----------|"
+ms_of() { # command...: its wall time in ms
+  local started ended
+  started=$(date +%s%N)
+  "$@" >/dev/null
+  ended=$(date +%s%N)
+  echo $(((ended - started) / 1000000))
+}
+for command in map services operations; do
+  first=$(ms_of "$weft" --case "$work/both.weft" "$command" --json)
+  best=""
+  for _ in 1 2 3; do
+    took=$(ms_of "$weft" --case "$work/both.weft" "$command" --json)
+    if [ -z "$best" ] || [ "$took" -lt "$best" ]; then best=$took; fi
+  done
+  printf "| %-17s | %5s | %9s |\n" "$command --json" "$first" "$best"
+done

@@ -502,7 +502,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .service_tally(&parse_query(&query)?)
                 .await?;
             let axis = buckets.and_then(|buckets| tally.axis(buckets));
-            let services = tally.services(&logs, axis.as_ref());
+            let services = tally.services(&logs.services, axis.as_ref());
             if json {
                 print::outln!("{}", serde_json::to_string(&services)?);
             } else {
@@ -514,13 +514,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             service,
             buckets,
         } => {
-            let (tally, _) = store
+            let (tally, logs) = store
                 .reader()
                 .await?
                 .service_tally(&parse_query(&query)?)
                 .await?;
             let axis = buckets.and_then(|buckets| tally.axis(buckets));
-            let mut operations = tally.operations(axis.as_ref());
+            let mut operations = tally.operations(&logs.operations, axis.as_ref());
             if let Some(service) = service {
                 operations.retain(|operation| operation.service == service);
             }

@@ -40,8 +40,8 @@ pub async fn service_report(
     let (tally, logs) = case.reader()?.service_tally(&query).await?;
     let axis = tally.axis(buckets.clamp(1, MAX_BUCKETS) as usize);
     Ok(ServiceReport {
-        services: tally.services(&logs, axis.as_ref()),
-        operations: tally.operations(axis.as_ref()),
+        services: tally.services(&logs.services, axis.as_ref()),
+        operations: tally.operations(&logs.operations, axis.as_ref()),
         map: tally.map(),
         axis,
     })

@@ -15,6 +15,12 @@
 //! A query restricts what is counted to the spans it matches (`matched`): an edge
 //! counts its callee spans that match (the client span for a virtual edge); the
 //! parent's service is read whatever the query says.
+//!
+//! What a span counts towards is its `SpanRole` (`span_roles`, from its whole
+//! trace) and its `Call` (start, duration, error). A scan adds trace after trace
+//! (`ServiceTally::add_trace`); the store's rollups keep the calls per role and
+//! minute and hand them over with `ServiceTally::add_calls`, the same function the
+//! scan ends in, so both give the same answer.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -66,31 +72,44 @@ pub fn peer_of(attributes: Option<&Value>) -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// Durations and errors of a set of spans, with their starts for a time series.
+/// One span as RED counts it: when it started, how long it took (never below 0),
+/// whether it failed. What the rollups keep per span (`analysis::rollup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Call {
+    pub duration_ns: i64,
+    pub start_ns: i64,
+    pub error: bool,
+}
+
+impl Call {
+    pub fn of(span: &ServiceSpan) -> Call {
+        Call {
+            duration_ns: span.duration_ns.max(0),
+            start_ns: span.start_ns,
+            error: span.error,
+        }
+    }
+}
+
+/// The calls of a set of spans (of a service, an operation or an edge).
 #[derive(Debug, Default, Clone)]
 struct Red {
-    durations: Vec<i64>,
+    calls: Vec<Call>,
     errors: u64,
-    /// (start, duration, error) of each span, in the order added.
-    spans: Vec<(i64, i64, bool)>,
 }
 
 impl Red {
-    fn add(&mut self, span: &ServiceSpan) {
-        let duration = span.duration_ns.max(0);
-        self.durations.push(duration);
-        self.errors += u64::from(span.error);
-        self.spans.push((span.start_ns, duration, span.error));
+    fn add(&mut self, call: Call) {
+        self.errors += u64::from(call.error);
+        self.calls.push(call);
     }
 
     /// Calls, errors and p95 per bucket of `axis` (spans outside it are not counted).
     fn series(&self, axis: &SeriesAxis) -> Vec<SeriesPoint> {
         let mut buckets: Vec<Red> = vec![Red::default(); axis.buckets];
-        for &(start, duration, error) in &self.spans {
-            if let Some(bucket) = axis.bucket_of(start) {
-                let red = &mut buckets[bucket];
-                red.durations.push(duration);
-                red.errors += u64::from(error);
+        for call in &self.calls {
+            if let Some(bucket) = axis.bucket_of(call.start_ns) {
+                buckets[bucket].add(*call);
             }
         }
         buckets
@@ -106,17 +125,19 @@ impl Red {
             .collect()
     }
 
-    fn stats(mut self) -> RedStats {
-        self.durations.sort_unstable();
-        let at = |p: u64| percentile(&self.durations, p);
+    fn stats(&self) -> RedStats {
+        let mut durations: Vec<i64> = self.calls.iter().map(|call| call.duration_ns).collect();
+        // A stable sort: the rollups hand durations over in sorted runs, which it merges.
+        durations.sort();
+        let at = |p: u64| percentile(&durations, p);
         RedStats {
-            calls: self.durations.len() as u64,
+            calls: durations.len() as u64,
             errors: self.errors,
             p50_ns: at(50),
             p90_ns: at(90),
             p95_ns: at(95),
             p99_ns: at(99),
-            max_ns: self.durations.last().copied().unwrap_or(0),
+            max_ns: durations.last().copied().unwrap_or(0),
         }
     }
 }
@@ -218,6 +239,10 @@ pub struct OperationRed {
     #[serde(flatten)]
     #[cfg_attr(feature = "ts", ts(flatten))]
     pub red: RedStats,
+    /// Logs joined to a span of this operation (matching the query).
+    pub logs: u64,
+    /// Of those, logs at error or above.
+    pub logs_error: u64,
     /// Per bucket of the axis asked for (none asked: empty, and left out of the JSON).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub series: Vec<SeriesPoint>,
@@ -260,7 +285,73 @@ pub struct ServiceMap {
 /// The key of an edge: from, to, messaging, virtual.
 type EdgeKey = (String, String, bool, bool);
 
-/// Services, operations and edges counted trace by trace.
+/// Where one span counts beyond its service and operation: the edge from its
+/// parent's service, and the virtual node it called. What a span of a trace is,
+/// for RED and the map, apart from its own times (`Call`): the key of a rollup
+/// row (`store::rollups`), so the rollups count exactly what a scan counts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpanRole {
+    pub service: String,
+    pub name: String,
+    pub kind: i64,
+    /// The parent span's service when it is another service, and whether the edge
+    /// is a message (a CONSUMER span under a PRODUCER span).
+    pub caller: Option<(String, bool)>,
+    /// The virtual node a CLIENT or PRODUCER span with no child in another service
+    /// called (`peer_of`).
+    pub peer: Option<String>,
+}
+
+/// The role of each span of one trace (all of its spans: parents and children are
+/// looked up among them), in the order given.
+pub fn span_roles(spans: &[ServiceSpan]) -> Vec<SpanRole> {
+    let by_id: HashMap<&[u8], &ServiceSpan> = spans
+        .iter()
+        .map(|span| (span.span_id.as_slice(), span))
+        .collect();
+    // Spans with a child in another service: they did not call a virtual node.
+    let mut called_out: HashSet<&[u8]> = HashSet::new();
+    let callers: Vec<Option<(String, bool)>> = spans
+        .iter()
+        .map(|span| {
+            let parent = span
+                .parent_span_id
+                .as_deref()
+                .and_then(|id| by_id.get(id).copied())
+                .filter(|parent| parent.service != span.service)?;
+            called_out.insert(parent.span_id.as_slice());
+            let messaging = parent.kind == KIND_PRODUCER && span.kind == KIND_CONSUMER;
+            Some((parent.service.clone(), messaging))
+        })
+        .collect();
+    spans
+        .iter()
+        .zip(callers)
+        .map(|(span, caller)| {
+            let calls_out = span.kind == KIND_CLIENT || span.kind == KIND_PRODUCER;
+            let peer = (calls_out && !called_out.contains(span.span_id.as_slice()))
+                .then(|| peer_of(span.attributes.as_ref()));
+            SpanRole {
+                service: span.service.clone(),
+                name: span.name.clone(),
+                kind: span.kind,
+                caller,
+                peer,
+            }
+        })
+        .collect()
+}
+
+/// Logs counted per service (`(all, at error or above)`, by the log's own service)
+/// and per operation (`(service, name, kind)` of the span a log is joined to).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TallyLogs {
+    pub services: HashMap<String, (u64, u64)>,
+    pub operations: HashMap<(String, String, i64), (u64, u64)>,
+}
+
+/// Services, operations and edges counted trace by trace (`add_trace`), or from the
+/// rollups kept by the load (`add_calls`).
 #[derive(Debug, Default)]
 pub struct ServiceTally {
     services: BTreeMap<String, Red>,
@@ -273,47 +364,41 @@ pub struct ServiceTally {
 impl ServiceTally {
     /// Counts the spans of one trace (all of them: parents are looked up among them).
     pub fn add_trace(&mut self, spans: &[ServiceSpan]) {
-        let by_id: HashMap<&[u8], &ServiceSpan> = spans
-            .iter()
-            .map(|span| (span.span_id.as_slice(), span))
-            .collect();
-        // Spans with a child in another service: they did not call a virtual node.
-        let mut called_out: HashSet<&[u8]> = HashSet::new();
-        for span in spans {
-            self.seen.insert(span.service.clone());
-            let parent = span
-                .parent_span_id
-                .as_deref()
-                .and_then(|id| by_id.get(id).copied());
-            if let Some(parent) = parent.filter(|parent| parent.service != span.service) {
-                called_out.insert(parent.span_id.as_slice());
-                if span.matched {
-                    let messaging = parent.kind == KIND_PRODUCER && span.kind == KIND_CONSUMER;
-                    let key = (
-                        parent.service.clone(),
-                        span.service.clone(),
-                        messaging,
-                        false,
-                    );
-                    self.edges.entry(key).or_default().add(span);
-                }
-            }
+        for (span, role) in spans.iter().zip(span_roles(spans)) {
             if span.matched {
-                self.services
-                    .entry(span.service.clone())
-                    .or_default()
-                    .add(span);
-                let operation = (span.service.clone(), span.name.clone(), span.kind);
-                self.operations.entry(operation).or_default().add(span);
+                self.add_calls(&role, &[Call::of(span)]);
+            } else {
+                self.see(&role.service);
             }
         }
-        for span in spans {
-            let calls_out = span.kind == KIND_CLIENT || span.kind == KIND_PRODUCER;
-            if span.matched && calls_out && !called_out.contains(span.span_id.as_slice()) {
-                let peer = peer_of(span.attributes.as_ref());
-                let key = (span.service.clone(), peer, false, true);
-                self.edges.entry(key).or_default().add(span);
-            }
+    }
+
+    /// Records that `service` has spans (matched or not).
+    pub fn see(&mut self, service: &str) {
+        if !self.seen.contains(service) {
+            self.seen.insert(service.to_string());
+        }
+    }
+
+    /// Counts matched spans of one role: to its service, its operation, the edge
+    /// from its caller and the edge to its virtual peer.
+    pub fn add_calls(&mut self, role: &SpanRole, calls: &[Call]) {
+        self.see(&role.service);
+        let errors = calls.iter().filter(|call| call.error).count() as u64;
+        let add = |red: &mut Red| {
+            red.errors += errors;
+            red.calls.extend_from_slice(calls);
+        };
+        add(self.services.entry(role.service.clone()).or_default());
+        let operation = (role.service.clone(), role.name.clone(), role.kind);
+        add(self.operations.entry(operation).or_default());
+        if let Some((caller, messaging)) = &role.caller {
+            let key = (caller.clone(), role.service.clone(), *messaging, false);
+            add(self.edges.entry(key).or_default());
+        }
+        if let Some(peer) = &role.peer {
+            let key = (role.service.clone(), peer.clone(), false, true);
+            add(self.edges.entry(key).or_default());
         }
     }
 
@@ -323,7 +408,7 @@ impl ServiceTally {
         let starts = self
             .services
             .values()
-            .flat_map(|red| red.spans.iter().map(|span| span.0));
+            .flat_map(|red| red.calls.iter().map(|call| call.start_ns));
         let (first, last) = starts.fold(None, |range: Option<(i64, i64)>, at| {
             Some(range.map_or((at, at), |(low, high)| (low.min(at), high.max(at))))
         })?;
@@ -359,17 +444,28 @@ impl ServiceTally {
             .collect()
     }
 
-    /// RED per operation, by service, name and kind; with an `axis`, each one's time
-    /// series on it.
-    pub fn operations(&self, axis: Option<&SeriesAxis>) -> Vec<OperationRed> {
+    /// RED per operation, by service, name and kind; `logs` gives each one's (logs,
+    /// error logs) — logs joined to its spans; with an `axis`, each one's time series
+    /// on it.
+    pub fn operations(
+        &self,
+        logs: &HashMap<(String, String, i64), (u64, u64)>,
+        axis: Option<&SeriesAxis>,
+    ) -> Vec<OperationRed> {
         self.operations
             .iter()
-            .map(|((service, name, kind), red)| OperationRed {
-                service: service.clone(),
-                name: name.clone(),
-                kind: *kind,
-                series: axis.map(|axis| red.series(axis)).unwrap_or_default(),
-                red: red.clone().stats(),
+            .map(|(operation, red)| {
+                let (logs, logs_error) = logs.get(operation).copied().unwrap_or_default();
+                let (service, name, kind) = operation;
+                OperationRed {
+                    service: service.clone(),
+                    name: name.clone(),
+                    kind: *kind,
+                    series: axis.map(|axis| red.series(axis)).unwrap_or_default(),
+                    red: red.stats(),
+                    logs,
+                    logs_error,
+                }
             })
             .collect()
     }
@@ -385,7 +481,7 @@ impl ServiceTally {
                 if *is_virtual {
                     nodes.entry(to.clone()).or_insert(true);
                 }
-                let stats = red.clone().stats();
+                let stats = red.stats();
                 MapEdge {
                     from: from.clone(),
                     to: to.clone(),
@@ -535,7 +631,7 @@ mod tests {
             vec![(5, 0, 5_000_000), (5, 1, 10_000_000)]
         );
         let calls: u64 = tally
-            .operations(Some(&axis))
+            .operations(&HashMap::new(), Some(&axis))
             .iter()
             .flat_map(|op| &op.series)
             .map(|p| p.calls)

@@ -37,10 +37,12 @@ use std::time::{Duration, Instant};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::correlate::KnownSpans;
+use super::rollups::OperationLogKey;
 use super::words::NewWords;
 use super::StoreError;
 use crate::id_forms::IdForm;
 use crate::model::{Link, LogRecord, Resource, Scope, Span, StatusCode, UNKNOWN_SERVICE};
+use crate::severity::ERROR;
 
 /// Rows are committed (and so visible to readers) at least this often.
 const COMMIT_EVERY: Duration = Duration::from_millis(500);
@@ -63,6 +65,18 @@ pub struct LoadSummary {
     pub spans_after_rowid: i64,
     /// Records whose ids the decoder rewrote, per form (`source_id_forms`).
     pub id_forms: BTreeMap<IdForm, FormTally>,
+    /// The largest log id before these rows: the logs written have larger ones
+    /// (for the rollups of a follow append, `rollups::after_rows`).
+    pub logs_after_id: i64,
+    /// Logs per service: (all, at error or above), for `service_logs`.
+    pub service_logs: HashMap<String, (i64, i64)>,
+    /// Logs joined to a span on insert per (log's service, span's service, name,
+    /// kind): (all, at error or above), for `operation_logs` (bulk loads only).
+    pub operation_logs: HashMap<OperationLogKey, (i64, i64)>,
+    /// Spans stored before these rows whose status these rows turned into an error
+    /// (the first record of a span wins, except that an error is never hidden): the
+    /// rollups take their calls out as they were.
+    pub errors_raised: HashSet<([u8; 16], [u8; 8])>,
 }
 
 /// The records of one id form in a write of rows, and the first of them.
@@ -108,6 +122,16 @@ pub struct Loaded {
     pub summary: LoadSummary,
 }
 
+/// Adds a log (`error`: 1 when at error or above) to `service`'s counts.
+fn add_count(counts: &mut HashMap<String, (i64, i64)>, service: &str, error: i64) {
+    let entry = match counts.get_mut(service) {
+        Some(entry) => entry,
+        None => counts.entry(service.to_string()).or_default(),
+    };
+    entry.0 += 1;
+    entry.1 += error;
+}
+
 /// Progress of a phase: units done and the phase's total (0 = unknown).
 pub type OnProgress<'a> = &'a mut dyn FnMut(u64, u64);
 
@@ -124,6 +148,8 @@ pub struct BulkWriter {
     /// trace id arrives; spans of this source are added as they are written.
     /// Never read by a durable writer: its links are left to correlation.
     known: Option<KnownSpans>,
+    /// Logs joined to a span on insert, per log service and operation of `known`.
+    operation_logs: HashMap<String, HashMap<u32, (i64, i64)>>,
     in_transaction: bool,
     last_commit: Instant,
     last_log_id: Option<i64>,
@@ -185,6 +211,8 @@ impl BulkWriter {
             conn.query_row("SELECT IFNULL(MAX(rowid), 0) FROM spans", [], |row| {
                 row.get(0)
             })?;
+        let logs_after_id =
+            conn.query_row("SELECT IFNULL(MAX(id), 0) FROM logs", [], |row| row.get(0))?;
         Ok(BulkWriter {
             conn,
             source_id,
@@ -193,11 +221,13 @@ impl BulkWriter {
             resource_ids: HashMap::new(),
             scope_ids: HashMap::new(),
             known: None,
+            operation_logs: HashMap::new(),
             in_transaction: false,
             last_commit: Instant::now(),
             last_log_id: None,
             summary: LoadSummary {
                 spans_after_rowid,
+                logs_after_id,
                 ..LoadSummary::default()
             },
             durable,
@@ -299,7 +329,13 @@ impl BulkWriter {
         let scope_id = self.intern_scope(&span.scope)?;
         let trace_id = &span.trace_id.0[..];
         let span_id = &span.span_id.0[..];
-        // The first record of a span wins (a later copy is `span_conflict`'s business).
+        let service = match &self.given_service {
+            Some(name) if span.resource.service == UNKNOWN_SERVICE => name.clone(),
+            _ => span.resource.service.clone(),
+        };
+        // The first record of a span wins (a later copy is `span_conflict`'s business,
+        // which also raises an error status: the rollups then take the stored call out
+        // as it was, `LoadSummary::errors_raised`).
         let inserted = self
             .conn
             .prepare_cached(
@@ -322,10 +358,7 @@ impl BulkWriter {
                 span.end_ns,
                 span.status_code as i64,
                 span.status_message,
-                match &self.given_service {
-                    Some(name) if span.resource.service == UNKNOWN_SERVICE => name,
-                    _ => &span.resource.service,
-                },
+                service,
                 json(&span.attributes),
                 resource_id,
                 scope_id,
@@ -389,7 +422,13 @@ impl BulkWriter {
                 .spans += 1;
         }
         if let Some(known) = &mut self.known {
-            known.add(&span.trace_id, &span.span_id);
+            known.add(
+                &span.trace_id,
+                &span.span_id,
+                &service,
+                &span.name,
+                i64::from(span.kind),
+            );
         }
         Ok(())
     }
@@ -442,6 +481,9 @@ impl BulkWriter {
                 ])?;
         }
         if span.status_code == StatusCode::Error && !stored_error {
+            self.summary
+                .errors_raised
+                .insert((span.trace_id.0, span.span_id.0));
             self.conn
                 .prepare_cached(
                     "UPDATE spans SET status_code = 2, status_message = ? \
@@ -530,6 +572,25 @@ impl BulkWriter {
                 .entry((ts_ns / 1_000_000_000, log.severity))
                 .or_default() += 1;
         }
+        let error = i64::from(log.severity >= ERROR);
+        add_count(&mut self.summary.service_logs, service, error);
+        if link == Link::Span {
+            let operation = match (&self.known, &log.trace_id, &log.span_id) {
+                (Some(known), Some(trace_id), Some(span_id)) => {
+                    known.operation_of(trace_id, span_id)
+                }
+                _ => None,
+            };
+            if let Some(operation) = operation {
+                let per_service = match self.operation_logs.get_mut(service) {
+                    Some(per_service) => per_service,
+                    None => self.operation_logs.entry(service.to_string()).or_default(),
+                };
+                let counts = per_service.entry(operation).or_default();
+                counts.0 += 1;
+                counts.1 += error;
+            }
+        }
         Ok(())
     }
 
@@ -568,6 +629,17 @@ impl BulkWriter {
     /// needs to finish the source.
     pub fn finish(mut self) -> Result<Loaded, StoreError> {
         self.commit()?;
+        if let Some(known) = &self.known {
+            for (log_service, per_operation) in self.operation_logs.drain() {
+                for (operation, (logs, errors)) in per_operation {
+                    let (service, name, kind) = known.operation(operation).clone();
+                    let key = (log_service.clone(), service, name, kind);
+                    let counts = self.summary.operation_logs.entry(key).or_default();
+                    counts.0 += logs;
+                    counts.1 += errors;
+                }
+            }
+        }
         // Back to the `Writer`'s settings (`Writer::connect`).
         self.conn.execute_batch(
             "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; PRAGMA threads = 0;",

@@ -14,7 +14,7 @@
 //! The touched traces are kept in `temp.touched`, a table of the writer's own
 //! connection. Everything here runs inside the caller's transaction.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, Connection};
 
@@ -24,18 +24,23 @@ use crate::ids::{SpanId, TraceId};
 use crate::model::Link;
 
 /// The spans of a case, for deciding the link of a log on insert: (trace id,
-/// span id) pairs and the trace ids they make.
+/// span id) pairs with their operation, and the trace ids they make.
 #[derive(Default)]
 pub(super) struct KnownSpans {
-    spans: HashSet<[u8; 24]>,
+    /// Each span's operation, an index into `operations`.
+    spans: HashMap<[u8; 24], u32>,
     traces: HashSet<[u8; 16]>,
+    /// (service, name, kind), each once.
+    operations: Vec<(String, String, i64)>,
+    operation_ids: HashMap<(String, String, i64), u32>,
 }
 
 impl KnownSpans {
     /// Every span in the case now.
     pub(super) fn read(conn: &Connection) -> Result<KnownSpans, StoreError> {
         let mut known = KnownSpans::default();
-        let mut select = conn.prepare("SELECT trace_id, span_id FROM spans")?;
+        let mut select =
+            conn.prepare("SELECT trace_id, span_id, service, name, kind FROM spans")?;
         let mut rows = select.query([])?;
         while let Some(row) = rows.next()? {
             let (Ok(trace_id), Ok(span_id)) = (
@@ -44,14 +49,52 @@ impl KnownSpans {
             ) else {
                 continue;
             };
-            known.add(&TraceId(trace_id), &SpanId(span_id));
+            let service = row.get_ref(2)?.as_str().unwrap_or_default();
+            let name = row.get_ref(3)?.as_str().unwrap_or_default();
+            known.add(
+                &TraceId(trace_id),
+                &SpanId(span_id),
+                service,
+                name,
+                row.get(4)?,
+            );
         }
         Ok(known)
     }
 
-    pub(super) fn add(&mut self, trace_id: &TraceId, span_id: &SpanId) {
-        self.spans.insert(span_key(trace_id, span_id));
+    /// A span written (the first copy of a span id stays, as in the table).
+    pub(super) fn add(
+        &mut self,
+        trace_id: &TraceId,
+        span_id: &SpanId,
+        service: &str,
+        name: &str,
+        kind: i64,
+    ) {
+        let key = span_key(trace_id, span_id);
+        if !self.spans.contains_key(&key) {
+            let operation = (service.to_string(), name.to_string(), kind);
+            let next = self.operations.len() as u32;
+            let id = *self
+                .operation_ids
+                .entry(operation)
+                .or_insert_with_key(|operation| {
+                    self.operations.push(operation.clone());
+                    next
+                });
+            self.spans.insert(key, id);
+        }
         self.traces.insert(trace_id.0);
+    }
+
+    /// The operation (an index for `operation`) of a span of the case.
+    pub(super) fn operation_of(&self, trace_id: &TraceId, span_id: &SpanId) -> Option<u32> {
+        self.spans.get(&span_key(trace_id, span_id)).copied()
+    }
+
+    /// (service, name, kind) of an operation index.
+    pub(super) fn operation(&self, id: u32) -> &(String, String, i64) {
+        &self.operations[id as usize]
     }
 
     /// The link of a log with these ids, as correlation would decide it now.
@@ -60,7 +103,7 @@ impl KnownSpans {
             return Link::Unlinked;
         };
         let span_linked =
-            span_id.is_some_and(|span_id| self.spans.contains(&span_key(trace_id, span_id)));
+            span_id.is_some_and(|span_id| self.spans.contains_key(&span_key(trace_id, span_id)));
         if span_linked {
             Link::Span
         } else if self.traces.contains(&trace_id.0) {
@@ -81,11 +124,12 @@ fn span_key(trace_id: &TraceId, span_id: &SpanId) -> [u8; 24] {
 /// The correlation a write of rows causes, in its transaction. Rows with spans,
 /// or logs whose links were left undecided, make their traces (and those of the
 /// logs written) be recomputed; logs alone whose links were decided on insert
-/// only add to the log counts of their traces.
+/// only add to the log counts of their traces. Returns whether it recomputed
+/// (then `temp.touched` holds the traces of the write).
 pub(super) fn correlate_after_rows(
     conn: &Connection,
     summary: &LoadSummary,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let links_known = summary.links_decided || summary.trace_logs.is_empty();
     if summary.span_traces.is_empty() && links_known {
         let mut add =
@@ -93,14 +137,15 @@ pub(super) fn correlate_after_rows(
         for (trace_id, n) in &summary.trace_logs {
             add.execute(params![n, &trace_id[..]])?;
         }
-        return Ok(());
+        return Ok(false);
     }
     clear_touched(conn)?;
     let mut touch = conn.prepare_cached("INSERT OR IGNORE INTO temp.touched VALUES (?)")?;
     for trace_id in summary.span_traces.iter().chain(summary.trace_logs.keys()) {
         touch.execute([&trace_id[..]])?;
     }
-    recompute_touched(conn)
+    recompute_touched(conn)?;
+    Ok(true)
 }
 
 /// Empties `temp.touched` (creating it when missing).
@@ -177,7 +222,7 @@ mod tests {
     #[test]
     fn a_log_links_to_its_span_its_trace_or_nothing_known() {
         let mut known = KnownSpans::default();
-        known.add(&TraceId([1; 16]), &SpanId([1; 8]));
+        known.add(&TraceId([1; 16]), &SpanId([1; 8]), "web", "GET /", 2);
         assert_eq!(
             known.link(Some(&TraceId([1; 16])), Some(&SpanId([1; 8]))),
             Link::Span

@@ -23,10 +23,12 @@ use rusqlite::{params, OptionalExtension};
 use sqlx::Row;
 
 use super::correlate::{clear_touched, recompute_touched};
+use super::rollups::{self, State};
 use super::{Reader, StoreError, Writer};
 use crate::analysis::Skew;
 use crate::ids::TraceId;
 use crate::model::{service_from_file_name, UNKNOWN_SERVICE};
+use crate::severity::ERROR;
 
 impl Writer {
     /// Gives the records of source `source_id` that name no service of their own
@@ -69,19 +71,52 @@ impl Writer {
                    (SELECT id FROM resources WHERE service = ?)",
                 params![source_id, UNKNOWN_SERVICE],
             )?;
+            // The rollups count the logs by service: those renamed move, and so do the
+            // operation logs of their traces.
+            const RENAMED_LOGS: &str = "source_id = ?2 AND service != ?1 AND \
+                 (service_fallback = 1 OR \
+                  (service_fallback IS NULL AND resource_id IS NULL AND service = ?3))";
+            let counted = rollups::counts_source(tx, source_id)?;
+            let log_params = params![next, source_id, previous];
+            let before = if counted {
+                tx.execute(
+                    &format!(
+                        "INSERT OR IGNORE INTO temp.touched SELECT DISTINCT trace_id FROM logs \
+                         WHERE trace_id IS NOT NULL AND {RENAMED_LOGS}"
+                    ),
+                    log_params,
+                )?;
+                let (renamed, errors): (i64, i64) = tx.query_row(
+                    &format!(
+                        "SELECT COUNT(*), IFNULL(SUM(severity >= {ERROR}), 0) FROM logs \
+                         WHERE {RENAMED_LOGS}"
+                    ),
+                    log_params,
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?;
+                rollups::subtract_service_logs(tx, RENAMED_LOGS, log_params)?;
+                rollups::add_to_service(tx, &next, renamed, errors)?;
+                let state = State::counted(tx, None)?;
+                rollups::parts_of_touched(tx, &[&state])?.pop()
+            } else {
+                None
+            };
             let spans = tx.execute(
                 "UPDATE spans SET service = ?1 WHERE source_id = ?2 AND service != ?1 AND resource_id IN \
                    (SELECT id FROM resources WHERE service = ?3)",
                 params![next_span, source_id, UNKNOWN_SERVICE],
             )? as u64;
             let logs = tx.execute(
-                "UPDATE logs SET service = ?1 WHERE source_id = ?2 AND service != ?1 AND \
-                 (service_fallback = 1 OR \
-                  (service_fallback IS NULL AND resource_id IS NULL AND service = ?3))",
-                params![next, source_id, previous],
+                &format!("UPDATE logs SET service = ?1 WHERE {RENAMED_LOGS}"),
+                log_params,
             )? as u64;
             if spans > 0 {
                 recompute_touched(tx)?;
+            }
+            if let Some(before) = before {
+                let state = State::counted(tx, None)?;
+                let after = rollups::parts_of_touched(tx, &[&state])?.pop();
+                rollups::apply(tx, before, after.unwrap_or_default())?;
             }
             tx.execute(
                 "UPDATE sources SET service = ? WHERE id = ?",

@@ -12,6 +12,8 @@ mod edit;
 mod follow;
 mod marks;
 mod reader;
+pub mod rollup_blob;
+mod rollups;
 mod sampled;
 mod turn;
 pub mod words;
@@ -28,8 +30,8 @@ pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use marks::MarkError;
 pub use reader::{
-    Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram, LinkView,
-    LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceLogs, ServiceStats,
+    rollup_filter, Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram,
+    LinkView, LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceLogs, ServiceStats,
     SourceView, SpanView, Stats, TimeDensity, TraceFilter, TraceSort, TraceSummary, TraceView,
     Vocabulary, DENSITY_BUCKET_NS,
 };
@@ -173,7 +175,7 @@ impl Store {
             .max_connections(4)
             .connect_with(options)
             .await?;
-        Ok(Reader::new(pool))
+        Ok(Reader::new(pool, self.path.clone()))
     }
 
     /// The case used when no `--case` is given: `default.weft` in the platform data folder.

@@ -41,7 +41,7 @@ pub use log_facets::{Facet, Facets};
 pub use log_histogram::Histogram;
 pub use log_search::{Anchor, Cursor, LogCount, LogPage};
 pub use logs::{LogFilter, LogView};
-pub use services::ServiceLogs;
+pub use services::{rollup_filter, ServiceLogs};
 pub use sources::SourceView;
 pub use stats::{ServiceStats, Stats};
 pub use time_density::{DensityBucket, TimeDensity, DENSITY_BUCKET_NS};
@@ -53,11 +53,14 @@ pub use vocabulary::{FieldWords, Vocabulary};
 #[derive(Clone)]
 pub struct Reader {
     pub(super) pool: SqlitePool,
+    /// The case file, for the readers that open a rusqlite connection of their own
+    /// (the services scan: `services.rs`).
+    pub(super) path: std::path::PathBuf,
 }
 
 impl Reader {
-    pub(super) fn new(pool: SqlitePool) -> Self {
-        Reader { pool }
+    pub(super) fn new(pool: SqlitePool, path: std::path::PathBuf) -> Self {
+        Reader { pool, path }
     }
 
     pub async fn close(self) {

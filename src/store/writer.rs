@@ -26,6 +26,7 @@ use serde::Serialize;
 
 use super::bulk::{BulkWriter, LoadSummary, Loaded};
 use super::correlate::{correlate_after_rows, recompute_touched, touch_traces_of_source};
+use super::rollups::{self, State};
 use super::{process_is_alive, StoreError};
 use crate::formats::Problem;
 use crate::time::now_ns;
@@ -135,7 +136,8 @@ pub(super) fn finish_source(
     finish: &Finish,
 ) -> Result<(), StoreError> {
     let summary = finish.summary;
-    correlate_after_rows(conn, summary)?;
+    let touched = correlate_after_rows(conn, summary)?;
+    rollups::after_rows(conn, source_id, summary, touched)?;
     let mut add_second = conn.prepare_cached(
         "INSERT INTO log_seconds (second, severity, n) VALUES (?, ?, ?) \
          ON CONFLICT (second, severity) DO UPDATE SET n = n + excluded.n",
@@ -268,7 +270,8 @@ impl Writer {
                     [id],
                 )?;
             }
-            build_deferred_indexes(conn)
+            build_deferred_indexes(conn)?;
+            rollups::build_if_missing(conn)
         })
         .await
     }
@@ -529,7 +532,18 @@ fn remove_rows(conn: &mut Connection, source_id: i64) -> Result<(), StoreError> 
             tx.execute(sql, [source_id])?;
         }
     }
+    // The rollups count complete and failed sources only: take this one's out.
+    let counted = rollups::counts_source(&tx, source_id)?;
+    if counted {
+        rollups::subtract_service_logs(&tx, "source_id = ?1", [source_id])?;
+    }
     touch_traces_of_source(&tx, source_id)?;
+    let before = if counted {
+        let state = State::counted(&tx, None)?;
+        rollups::parts_of_touched(&tx, &[&state])?.pop()
+    } else {
+        None
+    };
     for sql in [
         "DELETE FROM span_events WHERE (trace_id, span_id) IN \
          (SELECT trace_id, span_id FROM spans WHERE source_id = ?1)",
@@ -542,6 +556,11 @@ fn remove_rows(conn: &mut Connection, source_id: i64) -> Result<(), StoreError> 
         tx.execute(sql, [source_id])?;
     }
     recompute_touched(&tx)?;
+    if let Some(before) = before {
+        let state = State::counted(&tx, None)?;
+        let after = rollups::parts_of_touched(&tx, &[&state])?.pop();
+        rollups::apply(&tx, before, after.unwrap_or_default())?;
+    }
     tx.commit()?;
     Ok(())
 }

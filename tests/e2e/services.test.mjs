@@ -180,7 +180,7 @@ describe('the Services view on the demo case', () => {
     assert.deepEqual(await shown(), order(services, 'logs_error', true));
   });
 
-  it('lists the operations of a node clicked, as weft operations --service gives them', async () => {
+  it('lists the operations of a node clicked, with their logs, as weft operations --service gives them', async () => {
     const operations = weftJson(demoCase, 'operations', '--service', 'payments');
     assert.ok(operations.length > 0);
     await app.browser.$('[data-testid="map-node"][data-name="payments"][data-virtual="false"] [data-testid="map-node-shape"]').click();
@@ -190,9 +190,11 @@ describe('the Services view on the demo case', () => {
     );
     const rows = await tableRows(app.browser, 'operation-table');
     assert.deepEqual(
-      rows.map(({ service, name, calls, errors, p95_ns }) => ({ service, name, calls, errors, p95_ns })).sort((a, b) => (a.name < b.name ? -1 : 1)),
-      operations.map(({ service, name, calls, errors, p95_ns }) => ({ service, name, calls, errors, p95_ns })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+      rows.map(({ service, name, calls, errors, p95_ns, logs, logs_error }) => ({ service, name, calls, errors, p95_ns, logs, logs_error })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+      operations.map(({ service, name, calls, errors, p95_ns, logs, logs_error }) => ({ service, name, calls, errors, p95_ns, logs, logs_error })).sort((a, b) => (a.name < b.name ? -1 : 1)),
     );
+    // The demo's payments operations have logs joined to their spans.
+    assert.ok(operations.some((operation) => operation.logs > 0), JSON.stringify(operations));
     await $('operations-all').click();
     await app.browser.waitUntil(async () => !(await $('operations-of').isExisting()), { timeout: 5000, timeoutMsg: 'All services did not come back' });
   });

@@ -74,7 +74,15 @@ async fn fingerprint(case: &TestCase) -> serde_json::Value {
     let reader = case.store.reader().await.unwrap();
     let words = weft::query::parse("harness", 0).unwrap();
     let matches = reader.log_count(&words).await.unwrap();
+    let (tally, logs) = reader
+        .service_tally_from_rollups(&[])
+        .await
+        .unwrap()
+        .expect("the rollups hold the settled case");
     serde_json::json!({
+        "services": tally.services(&logs.services, None),
+        "operations": tally.operations(&logs.operations, None),
+        "map": tally.map(),
         "stats": stats,
         "fts_matches": matches,
         "sources": case.count("SELECT COUNT(*) FROM sources").await,
@@ -125,6 +133,7 @@ async fn loads_killed_at_random_moments_leave_no_half_source() {
     assert_eq!(expected["fts_matches"], LINES * LOGS_PER_LINE);
     assert_eq!(expected["stats"]["logs_orphan"], LINES * LOGS_PER_LINE / 4);
     reference.full_text_integrity().await;
+    crate::rollups::rollups_equal_the_scan(&reference.store).await;
 
     let (mut interrupted, mut before_start, mut after_end) = (0, 0, 0);
     for kill in 0..kills {

@@ -19,6 +19,7 @@ mod kill;
 mod normalize;
 mod notebook;
 mod regex_search;
+mod rollups;
 mod sample;
 mod search;
 mod services;

@@ -176,7 +176,7 @@ describe('sorting the RED tables', () => {
   });
 
   it('sorts operations by name and kind', () => {
-    const operation = (name: string, kind: number): OperationRed => ({ service: 's', name, kind, calls: 1, errors: 0, ...red });
+    const operation = (name: string, kind: number): OperationRed => ({ service: 's', name, kind, calls: 1, errors: 0, logs: 0, logs_error: 0, ...red });
     const sorted = sortRed([operation('b', 2), operation('a', 3), operation('a', 2)], { column: 'name', descending: false });
     expect(sorted.map(({ name, kind }) => `${name}/${kind}`)).toEqual(['a/2', 'a/3', 'b/2']);
   });
@@ -188,7 +188,7 @@ describe('sorting the RED tables', () => {
   });
 
   it('lists the operations of one service, or of all', () => {
-    const operation = (service: string): OperationRed => ({ service, name: 'n', kind: 2, calls: 1, errors: 0, ...red });
+    const operation = (service: string): OperationRed => ({ service, name: 'n', kind: 2, calls: 1, errors: 0, logs: 0, logs_error: 0, ...red });
     const operations = [operation('a'), operation('b')];
     expect(operationsOf(operations, 'b').map((row) => row.service)).toEqual(['b']);
     expect(operationsOf(operations, null)).toHaveLength(2);

@@ -6,7 +6,7 @@ function report(services: string[]): ServiceReport {
   const red = { calls: 1, errors: 0, p50_ns: 1, p90_ns: 1, p95_ns: 1, p99_ns: 1, max_ns: 1 };
   return {
     services: services.map((service) => ({ service, ...red, logs: 0, logs_error: 0, series: [] })),
-    operations: services.map((service) => ({ service, name: 'GET /', kind: 2, ...red, series: [] })),
+    operations: services.map((service) => ({ service, name: 'GET /', kind: 2, ...red, logs: 0, logs_error: 0, series: [] })),
     map: { nodes: services.map((name) => ({ name, virtual: false })), edges: [] },
     axis: null,
   };

@@ -233,6 +233,14 @@ error_rate: number | null, };
  */
 export type OperationRed = { service: string, name: string, kind: number, 
 /**
+ * Logs joined to a span of this operation (matching the query).
+ */
+logs: number, 
+/**
+ * Of those, logs at error or above.
+ */
+logs_error: number, 
+/**
  * Per bucket of the axis asked for (none asked: empty, and left out of the JSON).
  */
 series: Array<SeriesPoint>, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
