@@ -72,6 +72,32 @@ pub const FIELDS: &[KnownField] = &[
         name: "attr.",
         values: &[],
     },
+    KnownField {
+        name: "kind",
+        values: &SPAN_KINDS,
+    },
+    KnownField {
+        name: "parent.service",
+        values: &[],
+    },
+    KnownField {
+        name: "parent.kind",
+        values: &SPAN_KINDS,
+    },
+    KnownField {
+        name: "peer",
+        values: &[],
+    },
+];
+
+/// The OTLP span kinds by number (0 unspecified … 5 consumer), as `kind:` reads them.
+pub const SPAN_KINDS: [&str; 6] = [
+    "unspecified",
+    "internal",
+    "server",
+    "client",
+    "producer",
+    "consumer",
 ];
 
 /// Parses a query; relative times (`after:-15m`) count back from `now_ns`.
@@ -219,6 +245,10 @@ impl Field<'_> {
                 };
                 return Ok((TermKind::Unparsed, negated));
             }
+            "kind" => TermKind::Kind(self.span_kind()?),
+            "parent.service" => TermKind::ParentService(value),
+            "parent.kind" => TermKind::ParentKind(self.span_kind()?),
+            "peer" => TermKind::Peer(value),
             "after" => TermKind::After(self.time(now_ns)?),
             "before" => TermKind::Before(self.time(now_ns)?),
             _ => {
@@ -261,6 +291,18 @@ impl Field<'_> {
             .ok_or_else(|| QueryError::InvalidId {
                 column: self.value_column,
                 kind,
+                value: self.value.into(),
+            })
+    }
+
+    /// A span kind's name (any case) as its OTLP number.
+    fn span_kind(&self) -> Result<i64, QueryError> {
+        SPAN_KINDS
+            .iter()
+            .position(|kind| kind.eq_ignore_ascii_case(self.value))
+            .map(|number| number as i64)
+            .ok_or_else(|| QueryError::InvalidKind {
+                column: self.value_column,
                 value: self.value.into(),
             })
     }
@@ -427,6 +469,60 @@ mod tests {
             kinds("duration>=1m30s"),
             vec![(false, TermKind::Duration(Cmp::Ge, 90_000_000_000))]
         );
+    }
+
+    #[test]
+    fn the_terms_of_a_map_edge() {
+        assert_eq!(
+            kinds("service:payments parent.service:checkout peer:postgresql"),
+            vec![
+                (false, TermKind::Service("payments".into())),
+                (false, TermKind::ParentService("checkout".into())),
+                (false, TermKind::Peer("postgresql".into())),
+            ]
+        );
+        assert_eq!(
+            kinds("kind:CONSUMER parent.kind:producer -kind:internal parent.kind!=server"),
+            vec![
+                (false, TermKind::Kind(5)),
+                (false, TermKind::ParentKind(4)),
+                (true, TermKind::Kind(1)),
+                (true, TermKind::ParentKind(2)),
+            ]
+        );
+        assert_eq!(
+            kinds("peer:\"api.stripe.com:443\" -parent.service:\"a b\""),
+            vec![
+                (false, TermKind::Peer("api.stripe.com:443".into())),
+                (true, TermKind::ParentService("a b".into())),
+            ]
+        );
+        assert_eq!(
+            parse("a kind:rpc", NOW),
+            Err(QueryError::InvalidKind {
+                column: 8,
+                value: "rpc".into()
+            })
+        );
+        assert_eq!(
+            parse("parent.kind:x", NOW),
+            Err(QueryError::InvalidKind {
+                column: 13,
+                value: "x".into()
+            })
+        );
+        assert!(matches!(
+            parse("peer>x", NOW),
+            Err(QueryError::InvalidOperator { .. })
+        ));
+        assert!(matches!(
+            parse("parent.name:x", NOW),
+            Err(QueryError::UnknownField { .. })
+        ));
+        let listed: Vec<&str> = FIELDS.iter().map(|field| field.name).collect();
+        for name in ["kind", "parent.service", "parent.kind", "peer"] {
+            assert!(listed.contains(&name), "{name} is not offered");
+        }
     }
 
     #[test]

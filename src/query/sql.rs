@@ -10,6 +10,8 @@
 //! write to neither and run no SQL.
 
 use super::{Cmp, Condition, IdPrefix, Literal, Param, Query, Resolved, Term, TermKind};
+use crate::analysis::services::{KIND_CLIENT, PEER_KEYS};
+use crate::analysis::KIND_PRODUCER;
 
 /// The WHERE condition over `logs l` for a query.
 pub struct LogSql;
@@ -209,6 +211,10 @@ fn span_condition(query: &Query) -> Option<Condition> {
             )),
             TermKind::After(ns) => Some(Condition::new("s.start_ns >= ?", vec![Param::Int(*ns)])),
             TermKind::Before(ns) => Some(Condition::new("s.start_ns < ?", vec![Param::Int(*ns)])),
+            TermKind::Kind(_)
+            | TermKind::ParentService(_)
+            | TermKind::ParentKind(_)
+            | TermKind::Peer(_) => span_relation(&term.kind),
         };
         if let Some(condition) = condition {
             parts.push(condition.negate(term.negated));
@@ -245,7 +251,72 @@ fn log_term(term: &Term) -> Option<Condition> {
         ),
         TermKind::After(ns) => Condition::new("l.ts_ns >= ?", vec![Param::Int(*ns)]),
         TermKind::Before(ns) => Condition::new("l.ts_ns < ?", vec![Param::Int(*ns)]),
+        TermKind::Kind(_)
+        | TermKind::ParentService(_)
+        | TermKind::ParentKind(_)
+        | TermKind::Peer(_) => {
+            let span = span_relation(&term.kind)?;
+            Condition {
+                sql: format!("{own_span} {})", span.sql),
+                params: span.params,
+            }
+        }
     })
+}
+
+/// The terms about a span's kind and its place in the call graph, over `spans s`
+/// (`None` for other terms). `parent.service:A` with `service:B` holds for exactly
+/// the spans an edge A → B of the service map counts; `peer:X` for those an edge
+/// to the virtual node X counts (`analysis::services`, which this mirrors).
+fn span_relation(kind: &TermKind) -> Option<Condition> {
+    let parent = |condition: &str, param: Param| {
+        Condition::new(
+            &format!(
+                "EXISTS (SELECT 1 FROM spans p WHERE p.trace_id = s.trace_id \
+                 AND p.span_id = s.parent_span_id AND {condition})"
+            ),
+            vec![param],
+        )
+    };
+    Some(match kind {
+        TermKind::Kind(number) => Condition::new("s.kind = ?", vec![Param::Int(*number)]),
+        TermKind::ParentService(name) => parent("p.service = ?", text(name)),
+        TermKind::ParentKind(number) => parent("p.kind = ?", Param::Int(*number)),
+        TermKind::Peer(peer) => peer_condition(peer),
+        _ => return None,
+    })
+}
+
+/// `peer:X`: a CLIENT or PRODUCER span without a child span in another service (such a
+/// child makes a real edge instead), whose first present attribute of `PEER_KEYS` —
+/// an empty or null one skipped, a string as itself, any other value as its JSON
+/// text — is X, or X is `unknown` and it has none. As `analysis::services::peer_of`.
+fn peer_condition(peer: &str) -> Condition {
+    let mut params = Vec::new();
+    let mut values = Vec::new();
+    for key in PEER_KEYS {
+        values.push(
+            "CASE json_type(s.attributes, ?) WHEN 'text' THEN NULLIF(json_extract(s.attributes, ?), '') \
+             WHEN 'null' THEN NULL ELSE s.attributes -> ? END",
+        );
+        let path = format!("$.\"{key}\"");
+        params.extend([
+            Param::Text(path.clone()),
+            Param::Text(path.clone()),
+            Param::Text(path),
+        ]);
+    }
+    params.push(text(peer));
+    Condition {
+        sql: format!(
+            "s.kind IN ({KIND_CLIENT}, {KIND_PRODUCER}) \
+             AND NOT EXISTS (SELECT 1 FROM spans c WHERE c.trace_id = s.trace_id \
+               AND c.parent_span_id = s.span_id AND c.service != s.service) \
+             AND COALESCE({}, 'unknown') = ?",
+            values.join(", ")
+        ),
+        params,
+    }
 }
 
 /// Whether text has anything the FTS5 tokenizer indexes (letters or digits).
