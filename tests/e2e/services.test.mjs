@@ -1,8 +1,9 @@
 // The Services view (issue 16) in the real window on the demo case: the map's
 // services and edges are those of `weft map --json`, the RED table's numbers those
 // of `weft services --json`; its columns sort; a node lists its operations (as
-// `weft operations --service`), an edge opens the trace list filtered to it, and
-// the view follows the search box's query.
+// `weft operations --service`), an edge opens the trace list of exactly the traces
+// holding its spans (as `weft traces` lists them for the same query), and the view
+// follows the search box's query.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -197,29 +198,40 @@ describe('the Services view on the demo case', () => {
     await app.browser.waitUntil(async () => !(await $('operations-of').isExisting()), { timeout: 5000, timeoutMsg: 'All services did not come back' });
   });
 
-  it('opens the trace list filtered to an edge clicked', async () => {
-    const edge = map.edges.find((edge) => edge.from === 'checkout' && edge.to === 'payments');
-    assert.ok(edge, 'the demo has checkout → payments');
-    const expected = weftJson(demoCase, 'traces', 'service:payments', '--limit', '1000');
-    await app.browser.$('[data-testid="map-edge"][data-from="checkout"][data-to="payments"] [data-testid="map-edge-label"]').click();
-    await app.browser.waitUntil(async () => (await $('app').getAttribute('data-view')) === 'traces', {
-      timeout: 5000,
-      timeoutMsg: 'the edge did not open the trace list',
-    });
-    assert.equal(await $('search-input').getValue(), 'service:payments');
-    await waitForRows(app.browser, 'trace-row', (count) => count === expected.length, {
-      timeoutMsg: `the trace list did not show the ${expected.length} traces of the edge`,
-    });
-    const shown = await app.browser.execute(() =>
-      [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) => row.getAttribute('data-trace-id')).sort(),
-    );
-    assert.deepEqual(shown, expected.map((trace) => trace.trace_id).sort());
+  it('opens the trace list of exactly the traces holding an edge clicked: a direct call and a virtual peer', async () => {
+    for (const [from, to, query] of [
+      ['checkout', 'payments', 'service:payments parent.service:checkout'],
+      ['payments', 'postgresql', 'service:payments peer:postgresql'],
+    ]) {
+      const edge = map.edges.find((edge) => edge.from === from && edge.to === to);
+      assert.ok(edge, `the demo has ${from} → ${to}`);
+      const expected = weftJson(demoCase, 'traces', query, '--limit', '0');
+      assert.ok(expected.length > 0, query);
+      await showView(app.browser, 'services');
+      await waitForMap(app.browser, map.nodes.length);
+      await app.browser.$(`[data-testid="map-edge"][data-from="${from}"][data-to="${to}"] [data-testid="map-edge-label"]`).click();
+      await app.browser.waitUntil(async () => (await $('app').getAttribute('data-view')) === 'traces', {
+        timeout: 5000,
+        timeoutMsg: 'the edge did not open the trace list',
+      });
+      assert.equal(await $('search-input').getValue(), query);
+      await waitForRows(app.browser, 'trace-row', (count) => count === expected.length, {
+        timeoutMsg: `the trace list did not show the ${expected.length} traces of the edge`,
+      });
+      const shown = await app.browser.execute(() =>
+        [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) => row.getAttribute('data-trace-id')).sort(),
+      );
+      assert.deepEqual(shown, expected.map((trace) => trace.trace_id).sort());
+      // Back to the whole case for the next edge (and the tests after).
+      await typeInSearch(app.browser, '');
+    }
   });
 
   it('follows the search box: the map and RED of the query only', async () => {
     const query = 'service:payments';
     const restricted = weftJson(demoCase, 'map', query);
     const red = weftJson(demoCase, 'services', query);
+    await typeInSearch(app.browser, query);
     await showView(app.browser, 'services');
     await waitForMap(app.browser, restricted.nodes.length);
     const drawn = await drawnMap(app.browser);

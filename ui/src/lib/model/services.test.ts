@@ -209,10 +209,25 @@ describe('link queries', () => {
     expect(serviceQuery('service:payments', 'payments', true)).toBe('service:payments status:error');
   });
 
-  it('filters an edge to the spans it counts: the callee, or the caller of a virtual peer', () => {
-    expect(edgeQuery('', { from: 'checkout', to: 'payments', virtual: false })).toBe('service:payments');
-    expect(edgeQuery('', { from: 'payments', to: 'postgresql', virtual: true })).toBe('service:payments');
-    expect(edgeQuery('x', { from: 'a', to: 'b', virtual: false }, true)).toBe('x service:b status:error');
+  it('filters an edge to the spans it counts: the callee under the caller, or the caller of a virtual peer', () => {
+    const direct = { from: 'checkout', to: 'payments', virtual: false, messaging: false };
+    expect(edgeQuery('', direct)).toBe('service:payments parent.service:checkout');
+    expect(edgeQuery('', { from: 'payments', to: 'postgresql', virtual: true, messaging: false })).toBe(
+      'service:payments peer:postgresql',
+    );
+    expect(edgeQuery('', { from: 'checkout', to: 'mailer', virtual: false, messaging: true })).toBe(
+      'service:mailer parent.service:checkout kind:consumer parent.kind:producer',
+    );
+    expect(edgeQuery('x', { from: 'a', to: 'b', virtual: false, messaging: false }, true)).toBe(
+      'x service:b parent.service:a status:error',
+    );
+    // Names that are not one plain word are quoted; a term the search has already is not repeated.
+    expect(edgeQuery('service:payments', { from: 'payments', to: 'api.stripe.com:443', virtual: true, messaging: false })).toBe(
+      'service:payments peer:"api.stripe.com:443"',
+    );
+    expect(edgeQuery('', { from: 'web "a"', to: 'b', virtual: false, messaging: false })).toBe(
+      'service:b parent.service:"web \\"a\\""',
+    );
   });
 });
 

@@ -230,8 +230,11 @@ export function operationsOf(operations: readonly OperationRed[], service: strin
 
 // ---- Links: the trace list filtered to what was clicked ----------------------------
 
+/** A field of the query language the Services view links with. */
+export type LinkField = 'service' | 'name' | 'parent.service' | 'peer';
+
 /** `field:value`, the value quoted (with `\"` and `\\` escapes) unless it is one plain word. */
-export function fieldTerm(field: 'service' | 'name', value: string): string {
+export function fieldTerm(field: LinkField, value: string): string {
   if (/^[\w.\-/]+$/.test(value)) return `${field}:${value}`;
   return `${field}:"${value.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
 }
@@ -250,13 +253,23 @@ export function serviceQuery(base: string, service: string, errors = false): str
 }
 
 /**
- * The traces of an edge within `base`: those with a span the edge counts — a span
- * of the callee (the query language cannot say "whose parent is in the caller"),
- * or for a virtual edge a span of the caller (the attribute that named the peer is
- * not in the map).
+ * The traces of an edge within `base`: those holding a span the edge counts — a span
+ * of the callee whose parent span is the caller's (`service:B parent.service:A`; a
+ * messaging edge: a consumer span under a producer span), or for a virtual edge a
+ * client or producer span of the caller that called that peer (`service:A peer:X`).
+ * With `errors`, `status:error` (a trace-level term: traces with an error span).
  */
-export function edgeQuery(base: string, edge: Pick<MapEdge, 'from' | 'to' | 'virtual'>, errors = false): string {
-  return serviceQuery(base, edge.virtual ? edge.from : edge.to, errors);
+export function edgeQuery(
+  base: string,
+  edge: Pick<MapEdge, 'from' | 'to' | 'virtual' | 'messaging'>,
+  errors = false,
+): string {
+  const terms = edge.virtual
+    ? [fieldTerm('service', edge.from), fieldTerm('peer', edge.to)]
+    : [fieldTerm('service', edge.to), fieldTerm('parent.service', edge.from)];
+  if (edge.messaging) terms.push('kind:consumer', 'parent.kind:producer');
+  if (errors) terms.push('status:error');
+  return terms.reduce(addTerm, base);
 }
 
 // ---- Sparklines: a service's or operation's time series -----------------------------
