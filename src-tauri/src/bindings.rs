@@ -16,7 +16,6 @@ use ts_rs::{Config, TypeVisitor, TS};
 use weft::analysis::compare::{CompareNode, SelectionComparison};
 use weft::analysis::quality::Doctor;
 use weft::analysis::sampling::SamplingOutcome;
-use weft::analysis::slo::SloReport;
 use weft::store::{
     Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary, Vocabulary,
 };
@@ -27,7 +26,7 @@ use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
-use crate::services::ServiceReport;
+use crate::services::{ServiceReport, WireSloReport};
 use crate::{follows, loads, menu};
 
 /// Where the generated file is checked in.

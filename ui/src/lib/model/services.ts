@@ -308,10 +308,12 @@ export function sparkP95(series: readonly SeriesPoint[], width: number, height: 
   return pathOf(points);
 }
 
-/** The time range of bucket `index` of `axis`: [start, end] in ns. */
-export function bucketRange(axis: SeriesAxis, index: number): { startNs: number; endNs: number } {
-  const startNs = axis.start_ns + index * axis.bucket_ns;
-  return { startNs, endNs: startNs + axis.bucket_ns };
+/** The time range of bucket `index` of `axis`: [start, end) in ns, exact (the axis
+ *  comes as decimal text: Unix ns exceed 2^53, where JavaScript numbers round). */
+export function bucketRange(axis: SeriesAxis, index: number): { startNs: bigint; endNs: bigint } {
+  const width = BigInt(axis.bucket_ns);
+  const startNs = BigInt(axis.start_ns) + BigInt(index) * width;
+  return { startNs, endNs: startNs + width };
 }
 
 /** `base` restricted to bucket `index` of `axis` (its `after:` / `before:` replaced). */
@@ -321,6 +323,17 @@ export function bucketQuery(base: string, axis: SeriesAxis, index: number): stri
 }
 
 // ---- Objectives (SLOs) ----------------------------------------------------------------
+
+/** An operation as `weft slo add` names it: `service: span name`. */
+export function operationText(operation: Pick<OperationRed, 'service' | 'name'>): string {
+  return `${operation.service}: ${operation.name}`;
+}
+
+/** The operations an objective may be set on, as text, each once, in name order
+ *  (the same span name under several kinds is one operation to an objective). */
+export function objectiveChoices(operations: readonly Pick<OperationRed, 'service' | 'name'>[]): string[] {
+  return [...new Set(operations.map(operationText))].sort();
+}
 
 /** An objective's good and bad calls per bucket as a sparkline's series (bad as errors). */
 export function sloSeries(buckets: readonly SloBucket[]): SeriesPoint[] {

@@ -248,11 +248,6 @@ export type ScopeView = { name: string, version: string, attributes: JsonValue, 
 export type SelectionComparison = { selection_traces: number, baseline_traces: number, attributes: Array<AttributeScore>, };
 
 /**
- * The buckets of a time series: `buckets` of `bucket_ns` from `start_ns`.
- */
-export type SeriesAxis = { start_ns: number, bucket_ns: number, buckets: number, };
-
-/**
  * One bucket of a service's or operation's time series.
  */
 export type SeriesPoint = { calls: number, errors: number, p95_ns: number, };
@@ -287,7 +282,7 @@ export type ServiceReport = { services: Array<ServiceRed>, operations: Array<Ope
 /**
  * The buckets of every `series` (null when no span matched).
  */
-axis: SeriesAxis | null, };
+axis: WireSeriesAxis | null, };
 
 export type ServiceStats = { name: string, spans: number, logs: number, };
 
@@ -313,17 +308,6 @@ allowed: number,
  * infinite (`null` in JSON) when nothing is allowed and some call is bad.
  */
 burned: number | null, };
-
-export type SloBucket = { start_ns: number, good: number, bad: number, };
-
-/**
- * `weft slo --json`: one objective evaluated on the case.
- */
-export type SloReport = { objective: Objective, calls: number, good: number, bad: number, latency: Sli | null, errors: Sli | null, broken: boolean, buckets: Array<SloBucket>, 
-/**
- * Traces of bad calls, first ones first (at most `BROKEN_TRACES`).
- */
-broken_traces: Array<string>, };
 
 export type SourceStatus = "loading" | "complete" | "failed" | "interrupted";
 
@@ -394,6 +378,22 @@ export type WireLogPage = { rows: Array<LogView>, before: WireCursor | null, aft
  * A section of the critical path, as offsets from the trace's start.
  */
 export type WirePathSection = { span_id: string, start_offset_ns: number, end_offset_ns: number, };
+
+/**
+ * A `SeriesAxis` as the UI holds it: its start and bucket width in ns as decimal
+ * text (the UI computes a bucket's range with `BigInt`).
+ */
+export type WireSeriesAxis = { start_ns: string, bucket_ns: string, buckets: number, };
+
+/**
+ * A `SloBucket` with its start as decimal text.
+ */
+export type WireSloBucket = { start_ns: string, good: number, bad: number, };
+
+/**
+ * A `SloReport` (`weft slo --json`) with its buckets' starts as decimal text.
+ */
+export type WireSloReport = { objective: Objective, calls: number, good: number, bad: number, latency: Sli | null, errors: Sli | null, broken: boolean, buckets: Array<WireSloBucket>, broken_traces: Array<string>, };
 
 /**
  * A source as the sidebar shows it: the engine's `SourceView` plus the service its
@@ -485,7 +485,9 @@ export type Commands = {
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
   service_report: { args: { query: string; buckets: number }; result: ServiceReport };
-  slo_report: { args: { buckets: number }; result: Array<SloReport> };
+  slo_report: { args: { buckets: number }; result: Array<WireSloReport> };
+  add_objective: { args: { operation: string; p95: string; errors: string }; result: number };
+  remove_objective: { args: { id: number }; result: null };
   simulate_sampling: { args: { config: string; query?: string | null }; result: SamplingOutcome };
   doctor: { args: { query: string }; result: Doctor };
 };
