@@ -313,6 +313,62 @@ describe('the Services view on the demo case', () => {
       { timeout: 10_000, timeoutMsg: 'the trace of a bad call did not open' },
     );
   });
+  it('adds an objective in the window, shows its burn as weft slo --json does, refuses a bad one, removes it', async () => {
+    await typeInSearch(app.browser, '');
+    await showView(app.browser, 'services');
+    await waitForMap(app.browser, map.nodes.length);
+    const slos = () => app.browser.execute(() => [...document.querySelectorAll('[data-testid="slo"]')].map((node) => Number(node.getAttribute('data-id'))));
+    const before = await slos();
+    assert.equal(before.length, 1);
+    // A bad target: the engine's words, and nothing kept.
+    const fill = async (operation, p95, errors) => {
+      for (const [testid, value] of [['objective-operation', operation], ['objective-p95', p95], ['objective-errors', errors]]) {
+        if (value === '') await $(testid).clearValue();
+        else await $(testid).setValue(value);
+      }
+      await $('objective-add').click();
+    };
+    await $('objective-form').scrollIntoView({ block: 'center' });
+    await fill('frontend: POST /api/checkout', 'fast', '');
+    await app.browser.waitUntil(async () => (await $('objective-error').isExisting()), { timeout: 5000, timeoutMsg: 'no message for a bad p95' });
+    assert.equal(await $('objective-error').getText(), '`fast` is not a duration (300ms, 1.5s, 2m)');
+    assert.deepEqual(await slos(), before);
+    // The operation picked as the list offers it.
+    const offered = await app.browser.execute(() => [...document.querySelectorAll('#objective-operations option')].map((option) => option.value));
+    assert.ok(offered.includes('frontend: POST /api/checkout'), offered.join(' | '));
+    await fill('frontend: POST /api/checkout', '500ms', '1%');
+    await app.browser.waitUntil(async () => (await slos()).length === 2, { timeout: 5000, timeoutMsg: 'the objective was not added' });
+    assert.equal(await $('objective-error').isExisting(), false);
+    const cli = weftJson(demoCase, 'slo', '--buckets', '30');
+    const added = cli.find((slo) => slo.objective.service === 'frontend' && slo.objective.name === 'POST /api/checkout');
+    assert.ok(added, 'weft slo lists the objective the window added');
+    assert.deepEqual(added.objective, { id: added.objective.id, service: 'frontend', name: 'POST /api/checkout', p95_ns: 500_000_000, error_rate: 0.01 });
+    const shown = await app.browser.execute((id) => {
+      const node = document.querySelector(`[data-testid="slo"][data-id="${id}"]`);
+      return {
+        calls: node.querySelector('[data-testid="slo-calls"]').textContent,
+        state: node.querySelector('[data-testid="slo-state"]').textContent,
+        latency: node.querySelector('[data-testid="slo-latency-burn"]')?.textContent ?? null,
+        errors: node.querySelector('[data-testid="slo-errors-burn"]')?.textContent ?? null,
+        bars: [...node.querySelectorAll('[data-testid="spark-bucket"]')].map((bucket) => Number(bucket.getAttribute('data-calls'))),
+      };
+    }, added.objective.id);
+    const percent = (share) => `${Number((share * 100).toFixed(2))}%`;
+    const burn = (sli) => (sli.burned === null ? 'over budget (none allowed)' : `${percent(sli.burned)} of budget`);
+    assert.deepEqual(shown, {
+      calls: `${added.good} good, ${added.bad} bad of ${added.calls} calls`,
+      state: added.broken ? 'broken' : 'met',
+      latency: `latency: ${burn(added.latency)}`,
+      errors: `errors: ${burn(added.errors)}`,
+      bars: added.buckets.map((bucket) => bucket.good + bucket.bad),
+    });
+    // Removed in the window: gone from the case.
+    const remove = app.browser.$(`[data-testid="slo"][data-id="${added.objective.id}"] [data-testid="slo-remove"]`);
+    await remove.scrollIntoView({ block: 'center' });
+    await remove.click();
+    await app.browser.waitUntil(async () => (await slos()).length === 1, { timeout: 5000, timeoutMsg: 'the objective was not removed' });
+    assert.deepEqual(weftJson(demoCase, 'slo').map((slo) => slo.objective.id), before);
+  });
 });
 
 describe('the Services view with hostile service names', () => {
