@@ -132,6 +132,10 @@ pub enum TermKind {
     ParentService(String),
     /// `parent.kind:producer`: a span whose parent span is of this kind.
     ParentKind(i64),
+    /// `messaging:true`: a CONSUMER span whose parent span is a PRODUCER span — what
+    /// makes an edge of the service map a messaging edge (`messaging:false` is the
+    /// negated term).
+    Messaging,
     /// `peer:X`: a CLIENT or PRODUCER span with no child span in another service whose
     /// virtual peer (`analysis::services::peer_of`) is X — the spans an edge to the
     /// virtual node X counts.
@@ -197,7 +201,7 @@ pub enum QueryError {
     UnterminatedRegex { column: usize },
     #[error("column {column}: invalid regular expression: {message}")]
     InvalidRegex { column: usize, message: String },
-    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, attr.KEY, duration, after, before, kind, parent.service, parent.kind, peer)")]
+    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, attr.KEY, duration, after, before, kind, parent.service, parent.kind, messaging, peer)")]
     UnknownField { column: usize, field: String },
     #[error("column {column}: `{field}` needs a value")]
     MissingValue { column: usize, field: String },

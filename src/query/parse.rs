@@ -85,6 +85,10 @@ pub const FIELDS: &[KnownField] = &[
         values: &SPAN_KINDS,
     },
     KnownField {
+        name: "messaging",
+        values: &["true", "false"],
+    },
+    KnownField {
         name: "peer",
         values: &[],
     },
@@ -249,6 +253,7 @@ impl Field<'_> {
             "parent.service" => TermKind::ParentService(value),
             "parent.kind" => TermKind::ParentKind(self.span_kind()?),
             "peer" => TermKind::Peer(value),
+            "messaging" => return Ok((TermKind::Messaging, self.flag_negates()?)),
             "after" => TermKind::After(self.time(now_ns)?),
             "before" => TermKind::Before(self.time(now_ns)?),
             _ => {
@@ -293,6 +298,29 @@ impl Field<'_> {
                 kind,
                 value: self.value.into(),
             })
+    }
+
+    /// Whether `field:true|false` (or `!=`) asks for the term not to hold.
+    fn flag_negates(&self) -> Result<bool, QueryError> {
+        let flag = match self.value.to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            _ => {
+                return Err(QueryError::InvalidFlag {
+                    column: self.value_column,
+                    value: self.value.into(),
+                })
+            }
+        };
+        match self.op {
+            ":" | "=" => Ok(!flag),
+            "!=" => Ok(flag),
+            op => Err(QueryError::InvalidOperator {
+                column: self.column + self.name.chars().count(),
+                field: self.name.into(),
+                op: op.into(),
+            }),
+        }
     }
 
     /// A span kind's name (any case) as its OTLP number.
@@ -498,6 +526,19 @@ mod tests {
             ]
         );
         assert_eq!(
+            kinds("messaging:true messaging:FALSE -messaging:true messaging!=false"),
+            vec![
+                (false, TermKind::Messaging),
+                (true, TermKind::Messaging),
+                (true, TermKind::Messaging),
+                (false, TermKind::Messaging),
+            ]
+        );
+        assert!(matches!(
+            parse("messaging:maybe", NOW),
+            Err(QueryError::InvalidFlag { column: 11, .. })
+        ));
+        assert_eq!(
             parse("a kind:rpc", NOW),
             Err(QueryError::InvalidKind {
                 column: 8,
@@ -520,7 +561,7 @@ mod tests {
             Err(QueryError::UnknownField { .. })
         ));
         let listed: Vec<&str> = FIELDS.iter().map(|field| field.name).collect();
-        for name in ["kind", "parent.service", "parent.kind", "peer"] {
+        for name in ["kind", "parent.service", "parent.kind", "messaging", "peer"] {
             assert!(listed.contains(&name), "{name} is not offered");
         }
     }

@@ -11,7 +11,7 @@
 
 use super::{Cmp, Condition, IdPrefix, Literal, Param, Query, Resolved, Term, TermKind};
 use crate::analysis::services::{KIND_CLIENT, PEER_KEYS};
-use crate::analysis::KIND_PRODUCER;
+use crate::analysis::{KIND_CONSUMER, KIND_PRODUCER};
 
 /// The WHERE condition over `logs l` for a query.
 pub struct LogSql;
@@ -214,6 +214,7 @@ fn span_condition(query: &Query) -> Option<Condition> {
             TermKind::Kind(_)
             | TermKind::ParentService(_)
             | TermKind::ParentKind(_)
+            | TermKind::Messaging
             | TermKind::Peer(_) => span_relation(&term.kind),
         };
         if let Some(condition) = condition {
@@ -254,6 +255,7 @@ fn log_term(term: &Term) -> Option<Condition> {
         TermKind::Kind(_)
         | TermKind::ParentService(_)
         | TermKind::ParentKind(_)
+        | TermKind::Messaging
         | TermKind::Peer(_) => {
             let span = span_relation(&term.kind)?;
             Condition {
@@ -265,9 +267,10 @@ fn log_term(term: &Term) -> Option<Condition> {
 }
 
 /// The terms about a span's kind and its place in the call graph, over `spans s`
-/// (`None` for other terms). `parent.service:A` with `service:B` holds for exactly
-/// the spans an edge A → B of the service map counts; `peer:X` for those an edge
-/// to the virtual node X counts (`analysis::services`, which this mirrors).
+/// (`None` for other terms). `service:B parent.service:A` with `messaging:true` or
+/// `messaging:false` holds for exactly the spans the messaging or the other edge
+/// A → B of the service map counts; `service:A peer:X` for those an edge to the
+/// virtual node X counts (`analysis::services`, which this mirrors).
 fn span_relation(kind: &TermKind) -> Option<Condition> {
     let parent = |condition: &str, param: Param| {
         Condition::new(
@@ -282,6 +285,11 @@ fn span_relation(kind: &TermKind) -> Option<Condition> {
         TermKind::Kind(number) => Condition::new("s.kind = ?", vec![Param::Int(*number)]),
         TermKind::ParentService(name) => parent("p.service = ?", text(name)),
         TermKind::ParentKind(number) => parent("p.kind = ?", Param::Int(*number)),
+        TermKind::Messaging => {
+            let mut condition = parent("p.kind = ?", Param::Int(KIND_PRODUCER));
+            condition.sql = format!("s.kind = {KIND_CONSUMER} AND {}", condition.sql);
+            condition
+        }
         TermKind::Peer(peer) => peer_condition(peer),
         _ => return None,
     })

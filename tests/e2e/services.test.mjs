@@ -200,7 +200,7 @@ describe('the Services view on the demo case', () => {
 
   it('opens the trace list of exactly the traces holding an edge clicked: a direct call and a virtual peer', async () => {
     for (const [from, to, query] of [
-      ['checkout', 'payments', 'service:payments parent.service:checkout'],
+      ['checkout', 'payments', 'service:payments parent.service:checkout messaging:false'],
       ['payments', 'postgresql', 'service:payments peer:postgresql'],
     ]) {
       const edge = map.edges.find((edge) => edge.from === from && edge.to === to);

@@ -1,9 +1,9 @@
 //! Issue 16: an edge of the service map lists exactly its traces. For every edge of
 //! `weft map --json`, the query the Services view sends to the trace list
-//! (`ui/src/lib/model/services.ts` `edgeQuery`: `service:B parent.service:A`, with
-//! `kind:consumer parent.kind:producer` for a messaging edge, `service:A peer:X` for a
-//! virtual one) gives through `weft traces` exactly the traces that hold a span of that
-//! edge, counted here the slow way from the spans the fixture was made of.
+//! (`ui/src/lib/model/services.ts` `edgeQuery`: `service:B parent.service:A` with
+//! `messaging:true` or `messaging:false`, `service:A peer:X` for a virtual edge) gives
+//! through `weft traces` exactly the traces that hold a span of that edge, counted
+//! here the slow way from the spans the fixture was made of.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -36,7 +36,8 @@ struct FixtureSpan {
 /// client span (with a self-call below it), a database named by `db.system.name` after
 /// an empty `peer.service`, a message through a queue, an HTTP API with errors, a
 /// client span naming nothing (`unknown`), a port given as a number, and a direct call
-/// without a client span. Every trace has its root in `frontend`.
+/// without a client span; every fifth trace a direct call to the service the queue
+/// reaches. Every trace has its root in `frontend`.
 fn fixture_spans() -> Vec<FixtureSpan> {
     let mut spans = Vec::new();
     for n in 0u64..64 {
@@ -89,6 +90,10 @@ fn fixture_spans() -> Vec<FixtureSpan> {
         if n & 4 != 0 {
             let publish = add(Some(root), "frontend", PRODUCER, vec![], false);
             add(Some(publish), "mailer", CONSUMER, vec![], false);
+        }
+        // The same two services also talk directly: a second edge beside the messaging one.
+        if n % 5 == 0 {
+            add(Some(root), "mailer", SERVER, vec![], false);
         }
         if n & 8 != 0 {
             add(
@@ -208,14 +213,12 @@ fn edge_query((from, to, messaging, is_virtual): &Edge) -> String {
     let quoted = |value: &str| format!("\"{value}\"");
     if *is_virtual {
         format!("service:{} peer:{}", quoted(from), quoted(to))
-    } else if *messaging {
+    } else {
         format!(
-            "service:{} parent.service:{} kind:consumer parent.kind:producer",
+            "service:{} parent.service:{} messaging:{messaging}",
             quoted(to),
             quoted(from)
         )
-    } else {
-        format!("service:{} parent.service:{}", quoted(to), quoted(from))
     }
 }
 
@@ -261,6 +264,7 @@ fn an_edge_query_lists_exactly_the_traces_holding_the_edge() {
     for edge in [
         ("frontend", "checkout", false, false),
         ("frontend", "mailer", true, false),
+        ("frontend", "mailer", false, false),
         ("frontend", "postgresql", false, true),
         ("frontend", "api.stripe.com", false, true),
         ("frontend", "unknown", false, true),

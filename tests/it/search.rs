@@ -167,6 +167,9 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
                 .and_then(|span| span.3.parent.as_ref())
                 .is_some_and(|parent| parent.1 == *kind),
             TermKind::Peer(peer) => own_span.is_some_and(|span| span.3.peer.as_ref() == Some(peer)),
+            TermKind::Messaging => own_span.is_some_and(|span| {
+                span.3.kind == 5 && span.3.parent.as_ref().is_some_and(|parent| parent.1 == 4)
+            }),
             TermKind::After(ns) => log.ts_ns.unwrap() >= *ns,
             TermKind::Before(ns) => log.ts_ns.unwrap() < *ns,
             TermKind::Attr { key, cmp, value } => {
@@ -245,6 +248,8 @@ const QUERIES: &[&str] = &[
     "peer:postgresql",
     "peer:unknown",
     "-peer:postgresql service:payments",
+    "messaging:true",
+    "messaging:false level>=warn",
 ];
 
 /// Issue 23, point 10: a source's unparsed count lists its unparsed lines, with their

@@ -15,6 +15,7 @@ const vocabulary: Vocabulary = {
     { name: 'kind', values: ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] },
     { name: 'parent.service', values: [] },
     { name: 'parent.kind', values: ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] },
+    { name: 'messaging', values: ['true', 'false'] },
     { name: 'peer', values: [] },
   ],
   services: ['cart', 'checkout', 'payment gateway', 'ledger-cart'],
@@ -37,6 +38,7 @@ describe('completionsAt', () => {
   it('offers the terms of a map edge: parent fields, kinds, the services of a parent', () => {
     expect(offered('pa|')).toEqual(['parent.service:', 'parent.kind:']);
     expect(offered('pe|')).toEqual(['peer:']);
+    expect(offered('messaging:|')).toEqual(['true', 'false']);
     expect(offered('kind:c|')).toEqual(['client', 'consumer']);
     expect(offered('parent.kind:pro|')).toEqual(['producer']);
     expect(offered('parent.service:ch|')).toEqual(['checkout']);

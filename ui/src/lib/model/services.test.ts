@@ -213,22 +213,22 @@ describe('link queries', () => {
 
   it('filters an edge to the spans it counts: the callee under the caller, or the caller of a virtual peer', () => {
     const direct = { from: 'checkout', to: 'payments', virtual: false, messaging: false };
-    expect(edgeQuery('', direct)).toBe('service:payments parent.service:checkout');
+    expect(edgeQuery('', direct)).toBe('service:payments parent.service:checkout messaging:false');
     expect(edgeQuery('', { from: 'payments', to: 'postgresql', virtual: true, messaging: false })).toBe(
       'service:payments peer:postgresql',
     );
     expect(edgeQuery('', { from: 'checkout', to: 'mailer', virtual: false, messaging: true })).toBe(
-      'service:mailer parent.service:checkout kind:consumer parent.kind:producer',
+      'service:mailer parent.service:checkout messaging:true',
     );
     expect(edgeQuery('x', { from: 'a', to: 'b', virtual: false, messaging: false }, true)).toBe(
-      'x service:b parent.service:a status:error',
+      'x service:b parent.service:a messaging:false status:error',
     );
     // Names that are not one plain word are quoted; a term the search has already is not repeated.
     expect(edgeQuery('service:payments', { from: 'payments', to: 'api.stripe.com:443', virtual: true, messaging: false })).toBe(
       'service:payments peer:"api.stripe.com:443"',
     );
     expect(edgeQuery('', { from: 'web "a"', to: 'b', virtual: false, messaging: false })).toBe(
-      'service:b parent.service:"web \\"a\\""',
+      'service:b parent.service:"web \\"a\\"" messaging:false',
     );
   });
 });

@@ -254,10 +254,11 @@ export function serviceQuery(base: string, service: string, errors = false): str
 
 /**
  * The traces of an edge within `base`: those holding a span the edge counts — a span
- * of the callee whose parent span is the caller's (`service:B parent.service:A`; a
- * messaging edge: a consumer span under a producer span), or for a virtual edge a
- * client or producer span of the caller that called that peer (`service:A peer:X`).
- * With `errors`, `status:error` (a trace-level term: traces with an error span).
+ * of the callee whose parent span is the caller's (`service:B parent.service:A`), a
+ * consumer span under a producer span or not (`messaging:true|false`: two services
+ * may have both edges), or for a virtual edge a client or producer span of the
+ * caller that called that peer (`service:A peer:X`). With `errors`, `status:error`
+ * (a trace-level term: traces with an error span).
  */
 export function edgeQuery(
   base: string,
@@ -266,8 +267,7 @@ export function edgeQuery(
 ): string {
   const terms = edge.virtual
     ? [fieldTerm('service', edge.from), fieldTerm('peer', edge.to)]
-    : [fieldTerm('service', edge.to), fieldTerm('parent.service', edge.from)];
-  if (edge.messaging) terms.push('kind:consumer', 'parent.kind:producer');
+    : [fieldTerm('service', edge.to), fieldTerm('parent.service', edge.from), `messaging:${edge.messaging}`];
   if (errors) terms.push('status:error');
   return terms.reduce(addTerm, base);
 }
