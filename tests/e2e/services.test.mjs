@@ -362,6 +362,8 @@ describe('the Services view on the demo case', () => {
       errors: `errors: ${burn(added.errors)}`,
       bars: added.buckets.map((bucket) => bucket.good + bucket.bad),
     });
+    await $('objective-form').scrollIntoView({ block: 'center' });
+    await app.browser.saveScreenshot(join(SHOTS, 'services-objectives.png'));
     // Removed in the window: gone from the case.
     const remove = app.browser.$(`[data-testid="slo"][data-id="${added.objective.id}"] [data-testid="slo-remove"]`);
     await remove.scrollIntoView({ block: 'center' });
