@@ -418,4 +418,41 @@ describe('the Services view with hostile service names', () => {
     await settled(app.browser);
     await waitForRows(app.browser, 'trace-row', (count) => count === 1, { timeoutMsg: 'the hostile operation did not find its trace' });
   });
+
+  it('links an edge from a hostile caller and one to a hostile peer to exactly their traces, the names quoted', async () => {
+    await typeInSearch(app.browser, '');
+    await showView(app.browser, 'services');
+    await waitForMap(app.browser, 3);
+    for (const [from, to, query] of [
+      [EVIL, 'web', `service:web parent.service:"${EVIL.replace(/[\\"]/g, (char) => `\\${char}`)}" messaging:false`],
+      ['web', PEER, `service:web peer:"${PEER}"`],
+    ]) {
+      const expected = weftJson(hostileCase, 'traces', query, '--limit', '0');
+      assert.equal(expected.length, 1, query);
+      await showView(app.browser, 'services');
+      await waitForMap(app.browser, 3);
+      const index = await app.browser.execute(
+        (from, to) =>
+          [...document.querySelectorAll('[data-testid="map-edge"]')].findIndex(
+            (edge) => edge.getAttribute('data-from') === from && edge.getAttribute('data-to') === to,
+          ),
+        from,
+        to,
+      );
+      assert.ok(index >= 0, `no edge ${from} → ${to}`);
+      await (await app.browser.$$('[data-testid="map-edge"]'))[index].$('[data-testid="map-edge-label"]').click();
+      await app.browser.waitUntil(async () => (await $('app').getAttribute('data-view')) === 'traces', {
+        timeout: 5000,
+        timeoutMsg: 'the edge did not open the trace list',
+      });
+      assert.equal(await $('search-input').getValue(), query);
+      await settled(app.browser);
+      await waitForRows(app.browser, 'trace-row', (count) => count === 1, { timeoutMsg: `the edge ${query} did not find its trace` });
+      const shown = await app.browser.execute(() =>
+        [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) => row.getAttribute('data-trace-id')),
+      );
+      assert.deepEqual(shown, expected.map((trace) => trace.trace_id));
+      await typeInSearch(app.browser, '');
+    }
+  });
 });
