@@ -415,6 +415,7 @@ describe('the Services view with hostile service names', () => {
     });
     const query = await $('search-input').getValue();
     assert.ok(query.startsWith('service:"evil\u202Eexe<img src=x onerror=\\"document.title=1\\">" name:'), query);
+    assert.ok(query.endsWith(' kind:server') || query.endsWith(' kind:client'), query);
     await settled(app.browser);
     await waitForRows(app.browser, 'trace-row', (count) => count === 1, { timeoutMsg: 'the hostile operation did not find its trace' });
   });

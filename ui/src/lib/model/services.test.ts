@@ -208,6 +208,9 @@ describe('link queries', () => {
     const charges = { service: 'payments', name: 'POST /v1/charges' };
     expect(operationQuery('', charges, true)).toBe('service:payments name:"POST /v1/charges" status:error');
     expect(operationQuery('after:10m', charges)).toBe('after:10m service:payments name:"POST /v1/charges"');
+    // With its kind, the operation exactly (a name may be a server and a client span of one service).
+    expect(operationQuery('', { ...charges, kind: 3 }, true)).toBe('service:payments name:"POST /v1/charges" kind:client status:error');
+    expect(operationQuery('', { ...charges, kind: 9 })).toBe('service:payments name:"POST /v1/charges"');
     expect(serviceQuery('service:payments', 'payments', true)).toBe('service:payments status:error');
   });
 

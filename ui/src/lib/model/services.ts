@@ -17,6 +17,7 @@ import type {
   SloBucket,
 } from '../api/types';
 import { addTerm } from './facets';
+import { SPAN_KINDS } from './spanKind';
 import { formatCount, formatDuration } from './format';
 import { withTimeRange } from './timeRange';
 import { displayText } from './untrusted';
@@ -239,9 +240,16 @@ export function fieldTerm(field: LinkField, value: string): string {
   return `${field}:"${value.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
 }
 
-/** The traces of an operation (its errors only with `errors`), within `base` (the search shown). */
-export function operationQuery(base: string, operation: Pick<OperationRed, 'service' | 'name'>, errors = false): string {
+/** The traces of an operation (its errors only with `errors`), within `base` (the search shown):
+ *  a span of its service, name and — when given and one the query language names — kind. */
+export function operationQuery(
+  base: string,
+  operation: Pick<OperationRed, 'service' | 'name'> & Partial<Pick<OperationRed, 'kind'>>,
+  errors = false,
+): string {
   let query = addTerm(addTerm(base, fieldTerm('service', operation.service)), fieldTerm('name', operation.name));
+  const kind = operation.kind === undefined ? undefined : SPAN_KINDS[operation.kind];
+  if (kind !== undefined) query = addTerm(query, `kind:${kind}`);
   if (errors) query = addTerm(query, 'status:error');
   return query;
 }
