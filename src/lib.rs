@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod formats;
+pub mod id_forms;
 pub mod ids;
 pub mod ingest;
 pub mod model;

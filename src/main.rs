@@ -171,6 +171,10 @@ enum Command {
         /// Print the kept trace ids, one a line, instead of the counts.
         #[arg(long)]
         ids: bool,
+        /// Keep each trace's decision in the case (replacing the simulation applied
+        /// before), for the query terms `sampled:kept` and `sampled:dropped`.
+        #[arg(long)]
+        apply: bool,
         query: Vec<String>,
     },
 }
@@ -588,11 +592,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 logs.iter().for_each(print::log_line);
             }
         }
-        Command::Sample { policy, ids, query } => {
-            let text = std::fs::read_to_string(&policy)
-                .with_context(|| format!("reading {}", policy.display()))?;
+        Command::Sample {
+            policy,
+            ids,
+            apply,
+            query,
+        } => {
+            let text = analysis::sampling::read_policy_file(&policy)?;
             let config = analysis::sampling::parse_config(&text)
                 .map_err(|error| anyhow::anyhow!("{}: {error}", policy.display()))?;
+            let query_text = query.join(" ");
             let query = if query.is_empty() {
                 None
             } else {
@@ -603,6 +612,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await?
                 .simulate_sampling(&config, query.as_ref())
                 .await?;
+            if apply {
+                let decided = simulation
+                    .decided
+                    .iter()
+                    .map(|(trace_id, kept, _, _)| (*trace_id, *kept))
+                    .collect();
+                store
+                    .writer()
+                    .await?
+                    .apply_sampling(&text, &query_text, decided)
+                    .await?;
+            }
             if ids {
                 print::sample_ids(&simulation);
             } else if json {

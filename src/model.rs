@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::id_forms::IdForms;
+
 pub use crate::ids::{SpanId, TraceId};
 
 /// A JSON object of attributes, keys sorted (serde_json's default map).
@@ -116,6 +118,9 @@ pub struct Span {
     pub dropped_links_count: u32,
     pub resource: Arc<Resource>,
     pub scope: Arc<Scope>,
+    /// The forms the decoder rewrote this span's ids from (`ids-rewritten`).
+    #[serde(skip)]
+    pub id_forms: IdForms,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -162,6 +167,9 @@ pub struct LogRecord {
     /// (set by the ingest pipeline, never by decoders).
     #[serde(skip_serializing)]
     pub ts_inferred: bool,
+    /// The forms the decoder rewrote this record's ids from (`ids-rewritten`).
+    #[serde(skip)]
+    pub id_forms: IdForms,
 }
 
 impl LogRecord {
@@ -183,6 +191,7 @@ impl LogRecord {
             line: Some(line),
             unparsed: true,
             ts_inferred: false,
+            id_forms: IdForms::default(),
         }
     }
 }

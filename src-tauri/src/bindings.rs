@@ -17,7 +17,8 @@ use weft::analysis::compare::{CompareNode, SelectionComparison};
 use weft::analysis::quality::Doctor;
 use weft::analysis::sampling::SamplingOutcome;
 use weft::store::{
-    Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary, Vocabulary,
+    AppliedSampling, Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary,
+    Vocabulary,
 };
 
 use crate::commands::{CaseInfo, LaunchInfo, WireSource};
@@ -25,6 +26,7 @@ use crate::error::ApiError;
 use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
+use crate::sampling::PolicyFile;
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
 use crate::services::{ServiceReport, WireSloReport};
 use crate::{follows, loads, menu};

@@ -52,6 +52,8 @@ macro_rules! command_list {
             services::add_objective(operation: String, p95: String, errors: String) -> i64;
             services::remove_objective(id: i64) -> ();
             sampling::simulate_sampling(config: String, query: Option<String>) -> SamplingOutcome;
+            sampling::applied_sampling() -> Option<AppliedSampling>;
+            sampling::load_sampling_config() -> Option<PolicyFile>;
             quality::doctor(query: String) -> Doctor;
         }
     };

@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::skew::clock_skew;
 use super::tree::{SpanTiming, TraceTree};
 use super::{KIND_CONSUMER, KIND_PRODUCER};
+use crate::id_forms::IdForm;
 
 pub const MAX_EXAMPLES: usize = 10;
 /// A key with more distinct values than this is high-cardinality.
@@ -198,10 +199,6 @@ pub struct QualityTally {
     /// Per skewed host: its service and the largest delta seen.
     skew_hosts: BTreeMap<String, i64>,
     keys: BTreeMap<String, KeyTally>,
-    /// Per source id: spans whose ids were derived from text that is no id.
-    derived_ids: BTreeMap<i64, (u64, Vec<Example>)>,
-    /// Per source id: spans whose trace id is a 64-bit id padded to 128 bits.
-    padded_ids: BTreeMap<i64, (u64, Vec<Example>)>,
     roots: Vec<Root>,
     internal_roots: Vec<Root>,
     server_services: HashSet<String>,
@@ -288,22 +285,6 @@ impl QualityTally {
         let Some(attributes) = span.attributes.as_object() else {
             return;
         };
-        if ID_KEYS[..2].iter().any(|key| attributes.contains_key(*key)) {
-            count_in(
-                &mut self.derived_ids,
-                span.source_id,
-                trace_id,
-                &span.span_id,
-            );
-        }
-        if trace_id.len() == 32 && trace_id.starts_with(PADDING) {
-            count_in(
-                &mut self.padded_ids,
-                span.source_id,
-                trace_id,
-                &span.span_id,
-            );
-        }
         for (key, value) in attributes {
             if ID_KEYS.contains(&key.as_str()) {
                 continue;
@@ -385,10 +366,8 @@ impl QualityTally {
         }
     }
 
-    /// The span findings, with the names of the sources by id; `padding` holds the
-    /// sources whose format pads 64-bit ids (Jaeger, Zipkin): only there is a trace
-    /// id with a zero high half taken as padded.
-    pub fn finish(self, sources: &HashMap<i64, String>, padding: &HashSet<i64>) -> Vec<Finding> {
+    /// The span findings (`ids-rewritten` is `rewritten_id_findings`', from the load).
+    pub fn finish(self) -> Vec<Finding> {
         let mut findings = Vec::new();
         let context_lost = context_lost(&self.roots, &self.calls, &self.service_hosts);
         let async_roots = async_roots(&self.internal_roots, &self.server_services);
@@ -506,52 +485,7 @@ impl QualityTally {
                 fix: "Keep unbounded values (user ids, request ids, URLs with ids) off every span: put them on one span or in logs, and use low-cardinality names for grouping.".into(),
             });
         }
-        for (source, (count, examples)) in self.derived_ids {
-            let name = sources.get(&source).cloned().unwrap_or_default();
-            findings.push(Finding {
-                rule: "ids-rewritten".into(),
-                severity: Severity::Info,
-                count,
-                traces: 0,
-                services: Vec::new(),
-                examples,
-                message: format!("Spans of {name} whose trace or span id was no hex id (Weft derived one; the original is kept as jaeger.traceID / jaeger.spanID): {count}"),
-                fix: "Emit W3C ids (32 and 16 lowercase hex digits) so that other tools join these spans with the rest.".into(),
-            });
-        }
-        for (source, (count, examples)) in self.padded_ids {
-            if !padding.contains(&source) {
-                continue;
-            }
-            let name = sources.get(&source).cloned().unwrap_or_default();
-            findings.push(Finding {
-                rule: "ids-rewritten".into(),
-                severity: Severity::Info,
-                count,
-                traces: 0,
-                services: Vec::new(),
-                examples,
-                message: format!("Spans of {name} with a 64-bit trace id, padded with zeros to 128 bits: {count}"),
-                fix: "Use 128-bit trace ids (W3C trace context) everywhere, so that services with 128-bit ids join the same traces.".into(),
-            });
-        }
         findings
-    }
-}
-
-/// The high half of a 64-bit trace id padded to 128 bits (Jaeger, Zipkin, B3).
-const PADDING: &str = "0000000000000000";
-
-fn count_in(
-    per_source: &mut BTreeMap<i64, (u64, Vec<Example>)>,
-    source: i64,
-    trace_id: &str,
-    span_id: &str,
-) {
-    let (count, examples) = per_source.entry(source).or_default();
-    *count += 1;
-    if examples.len() < MAX_EXAMPLES {
-        examples.push(Example::span(trace_id, span_id));
     }
 }
 
@@ -744,6 +678,58 @@ pub struct Duplicates {
     pub examples: Vec<(String, String, String, String)>,
 }
 
+/// What the decoders rewrote of one source's ids in one form (`source_id_forms`,
+/// counted at load: `id_forms.rs`, `store/bulk.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewrittenIds {
+    pub source: String,
+    pub form: IdForm,
+    pub spans: u64,
+    pub logs: u64,
+    /// The first record of the source in that form.
+    pub example: Option<Example>,
+}
+
+/// `ids-rewritten` (info): one finding per source and form, in that order.
+pub fn rewritten_id_findings(rewritten: &[RewrittenIds]) -> Vec<Finding> {
+    rewritten
+        .iter()
+        .map(|ids| {
+            let count = ids.spans + ids.logs;
+            let records = match (ids.spans, ids.logs) {
+                (_, 0) => "Spans",
+                (0, _) => "Logs",
+                _ => "Spans and logs",
+            };
+            Finding {
+                rule: "ids-rewritten".into(),
+                severity: Severity::Info,
+                count,
+                traces: 0,
+                services: Vec::new(),
+                examples: ids.example.iter().cloned().collect(),
+                message: format!(
+                    "{records} of {} with ids written as {} ({}): {count}",
+                    ids.source,
+                    ids.form.describe(),
+                    ids.form.name()
+                ),
+                fix: rewritten_fix(ids.form).into(),
+            }
+        })
+        .collect()
+}
+
+fn rewritten_fix(form: IdForm) -> &'static str {
+    match form {
+        IdForm::Padded | IdForm::Truncated => "Use 128-bit trace ids (W3C trace context) everywhere, so that services with 128-bit ids join the same traces.",
+        IdForm::Derived => "Emit W3C ids (32 and 16 lowercase hex digits) so that other tools join these spans with the rest.",
+        IdForm::Base64 => "Export ids as hex, as OTLP/JSON and Jaeger JSON specify (base64 is the generic protobuf JSON mapping of bytes), so that other tools read them.",
+        IdForm::Decimal => "Log the W3C trace and span ids in hex (the OTel context's ids, or Datadog's 128-bit hex ids), so that logs join traces from every tool.",
+        IdForm::UpperCase | IdForm::Prefixed | IdForm::Uuid => "Write ids as W3C trace context does (lowercase hex, no prefix or dashes), so that searches and other tools match them as written.",
+    }
+}
+
 /// `duplicate-span-id`.
 pub fn duplicate_findings(duplicates: &Duplicates) -> Vec<Finding> {
     if duplicates.spans == 0 {
@@ -819,7 +805,7 @@ mod tests {
         for (id, spans) in traces {
             tally.add_trace(id, spans);
         }
-        doctor(tally.finish(&HashMap::new(), &HashSet::new())).findings
+        doctor(tally.finish()).findings
     }
 
     fn rules(found: &[Finding]) -> Vec<(&str, Severity, u64)> {
@@ -950,32 +936,40 @@ mod tests {
     }
 
     #[test]
-    fn derived_ids_are_counted_per_source() {
-        let mut derived = span("a", None, "legacy", KIND_SERVER, 0, 10);
-        derived.attributes = json!({"jaeger.spanID": "one"});
-        derived.source_id = 7;
-        let mut tally = QualityTally::default();
-        tally.add_trace("t1", &[derived]);
-        let found = tally.finish(
-            &HashMap::from([(7, "old.json".to_string())]),
-            &HashSet::new(),
+    fn rewritten_ids_are_reported_per_source_and_form() {
+        let example = Example::span("t1", "s1");
+        let found = rewritten_id_findings(&[
+            RewrittenIds {
+                source: "a.json".into(),
+                form: IdForm::Base64,
+                spans: 3,
+                logs: 0,
+                example: Some(example.clone()),
+            },
+            RewrittenIds {
+                source: "dd.log".into(),
+                form: IdForm::Decimal,
+                spans: 0,
+                logs: 2,
+                example: Some(Example::log(None, 9)),
+            },
+        ]);
+        assert_eq!(
+            rules(&found),
+            vec![
+                ("ids-rewritten", Severity::Info, 3),
+                ("ids-rewritten", Severity::Info, 2)
+            ]
         );
-        assert_eq!(rules(&found), vec![("ids-rewritten", Severity::Info, 1)]);
-        assert!(found[0].message.contains("old.json"));
-    }
-
-    #[test]
-    fn a_padded_64_bit_trace_id_is_reported_per_source() {
-        let mut tally = QualityTally::default();
-        let padded = format!("{}{}", PADDING, "0123456789abcdef");
-        let full = format!("{}{}", "fedcba9876543210", "0123456789abcdef");
-        tally.add_trace(&padded, &[span("a", None, "old", KIND_SERVER, 0, 10)]);
-        tally.add_trace(&full, &[span("a", None, "new", KIND_SERVER, 0, 10)]);
-        let names = HashMap::from([(1, "zipkin.json".to_string())]);
-        let found = tally.finish(&names, &HashSet::from([1]));
-        assert_eq!(rules(&found), vec![("ids-rewritten", Severity::Info, 1)]);
-        assert_eq!(found[0].examples, vec![Example::span(&padded, "a")]);
-        assert!(found[0].message.contains("64-bit"));
+        assert_eq!(found[0].examples, vec![example]);
+        assert_eq!(
+            found[0].message,
+            "Spans of a.json with ids written as base64 (base64): 3"
+        );
+        assert!(found[1]
+            .message
+            .starts_with("Logs of dd.log with ids written as decimal numbers"));
+        assert!(found[1].fix.contains("hex"));
     }
 
     #[test]

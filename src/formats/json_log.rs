@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use super::dialects::{trace_flag_keys, Dialect, IdSpelling, LevelNumbers, DIALECTS};
 use super::text_log;
 use super::{for_each_line, trim_start, DecodeError, Format, LineDecoder, Problem, RecordSink};
+use crate::id_forms::IdForms;
 use crate::model::{Attributes, LogRecord, Resource, Scope, Span, StatusCode};
 use crate::severity;
 
@@ -245,6 +246,7 @@ fn log_record(
         "clef" => (severity::INFO, String::new()),
         _ => (0, String::new()),
     });
+    let mut id_forms = IdForms::default();
     let trace_id = take_id(
         &mut object,
         dialect.trace_id,
@@ -252,6 +254,7 @@ fn log_record(
         line,
         sink,
         trace_id_of,
+        (&mut id_forms, 16),
     );
     let span_id = take_id(
         &mut object,
@@ -260,6 +263,7 @@ fn log_record(
         line,
         sink,
         span_id_of,
+        (&mut id_forms, 8),
     );
     let flags = take_first(&mut object, trace_flag_keys(), flags_of).unwrap_or(0);
     let service = take_first(&mut object, dialect.service, |value| match value {
@@ -292,6 +296,7 @@ fn log_record(
         line: Some(line),
         unparsed: false,
         ts_inferred: false,
+        id_forms,
     }
 }
 
@@ -327,6 +332,7 @@ fn unwrap_docker(mut outer: Map<String, Value>, line: u64, sink: &mut dyn Record
 
 /// A CLEF span record (`@st` start, `@t` end, `@tr`/`@sp`/`@ps`, `@ra`/`@sa`).
 fn clef_span(mut object: Map<String, Value>, line: u64, sink: &mut dyn RecordSink) -> Option<Span> {
+    let mut id_forms = IdForms::default();
     let trace_id = take_id(
         &mut object,
         &["@tr"],
@@ -334,6 +340,7 @@ fn clef_span(mut object: Map<String, Value>, line: u64, sink: &mut dyn RecordSin
         line,
         sink,
         trace_id_of,
+        (&mut id_forms, 16),
     )?;
     let span_id = take_id(
         &mut object,
@@ -342,6 +349,7 @@ fn clef_span(mut object: Map<String, Value>, line: u64, sink: &mut dyn RecordSin
         line,
         sink,
         span_id_of,
+        (&mut id_forms, 8),
     )?;
     let parent_span_id = take_id(
         &mut object,
@@ -350,6 +358,7 @@ fn clef_span(mut object: Map<String, Value>, line: u64, sink: &mut dyn RecordSin
         line,
         sink,
         span_id_of,
+        (&mut id_forms, 8),
     );
     let start_ns = take_first(&mut object, &["@st"], time_of).unwrap_or(0);
     let end_ns = take_first(&mut object, &["@t"], time_of).unwrap_or(start_ns);
@@ -411,6 +420,7 @@ fn clef_span(mut object: Map<String, Value>, line: u64, sink: &mut dyn RecordSin
             attributes: scope_attributes,
             ..Scope::default()
         }),
+        id_forms,
     })
 }
 

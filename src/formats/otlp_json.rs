@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use super::json_stream::{contains_key, decode_documents, EachElement, Elements};
 use super::{for_each_line, trim_start, DecodeError, Format, LineDecoder, Problem, RecordSink};
+use crate::id_forms::{form_of, IdForms, Reading};
 use crate::ids::{SpanId, TraceId};
 use crate::model::{LogRecord, Resource, Scope, Span, SpanEvent, SpanLink};
 use crate::time::non_zero;
@@ -324,6 +325,12 @@ fn span_record(
         emitter.problem(format!("span `{}`: parent {error}", span.name));
         None
     });
+    let mut id_forms = IdForms::default();
+    id_forms.add(form_of(&span.trace_id, 16, Reading::Otlp));
+    id_forms.add(form_of(&span.span_id, 8, Reading::Otlp));
+    if parent_span_id.is_some() {
+        id_forms.add(form_of(&span.parent_span_id, 8, Reading::Otlp));
+    }
     let events = span
         .events
         .into_iter()
@@ -374,6 +381,7 @@ fn span_record(
         dropped_links_count: span.dropped_links_count.0,
         resource: resource.clone(),
         scope: scope.clone(),
+        id_forms,
     })
 }
 
@@ -391,6 +399,13 @@ fn log_record(
         emitter.problem(format!("log record: {error}; kept without it"));
         None
     });
+    let mut id_forms = IdForms::default();
+    if trace_id.is_some() {
+        id_forms.add(form_of(&log.trace_id, 16, Reading::Otlp));
+    }
+    if span_id.is_some() {
+        id_forms.add(form_of(&log.span_id, 8, Reading::Otlp));
+    }
     let mut attributes = attributes(log.attributes);
     if !log.event_name.is_empty() {
         attributes
@@ -422,6 +437,7 @@ fn log_record(
         line: emitter.line,
         unparsed: false,
         ts_inferred: false,
+        id_forms,
     }
 }
 

@@ -16,6 +16,7 @@ use prost::Message;
 use serde_json::Value;
 
 use super::{DecodeError, Format, Problem, RecordSink};
+use crate::id_forms::IdForms;
 use crate::ids::{encode_base64, SpanId, TraceId};
 use crate::model::{Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
 use crate::time::non_zero;
@@ -247,6 +248,7 @@ fn emit_traces(request: ExportTraceServiceRequest, offset: u64, sink: &mut dyn R
                     dropped_links_count: span.dropped_links_count,
                     resource: resource.clone(),
                     scope: scope.clone(),
+                    id_forms: IdForms::default(),
                 });
             }
         }
@@ -295,6 +297,8 @@ fn emit_logs(request: ExportLogsServiceRequest, offset: u64, sink: &mut dyn Reco
                     line: None,
                     unparsed: false,
                     ts_inferred: false,
+                    // Bytes on the wire: no spelling to rewrite.
+                    id_forms: IdForms::default(),
                 });
             }
         }

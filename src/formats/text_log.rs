@@ -13,6 +13,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::{overlong_line, read_line_capped, DecodeError, Format, RecordSink};
+use crate::id_forms::{form_of, IdForm, Reading};
 use crate::ids::{parse_traceparent, SpanId, TraceId};
 use crate::model::{Attributes, LogRecord};
 use crate::{severity, time};
@@ -332,6 +333,12 @@ fn find_ids(text: &str, record: &mut LogRecord) {
         } else {
             TraceId::parse(id).ok().flatten()
         };
+        if record.trace_id.is_some() {
+            record.id_forms.add(match decimal {
+                true => Some(IdForm::Decimal),
+                false => form_of(id, 16, Reading::Any),
+            });
+        }
     }
     if let Some(found) = SPAN_ID.captures(text) {
         let id = &found[1];
@@ -341,6 +348,12 @@ fn find_ids(text: &str, record: &mut LogRecord) {
         } else {
             SpanId::parse(id).ok().flatten()
         };
+        if record.span_id.is_some() {
+            record.id_forms.add(match decimal {
+                true => Some(IdForm::Decimal),
+                false => form_of(id, 8, Reading::Any),
+            });
+        }
     }
 }
 

@@ -31,6 +31,7 @@ use serde_json::{Map, Value};
 
 use super::json_stream::{contains_key, decode_documents, nullable, EachObject, Objects};
 use super::{trim_start, DecodeError, Format, Problem, RecordSink};
+use crate::id_forms::{form_of, IdForms, Reading};
 use crate::ids::{derived_id, padded_id, SpanId, TraceId};
 use crate::model::{Attributes, Resource, Scope, Span, SpanEvent, StatusCode};
 
@@ -239,6 +240,9 @@ impl Window {
         parent_has_client_half: bool,
         sink: &mut dyn RecordSink,
     ) -> Span {
+        let mut id_forms = IdForms::default();
+        id_forms.add(form_of(&span.trace_id, 16, Reading::Padded));
+        id_forms.add(form_of(&span.id, 8, Reading::Padded));
         let mut attributes = Attributes::new();
         for (key, value) in span.tags {
             attributes.insert(key, value);
@@ -355,6 +359,7 @@ impl Window {
             dropped_links_count: 0,
             resource,
             scope: self.scope.clone(),
+            id_forms,
         }
     }
 }

@@ -140,6 +140,10 @@ pub enum TermKind {
     /// virtual peer (`analysis::services::peer_of`) is X — the spans an edge to the
     /// virtual node X counts.
     Peer(String),
+    /// `sampled:kept` (true) / `sampled:dropped` (false): the traces the sampling
+    /// simulation applied last (`store/sampled.rs`) kept or dropped. A trace it did
+    /// not simulate is neither.
+    Sampled(bool),
 }
 
 /// The leading hex digits of an id (`trace:`/`span:` with fewer digits than an id
@@ -201,7 +205,7 @@ pub enum QueryError {
     UnterminatedRegex { column: usize },
     #[error("column {column}: invalid regular expression: {message}")]
     InvalidRegex { column: usize, message: String },
-    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, attr.KEY, duration, after, before, kind, parent.service, parent.kind, messaging, peer)")]
+    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, attr.KEY, duration, after, before, sampled, kind, parent.service, parent.kind, messaging, peer)")]
     UnknownField { column: usize, field: String },
     #[error("column {column}: `{field}` needs a value")]
     MissingValue { column: usize, field: String },
@@ -241,6 +245,8 @@ pub enum QueryError {
     },
     #[error("column {column}: `-` must be followed by a term")]
     DanglingNot { column: usize },
+    #[error("column {column}: `{value}` is not a sampling decision (kept or dropped)")]
+    InvalidSampled { column: usize, value: String },
 }
 
 impl QueryError {
@@ -262,7 +268,8 @@ impl QueryError {
             | QueryError::InvalidFlag { column, .. }
             | QueryError::InvalidKind { column, .. }
             | QueryError::AmbiguousId { column, .. }
-            | QueryError::DanglingNot { column } => *column,
+            | QueryError::DanglingNot { column }
+            | QueryError::InvalidSampled { column, .. } => *column,
         }
     }
 }

@@ -69,6 +69,10 @@ pub const FIELDS: &[KnownField] = &[
         values: &[],
     },
     KnownField {
+        name: "sampled",
+        values: &["kept", "dropped"],
+    },
+    KnownField {
         name: "attr.",
         values: &[],
     },
@@ -254,6 +258,7 @@ impl Field<'_> {
             "parent.kind" => TermKind::ParentKind(self.span_kind()?),
             "peer" => TermKind::Peer(value),
             "messaging" => return Ok((TermKind::Messaging, self.flag_negates()?)),
+            "sampled" => TermKind::Sampled(self.sampled()?),
             "after" => TermKind::After(self.time(now_ns)?),
             "before" => TermKind::Before(self.time(now_ns)?),
             _ => {
@@ -319,6 +324,18 @@ impl Field<'_> {
                 column: self.column + self.name.chars().count(),
                 field: self.name.into(),
                 op: op.into(),
+            }),
+        }
+    }
+
+    /// `kept` or `dropped`, in any case: whether the term asks for the kept traces.
+    fn sampled(&self) -> Result<bool, QueryError> {
+        match self.value.to_ascii_lowercase().as_str() {
+            "kept" => Ok(true),
+            "dropped" => Ok(false),
+            _ => Err(QueryError::InvalidSampled {
+                column: self.value_column,
+                value: self.value.into(),
             }),
         }
     }
@@ -494,6 +511,14 @@ mod tests {
         assert_eq!(kinds("-unparsed:true"), vec![(true, TermKind::Unparsed)]);
         assert_eq!(kinds("unparsed!=false"), vec![(false, TermKind::Unparsed)]);
         assert_eq!(
+            kinds("sampled:kept -sampled:DROPPED sampled!=kept"),
+            vec![
+                (false, TermKind::Sampled(true)),
+                (true, TermKind::Sampled(false)),
+                (true, TermKind::Sampled(true)),
+            ]
+        );
+        assert_eq!(
             kinds("duration>=1m30s"),
             vec![(false, TermKind::Duration(Cmp::Ge, 90_000_000_000))]
         );
@@ -657,6 +682,13 @@ mod tests {
                 },
             ),
             ("status:ok", QueryError::InvalidStatus { column: 8 }),
+            (
+                "sampled:maybe",
+                QueryError::InvalidSampled {
+                    column: 9,
+                    value: "maybe".into(),
+                },
+            ),
             (
                 "unparsed:maybe",
                 QueryError::InvalidFlag {

@@ -114,6 +114,7 @@ impl TraceSql {
                 TermKind::Before(ns) => {
                     Some(Condition::new("t.start_ns < ?", vec![Param::Int(*ns)]))
                 }
+                TermKind::Sampled(kept) => Some(sampled_condition("t.trace_id", *kept)),
                 _ => None,
             };
             match trace_level {
@@ -216,6 +217,7 @@ fn span_condition(query: &Query) -> Option<Condition> {
             | TermKind::ParentKind(_)
             | TermKind::Messaging
             | TermKind::Peer(_) => span_relation(&term.kind),
+            TermKind::Sampled(kept) => Some(sampled_condition("s.trace_id", *kept)),
         };
         if let Some(condition) = condition {
             parts.push(condition.negate(term.negated));
@@ -252,6 +254,7 @@ fn log_term(term: &Term) -> Option<Condition> {
         ),
         TermKind::After(ns) => Condition::new("l.ts_ns >= ?", vec![Param::Int(*ns)]),
         TermKind::Before(ns) => Condition::new("l.ts_ns < ?", vec![Param::Int(*ns)]),
+        TermKind::Sampled(kept) => sampled_condition("l.trace_id", *kept),
         TermKind::Kind(_)
         | TermKind::ParentService(_)
         | TermKind::ParentKind(_)
@@ -264,6 +267,15 @@ fn log_term(term: &Term) -> Option<Condition> {
             }
         }
     })
+}
+
+/// `sampled:kept|dropped`: `column` holds a trace id the applied sampling simulation
+/// (`sampled_traces`, migration 0014) kept, or dropped.
+fn sampled_condition(column: &str, kept: bool) -> Condition {
+    Condition::new(
+        &format!("{column} IN (SELECT trace_id FROM sampled_traces WHERE kept = ?)"),
+        vec![Param::Int(i64::from(kept))],
+    )
 }
 
 /// The terms about a span's kind and its place in the call graph, over `spans s`

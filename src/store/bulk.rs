@@ -31,7 +31,7 @@
 //! records in `sources.fts_upto` how far, so removing a half-loaded source
 //! deletes exactly what was indexed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -39,7 +39,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::correlate::KnownSpans;
 use super::words::NewWords;
 use super::StoreError;
-use crate::model::{Link, LogRecord, Resource, Scope, Span, UNKNOWN_SERVICE};
+use crate::id_forms::IdForm;
+use crate::model::{Link, LogRecord, Resource, Scope, Span, StatusCode, UNKNOWN_SERVICE};
 
 /// Rows are committed (and so visible to readers) at least this often.
 const COMMIT_EVERY: Duration = Duration::from_millis(500);
@@ -60,6 +61,45 @@ pub struct LoadSummary {
     /// The largest span rowid before these rows: the spans written have larger
     /// ones (for the span full-text index).
     pub spans_after_rowid: i64,
+    /// Records whose ids the decoder rewrote, per form (`source_id_forms`).
+    pub id_forms: BTreeMap<IdForm, FormTally>,
+}
+
+/// The records of one id form in a write of rows, and the first of them.
+#[derive(Debug)]
+pub struct FormTally {
+    pub spans: i64,
+    pub logs: i64,
+    example_trace: Option<Vec<u8>>,
+    example_span: Option<Vec<u8>>,
+    example_log: Option<i64>,
+}
+
+/// Adds a write's id forms to the source's (`source_id_forms`, migration 0015), in
+/// the transaction that finishes the rows (`writer::finish_source`).
+pub(super) fn add_id_forms(
+    conn: &Connection,
+    source_id: i64,
+    forms: &BTreeMap<IdForm, FormTally>,
+) -> Result<(), StoreError> {
+    let mut add = conn.prepare_cached(
+        "INSERT INTO source_id_forms (source_id, form, spans, logs, example_trace, \
+         example_span, example_log) VALUES (?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (source_id, form) DO UPDATE SET spans = spans + excluded.spans, \
+         logs = logs + excluded.logs",
+    )?;
+    for (form, tally) in forms {
+        add.execute(params![
+            source_id,
+            form.name(),
+            tally.spans,
+            tally.logs,
+            tally.example_trace,
+            tally.example_span,
+            tally.example_log,
+        ])?;
+    }
+    Ok(())
 }
 
 /// The connection a `BulkWriter` borrowed, given back with what it wrote.
@@ -259,17 +299,16 @@ impl BulkWriter {
         let scope_id = self.intern_scope(&span.scope)?;
         let trace_id = &span.trace_id.0[..];
         let span_id = &span.span_id.0[..];
-        // The first record of a span wins, except that an error status is never hidden.
-        self.conn
+        // The first record of a span wins (a later copy is `span_conflict`'s business).
+        let inserted = self
+            .conn
             .prepare_cached(
                 "INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, flags, name, \
                  kind, start_ns, end_ns, status_code, status_message, service, attributes, \
                  resource_id, scope_id, dropped_attributes_count, dropped_events_count, \
                  dropped_links_count, source_id) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT (trace_id, span_id) DO UPDATE SET status_code = 2, \
-                 status_message = excluded.status_message \
-                 WHERE excluded.status_code = 2 AND spans.status_code != 2",
+                 ON CONFLICT (trace_id, span_id) DO NOTHING",
             )?
             .execute(params![
                 trace_id,
@@ -295,6 +334,9 @@ impl BulkWriter {
                 span.dropped_links_count,
                 self.source_id,
             ])?;
+        if inserted == 0 {
+            self.span_conflict(span)?;
+        }
         if !span.events.is_empty() {
             let mut insert = self.conn.prepare_cached(
                 "INSERT OR IGNORE INTO span_events (trace_id, span_id, event_idx, time_ns, name, \
@@ -333,8 +375,79 @@ impl BulkWriter {
             }
         }
         self.summary.span_traces.insert(span.trace_id.0);
+        for form in span.id_forms.iter() {
+            self.summary
+                .id_forms
+                .entry(form)
+                .or_insert_with(|| FormTally {
+                    spans: 0,
+                    logs: 0,
+                    example_trace: Some(trace_id.to_vec()),
+                    example_span: Some(span_id.to_vec()),
+                    example_log: None,
+                })
+                .spans += 1;
+        }
         if let Some(known) = &mut self.known {
             known.add(&span.trace_id, &span.span_id);
+        }
+        Ok(())
+    }
+
+    /// A span whose (trace id, span id) is already stored: the stored copy stays,
+    /// except that an error status is never hidden, and a copy from another source
+    /// whose name, times or parent differ is recorded in `span_duplicates` (issue 17's
+    /// `duplicate-span-id`). Only a conflict comes here, so the check costs nothing
+    /// on the rows of a load without duplicates; it was a `BEFORE INSERT` trigger on
+    /// `spans` (migration 0012, dropped by 0013) that looked up every span: ~10 % of span
+    /// ingest.
+    fn span_conflict(&mut self, span: &Span) -> Result<(), StoreError> {
+        let trace_id = &span.trace_id.0[..];
+        let span_id = &span.span_id.0[..];
+        let parent = span.parent_span_id.as_ref().map(|id| &id.0[..]);
+        let (first_source_id, differs, stored_error): (i64, bool, bool) = self
+            .conn
+            .prepare_cached(
+                "SELECT source_id, name != ? OR start_ns != ? OR end_ns != ? \
+                 OR parent_span_id IS NOT ?, status_code = 2 \
+                 FROM spans WHERE trace_id = ? AND span_id = ?",
+            )?
+            .query_row(
+                params![
+                    span.name,
+                    span.start_ns,
+                    span.end_ns,
+                    parent,
+                    trace_id,
+                    span_id
+                ],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
+        if differs && first_source_id != self.source_id {
+            self.conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO span_duplicates (trace_id, span_id, source_id, \
+                     first_source_id, name, start_ns, end_ns, parent_span_id) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                )?
+                .execute(params![
+                    trace_id,
+                    span_id,
+                    self.source_id,
+                    first_source_id,
+                    span.name,
+                    span.start_ns,
+                    span.end_ns,
+                    parent,
+                ])?;
+        }
+        if span.status_code == StatusCode::Error && !stored_error {
+            self.conn
+                .prepare_cached(
+                    "UPDATE spans SET status_code = 2, status_message = ? \
+                     WHERE trace_id = ? AND span_id = ?",
+                )?
+                .execute(params![span.status_message, trace_id, span_id])?;
         }
         Ok(())
     }
@@ -394,6 +507,19 @@ impl BulkWriter {
             self.words.add(&log.body);
         }
         self.last_log_id = Some(id);
+        for form in log.id_forms.iter() {
+            self.summary
+                .id_forms
+                .entry(form)
+                .or_insert_with(|| FormTally {
+                    spans: 0,
+                    logs: 0,
+                    example_trace: log.trace_id.map(|trace_id| trace_id.0.to_vec()),
+                    example_span: None,
+                    example_log: Some(id),
+                })
+                .logs += 1;
+        }
         if let Some(trace_id) = &log.trace_id {
             *self.summary.trace_logs.entry(trace_id.0).or_default() += 1;
         }

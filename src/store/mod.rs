@@ -10,6 +10,7 @@ mod correlate;
 mod edit;
 mod follow;
 mod reader;
+mod sampled;
 mod turn;
 pub mod words;
 mod writer;
@@ -29,6 +30,7 @@ pub use reader::{
     SourceView, SpanView, Stats, TimeDensity, TraceFilter, TraceSort, TraceSummary, TraceView,
     Vocabulary, DENSITY_BUCKET_NS,
 };
+pub use sampled::AppliedSampling;
 pub use turn::WriteTurn;
 pub use writer::{FollowState, SourceCounts, SourceRow, SourceStatus, Writer, KEPT_PROBLEMS};
 

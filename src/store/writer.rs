@@ -143,6 +143,7 @@ pub(super) fn finish_source(
     for ((second, severity), n) in &summary.seconds {
         add_second.execute(params![second, i64::from(*severity), n])?;
     }
+    super::bulk::add_id_forms(conn, source_id, &summary.id_forms)?;
     if !summary.span_traces.is_empty() {
         conn.prepare_cached(
             "INSERT INTO spans_fts (rowid, name, attributes) \
@@ -536,6 +537,7 @@ fn remove_rows(conn: &mut Connection, source_id: i64) -> Result<(), StoreError> 
          (SELECT trace_id, span_id FROM spans WHERE source_id = ?1)",
         "DELETE FROM spans WHERE source_id = ?1",
         "DELETE FROM logs WHERE source_id = ?1",
+        "DELETE FROM source_id_forms WHERE source_id = ?1",
     ] {
         tx.execute(sql, [source_id])?;
     }

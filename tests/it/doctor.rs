@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use crate::common::{fixture, weft_ok as weft};
+use crate::common::{fixture, weft_json, weft_ok as weft};
 
 /// The findings of `weft doctor --json` on a new case of `files`.
 fn doctor(dir: &Path, files: &[PathBuf], query: &[&str]) -> Vec<Value> {
@@ -409,6 +409,23 @@ fn the_same_span_with_other_content_from_another_source_is_a_duplicate() {
     assert_eq!(report["findings"], json!([]));
 }
 
+#[test]
+fn a_later_copy_with_an_error_status_marks_the_stored_span_without_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = write(dir.path(), "a.json", clean_trace(1));
+    let mut failed = clean_trace(1);
+    failed[1]["scopeSpans"][0]["spans"][0]["status"] = json!({"code": 2, "message": "boom"});
+    let failed = write(dir.path(), "b.json", failed);
+    // Only the status differs: no duplicate, but the error is not hidden.
+    assert_eq!(rules(&doctor(dir.path(), &[first, failed], &[])), vec![]);
+    let case = dir.path().join("case.weft");
+    let traces = weft_json(&case, &["traces", "--json"]);
+    assert_eq!(traces[0]["errors"], json!(1), "{traces}");
+    let trace = weft_json(&case, &["trace", &trace_hex(1), "--json"]);
+    let text = trace.to_string();
+    assert!(text.contains("boom"), "{text}");
+}
+
 fn pino(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
     let file = dir.join(name);
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
@@ -587,7 +604,8 @@ fn the_corpus_clean_files_have_no_findings() {
             ("ids-rewritten".into(), "info".into(), 4),
         ]
     );
-    // Jaeger's 64-bit trace ids, padded to 128 bits: an info of ids-rewritten.
+    // Jaeger api_v2 ids in base64: an info of ids-rewritten, counting the span
+    // records of the file (5, one span id twice: 4 spans stored).
     let padded = doctor(
         dir.path(),
         &[fixture(
@@ -597,8 +615,9 @@ fn the_corpus_clean_files_have_no_findings() {
     );
     assert_eq!(
         rules(&padded),
-        vec![("ids-rewritten".into(), "info".into(), 4)]
+        vec![("ids-rewritten".into(), "info".into(), 5)]
     );
+    assert!(padded[0]["message"].as_str().unwrap().contains("(base64)"));
     let fragment = doctor(
         dir.path(),
         &[fixture(
@@ -606,13 +625,19 @@ fn the_corpus_clean_files_have_no_findings() {
         )],
         &[],
     );
+    // Its ids are upper-case hex (`5B8EFFF7…`): a true note of ids-rewritten.
     assert_eq!(
         rules(&fragment),
         vec![
             ("missing-parent".into(), "error".into(), 1),
             ("missing-root".into(), "warn".into(), 1),
+            ("ids-rewritten".into(), "info".into(), 1),
         ]
     );
+    assert!(fragment[2]["message"]
+        .as_str()
+        .unwrap()
+        .contains("(upper-case)"));
 }
 
 /// `weft doctor` on the demo case, JSON and for people, against golden files
@@ -632,4 +657,97 @@ fn the_demo_case_doctor_output_is_golden() {
             .replace(&fixtures.display().to_string(), "<fixtures>");
         crate::cli::check_golden(name, &out);
     }
+}
+
+/// Issue 17's `ids-rewritten` for every form the decoders normalize, one hand-written
+/// fixture each (tests/fixtures/ids/, SOURCES.md): the finding names the source and
+/// the form and counts the records (spans or logs) with an id in that form, with the
+/// first as its example.
+#[test]
+fn every_rewritten_id_form_is_reported_per_source() {
+    let cases: &[(&str, &[(&str, u64)])] = &[
+        ("otlp-base64.json", &[("base64", 2)]),
+        ("otlp-upper.json", &[("upper-case", 1)]),
+        ("datadog-decimal.jsonl", &[("decimal", 2)]),
+        ("zipkin-short.json", &[("padded", 2)]),
+        (
+            "jaeger-forms.json",
+            &[("truncated", 1), ("0x", 3), ("derived", 1)],
+        ),
+        ("text-uuid.log", &[("uuid", 1)]),
+        ("pino-upper.jsonl", &[("upper-case", 1)]),
+    ];
+    for (file, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let findings = doctor(dir.path(), &[fixture(&format!("ids/{file}"))], &[]);
+        let rewritten: Vec<&Value> = findings
+            .iter()
+            .filter(|finding| finding["rule"] == "ids-rewritten")
+            .collect();
+        let forms: Vec<(String, u64)> = rewritten
+            .iter()
+            .map(|finding| {
+                let message = finding["message"].as_str().unwrap();
+                assert!(message.contains(file), "{message}");
+                assert_eq!(finding["severity"], "info");
+                let form = message.rsplit_once(" (").unwrap().1;
+                let form = form.split_once(')').unwrap().0.to_string();
+                (form, finding["count"].as_u64().unwrap())
+            })
+            .collect();
+        let mut sorted_expected: Vec<(String, u64)> = expected
+            .iter()
+            .map(|(form, count)| (form.to_string(), *count))
+            .collect();
+        let mut sorted_found = forms.clone();
+        sorted_expected.sort();
+        sorted_found.sort();
+        assert_eq!(sorted_found, sorted_expected, "{file}");
+        for finding in rewritten {
+            let example = &finding["examples"][0];
+            assert!(
+                example["span_id"].is_string() || example["log_id"].is_i64(),
+                "{file}: {finding}"
+            );
+        }
+    }
+    // An id of each form names the same trace as its hex spelling: the upper-case and
+    // lower-case records of one pino file join the same trace id.
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    weft(
+        &case,
+        &["ingest", fixture("ids/pino-upper.jsonl").to_str().unwrap()],
+    );
+    let logs = weft_json(&case, &["logs", "--json"]);
+    let ids: Vec<&str> = logs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|log| log["trace_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["5b8efff798038103d269b633813fc60c"; 2]);
+}
+
+/// A source that is removed takes its id forms with it; one loaded again counts once.
+#[test]
+fn rewritten_ids_go_with_their_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("ids/otlp-base64.json");
+    let findings = doctor(dir.path(), &[file.clone(), file.clone()], &[]);
+    assert_eq!(
+        rules(&findings),
+        vec![("ids-rewritten".into(), "info".into(), 2)]
+    );
+    let case = dir.path().join("case.weft");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = weft::Store::open(&case).await.unwrap();
+        let sources = store.reader().await.unwrap().sources().await.unwrap();
+        let mut writer = store.writer().await.unwrap();
+        for source in sources {
+            writer.remove_source(source.id).await.unwrap();
+        }
+    });
+    let report = weft_json(&case, &["doctor", "--json"]);
+    assert_eq!(report["findings"], json!([]));
 }

@@ -144,3 +144,83 @@ fn a_bad_field_fails_naming_the_file_and_line() {
         "{stderr}"
     );
 }
+
+fn trace_ids(case: &Path, query: &[&str]) -> BTreeSet<String> {
+    let mut args = vec!["traces", "--json", "--limit", "0"];
+    args.extend_from_slice(query);
+    let traces: Value = serde_json::from_slice(&ok(case, &args)).unwrap();
+    traces
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|trace| trace["trace_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn sampled_kept_lists_exactly_the_ids_of_the_applied_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    ok(&case, &["ingest", fixture("demo").to_str().unwrap()]);
+    let policy = fixture("sampling/seed-policy.yaml");
+    let policy = policy.to_str().unwrap();
+    let all = trace_ids(&case, &[]);
+
+    // Before any simulation is applied, no trace is kept or dropped.
+    assert!(trace_ids(&case, &["sampled:kept"]).is_empty());
+    assert!(trace_ids(&case, &["sampled:dropped"]).is_empty());
+
+    // `--ids` only prints; `--apply` keeps the decisions.
+    let ids = String::from_utf8(ok(&case, &["sample", "--policy", policy, "--ids"])).unwrap();
+    let kept: BTreeSet<String> = ids.lines().map(str::to_string).collect();
+    assert!(trace_ids(&case, &["sampled:kept"]).is_empty());
+    let report: Value = serde_json::from_slice(&ok(
+        &case,
+        &["sample", "--policy", policy, "--apply", "--json"],
+    ))
+    .unwrap();
+    assert!(!kept.is_empty() && kept.len() < all.len());
+    assert_eq!(trace_ids(&case, &["sampled:kept"]), kept);
+    let dropped: BTreeSet<String> = all.difference(&kept).cloned().collect();
+    assert_eq!(trace_ids(&case, &["sampled:dropped"]), dropped);
+    assert_eq!(report["dropped"].as_u64().unwrap() as usize, dropped.len());
+    // Negated, and with other terms: the kept error traces are the error traces.
+    assert_eq!(trace_ids(&case, &["--", "-sampled:kept"]), dropped);
+    assert_eq!(
+        trace_ids(&case, &["sampled:kept", "status:error"]),
+        trace_ids(&case, &["status:error"])
+    );
+    // Logs of the kept traces: each log listed carries a kept trace id.
+    let logs: Value = serde_json::from_slice(&ok(
+        &case,
+        &["logs", "--json", "--limit", "0", "sampled:kept"],
+    ))
+    .unwrap();
+    let logs = logs.as_array().unwrap();
+    assert_eq!(
+        logs.len() as u64,
+        report["logs_of_kept_traces"].as_u64().unwrap()
+    );
+    assert!(logs
+        .iter()
+        .all(|log| kept.contains(log["trace_id"].as_str().unwrap())));
+
+    // A new simulation replaces the one before; a query narrows it, and traces it did
+    // not simulate are neither kept nor dropped.
+    ok(
+        &case,
+        &["sample", "--policy", policy, "--apply", "status:error"],
+    );
+    let errors = trace_ids(&case, &["status:error"]);
+    assert_eq!(trace_ids(&case, &["sampled:kept"]), errors);
+    assert!(trace_ids(&case, &["sampled:dropped"]).is_empty());
+
+    // A bad value names its column.
+    let output = run(&case, &["traces", "sampled:maybe"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("column 9: `maybe` is not a sampling decision (kept or dropped)"),
+        "{stderr}"
+    );
+}

@@ -158,6 +158,8 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
                     }
             }
             TermKind::Unparsed => log.unparsed,
+            // No sampling simulation is applied to this case: no trace is kept or dropped.
+            TermKind::Sampled(_) => false,
             TermKind::Duration(cmp, ns) => own_span.is_some_and(|span| compare(span.2, *cmp, *ns)),
             TermKind::Kind(kind) => own_span.is_some_and(|span| span.3.kind == *kind),
             TermKind::ParentService(service) => own_span
@@ -202,6 +204,8 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
 
 const QUERIES: &[&str] = &[
     "",
+    "sampled:kept",
+    "-sampled:dropped level>=warn",
     "link:span",
     "trace:1d5dd925",
     "trace:1D5DD92589082",

@@ -20,6 +20,7 @@ pub mod collector_hash;
 pub mod config;
 pub mod evaluate;
 pub mod lost;
+pub mod policy_file;
 pub mod yaml;
 
 use std::collections::HashMap;
@@ -29,6 +30,7 @@ use serde::Serialize;
 pub use config::{parse_config, Policy, Rule, SamplingConfig};
 pub use evaluate::{leaf_decisions, SampleSpan, SampleTrace};
 pub use lost::{LostTrace, SamplingOutcome};
+pub use policy_file::{read_policy_file, PolicyFileError, MAX_POLICY_BYTES};
 
 use crate::ids::TraceId;
 

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::wire::{duration_ns, time_ns, LogJson, ProcessJson, SpanJson};
 use crate::formats::{Problem, RecordSink};
+use crate::id_forms::{form_of, IdForm, IdForms, Reading};
 use crate::ids::{derived_id, padded_id, SpanId, TraceId};
 use crate::model::{Attributes, Resource, Scope, Span, SpanEvent, SpanLink, StatusCode};
 
@@ -67,6 +68,15 @@ pub(super) fn span_record(
         )));
         return None;
     };
+    let mut id_forms = IdForms::default();
+    id_forms.add(match trace_derived {
+        true => Some(IdForm::Derived),
+        false => form_of(&span.trace_id, 16, Reading::Padded),
+    });
+    id_forms.add(match span_derived {
+        true => Some(IdForm::Derived),
+        false => form_of(&span.span_id, 8, Reading::Padded),
+    });
     let mut attributes = Attributes::new();
     if trace_derived {
         attributes.insert(
@@ -166,6 +176,7 @@ pub(super) fn span_record(
         dropped_links_count: 0,
         resource,
         scope,
+        id_forms,
     })
 }
 

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::formats::dialects::{IdSpelling, LevelNumbers};
 use crate::formats::{Problem, RecordSink};
+use crate::id_forms::{form_of, IdForm, IdForms, Reading};
 use crate::ids::{SpanId, TraceId};
 use crate::{severity, time};
 
@@ -64,6 +65,9 @@ pub(super) fn take_first<T>(
 }
 
 /// Like `take_first` for ids; a present but malformed id is a problem and stays an attribute.
+/// The id under the first of `keys` that is there, read by `parse`; the form it was
+/// written in (an id of `bytes` bytes) goes into `forms`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn take_id<T>(
     object: &mut Map<String, Value>,
     keys: &[&str],
@@ -71,6 +75,7 @@ pub(super) fn take_id<T>(
     line: u64,
     sink: &mut dyn RecordSink,
     parse: fn(&Value, IdSpelling) -> Result<Option<T>, ()>,
+    (forms, bytes): (&mut IdForms, usize),
 ) -> Option<T> {
     for key in keys {
         let Some(value) = find(object, key) else {
@@ -78,6 +83,15 @@ pub(super) fn take_id<T>(
         };
         match parse(value, spelling) {
             Ok(id) => {
+                if id.is_some() {
+                    let text = id_text(value).unwrap_or_default();
+                    forms.add(match spelling {
+                        IdSpelling::Decimal if text.bytes().all(|b| b.is_ascii_digit()) => {
+                            Some(IdForm::Decimal)
+                        }
+                        _ => form_of(&text, bytes, Reading::Any),
+                    });
+                }
                 take(object, key);
                 return id;
             }

@@ -15,10 +15,12 @@ use super::rows::{hex_column, json_column, query_with};
 use super::Reader;
 use crate::analysis::quality::Doctor;
 use crate::analysis::quality::{
-    doctor, duplicate_findings, log_findings, Duplicates, LogFacts, QualitySpan, QualityTally,
-    ServiceLogCount, SourceLogCount, SourceReport, MAX_EXAMPLES,
+    doctor, duplicate_findings, log_findings, rewritten_id_findings, Duplicates, Example, LogFacts,
+    QualitySpan, QualityTally, RewrittenIds, ServiceLogCount, SourceLogCount, SourceReport,
+    MAX_EXAMPLES,
 };
 use crate::analysis::skew::host_of;
+use crate::id_forms::IdForm;
 use crate::model::Link;
 use crate::query::{Condition, LogSql, Param, Query, SpanSql};
 use crate::store::StoreError;
@@ -34,14 +36,8 @@ impl Reader {
             .map(|row| (row.get("id"), row.get("path")))
             .collect();
         let (tally, span_services) = self.quality_spans(query).await?;
-        let padding: HashSet<i64> =
-            sqlx::query("SELECT id FROM sources WHERE format IN ('jaeger-json', 'zipkin-json')")
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|row| row.get("id"))
-                .collect();
-        let mut findings = tally.finish(&sources, &padding);
+        let mut findings = tally.finish();
+        findings.extend(rewritten_id_findings(&self.rewritten_ids().await?));
         let facts = self.log_facts(query, &span_services, &sources).await?;
         findings.extend(log_findings(&facts));
         findings.extend(duplicate_findings(&self.duplicates(query, &sources).await?));
@@ -109,6 +105,40 @@ impl Reader {
             tally.add_trace(&trace, &spans);
         }
         Ok((tally, services))
+    }
+
+    /// What the decoders rewrote of the ids, per source (in load order) and form, as
+    /// counted at load (`source_id_forms`, migration 0015). Per source, whatever the
+    /// query: the counts are of the whole file.
+    async fn rewritten_ids(&self) -> Result<Vec<RewrittenIds>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT f.source_id, s.path, f.form, f.spans, f.logs, f.example_trace, f.example_span, \
+             f.example_log FROM source_id_forms f JOIN sources s ON s.id = f.source_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut rewritten: Vec<(i64, RewrittenIds)> = rows
+            .iter()
+            .filter_map(|row| {
+                let form = IdForm::from_name(row.get("form"))?;
+                let trace = hex_column(row, "example_trace");
+                let example = match (hex_column(row, "example_span"), row.get("example_log")) {
+                    (Some(span), _) => trace.map(|trace| Example::span(&trace, &span)),
+                    (None, Some(log_id)) => Some(Example::log(trace.as_deref(), log_id)),
+                    (None, None) => None,
+                };
+                let ids = RewrittenIds {
+                    source: row.get("path"),
+                    form,
+                    spans: row.get::<i64, _>("spans") as u64,
+                    logs: row.get::<i64, _>("logs") as u64,
+                    example,
+                };
+                Some((row.get("source_id"), ids))
+            })
+            .collect();
+        rewritten.sort_by_key(|(source_id, ids)| (*source_id, ids.form));
+        Ok(rewritten.into_iter().map(|(_, ids)| ids).collect())
     }
 
     /// The later copies recorded in `span_duplicates` whose stored copy is still the

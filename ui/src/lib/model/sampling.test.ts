@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorsLine, keptExtrasLine, keptLine, lostReason, SEED_POLICY, share } from './sampling';
+import { errorsLine, keptExtrasLine, keptLine, lostReason, sampledQuery, SEED_POLICY, share, showSampledLabel } from './sampling';
 
 const report = {
   traces: 40,
@@ -35,5 +35,13 @@ describe('sampling texts', () => {
     expect(SEED_POLICY).toContain('status_codes: [ERROR]');
     expect(SEED_POLICY).toContain('threshold_ms: 1000');
     expect(SEED_POLICY).toContain('sampling_percentage: 5');
+  });
+
+  it('shows the kept or dropped traces with the query term of the applied simulation', () => {
+    expect(sampledQuery('kept')).toBe('sampled:kept');
+    expect(sampledQuery('dropped')).toBe('sampled:dropped');
+    expect(showSampledLabel('kept', 14)).toBe('Show 14 kept traces');
+    expect(showSampledLabel('dropped', 1)).toBe('Show 1 dropped trace');
+    expect(showSampledLabel('dropped', 1234)).toBe('Show 1\u2009234 dropped traces');
   });
 });

@@ -1,5 +1,6 @@
 // The sampling panel's texts (issue 17): what a tail sampling policy keeps, as
 // shares of the case's traces, and why a lost trace matters. Pure; the panel shows them.
+import { countOf } from './counts';
 import { formatCount } from './format';
 
 /** The seed's policy (tests/fixtures/sampling/seed-policy.yaml): the panel's first text. */
@@ -54,4 +55,14 @@ export function keptExtrasLine(report: SampleCounts, slowMs: number): string {
 /** Why a dropped trace is listed: "error", "slow", or both. */
 export function lostReason(trace: { error: boolean; slow: boolean }): string {
   return [trace.error ? 'error' : null, trace.slow ? 'slow' : null].filter((word) => word !== null).join(', ');
+}
+
+/** The trace list's query for the traces the applied simulation kept or dropped. */
+export function sampledQuery(which: 'kept' | 'dropped'): string {
+  return `sampled:${which}`;
+}
+
+/** The label of the button that shows them: "Show 14 kept traces". */
+export function showSampledLabel(which: 'kept' | 'dropped', count: number): string {
+  return `Show ${countOf(count, `${which} trace`)}`;
 }

@@ -11,6 +11,27 @@ export type ApiError = { code: Code, message: string,
 column?: number, };
 
 /**
+ * The simulation applied last: what the panel shows again.
+ */
+export type AppliedSampling = { 
+/**
+ * The Collector configuration as the user gave it.
+ */
+config: string, 
+/**
+ * The query that chose the traces simulated; empty: every trace of the case.
+ */
+query: string, 
+/**
+ * When it was applied (Unix ns).
+ */
+applied_ns: number, 
+/**
+ * Traces simulated, and of them kept.
+ */
+traces: number, kept: number, };
+
+/**
  * One attribute, scored by how much its values set the selection apart.
  */
 export type AttributeScore = { attribute: string, score: number, 
@@ -203,6 +224,11 @@ export type PathStats = { count: number, total_ns: number, self_ns: number, erro
  * How many traces one top-level policy said "sample" to.
  */
 export type PolicyCount = { name: string, type: string, sampled: number, };
+
+/**
+ * A policy file the user picked.
+ */
+export type PolicyFile = { path: string, text: string, };
 
 /**
  * Something wrong in the input that did not stop decoding.
@@ -489,6 +515,8 @@ export type Commands = {
   add_objective: { args: { operation: string; p95: string; errors: string }; result: number };
   remove_objective: { args: { id: number }; result: null };
   simulate_sampling: { args: { config: string; query?: string | null }; result: SamplingOutcome };
+  applied_sampling: { args: Record<string, never>; result: AppliedSampling | null };
+  load_sampling_config: { args: Record<string, never>; result: PolicyFile | null };
   doctor: { args: { query: string }; result: Doctor };
 };
 
