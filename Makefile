@@ -19,7 +19,7 @@ BENCH_PKGS := time python3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench fmt lint deps-engine engine-test demo
+.PHONY: run test bench fmt lint deps-engine engine-test demo demo-report
 
 # Installs only the packages that dpkg says are missing, so a prepared machine is not touched.
 define apt_install
@@ -39,6 +39,12 @@ engine-test: deps-engine
 demo: deps-engine
 	$(CARGO) build --locked --bin weft
 	scripts/demo-case.sh $(DEMO_CASE)
+
+# demo-report: the demo case with the marks that tell its story (scripts/demo-notebook.sh),
+# and its postmortem report in both formats in docs/reports/ (review the diff).
+demo-report: deps-engine
+	$(CARGO) build --locked --bin weft
+	scripts/demo-notebook.sh $(DEMO_CASE) docs/reports
 
 bench: deps-engine
 	$(call apt_install,$(BENCH_PKGS))

@@ -1,9 +1,11 @@
-//! The `weft` command line: `ingest`, `stats`, `traces`, `trace`, `logs`, `sources`
-//! over a case file. Each subcommand is one engine call; `--json` prints the
-//! shapes of DESIGN.md "CLI", otherwise `print` renders for people. Errors go to
+//! The `weft` command line: `ingest`, `stats`, `traces`, `trace`, `logs`, `sources`,
+//! the notebook's `mark`/`marks` (mark_cli.rs) and `report`, … over a case file.
+//! Each subcommand is one engine call; `--json` prints the shapes of DESIGN.md
+//! "CLI", otherwise `print` renders for people. Errors go to
 //! stderr naming the file and the line or byte offset; the exit code is 1 when
 //! anything failed.
 
+mod mark_cli;
 mod print;
 
 use std::io::IsTerminal;
@@ -161,6 +163,21 @@ enum Command {
     },
     /// The files loaded into the case, with their status and counts.
     Sources,
+    /// Mark evidence of the case, or write a note, for the postmortem notebook.
+    Mark {
+        #[command(subcommand)]
+        action: mark_cli::MarkAction,
+    },
+    /// The notebook's marks: the timeline under its phases (--json: every mark).
+    Marks,
+    /// The postmortem report: the timeline, each note with its evidence, the sources.
+    Report {
+        /// md (an SVG file per cited trace in FILE.assets/) or html (one file).
+        #[arg(long, value_enum, default_value_t = ReportFormatArg::Html)]
+        format: ReportFormatArg,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
     /// What an OpenTelemetry Collector tail sampling policy would have kept of the
     /// case's traces (those matching QUERY): the config file with
     /// `processors: tail_sampling:`, or just that section.
@@ -177,6 +194,12 @@ enum Command {
         apply: bool,
         query: Vec<String>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormatArg {
+    Md,
+    Html,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -410,9 +433,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             critical_path,
             adjust_skew,
         } => {
-            let trace = store
-                .reader()
-                .await?
+            let reader = store.reader().await?;
+            let trace = reader
                 .trace(trace_id)
                 .await?
                 .with_context(|| format!("trace {trace_id} is not in case {}", case.display()))?;
@@ -423,7 +445,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 (trace, analysis)
             };
             if json {
-                let analysed = analysis::AnalysedTrace::new(&trace, &analysis);
+                let findings = reader.trace_findings(trace_id).await?;
+                let analysed = analysis::AnalysedTrace::new(&trace, &analysis, &findings);
                 print::outln!("{}", serde_json::to_string(&analysed)?);
             } else if critical_path {
                 print::critical_path(&trace, &analysis);
@@ -630,6 +653,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 print::outln!("{}", serde_json::to_string(&simulation.report)?);
             } else {
                 print::sample(&simulation.report);
+            }
+        }
+        Command::Mark { action } => mark_cli::run(&store, action).await?,
+        Command::Marks => mark_cli::list(&store, json).await?,
+        Command::Report { format, output } => {
+            let format = match format {
+                ReportFormatArg::Md => weft::report::ReportFormat::Markdown,
+                ReportFormatArg::Html => weft::report::ReportFormat::Html,
+            };
+            let reader = store.reader().await?;
+            let written = weft::report::write_report(&reader, &case, format, &output).await?;
+            for path in written {
+                eprintln!("weft: wrote {}", path.display());
             }
         }
         Command::Sources => {

@@ -14,8 +14,10 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TypeVisitor, TS};
 use weft::analysis::compare::{CompareNode, SelectionComparison};
-use weft::analysis::quality::Doctor;
+use weft::analysis::quality::{Doctor, Finding};
 use weft::analysis::sampling::SamplingOutcome;
+use weft::notebook::markdown::Block;
+use weft::report::ReportFormat;
 use weft::store::{
     AppliedSampling, Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary,
     Vocabulary,
@@ -26,6 +28,7 @@ use crate::error::ApiError;
 use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
+use crate::notebook::{Notebook, WireMarkEdit, WireNewMark};
 use crate::sampling::PolicyFile;
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
 use crate::services::{ServiceReport, WireSloReport};

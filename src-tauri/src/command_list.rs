@@ -55,6 +55,13 @@ macro_rules! command_list {
             sampling::applied_sampling() -> Option<AppliedSampling>;
             sampling::load_sampling_config() -> Option<PolicyFile>;
             quality::doctor(query: String) -> Doctor;
+            notebook::list_marks() -> Notebook;
+            notebook::add_mark(draft: WireNewMark) -> i64;
+            notebook::edit_mark(id: i64, edit: WireMarkEdit) -> ();
+            notebook::remove_mark(id: i64) -> bool;
+            notebook::render_note(note: String) -> Vec<Block>;
+            notebook::export_report(path: String, format: ReportFormat) -> Vec<String>;
+            quality::trace_findings(trace_id: String) -> Vec<Finding>;
         }
     };
 }

@@ -20,6 +20,7 @@ mod error;
 mod follows;
 mod loads;
 mod menu;
+mod notebook;
 mod quality;
 mod recent;
 mod sampling;

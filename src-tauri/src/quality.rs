@@ -1,8 +1,10 @@
-//! The Quality view's command (issue 17): `doctor`, the findings of
-//! `weft doctor` for a query (empty: the whole case). One engine call.
+//! The Quality view's commands (issue 17): `doctor`, the findings of
+//! `weft doctor` for a query (empty: the whole case), and `trace_findings`, those
+//! about one trace for its header and waterfall. One engine call each.
 
 use tauri::State;
-use weft::analysis::quality::Doctor;
+use weft::analysis::quality::{Doctor, Finding};
+use weft::TraceId;
 
 use crate::case::Case;
 use crate::error::ApiError;
@@ -14,4 +16,15 @@ use crate::search::parse_query;
 pub async fn doctor(case: State<'_, Case>, query: String) -> Result<Doctor, ApiError> {
     let query = parse_query(&query)?;
     Ok(case.reader()?.doctor(&query).await?)
+}
+
+/// The findings of `weft doctor` about trace `trace_id` (`Reader::trace_findings`),
+/// apart from `get_trace` so that the waterfall does not wait for them.
+#[tauri::command]
+pub async fn trace_findings(
+    case: State<'_, Case>,
+    trace_id: String,
+) -> Result<Vec<Finding>, ApiError> {
+    let id: TraceId = trace_id.parse()?;
+    Ok(case.reader()?.trace_findings(id).await?)
 }

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use weft::analysis::compare::{CompareNode, SelectionComparison};
-use weft::analysis::{self, Skew};
+use weft::analysis::{self, MissingParentView, Skew};
 use weft::query::Query;
 use weft::store::{
     Anchor, Cursor, Facets, Histogram, LogCount, LogFilter, LogPage, LogView, SpanView,
@@ -231,8 +231,9 @@ pub struct WirePathSection {
 
 /// `get_trace`: `weft trace --json` with `WireSpan`s, the trace's start (its
 /// earliest span) as a decimal string, and its analysis: the critical path, the
-/// clock skew found, whether the spans are shown adjusted, and whether the trace is
-/// among the slowest tenth of the case's.
+/// clock skew found, whether the spans are shown adjusted, whether the trace is
+/// among the slowest tenth of the case's, and the parents its spans name that the
+/// case does not hold (its findings come apart: `trace_findings`).
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct WireTrace {
     pub trace_id: String,
@@ -243,6 +244,7 @@ pub struct WireTrace {
     pub skew: Vec<Skew>,
     pub skew_adjusted: bool,
     pub slow: bool,
+    pub missing_parents: Vec<MissingParentView>,
 }
 
 /// One trace with its spans, logs and analysis, for the waterfall (with the stored
@@ -301,6 +303,7 @@ fn wire_trace(
         skew: analysis.skew,
         skew_adjusted: analysis.skew_adjusted,
         slow,
+        missing_parents: analysis.missing_parents,
     }
 }
 

@@ -23,9 +23,10 @@ pub mod tree;
 pub use critical_path::{critical_path, self_times, PathSection};
 pub use skew::{clock_skew, Skew};
 pub use trace::{
-    analyse_trace, analyse_trace_adjusted, analyse_trace_with, AnalysedTrace, TraceAnalysis,
+    analyse_trace, analyse_trace_adjusted, analyse_trace_with, AnalysedTrace, MissingParentView,
+    TraceAnalysis,
 };
-pub use tree::{SpanTiming, TraceTree};
+pub use tree::{MissingParent, SpanTiming, TraceTree};
 
 /// OTLP `SpanKind` numbers the analyses look at (see `model::Span::kind`).
 pub const KIND_PRODUCER: i64 = 4;

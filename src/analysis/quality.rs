@@ -7,6 +7,10 @@
 //! `store::Reader::doctor` in primary-key pages); rules that look across traces
 //! (`context-lost`) keep only root spans and named outgoing calls until `finish`.
 //! Log and source rules take the counts the store aggregates (`LogFacts`).
+//! The findings of ONE trace (`store::Reader::trace_findings`) come from the same
+//! rules: the trace is `add_trace`d, the traces that may hold the other end of a
+//! lost context are `add_other_trace`d, the case's services `add_service`d, and
+//! `finish_trace` keeps what concerns the trace.
 //! Pure: no SQL and no I/O here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -264,7 +268,15 @@ impl QualityTally {
                 Example::span(trace_id, &roots[1].span_id),
             ),
         }
-        for root in &roots {
+        self.keep_roots(trace_id, &roots, true);
+        self.add_calls(trace_id, spans);
+        self.add_skew(trace_id, spans);
+    }
+
+    /// Keeps what `context-lost` needs of the roots of a trace (the INTERNAL ones
+    /// only for a trace that is counted).
+    fn keep_roots(&mut self, trace_id: &str, roots: &[&QualitySpan], internal: bool) {
+        for root in roots {
             let kept = Root {
                 trace_id: trace_id.to_string(),
                 span_id: root.span_id.clone(),
@@ -273,12 +285,36 @@ impl QualityTally {
             };
             match root.kind {
                 KIND_SERVER | KIND_CONSUMER => self.roots.push(kept),
-                KIND_INTERNAL => self.internal_roots.push(kept),
+                KIND_INTERNAL if internal => self.internal_roots.push(kept),
                 _ => {}
             }
         }
+    }
+
+    /// A trace that is not counted but may hold the other end of a call of the
+    /// counted ones (a caller whose context was lost, or the root it started):
+    /// only its root SERVER/CONSUMER spans and its named calls are kept.
+    pub fn add_other_trace(&mut self, trace_id: &str, spans: &[QualitySpan]) {
+        let roots: Vec<&QualitySpan> = spans
+            .iter()
+            .filter(|span| span.parent_span_id.is_none())
+            .collect();
+        self.keep_roots(trace_id, &roots, false);
         self.add_calls(trace_id, spans);
-        self.add_skew(trace_id, spans);
+    }
+
+    /// A service of the case, whether it has SERVER spans, and a `host.name` of its
+    /// spans: what `add_trace` learns of the services of the traces it counts.
+    pub fn add_service(&mut self, service: &str, server: bool, host_name: Option<&str>) {
+        if server {
+            self.server_services.insert(service.to_string());
+        }
+        if let Some(host) = host_name {
+            self.service_hosts
+                .entry(service.to_string())
+                .or_default()
+                .insert(host.to_string());
+        }
     }
 
     fn add_attributes(&mut self, trace_id: &str, span: &QualitySpan) {
@@ -308,11 +344,7 @@ impl QualityTally {
             if span.kind != KIND_CLIENT && span.kind != KIND_PRODUCER {
                 continue;
             }
-            let names: BTreeSet<&str> = PEER_KEYS
-                .iter()
-                .filter_map(|key| span.attributes.get(*key).and_then(Value::as_str))
-                .filter(|name| !name.is_empty())
-                .collect();
+            let names = call_names(span);
             if names.is_empty() {
                 continue;
             }
@@ -367,97 +399,12 @@ impl QualityTally {
     }
 
     /// The span findings (`ids-rewritten` is `rewritten_id_findings`', from the load).
-    pub fn finish(self) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        let context_lost = context_lost(&self.roots, &self.calls, &self.service_hosts);
+    pub fn finish(mut self) -> Vec<Finding> {
+        let lost = lost_calls(&self.roots, &self.calls, &self.service_hosts);
+        let context_lost = context_lost(&lost);
         let async_roots = async_roots(&self.internal_roots, &self.server_services);
+        let mut findings = self.span_findings(context_lost, async_roots);
         let total = self.spans;
-        let mut push = |tally: Tally, rule: &str, severity, message: String, fix: &str| {
-            if tally.count > 0 {
-                findings.push(tally.finding(rule, severity, message, fix));
-            }
-        };
-        let n = self.missing_parent.count;
-        let t = self.missing_parent.traces.len();
-        push(
-            self.missing_parent,
-            "missing-parent",
-            Severity::Error,
-            format!("Spans whose parent span is not in the case: {n}, in {t} traces"),
-            "Export every service's spans for these traces (and keep the parent's service in the same sampling decision).",
-        );
-        let n = self.missing_root.count;
-        push(
-            self.missing_root,
-            "missing-root",
-            Severity::Warn,
-            format!("Traces without a root span (every span names a parent): {n}"),
-            "Find the service that starts these traces and make sure its spans are exported and ended.",
-        );
-        let n = self.multiple_roots.count;
-        push(
-            self.multiple_roots,
-            "multiple-roots",
-            Severity::Warn,
-            format!("Traces with more than one span without a parent: {n}"),
-            "Start child spans from the current context instead of starting new root spans inside a trace.",
-        );
-        let (n, pairs) = (context_lost.count, context_lost.traces.len());
-        push(
-            context_lost,
-            "context-lost",
-            Severity::Error,
-            format!("Root spans that began during a call to their service from another trace, so the call did not carry its trace context: {n}, in {pairs} traces with the calls"),
-            "Propagate the W3C traceparent header (or message attribute) on these calls, e.g. by instrumenting the client library.",
-        );
-        let n = async_roots.count;
-        push(
-            async_roots,
-            "context-lost",
-            Severity::Info,
-            format!("Traces that start with an INTERNAL span in a service that also receives calls (work started without incoming context, often across an async boundary): {n}"),
-            "Pass the context into background tasks and queues (wrap the task with the current context) so their spans join the request's trace.",
-        );
-        let n = self.unended.count;
-        push(
-            self.unended,
-            "unended-span",
-            Severity::Error,
-            format!("Spans without an end time, or ending before they start: {n}"),
-            "End every span (end() in a finally block, or use a scoped span) and check the clock used for its end.",
-        );
-        let n = self.zero_duration.count;
-        push(
-            self.zero_duration,
-            "zero-duration",
-            Severity::Info,
-            format!("Spans of exactly zero nanoseconds: {n}"),
-            "Record spans around the work they describe rather than as instantaneous markers (or make them span events).",
-        );
-        let n = self.unknown_service.count;
-        push(
-            self.unknown_service,
-            "missing-service-name",
-            Severity::Warn,
-            format!("Spans without a service name (unknown_service): {n}"),
-            "Set service.name in the SDK's resource (OTEL_SERVICE_NAME) of every process.",
-        );
-        let n = self.skew.count;
-        let hosts: Vec<String> = self
-            .skew_hosts
-            .iter()
-            .map(|(host, delta)| format!("{host} {delta} ns"))
-            .collect();
-        push(
-            self.skew,
-            "clock-skew",
-            Severity::Warn,
-            format!(
-                "Hosts (counted per trace) whose clocks are off from their callers: {n}; largest deltas: {}",
-                hosts.join(", ")
-            ),
-            "Synchronise the hosts' clocks (NTP/chrony); until then use Adjust in the trace header.",
-        );
         for (key, tally) in self.keys {
             let many = tally.distinct.len() > HIGH_CARDINALITY;
             let per_span = tally.spans >= DISTINCT_PER_SPAN_MIN
@@ -487,18 +434,159 @@ impl QualityTally {
         }
         findings
     }
+
+    /// The findings of the rules about spans (missing parent, roots, lost context,
+    /// ends, service names, skew), shared by `finish` and `finish_trace`; takes
+    /// their tallies out of `self`.
+    fn span_findings(&mut self, context_lost: Tally, async_roots: Tally) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let mut push = |tally: Tally, rule: &str, severity, message: String, fix: &str| {
+            if tally.count > 0 {
+                findings.push(tally.finding(rule, severity, message, fix));
+            }
+        };
+        use std::mem::take;
+        let (missing_parent, missing_root, multiple_roots) = (
+            take(&mut self.missing_parent),
+            take(&mut self.missing_root),
+            take(&mut self.multiple_roots),
+        );
+        let (unended, zero_duration, unknown_service, skew) = (
+            take(&mut self.unended),
+            take(&mut self.zero_duration),
+            take(&mut self.unknown_service),
+            take(&mut self.skew),
+        );
+        let skew_hosts = take(&mut self.skew_hosts);
+        let n = missing_parent.count;
+        let t = missing_parent.traces.len();
+        push(
+            missing_parent,
+            "missing-parent",
+            Severity::Error,
+            format!("Spans whose parent span is not in the case: {n}, in {t} traces"),
+            "Export every service's spans for these traces (and keep the parent's service in the same sampling decision).",
+        );
+        let n = missing_root.count;
+        push(
+            missing_root,
+            "missing-root",
+            Severity::Warn,
+            format!("Traces without a root span (every span names a parent): {n}"),
+            "Find the service that starts these traces and make sure its spans are exported and ended.",
+        );
+        let n = multiple_roots.count;
+        push(
+            multiple_roots,
+            "multiple-roots",
+            Severity::Warn,
+            format!("Traces with more than one span without a parent: {n}"),
+            "Start child spans from the current context instead of starting new root spans inside a trace.",
+        );
+        let (n, pairs) = (context_lost.count, context_lost.traces.len());
+        push(
+            context_lost,
+            "context-lost",
+            Severity::Error,
+            format!("Root spans that began during a call to their service from another trace, so the call did not carry its trace context: {n}, in {pairs} traces with the calls"),
+            "Propagate the W3C traceparent header (or message attribute) on these calls, e.g. by instrumenting the client library.",
+        );
+        let n = async_roots.count;
+        push(
+            async_roots,
+            "context-lost",
+            Severity::Info,
+            format!("Traces that start with an INTERNAL span in a service that also receives calls (work started without incoming context, often across an async boundary): {n}"),
+            "Pass the context into background tasks and queues (wrap the task with the current context) so their spans join the request's trace.",
+        );
+        let n = unended.count;
+        push(
+            unended,
+            "unended-span",
+            Severity::Error,
+            format!("Spans without an end time, or ending before they start: {n}"),
+            "End every span (end() in a finally block, or use a scoped span) and check the clock used for its end.",
+        );
+        let n = zero_duration.count;
+        push(
+            zero_duration,
+            "zero-duration",
+            Severity::Info,
+            format!("Spans of exactly zero nanoseconds: {n}"),
+            "Record spans around the work they describe rather than as instantaneous markers (or make them span events).",
+        );
+        let n = unknown_service.count;
+        push(
+            unknown_service,
+            "missing-service-name",
+            Severity::Warn,
+            format!("Spans without a service name (unknown_service): {n}"),
+            "Set service.name in the SDK's resource (OTEL_SERVICE_NAME) of every process.",
+        );
+        let n = skew.count;
+        let hosts: Vec<String> = skew_hosts
+            .iter()
+            .map(|(host, delta)| format!("{host} {delta} ns"))
+            .collect();
+        push(
+            skew,
+            "clock-skew",
+            Severity::Warn,
+            format!(
+                "Hosts (counted per trace) whose clocks are off from their callers: {n}; largest deltas: {}",
+                hosts.join(", ")
+            ),
+            "Synchronise the hosts' clocks (NTP/chrony); until then use Adjust in the trace header.",
+        );
+        findings
+    }
+
+    /// The findings about trace `trace_id` (added with `add_trace`; the other traces
+    /// `add_other_trace`d only pair with it): its span rules, and `context-lost` where
+    /// it holds the root that lost its context or the call that lost it. No rule
+    /// about the whole case (attribute cardinality, ids per source, logs).
+    pub fn finish_trace(mut self, trace_id: &str) -> Vec<Finding> {
+        // `doctor` meets the calls in (trace id, span id) order, and a root pairs with
+        // the first call that fits: the same order here, whatever came first.
+        for calls in self.calls.values_mut() {
+            calls.sort_by(|a, b| (&a.trace_id, &a.span_id).cmp(&(&b.trace_id, &b.span_id)));
+        }
+        let lost: Vec<(&Root, &Call)> = lost_calls(&self.roots, &self.calls, &self.service_hosts)
+            .into_iter()
+            .filter(|(root, call)| root.trace_id == trace_id || call.trace_id == trace_id)
+            .collect();
+        let context_lost = context_lost(&lost);
+        let internal_roots: Vec<Root> = self
+            .internal_roots
+            .iter()
+            .filter(|root| root.trace_id == trace_id)
+            .cloned()
+            .collect();
+        let async_roots = async_roots(&internal_roots, &self.server_services);
+        self.span_findings(context_lost, async_roots)
+    }
 }
 
-/// `context-lost` (error): a root SERVER/CONSUMER span S of service B that starts
+/// The names by which a span names whom it calls (`peer.service`, `server.address`,
+/// `net.peer.name`, `http.host`), for `context-lost`.
+pub fn call_names(span: &QualitySpan) -> BTreeSet<&str> {
+    PEER_KEYS
+        .iter()
+        .filter_map(|key| span.attributes.get(*key).and_then(Value::as_str))
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// The pairs (S, C) of `context-lost` (error): a root SERVER/CONSUMER span S of service B that starts
 /// within a call C of another service, in another trace, that names B (or a
 /// `host.name` of B) and has no child in B. Counted per root span; the examples
 /// are the pairs C, S.
-fn context_lost(
-    roots: &[Root],
-    calls: &HashMap<String, Vec<Call>>,
+fn lost_calls<'a>(
+    roots: &'a [Root],
+    calls: &'a HashMap<String, Vec<Call>>,
     service_hosts: &HashMap<String, BTreeSet<String>>,
-) -> Tally {
-    let mut tally = Tally::default();
+) -> Vec<(&'a Root, &'a Call)> {
+    let mut lost = Vec::new();
     let empty = BTreeSet::new();
     for root in roots {
         let hosts = service_hosts.get(&root.service).unwrap_or(&empty);
@@ -516,18 +604,28 @@ fn context_lost(
                     && root.start_ns <= call.end_ns
             });
         if let Some(call) = found {
-            tally.add(
-                &root.trace_id,
-                &root.service,
-                Example::span(&call.trace_id, &call.span_id),
-            );
-            tally.traces.insert(call.trace_id.clone());
-            tally.services.insert(call.service.clone());
-            if tally.examples.len() < MAX_EXAMPLES {
-                tally
-                    .examples
-                    .push(Example::span(&root.trace_id, &root.span_id));
-            }
+            lost.push((root, call));
+        }
+    }
+    lost
+}
+
+/// Tallies the pairs of `lost_calls`: counted per root span, the traces and
+/// services of both ends, the examples the pairs C, S.
+fn context_lost(lost: &[(&Root, &Call)]) -> Tally {
+    let mut tally = Tally::default();
+    for &(root, call) in lost {
+        tally.add(
+            &root.trace_id,
+            &root.service,
+            Example::span(&call.trace_id, &call.span_id),
+        );
+        tally.traces.insert(call.trace_id.clone());
+        tally.services.insert(call.service.clone());
+        if tally.examples.len() < MAX_EXAMPLES {
+            tally
+                .examples
+                .push(Example::span(&root.trace_id, &root.span_id));
         }
     }
     tally

@@ -1,14 +1,15 @@
 //! One trace analysed: each span's self time, the critical path and the clock
 //! skew between its hosts, from the `TraceView` the reader returns.
 //! `AnalysedTrace` is the shape of `weft trace ID --json`: the trace with
-//! `self_ns` on every span, and `critical_path`, `skew` and `skew_adjusted`
-//! beside the spans.
+//! `self_ns` on every span, and `critical_path`, `skew`, `skew_adjusted`,
+//! `missing_parents` and the trace's own `findings` beside the spans.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use super::critical_path::{critical_path, self_times, PathSection};
+use super::quality::Finding;
 use super::skew::{self, Skew};
 use super::tree::{SpanTiming, TraceTree};
 use crate::store::{LogView, SpanView, TraceView};
@@ -25,6 +26,18 @@ pub struct TraceAnalysis {
     pub skew: Vec<Skew>,
     /// Whether the spans (and the path and self times) are shifted by `skew`.
     pub skew_adjusted: bool,
+    /// Parent span ids the spans name that are not in the case: the trace is
+    /// incomplete, and its orphans hang under one placeholder per missing parent.
+    pub missing_parents: Vec<MissingParentView>,
+}
+
+/// A parent span id that names no span of the case, and the span ids of the spans
+/// naming it (in the trace's span order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MissingParentView {
+    pub span_id: String,
+    pub children: Vec<String>,
 }
 
 pub fn analyse_trace(trace: &TraceView) -> TraceAnalysis {
@@ -41,6 +54,18 @@ pub fn analyse_trace(trace: &TraceView) -> TraceAnalysis {
         critical_path: critical_path(&spans, &tree),
         skew: skew::clock_skew(&spans, &tree, &hosts, &services),
         skew_adjusted: false,
+        missing_parents: tree
+            .missing
+            .iter()
+            .map(|group| MissingParentView {
+                span_id: group.span_id.to_string(),
+                children: group
+                    .children
+                    .iter()
+                    .map(|&at| spans[at].span_id.to_string())
+                    .collect(),
+            })
+            .collect(),
     }
 }
 
@@ -119,10 +144,13 @@ pub struct AnalysedTrace<'a> {
     critical_path: &'a [PathSection],
     skew: &'a [Skew],
     skew_adjusted: bool,
+    missing_parents: &'a [MissingParentView],
+    /// `Reader::trace_findings`: the doctor's findings about this trace.
+    findings: &'a [Finding],
 }
 
 impl<'a> AnalysedTrace<'a> {
-    pub fn new(trace: &'a TraceView, analysis: &'a TraceAnalysis) -> Self {
+    pub fn new(trace: &'a TraceView, analysis: &'a TraceAnalysis, findings: &'a [Finding]) -> Self {
         AnalysedTrace {
             trace_id: &trace.trace_id,
             spans: trace
@@ -135,6 +163,8 @@ impl<'a> AnalysedTrace<'a> {
             critical_path: &analysis.critical_path,
             skew: &analysis.skew,
             skew_adjusted: analysis.skew_adjusted,
+            missing_parents: &analysis.missing_parents,
+            findings,
         }
     }
 }

@@ -14,7 +14,7 @@ mod sql;
 
 pub use condition::{Condition, Param};
 pub use parse::{parse, KnownField, FIELDS};
-pub use sql::{LogSql, SpanSql, TraceSql};
+pub use sql::{LogSql, SpanSql, TraceSql, MARKED_LOG_ID};
 
 use crate::ids::{SpanId, TraceId};
 use crate::model::Link;
@@ -113,6 +113,12 @@ pub enum TermKind {
     /// `unparsed:true`: a log that is a raw line no decoder could read (`unparsed:false`
     /// is the negated term). No span is unparsed.
     Unparsed,
+    /// `marked:` (or `marked:true`; `marked:false` is the negated term): a span with
+    /// a mark of its own or of its trace, a log line with a mark (notebook marks,
+    /// issue 18); a trace with such a span or log.
+    Marked,
+    /// `tag:NAME`: as `Marked`, by a mark with this tag.
+    Tag(String),
     /// `attr.KEY op VALUE`.
     Attr {
         key: String,
@@ -205,7 +211,7 @@ pub enum QueryError {
     UnterminatedRegex { column: usize },
     #[error("column {column}: invalid regular expression: {message}")]
     InvalidRegex { column: usize, message: String },
-    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, attr.KEY, duration, after, before, sampled, kind, parent.service, parent.kind, messaging, peer)")]
+    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, marked, tag, attr.KEY, duration, after, before, sampled, kind, parent.service, parent.kind, messaging, peer)")]
     UnknownField { column: usize, field: String },
     #[error("column {column}: `{field}` needs a value")]
     MissingValue { column: usize, field: String },

@@ -73,6 +73,14 @@ pub const FIELDS: &[KnownField] = &[
         values: &["kept", "dropped"],
     },
     KnownField {
+        name: "marked",
+        values: &["true", "false"],
+    },
+    KnownField {
+        name: "tag",
+        values: &[],
+    },
+    KnownField {
         name: "attr.",
         values: &[],
     },
@@ -166,6 +174,9 @@ struct Field<'a> {
 impl Field<'_> {
     /// The term, and whether the operator (`!=`) negates it.
     fn meaning(&self, now_ns: i64) -> Result<(TermKind, bool), QueryError> {
+        if self.name.eq_ignore_ascii_case("marked") {
+            return self.marked();
+        }
         if self.value.is_empty() {
             return Err(QueryError::MissingValue {
                 column: self.column,
@@ -259,6 +270,7 @@ impl Field<'_> {
             "peer" => TermKind::Peer(value),
             "messaging" => return Ok((TermKind::Messaging, self.flag_negates()?)),
             "sampled" => TermKind::Sampled(self.sampled()?),
+            "tag" => TermKind::Tag(value),
             "after" => TermKind::After(self.time(now_ns)?),
             "before" => TermKind::Before(self.time(now_ns)?),
             _ => {
@@ -271,6 +283,29 @@ impl Field<'_> {
         match self.op {
             ":" | "=" => Ok((kind, false)),
             "!=" => Ok((kind, true)),
+            op => Err(QueryError::InvalidOperator {
+                column: self.column + self.name.chars().count(),
+                field: self.name.into(),
+                op: op.into(),
+            }),
+        }
+    }
+
+    /// `marked:` alone or `marked:true` (`marked:false`: the negated term).
+    fn marked(&self) -> Result<(TermKind, bool), QueryError> {
+        let flag = match self.value.to_ascii_lowercase().as_str() {
+            "" | "true" => true,
+            "false" => false,
+            _ => {
+                return Err(QueryError::InvalidFlag {
+                    column: self.value_column,
+                    value: self.value.into(),
+                })
+            }
+        };
+        match self.op {
+            ":" | "=" => Ok((TermKind::Marked, !flag)),
+            "!=" => Ok((TermKind::Marked, flag)),
             op => Err(QueryError::InvalidOperator {
                 column: self.column + self.name.chars().count(),
                 field: self.name.into(),
@@ -444,6 +479,23 @@ mod tests {
             .into_iter()
             .map(|t| (t.negated, t.kind))
             .collect()
+    }
+
+    #[test]
+    fn marked_and_tag_terms() {
+        assert_eq!(kinds("marked:"), vec![(false, TermKind::Marked)]);
+        assert_eq!(kinds("marked:true"), vec![(false, TermKind::Marked)]);
+        assert_eq!(kinds("-marked:"), vec![(true, TermKind::Marked)]);
+        assert_eq!(kinds("marked:false"), vec![(true, TermKind::Marked)]);
+        assert_eq!(kinds("tag:db"), vec![(false, TermKind::Tag("db".into()))]);
+        assert!(matches!(
+            parse("marked:maybe", NOW),
+            Err(QueryError::InvalidFlag { column: 8, .. })
+        ));
+        assert!(matches!(
+            parse("tag:", NOW),
+            Err(QueryError::MissingValue { .. })
+        ));
     }
 
     #[test]

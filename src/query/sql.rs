@@ -218,6 +218,8 @@ fn span_condition(query: &Query) -> Option<Condition> {
             | TermKind::Messaging
             | TermKind::Peer(_) => span_relation(&term.kind),
             TermKind::Sampled(kept) => Some(sampled_condition("s.trace_id", *kept)),
+            TermKind::Marked => Some(span_marked(None)),
+            TermKind::Tag(tag) => Some(span_marked(Some(tag))),
         };
         if let Some(condition) = condition {
             parts.push(condition.negate(term.negated));
@@ -266,6 +268,8 @@ fn log_term(term: &Term) -> Option<Condition> {
                 params: span.params,
             }
         }
+        TermKind::Marked => log_marked(None),
+        TermKind::Tag(tag) => log_marked(Some(tag)),
     })
 }
 
@@ -336,6 +340,50 @@ fn peer_condition(peer: &str) -> Condition {
             values.join(", ")
         ),
         params,
+    }
+}
+
+/// Span `s` has a mark (of its own, or of its trace), with tag `tag` if given.
+fn span_marked(tag: Option<&str>) -> Condition {
+    let (tagged, params) = mark_tag(tag);
+    Condition::new(
+        &format!(
+            "EXISTS (SELECT 1 FROM marks m WHERE m.trace_id = s.trace_id \
+             AND (m.kind = 'trace' OR (m.kind = 'span' AND m.span_id = s.span_id)){tagged})"
+        ),
+        params,
+    )
+}
+
+/// The id a log mark `m`'s anchor names in the case now: the `log_index`-th log
+/// (in id order) of its line in the newest complete source with its content hash.
+/// Read for `Reader::marks` too, so the query and the notebook agree.
+pub const MARKED_LOG_ID: &str = "(SELECT n.id FROM (SELECT ml.id, \
+       row_number() OVER (ORDER BY ml.id) - 1 AS place FROM logs ml WHERE ml.source_id = \
+         (SELECT ms.id FROM sources ms WHERE ms.hash = m.log_source_hash \
+          AND ms.status = 'complete' ORDER BY ms.id DESC LIMIT 1) \
+       AND ml.line IS m.log_line) n WHERE n.place = m.log_index)";
+
+/// Log `l` has a mark, with tag `tag` if given: a log mark's anchor (source content
+/// hash, line, place among the source's logs of that line; `store/marks.rs`) names
+/// it. The marked ids are found once per statement (the subquery does not depend on
+/// `l`), each by the logs of its source and line only.
+fn log_marked(tag: Option<&str>) -> Condition {
+    let (tagged, params) = mark_tag(tag);
+    Condition::new(
+        &format!("l.id IN (SELECT {MARKED_LOG_ID} FROM marks m WHERE m.kind = 'log'{tagged})"),
+        params,
+    )
+}
+
+/// The condition that mark `m` has tag `tag` (nothing without a tag).
+fn mark_tag(tag: Option<&str>) -> (&'static str, Vec<Param>) {
+    match tag {
+        Some(tag) => (
+            " AND m.id IN (SELECT mark_id FROM mark_tags WHERE tag = ?)",
+            vec![text(tag)],
+        ),
+        None => ("", Vec::new()),
     }
 }
 

@@ -2,13 +2,15 @@
 //! from `migrations/` on open. `Store::open` hands out turns to write with the
 //! case's one `Writer` (turn.rs) and a read-only `Reader` pool. Every statement
 //! that writes a case is in this folder: sources (writer.rs), rows (bulk.rs),
-//! correlation (correlate.rs), followed sources (follow.rs), edits (edit.rs).
+//! correlation (correlate.rs), followed sources (follow.rs), edits (edit.rs), the
+//! notebook's marks (marks.rs).
 //! Decoding and file handling are left to `formats` and `ingest`.
 
 mod bulk;
 mod correlate;
 mod edit;
 mod follow;
+mod marks;
 mod reader;
 mod sampled;
 mod turn;
@@ -24,6 +26,7 @@ use sqlx::ConnectOptions;
 
 pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
+pub use marks::MarkError;
 pub use reader::{
     Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram, LinkView,
     LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceLogs, ServiceStats,

@@ -42,20 +42,20 @@ fn finding<'a>(findings: &'a [Value], rule: &str, severity: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {severity} {rule} in {findings:#?}"))
 }
 
-const MS: i64 = 1_000_000;
-const T0: i64 = 1_760_000_000_000_000_000;
+pub(crate) const MS: i64 = 1_000_000;
+pub(crate) const T0: i64 = 1_760_000_000_000_000_000;
 
-fn trace_hex(trace: u32) -> String {
+pub(crate) fn trace_hex(trace: u32) -> String {
     format!("{:032x}", 0xabc0_0000u64 + u64::from(trace))
 }
 
-fn span_hex(trace: u32, id: u32) -> String {
+pub(crate) fn span_hex(trace: u32, id: u32) -> String {
     format!("{:016x}", u64::from(trace) * 1000 + u64::from(id))
 }
 
 /// An OTLP/JSON span of trace `trace` (ids are made unique per trace).
 #[allow(clippy::too_many_arguments)]
-fn span(
+pub(crate) fn span(
     trace: u32,
     id: u32,
     parent: Option<u32>,
@@ -83,7 +83,7 @@ fn span(
     })
 }
 
-fn service(name: &str, host: &str, spans: Vec<Value>) -> Value {
+pub(crate) fn service(name: &str, host: &str, spans: Vec<Value>) -> Value {
     json!({
         "resource": {"attributes": [
             {"key": "service.name", "value": {"stringValue": name}},
@@ -93,19 +93,19 @@ fn service(name: &str, host: &str, spans: Vec<Value>) -> Value {
     })
 }
 
-fn write(dir: &Path, name: &str, resources: Vec<Value>) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, resources: Vec<Value>) -> PathBuf {
     let file = dir.join(name);
     std::fs::write(&file, json!({"resourceSpans": resources}).to_string()).unwrap();
     file
 }
 
-const SERVER: u8 = 2;
-const CLIENT: u8 = 3;
-const INTERNAL: u8 = 1;
+pub(crate) const SERVER: u8 = 2;
+pub(crate) const CLIENT: u8 = 3;
+pub(crate) const INTERNAL: u8 = 1;
 
 /// frontend → checkout in one trace, done right: one root, every parent present,
 /// the call's peer has its child, no skew, every span ended.
-fn clean_trace(trace: u32) -> Vec<Value> {
+pub(crate) fn clean_trace(trace: u32) -> Vec<Value> {
     vec![
         service(
             "frontend",

@@ -147,6 +147,8 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
                 .is_some_and(|id| id.starts_with(&prefix.hex)),
             TermKind::Source(part) => log.source.contains(part.as_str()),
             TermKind::StatusError => own_span.is_some_and(|span| span.1 == 2),
+            // The cases of these tests hold no notebook marks.
+            TermKind::Marked | TermKind::Tag(_) => false,
             // From the spans of the case, not from the stored state: correlation is checked too.
             TermKind::Link(link) => {
                 *link

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::Value;
+use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::rows::{hex_column, json_column, query_with};
@@ -24,6 +25,34 @@ use crate::id_forms::IdForm;
 use crate::model::Link;
 use crate::query::{Condition, LogSql, Param, Query, SpanSql};
 use crate::store::StoreError;
+
+/// The columns of `spans s` that `quality_span` reads.
+pub(super) const QUALITY_COLUMNS: &str = "s.span_id, s.parent_span_id, s.service, s.name, \
+     s.kind, s.start_ns, s.end_ns, s.attributes, s.resource_id, s.source_id";
+
+/// A row of `QUALITY_COLUMNS` as the rules see it, its resource's attributes from
+/// `resources` (by id).
+pub(super) fn quality_span(row: &SqliteRow, resources: &HashMap<i64, Arc<Value>>) -> QualitySpan {
+    let service: String = row.get("service");
+    let resource = resources.get(&row.get::<i64, _>("resource_id"));
+    let resource = resource.map_or(&Value::Null, |resource| resource.as_ref());
+    QualitySpan {
+        span_id: hex_column(row, "span_id").unwrap_or_default(),
+        parent_span_id: hex_column(row, "parent_span_id"),
+        host: host_of(resource, &service),
+        host_name: resource
+            .get("host.name")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        service,
+        name: row.get("name"),
+        kind: row.get("kind"),
+        start_ns: row.get("start_ns"),
+        end_ns: row.get("end_ns"),
+        source_id: row.get("source_id"),
+        attributes: json_column(row, "attributes"),
+    }
+}
 
 impl Reader {
     /// Every finding of `analysis::quality` over the traces with a span matching
@@ -49,7 +78,6 @@ impl Reader {
         query: &Query,
     ) -> Result<(QualityTally, HashSet<String>), StoreError> {
         let resources = self.resource_attributes().await?;
-        let empty = Arc::new(Value::Null);
         let every = query.terms.is_empty();
         let (matched_sql, matched_params) = match SpanSql::condition(query) {
             Some(condition) => (condition.sql, condition.params),
@@ -60,11 +88,7 @@ impl Reader {
         let mut trace = String::new();
         let mut spans: Vec<QualitySpan> = Vec::new();
         let mut matched = false;
-        let columns = format!(
-            "s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.kind, \
-             s.start_ns, s.end_ns, s.attributes, s.resource_id, s.source_id, \
-             ({matched_sql}) AS matched"
-        );
+        let columns = format!("s.trace_id, {QUALITY_COLUMNS}, ({matched_sql}) AS matched");
         self.each_span_page(&columns, &matched_params, |rows| {
             for row in rows {
                 let trace_id = hex_column(row, "trace_id").unwrap_or_default();
@@ -77,27 +101,9 @@ impl Reader {
                     trace = trace_id;
                 }
                 matched |= row.get::<i64, _>("matched") != 0;
-                let service: String = row.get("service");
-                let resource = resources
-                    .get(&row.get::<i64, _>("resource_id"))
-                    .unwrap_or(&empty);
-                services.insert(service.clone());
-                spans.push(QualitySpan {
-                    span_id: hex_column(row, "span_id").unwrap_or_default(),
-                    parent_span_id: hex_column(row, "parent_span_id"),
-                    host: host_of(resource, &service),
-                    host_name: resource
-                        .get("host.name")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                    service,
-                    name: row.get("name"),
-                    kind: row.get("kind"),
-                    start_ns: row.get("start_ns"),
-                    end_ns: row.get("end_ns"),
-                    source_id: row.get("source_id"),
-                    attributes: json_column(row, "attributes"),
-                });
+                let span = quality_span(row, &resources);
+                services.insert(span.service.clone());
+                spans.push(span);
             }
         })
         .await?;
@@ -143,7 +149,7 @@ impl Reader {
 
     /// The later copies recorded in `span_duplicates` whose stored copy is still the
     /// one from the source recorded (a removed or reloaded source leaves none).
-    async fn duplicates(
+    pub(super) async fn duplicates(
         &self,
         query: &Query,
         sources: &HashMap<i64, String>,

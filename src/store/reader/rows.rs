@@ -39,7 +39,7 @@ pub(super) fn push_page(sql: &mut String, params: &mut Vec<Param>, limit: u64, o
 }
 
 /// A blob column (a trace or span id) as lowercase hex; `None` when NULL.
-pub(super) fn hex_column(row: &SqliteRow, column: &str) -> Option<String> {
+pub(in crate::store) fn hex_column(row: &SqliteRow, column: &str) -> Option<String> {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let bytes: Option<&[u8]> = row.get(column);
     bytes.map(|bytes| {

@@ -1,9 +1,10 @@
 // A fake of the search commands for tests of stores: one small trace and a list
 // of logs paged with cursors like the engine's.
 import type { SearchApi } from './search';
-import type { LogView, SpanView, TraceView } from './types';
+import type { QualityApi } from './quality';
+import type { Finding, LogView, SpanView, TraceView } from './types';
 
-function span(id: string, parent: string | null, start: number, end: number, selfNs: number): SpanView {
+export function fakeSpan(id: string, parent: string | null, start: number, end: number, selfNs: number): SpanView {
   return {
     span_id: id,
     parent_span_id: parent,
@@ -31,10 +32,10 @@ export const fakeTrace: TraceView = {
   trace_id: 'ab'.repeat(16),
   start_ns_text: '1000000000000000000',
   spans: [
-    span('root', null, 0, 100, 30),
-    span('b', 'root', 50, 90, 40),
-    span('a', 'root', 10, 40, 20),
-    span('a1', 'a', 20, 30, 10),
+    fakeSpan('root', null, 0, 100, 30),
+    fakeSpan('b', 'root', 50, 90, 40),
+    fakeSpan('a', 'root', 10, 40, 20),
+    fakeSpan('a1', 'a', 20, 30, 10),
   ],
   trace_logs: [],
   // As the engine walks it (src/analysis/critical_path.rs), sorted by start.
@@ -54,6 +55,7 @@ export const fakeTrace: TraceView = {
   skew: [],
   skew_adjusted: false,
   slow: false,
+  missing_parents: [],
 };
 
 export function fakeLog(id: number): LogView {
@@ -141,6 +143,18 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
     logContext: async (args) => {
       calls.logContext.push(args);
       return logs.slice(Math.max(0, args.logId - 1 - args.before), args.logId + args.after);
+    },
+  };
+}
+
+/** A fake of `trace_findings`: `findings` for every trace (none by default). */
+export function fakeTraceFindings(findings: Finding[] = []): Pick<QualityApi, 'traceFindings'> & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    traceFindings: async (traceId) => {
+      asked.push(traceId);
+      return findings;
     },
   };
 }

@@ -43,9 +43,10 @@ export function rowPathSections(
         sections.push({ fromNs: section.start_offset_ns, toNs: section.end_offset_ns, hidden });
       }
     };
-    own(row.span, false);
+    // A placeholder (a missing parent) is on no path; collapsed, it shows its orphans'.
+    if (!row.placeholder) own(row.span, false);
     if (row.collapsed) {
-      const stack = [...(tree.children[row.span] ?? [])];
+      const stack = [...(tree.children[row.node] ?? [])];
       while (stack.length > 0) {
         const at = stack.pop()!;
         own(at, true);

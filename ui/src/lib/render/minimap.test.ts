@@ -38,6 +38,17 @@ describe('drawMinimap', () => {
     ]);
   });
 
+  it('keeps the row of a placeholder (a missing parent) but paints nothing there', () => {
+    const { ctx, calls } = recorder();
+    const bars = [
+      { left: 0, width: 1, colour: 'blue', error: false },
+      { left: 0, width: 0, colour: 'grey', error: false, placeholder: true },
+      { left: 0.5, width: 0.5, colour: 'green', error: false },
+    ];
+    drawMinimap(ctx, bars, null, { width: 100, height: 30 }, THEME);
+    expect(calls).toEqual(['clear 0 0 100 30', 'fill bg 0 0 100 30', 'fill blue 0 0 100 7', 'fill green 50 20 50 7']);
+  });
+
   it('keeps bars of 100k rows at least 1 px and draws nothing for an empty trace', () => {
     const { ctx, calls } = recorder();
     const bars = Array.from({ length: 100_000 }, () => ({

@@ -8,6 +8,8 @@ export interface MinimapBar {
   width: number;
   colour: string;
   error: boolean;
+  /** A placeholder's row (a missing parent): it keeps its place but is not painted. */
+  placeholder?: boolean;
 }
 
 export interface MinimapTheme {
@@ -37,6 +39,7 @@ export function drawMinimap(
   const rowHeight = height / bars.length;
   const barHeight = Math.max(1, rowHeight * 0.7);
   bars.forEach((bar, index) => {
+    if (bar.placeholder) return;
     ctx.fillStyle = bar.error ? theme.error : bar.colour;
     ctx.fillRect(bar.left * width, index * rowHeight, Math.max(1, bar.width * width), barHeight);
   });

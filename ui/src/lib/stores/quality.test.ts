@@ -7,6 +7,7 @@ function shell(fail: string | null = null): QualityApi & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
+    traceFindings: async () => [],
     async doctor(query): Promise<Doctor> {
       asked.push(query);
       if (query === fail) throw new WeftError('query', 'unterminated phrase', 0);
@@ -40,5 +41,16 @@ describe('QualityStore', () => {
     await store.load('"open');
     expect(store.error?.code).toBe('query');
     expect(store.findings).toEqual([]);
+  });
+
+  it('remembers the finding whose example opened a trace, for that trace only', () => {
+    const store = new QualityStore(shell());
+    const finding = { rule: 'missing-parent', severity: 'error' as const, count: 1, traces: 1, services: [], examples: [], message: 'm', fix: 'f' };
+    store.follow(finding, { trace_id: 'ab'.repeat(16), span_id: 'cd'.repeat(8) });
+    expect(store.ledTo('ab'.repeat(16))).toEqual({ traceId: 'ab'.repeat(16), rule: 'missing-parent', severity: 'error' });
+    expect(store.ledTo('ef'.repeat(16))).toBe(null);
+    // A log's example opens no trace: nothing leads anywhere then.
+    store.follow(finding, { trace_id: 'ab'.repeat(16), log_id: 3 });
+    expect(store.ledTo('ab'.repeat(16))).toBe(null);
   });
 });

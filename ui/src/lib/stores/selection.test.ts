@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeSearchApi, fakeTrace } from '../api/fakeSearch';
+import { fakeSearchApi, fakeTrace, fakeTraceFindings } from '../api/fakeSearch';
 import { LogListStore } from './logs.svelte';
 import { SelectionStore } from './selection.svelte';
 import { WaterfallStore } from './waterfall.svelte';
@@ -8,7 +8,7 @@ const TRACE = fakeTrace.trace_id;
 
 function stores() {
   const api = fakeSearchApi(10);
-  const waterfall = new WaterfallStore(api);
+  const waterfall = new WaterfallStore(api, fakeTraceFindings());
   const logs = new LogListStore(api);
   return { api, waterfall, logs, selection: new SelectionStore(waterfall, logs) };
 }

@@ -1,7 +1,18 @@
 // One trace in the waterfall: its span tree, which spans are collapsed, the
 // focused row (keyboard) and the selected span (details, and the log view's scope).
-import { searchApi, toWeftError, type SearchApi, type TraceView, type WeftError } from '../api';
-import { collapsedBelow, rowStates, spanTree, type SpanTree } from '../model/rowStates';
+// A placeholder row (a parent the case lacks) takes the focus and collapses, but is
+// never selected.
+import {
+  qualityApi,
+  searchApi,
+  toWeftError,
+  type Finding,
+  type QualityApi,
+  type SearchApi,
+  type TraceView,
+  type WeftError,
+} from '../api';
+import { collapsedBelow, rowKey, rowStates, spanTree, type SpanTree } from '../model/rowStates';
 import { matchSpans } from '../model/spanSearch';
 
 export class WaterfallStore {
@@ -22,6 +33,8 @@ export class WaterfallStore {
   /** The span the trace was opened at when the case does not hold it (a trace-linked
    *  log's span: sampled out or not loaded); null otherwise. */
   missingSpan = $state<string | null>(null);
+  /** The findings of `weft doctor` about the trace (issue 17); they come after it. */
+  findings = $state.raw<Finding[]>([]);
 
   rows = $derived(
     this.trace && this.tree ? rowStates(this.trace.spans, this.tree, this.collapsed) : [],
@@ -37,10 +50,12 @@ export class WaterfallStore {
   view = $derived(this.zoom ?? { fromNs: 0, toNs: this.durationNs });
 
   readonly #api: SearchApi;
+  readonly #quality: Pick<QualityApi, 'traceFindings'>;
   #generation = 0;
 
-  constructor(api: SearchApi = searchApi) {
+  constructor(api: SearchApi = searchApi, quality: Pick<QualityApi, 'traceFindings'> = qualityApi) {
     this.#api = api;
+    this.#quality = quality;
   }
 
   /** Loads `traceId`; with `spanId`, that span is shown (ancestors expanded) and selected. */
@@ -52,7 +67,8 @@ export class WaterfallStore {
       const trace = await this.#api.getTrace(traceId);
       if (generation !== this.#generation) return;
       this.trace = trace;
-      this.tree = spanTree(trace.spans);
+      this.findings = [];
+      this.tree = spanTree(trace.spans, trace.missing_parents);
       this.collapsed = new Set();
       this.zoom = null;
       this.focus = 0;
@@ -60,10 +76,21 @@ export class WaterfallStore {
       const held = spanId !== null && trace.spans.some((span) => span.span_id === spanId);
       this.missingSpan = spanId !== null && !held ? spanId : null;
       if (spanId && held) this.reveal(spanId);
+      void this.#loadFindings(traceId, generation);
     } catch (raw) {
       if (generation === this.#generation) this.error = toWeftError(raw);
     } finally {
       if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  /** The trace's findings, after the trace (a failure leaves none: the trace is shown anyway). */
+  async #loadFindings(traceId: string, generation: number): Promise<void> {
+    try {
+      const findings = await this.#quality.traceFindings(traceId);
+      if (generation === this.#generation) this.findings = findings;
+    } catch (raw) {
+      if (generation === this.#generation) this.error = toWeftError(raw);
     }
   }
 
@@ -72,6 +99,7 @@ export class WaterfallStore {
     this.missingSpan = null;
     this.trace = null;
     this.tree = null;
+    this.findings = [];
     this.selected = null;
   }
 
@@ -86,7 +114,7 @@ export class WaterfallStore {
       parent = byId.get(parent)?.parent_span_id ?? null;
     }
     this.collapsed = next;
-    const row = this.rows.findIndex((state) => spans[state.span]!.span_id === spanId);
+    const row = this.rows.findIndex((state) => state.placeholder === null && spans[state.span]!.span_id === spanId);
     if (row >= 0) this.focus = row;
     this.selected = spanId;
   }
@@ -124,9 +152,16 @@ export class WaterfallStore {
     }
   }
 
+  /** The span of row `row`; null on a placeholder's row or past the rows. */
   spanIdAt(row: number): string | null {
     const state = this.rows[row];
-    return state && this.trace ? this.trace.spans[state.span]!.span_id : null;
+    return state && state.placeholder === null && this.trace ? this.trace.spans[state.span]!.span_id : null;
+  }
+
+  /** What row `row` collapses by: its span id, or a placeholder's missing span id. */
+  #keyAt(row: number): string | null {
+    const state = this.rows[row];
+    return state && this.trace ? rowKey(this.trace.spans, state) : null;
   }
 
   /**
@@ -159,13 +194,16 @@ export class WaterfallStore {
 
   /** Sets `collapsed`, keeping the focus and the selection on visible spans (see setCollapsed). */
   #setRows(collapsed: ReadonlySet<string>): string | null {
-    const focused = this.spanIdAt(this.focus);
+    const focused = this.#keyAt(this.focus);
     this.collapsed = collapsed;
-    const rowOf = new Map(this.rows.map((state, row) => [this.trace!.spans[state.span]!.span_id, row]));
+    const spans = this.trace!.spans;
+    const rowOf = new Map(this.rows.map((state, row) => [rowKey(spans, state), row]));
     const focusRow = focused === null ? undefined : rowOf.get(this.#shown(focused, rowOf) ?? '');
     this.focus = focusRow ?? Math.min(this.focus, Math.max(0, this.rows.length - 1));
-    if (this.selected === null || rowOf.has(this.selected)) return null;
-    const shown = this.#shown(this.selected, rowOf);
+    // The selection goes only to a span's row, never to a placeholder's.
+    const spanRows = new Map([...rowOf].filter(([, row]) => this.rows[row]!.placeholder === null));
+    if (this.selected === null || spanRows.has(this.selected)) return null;
+    const shown = this.#shown(this.selected, spanRows);
     if (shown === null) return null;
     this.selected = shown;
     return shown;
@@ -193,7 +231,7 @@ export class WaterfallStore {
     const rows = this.rows;
     const state = rows[this.focus];
     if (!state || !this.trace) return { handled: false, select: null };
-    const spanId = this.trace.spans[state.span]!.span_id;
+    const spanId = rowKey(this.trace.spans, state);
     if (key === 'ArrowDown') this.focus = Math.min(rows.length - 1, this.focus + 1);
     else if (key === 'ArrowUp') this.focus = Math.max(0, this.focus - 1);
     else if (key === 'ArrowLeft') {
@@ -208,6 +246,7 @@ export class WaterfallStore {
       if (state.collapsed) this.setCollapsed(spanId, false);
       else if (state.hasChildren) this.focus = Math.min(rows.length - 1, this.focus + 1);
     } else if (key === 'Enter') {
+      if (state.placeholder) return { handled: true, select: null };
       this.selected = spanId;
       return { handled: true, select: spanId };
     } else return { handled: false, select: null };

@@ -1,17 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { fakeSearchApi, fakeTrace } from '../api/fakeSearch';
+import { fakeSearchApi, fakeSpan, fakeTrace, fakeTraceFindings } from '../api/fakeSearch';
+import type { TraceView } from '../api';
 import { WaterfallStore } from './waterfall.svelte';
 
 describe('WaterfallStore', () => {
   it('opens a trace with every span as a row, roots first', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     expect(store.rows.map((row) => row.depth)).toEqual([0, 1, 2, 1]);
     expect(store.durationNs).toBe(100);
   });
 
+  it("fetches the trace's findings after the trace, and drops them on close", async () => {
+    const finding = { rule: 'zero-duration', severity: 'info' as const, count: 1, traces: 1, services: [], examples: [], message: 'm', fix: 'f' };
+    const quality = fakeTraceFindings([finding]);
+    const store = new WaterfallStore(fakeSearchApi(), quality);
+    await store.open(fakeTrace.trace_id);
+    await Promise.resolve();
+    expect(quality.asked).toEqual([fakeTrace.trace_id]);
+    expect(store.findings).toEqual([finding]);
+    store.close();
+    expect(store.findings).toEqual([]);
+  });
+
   it('says so when opened at a span the case does not hold, and selects nothing', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id, 'ffffffffffffffff');
     expect(store.missingSpan).toBe('ffffffffffffffff');
     expect(store.selected).toBe(null);
@@ -23,7 +36,7 @@ describe('WaterfallStore', () => {
   });
 
   it('moves, collapses and expands with the arrow keys, selects with enter', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     store.key('ArrowDown'); // on "a", which has a child
     store.key('ArrowLeft');
@@ -38,7 +51,7 @@ describe('WaterfallStore', () => {
   });
 
   it('finds spans by text and steps through the matches, revealing them', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     store.collapseTo(0);
     store.find = 'op a';
@@ -53,7 +66,7 @@ describe('WaterfallStore', () => {
   });
 
   it('zooms to a span and back to the whole trace', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     expect(store.view).toEqual({ fromNs: 0, toNs: 100 });
     store.zoomToSpan('a');
@@ -65,7 +78,7 @@ describe('WaterfallStore', () => {
   });
 
   it('opens at a span inside a collapsed subtree, revealing and selecting it', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     store.collapseTo(0);
     expect(store.rows).toHaveLength(1);
@@ -75,7 +88,7 @@ describe('WaterfallStore', () => {
   });
 
   it('moves a selection hidden by a collapse to its visible ancestor, and keeps the focus on its span', async () => {
-    const store = new WaterfallStore(fakeSearchApi());
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings());
     await store.open(fakeTrace.trace_id);
     const root = store.spanIdAt(0)!;
     store.reveal('a1'); // focus and selection on a1 (row 2)
@@ -103,5 +116,60 @@ describe('WaterfallStore', () => {
     store.toggle('a');
     expect(store.spanIdAt(store.focus)).toBe('b');
     expect(store.toggle('a')).toBe(null);
+  });
+
+  describe('with a missing parent', () => {
+    // root ── a        plus o1, o2 under the missing span "gone", and o1 has a child.
+    const incomplete: TraceView = {
+      ...fakeTrace,
+      spans: [
+        fakeSpan('root', null, 0, 100, 30),
+        fakeSpan('a', 'root', 10, 40, 20),
+        fakeSpan('o1', 'gone', 50, 70, 10),
+        fakeSpan('o1kid', 'o1', 55, 60, 5),
+        fakeSpan('o2', 'gone', 60, 90, 30),
+      ],
+      critical_path: [],
+      missing_parents: [{ span_id: 'gone', children: ['o1', 'o2'] }],
+    };
+    const open = async () => {
+      const store = new WaterfallStore({ ...fakeSearchApi(), getTrace: async () => incomplete }, fakeTraceFindings());
+      await store.open(incomplete.trace_id);
+      return store;
+    };
+
+    it('shows a placeholder row over the orphans, which is no span', async () => {
+      const store = await open();
+      const labels = store.rows.map((row) => row.placeholder?.spanId ?? incomplete.spans[row.span]!.span_id);
+      expect(labels).toEqual(['root', 'a', 'gone', 'o1', 'o1kid', 'o2']);
+      expect(store.rows[2]!.placeholder).toMatchObject({ fromNs: 50, toNs: 90, orphans: 2 });
+      expect(store.spanIdAt(2)).toBe(null);
+      // The trace's length and matches are the spans' alone.
+      expect(store.durationNs).toBe(100);
+      store.find = 'gone';
+      expect(store.matches.size).toBe(0);
+    });
+
+    it('moves onto the placeholder and collapses it, but never selects it', async () => {
+      const store = await open();
+      store.focus = 2;
+      expect(store.key('Enter')).toEqual({ handled: true, select: null });
+      expect(store.selected).toBe(null);
+      store.key('ArrowLeft');
+      expect(store.rows).toHaveLength(3);
+      store.key('ArrowRight');
+      expect(store.rows).toHaveLength(6);
+    });
+
+    it('reveals an orphan under a collapsed placeholder, and a collapse keeps its selection off the placeholder', async () => {
+      const store = await open();
+      store.setCollapsed('gone', true);
+      store.reveal('o1kid');
+      expect(store.rows).toHaveLength(6);
+      expect(store.spanIdAt(store.focus)).toBe('o1kid');
+      expect(store.setCollapsed('gone', true)).toBe(null);
+      expect(store.selected).toBe('o1kid');
+      expect(store.rows[store.focus]!.placeholder?.spanId).toBe('gone');
+    });
   });
 });

@@ -40,6 +40,11 @@ export type AttributeScore = { attribute: string, score: number,
  */
 values: Array<ValueShare>, };
 
+/**
+ * A block of a note.
+ */
+export type Block = { "type": "paragraph", inlines: Array<Inline>, } | { "type": "heading", level: number, inlines: Array<Inline>, } | { "type": "list", start: number | null, items: Array<Array<Block>>, } | { "type": "code", text: string, } | { "type": "quote", blocks: Array<Block>, } | { "type": "rule" };
+
 export type CaseChanged = { path: string, };
 
 export type CaseInfo = { path: string, stats: Stats, };
@@ -126,6 +131,11 @@ levels: [string, string, string, string, string, string, string], counts: Array<
 
 export type IngestEvent = { "kind": "started", path: string, bytes_total: number, } | { "kind": "progress", path: string, bytes_read: number, bytes_total: number, records: number, problems: number, } | { "kind": "phase", path: string, phase: LoadPhase, done: number, total: number, } | { "kind": "finished", report: FileReport, };
 
+/**
+ * A run of text inside a block.
+ */
+export type Inline = { "type": "text", text: string, } | { "type": "code", text: string, } | { "type": "emphasis", inlines: Array<Inline>, } | { "type": "strong", inlines: Array<Inline>, } | { "type": "strikethrough", inlines: Array<Inline>, } | { "type": "link", inlines: Array<Inline>, href: string, } | { "type": "image", alt: string, url: string, } | { "type": "break" };
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 /**
@@ -196,6 +206,18 @@ export type MenuAction = {
  */
 action: string, };
 
+/**
+ * A parent span id that names no span of the case, and the span ids of the spans
+ * naming it (in the trace's span order).
+ */
+export type MissingParentView = { span_id: string, children: Array<string>, };
+
+/**
+ * The notebook: every mark in timeline order, the timeline's groups, and the
+ * standard phases the view offers as headings.
+ */
+export type Notebook = { marks: Array<WireMark>, groups: Array<WireGroup>, phases: Array<string>, };
+
 export type Objective = { id: number, service: string, name: string, 
 /**
  * 95 % of the calls under this duration.
@@ -246,6 +268,11 @@ offset: number | null, message: string, };
 export type Progress = { id: number, event: IngestEvent, };
 
 export type Queued = { id: number, paths: Array<string>, };
+
+/**
+ * The report's format: `md` (with an assets folder) or `html` (one file).
+ */
+export type ReportFormat = "md" | "html";
 
 /**
  * `weft sample --json`: the issue's contract, field order included.
@@ -396,9 +423,58 @@ export type WireAnchor = { "kind": "first" } | { "kind": "last" } | { "kind": "a
 export type WireCursor = { ts_ns: string, id: number, };
 
 /**
+ * One heading of the timeline: its phase (`None`: marks without one) and its
+ * marks' ids in order.
+ */
+export type WireGroup = { phase: string | null, mark_ids: Array<number>, };
+
+/**
  * `LogPage` with its cursors as `WireCursor`s.
  */
 export type WireLogPage = { rows: Array<LogView>, before: WireCursor | null, after: WireCursor | null, };
+
+/**
+ * A mark as the Notebook view shows it: `weft marks --json` with the times as
+ * decimal strings and the note also as a tree to render with elements.
+ */
+export type WireMark = { id: number, 
+/**
+ * trace, span, log, range, search or note.
+ */
+kind: string, trace_id: string | null, span_id: string | null, log_id: number | null, from_ns: string | null, to_ns: string | null, query: string | null, 
+/**
+ * Markdown, as written.
+ */
+note: string, 
+/**
+ * The note as blocks (no HTML in them).
+ */
+note_blocks: Array<Block>, tags: Array<string>, author: string, created_ns: string, at_ns: string, 
+/**
+ * The span, trace or log it points at is no longer in the case.
+ */
+target_missing: boolean, colour: string | null, phase: string | null, position: number, };
+
+/**
+ * Changes to a mark: each field given replaces that one; an empty `colour` or
+ * `phase` clears it.
+ */
+export type WireMarkEdit = { note?: string, tags?: Array<string>, colour?: string, at_ns?: string, phase?: string, position?: number, };
+
+/**
+ * A mark to add. `kind` says which of the target fields count: trace (trace_id),
+ * span (trace_id, span_id), log (log_id), range (from_ns, to_ns), search (query),
+ * note (none; `at_ns` is its time).
+ */
+export type WireNewMark = { kind: string, trace_id?: string, span_id?: string, log_id?: number, from_ns?: string, to_ns?: string, query?: string, note: string, tags: Array<string>, colour?: string, 
+/**
+ * The time of the evidence; default its own (a note's: now).
+ */
+at_ns?: string, phase?: string, 
+/**
+ * The author setting; default the OS user name.
+ */
+author?: string, };
 
 /**
  * A section of the critical path, as offsets from the trace's start.
@@ -462,10 +538,11 @@ log_count: number, logs: Array<LogView>, };
 /**
  * `get_trace`: `weft trace --json` with `WireSpan`s, the trace's start (its
  * earliest span) as a decimal string, and its analysis: the critical path, the
- * clock skew found, whether the spans are shown adjusted, and whether the trace is
- * among the slowest tenth of the case's.
+ * clock skew found, whether the spans are shown adjusted, whether the trace is
+ * among the slowest tenth of the case's, and the parents its spans name that the
+ * case does not hold (its findings come apart: `trace_findings`).
  */
-export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, critical_path: Array<WirePathSection>, skew: Array<Skew>, skew_adjusted: boolean, slow: boolean, };
+export type WireTrace = { trace_id: string, start_ns_text: string, spans: Array<WireSpan>, trace_logs: Array<LogView>, critical_path: Array<WirePathSection>, skew: Array<Skew>, skew_adjusted: boolean, slow: boolean, missing_parents: Array<MissingParentView>, };
 
 /**
  * How a Zipkin source's span records became spans of the case.
@@ -518,6 +595,13 @@ export type Commands = {
   applied_sampling: { args: Record<string, never>; result: AppliedSampling | null };
   load_sampling_config: { args: Record<string, never>; result: PolicyFile | null };
   doctor: { args: { query: string }; result: Doctor };
+  list_marks: { args: Record<string, never>; result: Notebook };
+  add_mark: { args: { draft: WireNewMark }; result: number };
+  edit_mark: { args: { id: number; edit: WireMarkEdit }; result: null };
+  remove_mark: { args: { id: number }; result: boolean };
+  render_note: { args: { note: string }; result: Array<Block> };
+  export_report: { args: { path: string; format: ReportFormat }; result: Array<string> };
+  trace_findings: { args: { traceId: string }; result: Array<Finding> };
 };
 
 /** Every event the shell emits, by name: its payload. */
