@@ -228,13 +228,11 @@ enum SloAction {
 }
 
 fn parse_duration_arg(text: &str) -> Result<i64, String> {
-    weft::time::parse_duration(text)
-        .filter(|ns| *ns > 0)
-        .ok_or_else(|| format!("`{text}` is not a duration (300ms, 1.5s, 2m)"))
+    analysis::slo::read_p95(text).map_err(|error| error.to_string())
 }
 
 fn parse_share_arg(text: &str) -> Result<f64, String> {
-    analysis::slo::parse_share(text).ok_or_else(|| format!("`{text}` is not a share (1% or 0.01)"))
+    analysis::slo::read_error_share(text).map_err(|error| error.to_string())
 }
 
 impl From<SortArg> for TraceSort {
@@ -549,10 +547,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 p95,
                 errors,
             }) => {
-                let (service, name) =
-                    analysis::slo::parse_operation(&operation).with_context(|| {
-                        format!("`{operation}` is not an operation: write `service: span name`")
-                    })?;
+                let (service, name) = analysis::slo::read_operation(&operation)?;
                 anyhow::ensure!(
                     p95.is_some() || errors.is_some(),
                     "an objective needs --p95 or --errors (or both)"
@@ -572,21 +567,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             None => {
-                let reader = store.reader().await?;
-                let mut reports = Vec::new();
-                for objective in reader.objectives().await? {
-                    let calls = reader
-                        .operation_calls(&objective.service, &objective.name)
-                        .await?;
-                    let axis = calls.first().zip(calls.last()).map(|(first, last)| {
-                        analysis::services::SeriesAxis::covering(
-                            first.start_ns,
-                            last.start_ns,
-                            buckets,
-                        )
-                    });
-                    reports.push(analysis::slo::evaluate(&objective, &calls, axis.as_ref()));
-                }
+                let reports = store.reader().await?.slo_reports(buckets).await?;
                 if json {
                     print::outln!("{}", serde_json::to_string(&reports)?);
                 } else {

@@ -16,7 +16,6 @@ use ts_rs::{Config, TypeVisitor, TS};
 use weft::analysis::compare::{CompareNode, SelectionComparison};
 use weft::analysis::quality::{Doctor, Finding};
 use weft::analysis::sampling::SamplingOutcome;
-use weft::analysis::slo::SloReport;
 use weft::notebook::markdown::Block;
 use weft::report::ReportFormat;
 use weft::store::{
@@ -29,10 +28,10 @@ use crate::error::ApiError;
 use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
-use crate::sampling::PolicyFile;
 use crate::notebook::{Notebook, WireMarkEdit, WireNewMark};
+use crate::sampling::PolicyFile;
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
-use crate::services::ServiceReport;
+use crate::services::{ServiceReport, WireSloReport};
 use crate::{follows, loads, menu};
 
 /// Where the generated file is checked in.

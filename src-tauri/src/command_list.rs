@@ -48,7 +48,9 @@ macro_rules! command_list {
                 -> Vec<LogView>;
             search::log_context(log_id: i64, before: u32, after: u32) -> Vec<LogView>;
             services::service_report(query: String, buckets: u32) -> ServiceReport;
-            services::slo_report(buckets: u32) -> Vec<SloReport>;
+            services::slo_report(buckets: u32) -> Vec<WireSloReport>;
+            services::add_objective(operation: String, p95: String, errors: String) -> i64;
+            services::remove_objective(id: i64) -> ();
             sampling::simulate_sampling(config: String, query: Option<String>) -> SamplingOutcome;
             sampling::applied_sampling() -> Option<AppliedSampling>;
             sampling::load_sampling_config() -> Option<PolicyFile>;

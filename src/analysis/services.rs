@@ -31,7 +31,9 @@ use super::{KIND_CONSUMER, KIND_PRODUCER};
 
 pub const KIND_CLIENT: i64 = 3;
 
-/// The attributes that name what a client or producer span called, in order.
+/// The attributes that name what a client or producer span called, in order. The
+/// query language's `peer:` term (`query::sql`) reads the same list, so an edge's
+/// query finds the spans this analysis counts (held by `it::edge_queries`).
 pub const PEER_KEYS: [&str; 7] = [
     "peer.service",
     "db.system.name",

@@ -187,6 +187,73 @@ pub fn parse_share(text: &str) -> Option<f64> {
     (0.0..=1.0).contains(&share).then_some(share)
 }
 
+/// What is wrong with an objective as a person wrote it, on the command line
+/// (`weft slo add`) or in the app's form: the messages both show.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ObjectiveError {
+    #[error("`{0}` is not an operation: write `service: span name`")]
+    Operation(String),
+    #[error("`{0}` is not a duration (300ms, 1.5s, 2m)")]
+    Duration(String),
+    #[error("`{0}` is not a share (1% or 0.01)")]
+    Share(String),
+    #[error("an objective needs a p95 target or an error share (or both)")]
+    NoTarget,
+}
+
+/// A p95 target as written (`300ms`, `1.5s`; the engine's one duration spelling,
+/// `time::parse_duration`), more than 0.
+pub fn read_p95(text: &str) -> Result<i64, ObjectiveError> {
+    crate::time::parse_duration(text.trim())
+        .filter(|ns| *ns > 0)
+        .ok_or_else(|| ObjectiveError::Duration(text.to_string()))
+}
+
+/// An operation as written, `service: span name`.
+pub fn read_operation(text: &str) -> Result<(String, String), ObjectiveError> {
+    parse_operation(text).ok_or_else(|| ObjectiveError::Operation(text.to_string()))
+}
+
+/// An error share as written (`1%`, `0.01`), from 0 to 1.
+pub fn read_error_share(text: &str) -> Result<f64, ObjectiveError> {
+    parse_share(text).ok_or_else(|| ObjectiveError::Share(text.to_string()))
+}
+
+/// A target's text, unless it is missing, empty or only spaces.
+fn given(text: Option<&str>) -> Option<&str> {
+    text.filter(|text| !text.trim().is_empty())
+}
+
+/// An objective to keep, read from what a person wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewObjective {
+    pub service: String,
+    pub name: String,
+    pub p95_ns: Option<i64>,
+    pub error_rate: Option<f64>,
+}
+
+/// Reads an objective: `operation` as `service: span name`, and its targets (a text
+/// that is empty or only spaces is no target); at least one target.
+pub fn read_objective(
+    operation: &str,
+    p95: Option<&str>,
+    errors: Option<&str>,
+) -> Result<NewObjective, ObjectiveError> {
+    let (service, name) = read_operation(operation)?;
+    let p95_ns = given(p95).map(read_p95).transpose()?;
+    let error_rate = given(errors).map(read_error_share).transpose()?;
+    if p95_ns.is_none() && error_rate.is_none() {
+        return Err(ObjectiveError::NoTarget);
+    }
+    Ok(NewObjective {
+        service,
+        name,
+        p95_ns,
+        error_rate,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,5 +342,44 @@ mod tests {
         assert_eq!(parse_share("0.5 %"), Some(0.005));
         assert_eq!(parse_share("0.02"), Some(0.02));
         assert_eq!(parse_share("150%"), None);
+    }
+
+    #[test]
+    fn an_objective_is_read_as_written_or_refused_with_what_is_wrong() {
+        assert_eq!(
+            read_objective("checkout: POST /api/checkout", Some("300ms"), Some("1%")),
+            Ok(NewObjective {
+                service: "checkout".into(),
+                name: "POST /api/checkout".into(),
+                p95_ns: Some(300 * MS),
+                error_rate: Some(0.01),
+            })
+        );
+        assert_eq!(
+            read_objective(" web : a: b ", Some(" "), Some("0.5")).map(|o| (o.name, o.p95_ns)),
+            Ok(("a: b".to_string(), None))
+        );
+        let refused = |operation, p95, errors| read_objective(operation, p95, errors).unwrap_err();
+        assert_eq!(
+            refused("checkout", Some("1s"), None),
+            ObjectiveError::Operation("checkout".into())
+        );
+        assert_eq!(
+            refused("a: b", Some("fast"), None),
+            ObjectiveError::Duration("fast".into())
+        );
+        assert_eq!(
+            refused("a: b", Some("0ms"), None),
+            ObjectiveError::Duration("0ms".into())
+        );
+        assert_eq!(
+            refused("a: b", None, Some("150%")),
+            ObjectiveError::Share("150%".into())
+        );
+        assert_eq!(refused("a: b", Some(""), None), ObjectiveError::NoTarget);
+        assert_eq!(
+            ObjectiveError::Duration("fast".into()).to_string(),
+            "`fast` is not a duration (300ms, 1.5s, 2m)"
+        );
     }
 }

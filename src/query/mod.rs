@@ -131,6 +131,21 @@ pub enum TermKind {
     After(i64),
     /// `before:TIME`, ns.
     Before(i64),
+    /// `kind:client`: a span of this OTLP kind number (for logs: the log's span).
+    Kind(i64),
+    /// `parent.service:A`: a span whose parent span (same trace) is of service A —
+    /// with `service:B`, the spans an edge A → B of the service map counts.
+    ParentService(String),
+    /// `parent.kind:producer`: a span whose parent span is of this kind.
+    ParentKind(i64),
+    /// `messaging:true`: a CONSUMER span whose parent span is a PRODUCER span — what
+    /// makes an edge of the service map a messaging edge (`messaging:false` is the
+    /// negated term).
+    Messaging,
+    /// `peer:X`: a CLIENT or PRODUCER span with no child span in another service whose
+    /// virtual peer (`analysis::services::peer_of`) is X — the spans an edge to the
+    /// virtual node X counts.
+    Peer(String),
     /// `sampled:kept` (true) / `sampled:dropped` (false): the traces the sampling
     /// simulation applied last (`store/sampled.rs`) kept or dropped. A trace it did
     /// not simulate is neither.
@@ -196,7 +211,7 @@ pub enum QueryError {
     UnterminatedRegex { column: usize },
     #[error("column {column}: invalid regular expression: {message}")]
     InvalidRegex { column: usize, message: String },
-    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, marked, tag, attr.KEY, duration, after, before, sampled)")]
+    #[error("column {column}: unknown field `{field}` (fields: service, level, name, trace, span, source, status, link, unparsed, marked, tag, attr.KEY, duration, after, before, sampled, kind, parent.service, parent.kind, messaging, peer)")]
     UnknownField { column: usize, field: String },
     #[error("column {column}: `{field}` needs a value")]
     MissingValue { column: usize, field: String },
@@ -222,6 +237,8 @@ pub enum QueryError {
     InvalidStatus { column: usize },
     #[error("column {column}: `{value}` is not a link state (span, trace, orphan or unlinked)")]
     InvalidLink { column: usize, value: String },
+    #[error("column {column}: `{value}` is not a span kind (unspecified, internal, server, client, producer, consumer)")]
+    InvalidKind { column: usize, value: String },
     #[error("column {column}: `{value}` is not true or false")]
     InvalidFlag { column: usize, value: String },
     #[error("column {column}: more than one {kind} id starts with `{prefix}`: {candidates}")]
@@ -255,6 +272,7 @@ impl QueryError {
             | QueryError::InvalidStatus { column }
             | QueryError::InvalidLink { column, .. }
             | QueryError::InvalidFlag { column, .. }
+            | QueryError::InvalidKind { column, .. }
             | QueryError::AmbiguousId { column, .. }
             | QueryError::DanglingNot { column }
             | QueryError::InvalidSampled { column, .. } => *column,

@@ -84,6 +84,36 @@ pub const FIELDS: &[KnownField] = &[
         name: "attr.",
         values: &[],
     },
+    KnownField {
+        name: "kind",
+        values: &SPAN_KINDS,
+    },
+    KnownField {
+        name: "parent.service",
+        values: &[],
+    },
+    KnownField {
+        name: "parent.kind",
+        values: &SPAN_KINDS,
+    },
+    KnownField {
+        name: "messaging",
+        values: &["true", "false"],
+    },
+    KnownField {
+        name: "peer",
+        values: &[],
+    },
+];
+
+/// The OTLP span kinds by number (0 unspecified … 5 consumer), as `kind:` reads them.
+pub const SPAN_KINDS: [&str; 6] = [
+    "unspecified",
+    "internal",
+    "server",
+    "client",
+    "producer",
+    "consumer",
 ];
 
 /// Parses a query; relative times (`after:-15m`) count back from `now_ns`.
@@ -234,6 +264,11 @@ impl Field<'_> {
                 };
                 return Ok((TermKind::Unparsed, negated));
             }
+            "kind" => TermKind::Kind(self.span_kind()?),
+            "parent.service" => TermKind::ParentService(value),
+            "parent.kind" => TermKind::ParentKind(self.span_kind()?),
+            "peer" => TermKind::Peer(value),
+            "messaging" => return Ok((TermKind::Messaging, self.flag_negates()?)),
             "sampled" => TermKind::Sampled(self.sampled()?),
             "tag" => TermKind::Tag(value),
             "after" => TermKind::After(self.time(now_ns)?),
@@ -305,6 +340,29 @@ impl Field<'_> {
             })
     }
 
+    /// Whether `field:true|false` (or `!=`) asks for the term not to hold.
+    fn flag_negates(&self) -> Result<bool, QueryError> {
+        let flag = match self.value.to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            _ => {
+                return Err(QueryError::InvalidFlag {
+                    column: self.value_column,
+                    value: self.value.into(),
+                })
+            }
+        };
+        match self.op {
+            ":" | "=" => Ok(!flag),
+            "!=" => Ok(flag),
+            op => Err(QueryError::InvalidOperator {
+                column: self.column + self.name.chars().count(),
+                field: self.name.into(),
+                op: op.into(),
+            }),
+        }
+    }
+
     /// `kept` or `dropped`, in any case: whether the term asks for the kept traces.
     fn sampled(&self) -> Result<bool, QueryError> {
         match self.value.to_ascii_lowercase().as_str() {
@@ -315,6 +373,18 @@ impl Field<'_> {
                 value: self.value.into(),
             }),
         }
+    }
+
+    /// A span kind's name (any case) as its OTLP number.
+    fn span_kind(&self) -> Result<i64, QueryError> {
+        SPAN_KINDS
+            .iter()
+            .position(|kind| kind.eq_ignore_ascii_case(self.value))
+            .map(|number| number as i64)
+            .ok_or_else(|| QueryError::InvalidKind {
+                column: self.value_column,
+                value: self.value.into(),
+            })
     }
 
     fn time(&self, now_ns: i64) -> Result<i64, QueryError> {
@@ -504,6 +574,73 @@ mod tests {
             kinds("duration>=1m30s"),
             vec![(false, TermKind::Duration(Cmp::Ge, 90_000_000_000))]
         );
+    }
+
+    #[test]
+    fn the_terms_of_a_map_edge() {
+        assert_eq!(
+            kinds("service:payments parent.service:checkout peer:postgresql"),
+            vec![
+                (false, TermKind::Service("payments".into())),
+                (false, TermKind::ParentService("checkout".into())),
+                (false, TermKind::Peer("postgresql".into())),
+            ]
+        );
+        assert_eq!(
+            kinds("kind:CONSUMER parent.kind:producer -kind:internal parent.kind!=server"),
+            vec![
+                (false, TermKind::Kind(5)),
+                (false, TermKind::ParentKind(4)),
+                (true, TermKind::Kind(1)),
+                (true, TermKind::ParentKind(2)),
+            ]
+        );
+        assert_eq!(
+            kinds("peer:\"api.stripe.com:443\" -parent.service:\"a b\""),
+            vec![
+                (false, TermKind::Peer("api.stripe.com:443".into())),
+                (true, TermKind::ParentService("a b".into())),
+            ]
+        );
+        assert_eq!(
+            kinds("messaging:true messaging:FALSE -messaging:true messaging!=false"),
+            vec![
+                (false, TermKind::Messaging),
+                (true, TermKind::Messaging),
+                (true, TermKind::Messaging),
+                (false, TermKind::Messaging),
+            ]
+        );
+        assert!(matches!(
+            parse("messaging:maybe", NOW),
+            Err(QueryError::InvalidFlag { column: 11, .. })
+        ));
+        assert_eq!(
+            parse("a kind:rpc", NOW),
+            Err(QueryError::InvalidKind {
+                column: 8,
+                value: "rpc".into()
+            })
+        );
+        assert_eq!(
+            parse("parent.kind:x", NOW),
+            Err(QueryError::InvalidKind {
+                column: 13,
+                value: "x".into()
+            })
+        );
+        assert!(matches!(
+            parse("peer>x", NOW),
+            Err(QueryError::InvalidOperator { .. })
+        ));
+        assert!(matches!(
+            parse("parent.name:x", NOW),
+            Err(QueryError::UnknownField { .. })
+        ));
+        let listed: Vec<&str> = FIELDS.iter().map(|field| field.name).collect();
+        for name in ["kind", "parent.service", "parent.kind", "messaging", "peer"] {
+            assert!(listed.contains(&name), "{name} is not offered");
+        }
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! write to neither and run no SQL.
 
 use super::{Cmp, Condition, IdPrefix, Literal, Param, Query, Resolved, Term, TermKind};
+use crate::analysis::services::{KIND_CLIENT, PEER_KEYS};
+use crate::analysis::{KIND_CONSUMER, KIND_PRODUCER};
 
 /// The WHERE condition over `logs l` for a query.
 pub struct LogSql;
@@ -210,6 +212,11 @@ fn span_condition(query: &Query) -> Option<Condition> {
             )),
             TermKind::After(ns) => Some(Condition::new("s.start_ns >= ?", vec![Param::Int(*ns)])),
             TermKind::Before(ns) => Some(Condition::new("s.start_ns < ?", vec![Param::Int(*ns)])),
+            TermKind::Kind(_)
+            | TermKind::ParentService(_)
+            | TermKind::ParentKind(_)
+            | TermKind::Messaging
+            | TermKind::Peer(_) => span_relation(&term.kind),
             TermKind::Sampled(kept) => Some(sampled_condition("s.trace_id", *kept)),
             TermKind::Marked => Some(span_marked(None)),
             TermKind::Tag(tag) => Some(span_marked(Some(tag))),
@@ -250,6 +257,17 @@ fn log_term(term: &Term) -> Option<Condition> {
         TermKind::After(ns) => Condition::new("l.ts_ns >= ?", vec![Param::Int(*ns)]),
         TermKind::Before(ns) => Condition::new("l.ts_ns < ?", vec![Param::Int(*ns)]),
         TermKind::Sampled(kept) => sampled_condition("l.trace_id", *kept),
+        TermKind::Kind(_)
+        | TermKind::ParentService(_)
+        | TermKind::ParentKind(_)
+        | TermKind::Messaging
+        | TermKind::Peer(_) => {
+            let span = span_relation(&term.kind)?;
+            Condition {
+                sql: format!("{own_span} {})", span.sql),
+                params: span.params,
+            }
+        }
         TermKind::Marked => log_marked(None),
         TermKind::Tag(tag) => log_marked(Some(tag)),
     })
@@ -262,6 +280,67 @@ fn sampled_condition(column: &str, kept: bool) -> Condition {
         &format!("{column} IN (SELECT trace_id FROM sampled_traces WHERE kept = ?)"),
         vec![Param::Int(i64::from(kept))],
     )
+}
+
+/// The terms about a span's kind and its place in the call graph, over `spans s`
+/// (`None` for other terms). `service:B parent.service:A` with `messaging:true` or
+/// `messaging:false` holds for exactly the spans the messaging or the other edge
+/// A → B of the service map counts; `service:A peer:X` for those an edge to the
+/// virtual node X counts (`analysis::services`, which this mirrors).
+fn span_relation(kind: &TermKind) -> Option<Condition> {
+    let parent = |condition: &str, param: Param| {
+        Condition::new(
+            &format!(
+                "EXISTS (SELECT 1 FROM spans p WHERE p.trace_id = s.trace_id \
+                 AND p.span_id = s.parent_span_id AND {condition})"
+            ),
+            vec![param],
+        )
+    };
+    Some(match kind {
+        TermKind::Kind(number) => Condition::new("s.kind = ?", vec![Param::Int(*number)]),
+        TermKind::ParentService(name) => parent("p.service = ?", text(name)),
+        TermKind::ParentKind(number) => parent("p.kind = ?", Param::Int(*number)),
+        TermKind::Messaging => {
+            let mut condition = parent("p.kind = ?", Param::Int(KIND_PRODUCER));
+            condition.sql = format!("s.kind = {KIND_CONSUMER} AND {}", condition.sql);
+            condition
+        }
+        TermKind::Peer(peer) => peer_condition(peer),
+        _ => return None,
+    })
+}
+
+/// `peer:X`: a CLIENT or PRODUCER span without a child span in another service (such a
+/// child makes a real edge instead), whose first present attribute of `PEER_KEYS` —
+/// an empty or null one skipped, a string as itself, any other value as its JSON
+/// text — is X, or X is `unknown` and it has none. As `analysis::services::peer_of`.
+fn peer_condition(peer: &str) -> Condition {
+    let mut params = Vec::new();
+    let mut values = Vec::new();
+    for key in PEER_KEYS {
+        values.push(
+            "CASE json_type(s.attributes, ?) WHEN 'text' THEN NULLIF(json_extract(s.attributes, ?), '') \
+             WHEN 'null' THEN NULL ELSE s.attributes -> ? END",
+        );
+        let path = format!("$.\"{key}\"");
+        params.extend([
+            Param::Text(path.clone()),
+            Param::Text(path.clone()),
+            Param::Text(path),
+        ]);
+    }
+    params.push(text(peer));
+    Condition {
+        sql: format!(
+            "s.kind IN ({KIND_CLIENT}, {KIND_PRODUCER}) \
+             AND NOT EXISTS (SELECT 1 FROM spans c WHERE c.trace_id = s.trace_id \
+               AND c.parent_span_id = s.span_id AND c.service != s.service) \
+             AND COALESCE({}, 'unknown') = ?",
+            values.join(", ")
+        ),
+        params,
+    }
 }
 
 /// Span `s` has a mark (of its own, or of its trace), with tag `tag` if given.

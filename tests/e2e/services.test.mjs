@@ -1,8 +1,9 @@
 // The Services view (issue 16) in the real window on the demo case: the map's
 // services and edges are those of `weft map --json`, the RED table's numbers those
 // of `weft services --json`; its columns sort; a node lists its operations (as
-// `weft operations --service`), an edge opens the trace list filtered to it, and
-// the view follows the search box's query.
+// `weft operations --service`), an edge opens the trace list of exactly the traces
+// holding its spans (as `weft traces` lists them for the same query), and the view
+// follows the search box's query.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -199,29 +200,40 @@ describe('the Services view on the demo case', () => {
     await app.browser.waitUntil(async () => !(await $('operations-of').isExisting()), { timeout: 5000, timeoutMsg: 'All services did not come back' });
   });
 
-  it('opens the trace list filtered to an edge clicked', async () => {
-    const edge = map.edges.find((edge) => edge.from === 'checkout' && edge.to === 'payments');
-    assert.ok(edge, 'the demo has checkout → payments');
-    const expected = weftJson(demoCase, 'traces', 'service:payments', '--limit', '1000');
-    await app.browser.$('[data-testid="map-edge"][data-from="checkout"][data-to="payments"] [data-testid="map-edge-label"]').click();
-    await app.browser.waitUntil(async () => (await $('app').getAttribute('data-view')) === 'traces', {
-      timeout: 5000,
-      timeoutMsg: 'the edge did not open the trace list',
-    });
-    assert.equal(await $('search-input').getValue(), 'service:payments');
-    await waitForRows(app.browser, 'trace-row', (count) => count === expected.length, {
-      timeoutMsg: `the trace list did not show the ${expected.length} traces of the edge`,
-    });
-    const shown = await app.browser.execute(() =>
-      [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) => row.getAttribute('data-trace-id')).sort(),
-    );
-    assert.deepEqual(shown, expected.map((trace) => trace.trace_id).sort());
+  it('opens the trace list of exactly the traces holding an edge clicked: a direct call and a virtual peer', async () => {
+    for (const [from, to, query] of [
+      ['checkout', 'payments', 'service:payments parent.service:checkout messaging:false'],
+      ['payments', 'postgresql', 'service:payments peer:postgresql'],
+    ]) {
+      const edge = map.edges.find((edge) => edge.from === from && edge.to === to);
+      assert.ok(edge, `the demo has ${from} → ${to}`);
+      const expected = weftJson(demoCase, 'traces', query, '--limit', '0');
+      assert.ok(expected.length > 0, query);
+      await showView(app.browser, 'services');
+      await waitForMap(app.browser, map.nodes.length);
+      await app.browser.$(`[data-testid="map-edge"][data-from="${from}"][data-to="${to}"] [data-testid="map-edge-label"]`).click();
+      await app.browser.waitUntil(async () => (await $('app').getAttribute('data-view')) === 'traces', {
+        timeout: 5000,
+        timeoutMsg: 'the edge did not open the trace list',
+      });
+      assert.equal(await $('search-input').getValue(), query);
+      await waitForRows(app.browser, 'trace-row', (count) => count === expected.length, {
+        timeoutMsg: `the trace list did not show the ${expected.length} traces of the edge`,
+      });
+      const shown = await app.browser.execute(() =>
+        [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) => row.getAttribute('data-trace-id')).sort(),
+      );
+      assert.deepEqual(shown, expected.map((trace) => trace.trace_id).sort());
+      // Back to the whole case for the next edge (and the tests after).
+      await typeInSearch(app.browser, '');
+    }
   });
 
   it('follows the search box: the map and RED of the query only', async () => {
     const query = 'service:payments';
     const restricted = weftJson(demoCase, 'map', query);
     const red = weftJson(demoCase, 'services', query);
+    await typeInSearch(app.browser, query);
     await showView(app.browser, 'services');
     await waitForMap(app.browser, restricted.nodes.length);
     const drawn = await drawnMap(app.browser);
@@ -303,6 +315,64 @@ describe('the Services view on the demo case', () => {
       { timeout: 10_000, timeoutMsg: 'the trace of a bad call did not open' },
     );
   });
+  it('adds an objective in the window, shows its burn as weft slo --json does, refuses a bad one, removes it', async () => {
+    await typeInSearch(app.browser, '');
+    await showView(app.browser, 'services');
+    await waitForMap(app.browser, map.nodes.length);
+    const slos = () => app.browser.execute(() => [...document.querySelectorAll('[data-testid="slo"]')].map((node) => Number(node.getAttribute('data-id'))));
+    const before = await slos();
+    assert.equal(before.length, 1);
+    // A bad target: the engine's words, and nothing kept.
+    const fill = async (operation, p95, errors) => {
+      for (const [testid, value] of [['objective-operation', operation], ['objective-p95', p95], ['objective-errors', errors]]) {
+        if (value === '') await $(testid).clearValue();
+        else await $(testid).setValue(value);
+      }
+      await $('objective-add').click();
+    };
+    await $('objective-form').scrollIntoView({ block: 'center' });
+    await fill('frontend: POST /api/checkout', 'fast', '');
+    await app.browser.waitUntil(async () => (await $('objective-error').isExisting()), { timeout: 5000, timeoutMsg: 'no message for a bad p95' });
+    assert.equal(await $('objective-error').getText(), '`fast` is not a duration (300ms, 1.5s, 2m)');
+    assert.deepEqual(await slos(), before);
+    // The operation picked as the list offers it.
+    const offered = await app.browser.execute(() => [...document.querySelectorAll('#objective-operations option')].map((option) => option.value));
+    assert.ok(offered.includes('frontend: POST /api/checkout'), offered.join(' | '));
+    await fill('frontend: POST /api/checkout', '500ms', '1%');
+    await app.browser.waitUntil(async () => (await slos()).length === 2, { timeout: 5000, timeoutMsg: 'the objective was not added' });
+    assert.equal(await $('objective-error').isExisting(), false);
+    const cli = weftJson(demoCase, 'slo', '--buckets', '30');
+    const added = cli.find((slo) => slo.objective.service === 'frontend' && slo.objective.name === 'POST /api/checkout');
+    assert.ok(added, 'weft slo lists the objective the window added');
+    assert.deepEqual(added.objective, { id: added.objective.id, service: 'frontend', name: 'POST /api/checkout', p95_ns: 500_000_000, error_rate: 0.01 });
+    const shown = await app.browser.execute((id) => {
+      const node = document.querySelector(`[data-testid="slo"][data-id="${id}"]`);
+      return {
+        calls: node.querySelector('[data-testid="slo-calls"]').textContent,
+        state: node.querySelector('[data-testid="slo-state"]').textContent,
+        latency: node.querySelector('[data-testid="slo-latency-burn"]')?.textContent ?? null,
+        errors: node.querySelector('[data-testid="slo-errors-burn"]')?.textContent ?? null,
+        bars: [...node.querySelectorAll('[data-testid="spark-bucket"]')].map((bucket) => Number(bucket.getAttribute('data-calls'))),
+      };
+    }, added.objective.id);
+    const percent = (share) => `${Number((share * 100).toFixed(2))}%`;
+    const burn = (sli) => (sli.burned === null ? 'over budget (none allowed)' : `${percent(sli.burned)} of budget`);
+    assert.deepEqual(shown, {
+      calls: `${added.good} good, ${added.bad} bad of ${added.calls} calls`,
+      state: added.broken ? 'broken' : 'met',
+      latency: `latency: ${burn(added.latency)}`,
+      errors: `errors: ${burn(added.errors)}`,
+      bars: added.buckets.map((bucket) => bucket.good + bucket.bad),
+    });
+    await $('objective-form').scrollIntoView({ block: 'center' });
+    await app.browser.saveScreenshot(join(SHOTS, 'services-objectives.png'));
+    // Removed in the window: gone from the case.
+    const remove = app.browser.$(`[data-testid="slo"][data-id="${added.objective.id}"] [data-testid="slo-remove"]`);
+    await remove.scrollIntoView({ block: 'center' });
+    await remove.click();
+    await app.browser.waitUntil(async () => (await slos()).length === 1, { timeout: 5000, timeoutMsg: 'the objective was not removed' });
+    assert.deepEqual(weftJson(demoCase, 'slo').map((slo) => slo.objective.id), before);
+  });
 });
 
 describe('the Services view with hostile service names', () => {
@@ -347,7 +417,45 @@ describe('the Services view with hostile service names', () => {
     });
     const query = await $('search-input').getValue();
     assert.ok(query.startsWith('service:"evil\u202Eexe<img src=x onerror=\\"document.title=1\\">" name:'), query);
+    assert.ok(query.endsWith(' kind:server') || query.endsWith(' kind:client'), query);
     await settled(app.browser);
     await waitForRows(app.browser, 'trace-row', (count) => count === 1, { timeoutMsg: 'the hostile operation did not find its trace' });
+  });
+
+  it('links an edge from a hostile caller and one to a hostile peer to exactly their traces, the names quoted', async () => {
+    await typeInSearch(app.browser, '');
+    await showView(app.browser, 'services');
+    await waitForMap(app.browser, 3);
+    for (const [from, to, query] of [
+      [EVIL, 'web', `service:web parent.service:"${EVIL.replace(/[\\"]/g, (char) => `\\${char}`)}" messaging:false`],
+      ['web', PEER, `service:web peer:"${PEER}"`],
+    ]) {
+      const expected = weftJson(hostileCase, 'traces', query, '--limit', '0');
+      assert.equal(expected.length, 1, query);
+      await showView(app.browser, 'services');
+      await waitForMap(app.browser, 3);
+      const index = await app.browser.execute(
+        (from, to) =>
+          [...document.querySelectorAll('[data-testid="map-edge"]')].findIndex(
+            (edge) => edge.getAttribute('data-from') === from && edge.getAttribute('data-to') === to,
+          ),
+        from,
+        to,
+      );
+      assert.ok(index >= 0, `no edge ${from} → ${to}`);
+      await (await app.browser.$$('[data-testid="map-edge"]'))[index].$('[data-testid="map-edge-label"]').click();
+      await app.browser.waitUntil(async () => (await $('app').getAttribute('data-view')) === 'traces', {
+        timeout: 5000,
+        timeoutMsg: 'the edge did not open the trace list',
+      });
+      assert.equal(await $('search-input').getValue(), query);
+      await settled(app.browser);
+      await waitForRows(app.browser, 'trace-row', (count) => count === 1, { timeoutMsg: `the edge ${query} did not find its trace` });
+      const shown = await app.browser.execute(() =>
+        [...document.querySelectorAll('[data-testid="trace-row"]')].map((row) => row.getAttribute('data-trace-id')),
+      );
+      assert.deepEqual(shown, expected.map((trace) => trace.trace_id));
+      await typeInSearch(app.browser, '');
+    }
   });
 });

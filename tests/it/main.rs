@@ -9,6 +9,7 @@ mod concurrency;
 mod corpus;
 mod correlation;
 mod doctor;
+mod edge_queries;
 mod edit;
 mod encodings;
 mod follow;

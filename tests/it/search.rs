@@ -12,10 +12,29 @@ use crate::common::{assert_answers, fixture, logs_line, span_json, traces_line, 
 
 const NOW: i64 = 1_793_710_000_000_000_000;
 
-/// (name, status code, duration) of each (trace id, span id).
-type Spans = HashMap<(String, String), (String, i64, i64)>;
+/// (name, status code, duration, place in the call graph) of each (trace id, span id).
+type Spans = HashMap<(String, String), (String, i64, i64, Place)>;
 /// A row of spans as read for `Spans`.
-type SpanRow = (Vec<u8>, Vec<u8>, String, i64, i64);
+type SpanRow = (
+    Vec<u8>,
+    Vec<u8>,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<Vec<u8>>,
+    String,
+    String,
+);
+
+/// What `kind:`, `parent.service:`, `parent.kind:` and `peer:` ask of a span.
+#[derive(Debug, Clone, Default)]
+struct Place {
+    kind: i64,
+    parent: Option<(String, i64)>,
+    /// The virtual node it called (`peer:`), if it is such a span.
+    peer: Option<String>,
+}
 
 async fn demo_case() -> (TestCase, Reader, Vec<LogView>, Spans) {
     let case = TestCase::new().await;
@@ -29,16 +48,46 @@ async fn demo_case() -> (TestCase, Reader, Vec<LogView>, Spans) {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", case.path().display()))
         .await
         .unwrap();
-    let rows: Vec<SpanRow> =
-        sqlx::query_as("SELECT trace_id, span_id, name, status_code, end_ns - start_ns FROM spans")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    let rows: Vec<SpanRow> = sqlx::query_as(
+        "SELECT trace_id, span_id, name, status_code, end_ns - start_ns, kind, parent_span_id, \
+         service, attributes FROM spans",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let by_id: HashMap<(Vec<u8>, Vec<u8>), &SpanRow> = rows
+        .iter()
+        .map(|row| ((row.0.clone(), row.1.clone()), row))
+        .collect();
+    let parent_of = |row: &SpanRow| by_id.get(&(row.0.clone(), row.6.clone()?)).copied();
+    let called_a_service: BTreeSet<(Vec<u8>, Vec<u8>)> = rows
+        .iter()
+        .filter_map(|row| {
+            let parent = parent_of(row)?;
+            (parent.7 != row.7).then(|| (parent.0.clone(), parent.1.clone()))
+        })
+        .collect();
     let spans = rows
-        .into_iter()
-        .map(|(trace, span, name, status, duration)| {
-            ((hex(&trace), hex(&span)), (name, status, duration))
+        .iter()
+        .map(|row| {
+            let (trace, span, name, status, duration, kind) =
+                (&row.0, &row.1, &row.2, row.3, row.4, row.5);
+            let calls_out = kind == 3 || kind == 4;
+            let peer = (calls_out && !called_a_service.contains(&(trace.clone(), span.clone())))
+                .then(|| {
+                    let attributes: serde_json::Value = serde_json::from_str(&row.8).unwrap();
+                    weft::analysis::services::peer_of(Some(&attributes))
+                });
+            let place = Place {
+                kind,
+                parent: parent_of(row).map(|parent| (parent.7.clone(), parent.5)),
+                peer,
+            };
+            (
+                (hex(trace), hex(span)),
+                (name.clone(), status, duration, place),
+            )
         })
         .collect();
     (case, reader, all, spans)
@@ -114,6 +163,17 @@ fn brute_force(query: &Query, log: &LogView, spans: &Spans) -> bool {
             // No sampling simulation is applied to this case: no trace is kept or dropped.
             TermKind::Sampled(_) => false,
             TermKind::Duration(cmp, ns) => own_span.is_some_and(|span| compare(span.2, *cmp, *ns)),
+            TermKind::Kind(kind) => own_span.is_some_and(|span| span.3.kind == *kind),
+            TermKind::ParentService(service) => own_span
+                .and_then(|span| span.3.parent.as_ref())
+                .is_some_and(|parent| &parent.0 == service),
+            TermKind::ParentKind(kind) => own_span
+                .and_then(|span| span.3.parent.as_ref())
+                .is_some_and(|parent| parent.1 == *kind),
+            TermKind::Peer(peer) => own_span.is_some_and(|span| span.3.peer.as_ref() == Some(peer)),
+            TermKind::Messaging => own_span.is_some_and(|span| {
+                span.3.kind == 5 && span.3.parent.as_ref().is_some_and(|parent| parent.1 == 4)
+            }),
             TermKind::After(ns) => log.ts_ns.unwrap() >= *ns,
             TermKind::Before(ns) => log.ts_ns.unwrap() < *ns,
             TermKind::Attr { key, cmp, value } => {
@@ -185,6 +245,17 @@ const QUERIES: &[&str] = &[
     "\"charge created\" service:payments after:2026-11-03T10:00:30Z",
     "level>=error \"upstream timeout\"",
     "PodNotFound",
+    "kind:client",
+    "-kind:server level>=warn",
+    "parent.service:frontend",
+    "service:payments parent.service:checkout",
+    "-parent.service:checkout service:payments",
+    "parent.kind:client",
+    "peer:postgresql",
+    "peer:unknown",
+    "-peer:postgresql service:payments",
+    "messaging:true",
+    "messaging:false level>=warn",
 ];
 
 /// Issue 23, point 10: a source's unparsed count lists its unparsed lines, with their
@@ -271,6 +342,8 @@ async fn queries_match_brute_force() {
         "attr.db.pool.waiting>=30",
         "PodNotFound",
         "duration>1s",
+        "peer:postgresql",
+        "service:payments parent.service:checkout",
     ] {
         assert!(
             matched(text) > 0,

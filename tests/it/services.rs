@@ -267,3 +267,65 @@ fn objectives_are_kept_in_the_case_and_burn_their_budget() {
     weft(&case, &["slo", "remove", "1"]);
     assert_eq!(weft_json(&case, &["slo", "--json"]), json!([]));
 }
+
+/// `Reader::slo_reports` is what `weft slo --json` prints (the app's `slo_report`
+/// calls it too), and `weft slo add` refuses what `analysis::slo::read_objective`
+/// refuses, with its words.
+#[tokio::test]
+async fn the_reader_evaluates_objectives_as_the_cli_prints_them_and_bad_ones_are_refused() {
+    let case = crate::common::TestCase::new().await;
+    case.ingest(&[fixture("demo")]).await;
+    let path = case.path();
+    weft(
+        &path,
+        &["slo", "add", "payments: POST /v1/charges", "--p95", "300ms"],
+    );
+    weft(
+        &path,
+        &[
+            "slo",
+            "add",
+            "frontend: POST /api/checkout",
+            "--errors",
+            "0.5%",
+        ],
+    );
+    let reports = case
+        .store
+        .reader()
+        .await
+        .unwrap()
+        .slo_reports(7)
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(
+        serde_json::to_value(&reports).unwrap(),
+        weft_json(&path, &["slo", "--json", "--buckets", "7"])
+    );
+    for (args, message) in [
+        (
+            vec!["checkout", "--p95", "1s"],
+            "`checkout` is not an operation: write `service: span name`",
+        ),
+        (
+            vec!["a: b", "--p95", "fast"],
+            "`fast` is not a duration (300ms, 1.5s, 2m)",
+        ),
+        (
+            vec!["a: b", "--errors", "150%"],
+            "`150%` is not a share (1% or 0.01)",
+        ),
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+            .arg("--case")
+            .arg(&path)
+            .args(["slo", "add"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}

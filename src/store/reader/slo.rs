@@ -1,15 +1,35 @@
-//! `Reader::objectives` (the service level objectives kept in the case) and
+//! `Reader::objectives` (the service level objectives kept in the case),
 //! `Reader::operation_calls` (the calls of one operation, what `analysis::slo`
-//! evaluates an objective on). Writing objectives is `edit.rs`'s.
+//! evaluates an objective on) and `Reader::slo_reports`, every objective evaluated:
+//! the one place `weft slo` and the app's Services view get them from. Writing
+//! objectives is `edit.rs`'s.
 
 use sqlx::Row;
 
 use super::rows::hex_column;
 use super::Reader;
-use crate::analysis::slo::{Call, Objective};
+use crate::analysis::services::SeriesAxis;
+use crate::analysis::slo::{self, Call, Objective, SloReport};
 use crate::store::StoreError;
 
 impl Reader {
+    /// Every objective evaluated on its operation's calls, with its good and bad calls
+    /// in `buckets` (at least 1) over their starts, in the order they were added.
+    pub async fn slo_reports(&self, buckets: usize) -> Result<Vec<SloReport>, StoreError> {
+        let mut reports = Vec::new();
+        for objective in self.objectives().await? {
+            let calls = self
+                .operation_calls(&objective.service, &objective.name)
+                .await?;
+            let axis = calls
+                .first()
+                .zip(calls.last())
+                .map(|(first, last)| SeriesAxis::covering(first.start_ns, last.start_ns, buckets));
+            reports.push(slo::evaluate(&objective, &calls, axis.as_ref()));
+        }
+        Ok(reports)
+    }
+
     /// Every objective, in the order they were added.
     pub async fn objectives(&self) -> Result<Vec<Objective>, StoreError> {
         let rows =

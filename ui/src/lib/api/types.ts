@@ -67,12 +67,14 @@ export type {
   ServiceMap,
   ServiceRed,
   ServiceReport,
-  SeriesAxis,
   SeriesPoint,
   Objective,
   Sli,
-  SloBucket,
-  SloReport,
+} from './generated/bindings';
+export type {
+  WireSeriesAxis as SeriesAxis,
+  WireSloBucket as SloBucket,
+  WireSloReport as SloReport,
 } from './generated/bindings';
 
 /** A page of the trace list; the shell caps `limit` (MAX_PAGE in src-tauri/src/search.rs). */

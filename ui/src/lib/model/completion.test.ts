@@ -12,6 +12,11 @@ const vocabulary: Vocabulary = {
     { name: 'source', values: [] },
     { name: 'span', values: [] },
     { name: 'attr.', values: [] },
+    { name: 'kind', values: ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] },
+    { name: 'parent.service', values: [] },
+    { name: 'parent.kind', values: ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] },
+    { name: 'messaging', values: ['true', 'false'] },
+    { name: 'peer', values: [] },
   ],
   services: ['cart', 'checkout', 'payment gateway', 'ledger-cart'],
   attribute_keys: ['http.route', 'http.status_code', 'user.id'],
@@ -29,6 +34,14 @@ describe('completionsAt', () => {
     expect(offered('s|')).toEqual(['service:', 'status:', 'source:', 'span:']);
     expect(offered('connection reset lin|')).toEqual(['link:']);
     expect(offered('-serv|')).toEqual(['service:']);
+  });
+  it('offers the terms of a map edge: parent fields, kinds, the services of a parent', () => {
+    expect(offered('pa|')).toEqual(['parent.service:', 'parent.kind:']);
+    expect(offered('pe|')).toEqual(['peer:']);
+    expect(offered('messaging:|')).toEqual(['true', 'false']);
+    expect(offered('kind:c|')).toEqual(['client', 'consumer']);
+    expect(offered('parent.kind:pro|')).toEqual(['producer']);
+    expect(offered('parent.service:ch|')).toEqual(['checkout']);
   });
   it('offers attribute keys after attr.', () => {
     expect(offered('at|')).toEqual(['attr.']);

@@ -63,7 +63,7 @@ function valueText(value: string): string {
 /** The values offered for `field` (lower-cased name as typed). */
 function valuesOf(field: string, vocabulary: Vocabulary): string[] {
   const name = field === 'severity' ? 'level' : field;
-  if (name === 'service') return vocabulary.services;
+  if (name === 'service' || name === 'parent.service') return vocabulary.services;
   return vocabulary.fields.find((known) => known.name === name)?.values ?? [];
 }
 
@@ -106,7 +106,7 @@ function suggestionsFor(typed: string, vocabulary: Vocabulary): Suggestion[] {
   const valueTyped = typed.slice(nameEnd + op.length).replace(/^"/, '');
   const head = typed.slice(0, nameEnd + op.length);
   const field = name.toLowerCase();
-  return matching(valuesOf(field, vocabulary), valueTyped, field === 'service').map((value) => ({
+  return matching(valuesOf(field, vocabulary), valueTyped, field === 'service' || field === 'parent.service').map((value) => ({
     label: value,
     insert: `${head}${valueText(value)}`,
     kind: 'value',

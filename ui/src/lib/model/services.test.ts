@@ -9,6 +9,8 @@ import {
   percentText,
   sloSeries,
   bucketRange,
+  objectiveChoices,
+  operationText,
   sparkBars,
   sparkP95,
   edgeLabel,
@@ -206,13 +208,31 @@ describe('link queries', () => {
     const charges = { service: 'payments', name: 'POST /v1/charges' };
     expect(operationQuery('', charges, true)).toBe('service:payments name:"POST /v1/charges" status:error');
     expect(operationQuery('after:10m', charges)).toBe('after:10m service:payments name:"POST /v1/charges"');
+    // With its kind, the operation exactly (a name may be a server and a client span of one service).
+    expect(operationQuery('', { ...charges, kind: 3 }, true)).toBe('service:payments name:"POST /v1/charges" kind:client status:error');
+    expect(operationQuery('', { ...charges, kind: 9 })).toBe('service:payments name:"POST /v1/charges"');
     expect(serviceQuery('service:payments', 'payments', true)).toBe('service:payments status:error');
   });
 
-  it('filters an edge to the spans it counts: the callee, or the caller of a virtual peer', () => {
-    expect(edgeQuery('', { from: 'checkout', to: 'payments', virtual: false })).toBe('service:payments');
-    expect(edgeQuery('', { from: 'payments', to: 'postgresql', virtual: true })).toBe('service:payments');
-    expect(edgeQuery('x', { from: 'a', to: 'b', virtual: false }, true)).toBe('x service:b status:error');
+  it('filters an edge to the spans it counts: the callee under the caller, or the caller of a virtual peer', () => {
+    const direct = { from: 'checkout', to: 'payments', virtual: false, messaging: false };
+    expect(edgeQuery('', direct)).toBe('service:payments parent.service:checkout messaging:false');
+    expect(edgeQuery('', { from: 'payments', to: 'postgresql', virtual: true, messaging: false })).toBe(
+      'service:payments peer:postgresql',
+    );
+    expect(edgeQuery('', { from: 'checkout', to: 'mailer', virtual: false, messaging: true })).toBe(
+      'service:mailer parent.service:checkout messaging:true',
+    );
+    expect(edgeQuery('x', { from: 'a', to: 'b', virtual: false, messaging: false }, true)).toBe(
+      'x service:b parent.service:a messaging:false status:error',
+    );
+    // Names that are not one plain word are quoted; a term the search has already is not repeated.
+    expect(edgeQuery('service:payments', { from: 'payments', to: 'api.stripe.com:443', virtual: true, messaging: false })).toBe(
+      'service:payments peer:"api.stripe.com:443"',
+    );
+    expect(edgeQuery('', { from: 'web "a"', to: 'b', virtual: false, messaging: false })).toBe(
+      'service:b parent.service:"web \\"a\\"" messaging:false',
+    );
   });
 });
 
@@ -239,15 +259,39 @@ describe('sparklines', () => {
   });
 
   it('gives a bucket its time range, and the query narrowed to it', () => {
-    const axis = { start_ns: 1_760_000_000_000_000_000, bucket_ns: 2_000_000_000, buckets: 30 };
-    expect(bucketRange(axis, 2)).toEqual({ startNs: 1_760_000_004_000_000_000, endNs: 1_760_000_006_000_000_000 });
+    const axis = { start_ns: '1760000000000000000', bucket_ns: '2000000000', buckets: 30 };
+    expect(bucketRange(axis, 2)).toEqual({ startNs: 1_760_000_004_000_000_000n, endNs: 1_760_000_006_000_000_000n });
     expect(bucketQuery('service:a after:2020-01-01T00:00:00.000Z', axis, 2)).toBe(
       'service:a after:2025-10-09T08:53:24.000Z before:2025-10-09T08:53:26.000Z',
     );
   });
+
+  it('gives a bucket exactly its range past 2^53 ns, where numbers would round into the next millisecond', () => {
+    // Bucket 3 starts at …222.999999 ms: as JavaScript numbers the sum rounds to
+    // …223 ms and the range would leave out the bucket's first nanosecond.
+    const axis = { start_ns: '1762000000123000000', bucket_ns: '33333333', buckets: 30 };
+    const { startNs, endNs } = bucketRange(axis, 3);
+    expect(startNs).toBe(1_762_000_000_222_999_999n);
+    expect(endNs).toBe(1_762_000_000_256_333_332n);
+    expect(Math.floor((Number(axis.start_ns) + 3 * Number(axis.bucket_ns)) / 1e6)).toBe(1_762_000_000_223);
+    expect(bucketQuery('', axis, 3)).toBe('after:2025-11-01T12:26:40.222Z before:2025-11-01T12:26:40.257Z');
+    // Its end, …178.666 ms of bucket 0 of another axis, rounds up exactly to 179.
+    const other = { start_ns: '1762000000144666722', bucket_ns: '33333333', buckets: 30 };
+    expect(bucketQuery('', other, 0)).toBe('after:2025-11-01T12:26:40.144Z before:2025-11-01T12:26:40.179Z');
+  });
 });
 
 describe('objectives', () => {
+  it('offers each operation once as `service: span name`, in order', () => {
+    const operations = [
+      { service: 'web', name: 'GET /' },
+      { service: 'api', name: 'charge: card' },
+      { service: 'web', name: 'GET /' },
+    ];
+    expect(operationText(operations[1]!)).toBe('api: charge: card');
+    expect(objectiveChoices(operations)).toEqual(['api: charge: card', 'web: GET /']);
+  });
+
   it('show their targets and the budget burned', () => {
     expect(objectiveTarget({ p95_ns: 300e6, error_rate: 0.01 })).toBe('p95 ≤ 300ms · errors ≤ 1%');
     expect(objectiveTarget({ p95_ns: null, error_rate: 0.125 })).toBe('errors ≤ 12.5%');
@@ -258,6 +302,6 @@ describe('objectives', () => {
   });
 
   it('draw good and bad calls per bucket, the bad ones as errors', () => {
-    expect(sloSeries([{ start_ns: 0, good: 3, bad: 1 }])).toEqual([{ calls: 4, errors: 1, p95_ns: 0 }]);
+    expect(sloSeries([{ start_ns: '0', good: 3, bad: 1 }])).toEqual([{ calls: 4, errors: 1, p95_ns: 0 }]);
   });
 });

@@ -17,6 +17,7 @@ import type {
   SloBucket,
 } from '../api/types';
 import { addTerm } from './facets';
+import { SPAN_KINDS } from './spanKind';
 import { formatCount, formatDuration } from './format';
 import { withTimeRange } from './timeRange';
 import { displayText } from './untrusted';
@@ -230,15 +231,25 @@ export function operationsOf(operations: readonly OperationRed[], service: strin
 
 // ---- Links: the trace list filtered to what was clicked ----------------------------
 
+/** A field of the query language the Services view links with. */
+export type LinkField = 'service' | 'name' | 'parent.service' | 'peer';
+
 /** `field:value`, the value quoted (with `\"` and `\\` escapes) unless it is one plain word. */
-export function fieldTerm(field: 'service' | 'name', value: string): string {
+export function fieldTerm(field: LinkField, value: string): string {
   if (/^[\w.\-/]+$/.test(value)) return `${field}:${value}`;
   return `${field}:"${value.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
 }
 
-/** The traces of an operation (its errors only with `errors`), within `base` (the search shown). */
-export function operationQuery(base: string, operation: Pick<OperationRed, 'service' | 'name'>, errors = false): string {
+/** The traces of an operation (its errors only with `errors`), within `base` (the search shown):
+ *  a span of its service, name and — when given and one the query language names — kind. */
+export function operationQuery(
+  base: string,
+  operation: Pick<OperationRed, 'service' | 'name'> & Partial<Pick<OperationRed, 'kind'>>,
+  errors = false,
+): string {
   let query = addTerm(addTerm(base, fieldTerm('service', operation.service)), fieldTerm('name', operation.name));
+  const kind = operation.kind === undefined ? undefined : SPAN_KINDS[operation.kind];
+  if (kind !== undefined) query = addTerm(query, `kind:${kind}`);
   if (errors) query = addTerm(query, 'status:error');
   return query;
 }
@@ -250,13 +261,23 @@ export function serviceQuery(base: string, service: string, errors = false): str
 }
 
 /**
- * The traces of an edge within `base`: those with a span the edge counts — a span
- * of the callee (the query language cannot say "whose parent is in the caller"),
- * or for a virtual edge a span of the caller (the attribute that named the peer is
- * not in the map).
+ * The traces of an edge within `base`: those holding a span the edge counts — a span
+ * of the callee whose parent span is the caller's (`service:B parent.service:A`), a
+ * consumer span under a producer span or not (`messaging:true|false`: two services
+ * may have both edges), or for a virtual edge a client or producer span of the
+ * caller that called that peer (`service:A peer:X`). With `errors`, `status:error`
+ * (a trace-level term: traces with an error span).
  */
-export function edgeQuery(base: string, edge: Pick<MapEdge, 'from' | 'to' | 'virtual'>, errors = false): string {
-  return serviceQuery(base, edge.virtual ? edge.from : edge.to, errors);
+export function edgeQuery(
+  base: string,
+  edge: Pick<MapEdge, 'from' | 'to' | 'virtual' | 'messaging'>,
+  errors = false,
+): string {
+  const terms = edge.virtual
+    ? [fieldTerm('service', edge.from), fieldTerm('peer', edge.to)]
+    : [fieldTerm('service', edge.to), fieldTerm('parent.service', edge.from), `messaging:${edge.messaging}`];
+  if (errors) terms.push('status:error');
+  return terms.reduce(addTerm, base);
 }
 
 // ---- Sparklines: a service's or operation's time series -----------------------------
@@ -295,10 +316,12 @@ export function sparkP95(series: readonly SeriesPoint[], width: number, height: 
   return pathOf(points);
 }
 
-/** The time range of bucket `index` of `axis`: [start, end] in ns. */
-export function bucketRange(axis: SeriesAxis, index: number): { startNs: number; endNs: number } {
-  const startNs = axis.start_ns + index * axis.bucket_ns;
-  return { startNs, endNs: startNs + axis.bucket_ns };
+/** The time range of bucket `index` of `axis`: [start, end) in ns, exact (the axis
+ *  comes as decimal text: Unix ns exceed 2^53, where JavaScript numbers round). */
+export function bucketRange(axis: SeriesAxis, index: number): { startNs: bigint; endNs: bigint } {
+  const width = BigInt(axis.bucket_ns);
+  const startNs = BigInt(axis.start_ns) + BigInt(index) * width;
+  return { startNs, endNs: startNs + width };
 }
 
 /** `base` restricted to bucket `index` of `axis` (its `after:` / `before:` replaced). */
@@ -308,6 +331,17 @@ export function bucketQuery(base: string, axis: SeriesAxis, index: number): stri
 }
 
 // ---- Objectives (SLOs) ----------------------------------------------------------------
+
+/** An operation as `weft slo add` names it: `service: span name`. */
+export function operationText(operation: Pick<OperationRed, 'service' | 'name'>): string {
+  return `${operation.service}: ${operation.name}`;
+}
+
+/** The operations an objective may be set on, as text, each once, in name order
+ *  (the same span name under several kinds is one operation to an objective). */
+export function objectiveChoices(operations: readonly Pick<OperationRed, 'service' | 'name'>[]): string[] {
+  return [...new Set(operations.map(operationText))].sort();
+}
 
 /** An objective's good and bad calls per bucket as a sparkline's series (bad as errors). */
 export function sloSeries(buckets: readonly SloBucket[]): SeriesPoint[] {

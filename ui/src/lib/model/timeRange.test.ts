@@ -5,6 +5,12 @@ describe('timeRange', () => {
   it('writes times as RFC 3339, widened to whole milliseconds', () => {
     expect(rfc3339(1793700060863400000, 'down')).toBe('2026-11-03T10:01:00.863Z');
     expect(rfc3339(1793700060863400000, 'up')).toBe('2026-11-03T10:01:00.864Z');
+    // A bigint is rounded exactly, also a nanosecond off a millisecond, and before 1970.
+    expect(rfc3339(1_793_700_060_863_000_001n, 'down')).toBe('2026-11-03T10:01:00.863Z');
+    expect(rfc3339(1_793_700_060_863_000_001n, 'up')).toBe('2026-11-03T10:01:00.864Z');
+    expect(rfc3339(1_793_700_060_863_000_000n, 'up')).toBe('2026-11-03T10:01:00.863Z');
+    expect(rfc3339(-1n, 'down')).toBe('1969-12-31T23:59:59.999Z');
+    expect(rfc3339(-1n, 'up')).toBe('1970-01-01T00:00:00.000Z');
   });
 
   it('replaces the time terms of a query and keeps the rest', () => {

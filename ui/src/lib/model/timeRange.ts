@@ -5,14 +5,23 @@
 // form written here (other spellings, such as `after:-15m`, are the engine's to
 // read and stay ordinary terms of the query).
 
-/** A Unix time in ns as RFC 3339 UTC with milliseconds, rounded down or up. */
-export function rfc3339(ns: number, round: 'down' | 'up'): string {
-  const ms = round === 'down' ? Math.floor(ns / 1e6) : Math.ceil(ns / 1e6);
-  return new Date(ms).toISOString();
+/** A Unix time in ns as RFC 3339 UTC with milliseconds, rounded down or up; a
+ *  `bigint` (a time the shell sent as decimal text) is rounded exactly. */
+export function rfc3339(ns: number | bigint, round: 'down' | 'up'): string {
+  return new Date(wholeMs(ns, round)).toISOString();
+}
+
+/** `ns` in whole milliseconds, rounded down or up (exact for a `bigint`). */
+function wholeMs(ns: number | bigint, round: 'down' | 'up'): number {
+  if (typeof ns === 'number') return round === 'down' ? Math.floor(ns / 1e6) : Math.ceil(ns / 1e6);
+  const quotient = ns / 1_000_000n;
+  const rest = ns % 1_000_000n;
+  const floor = rest < 0n ? quotient - 1n : quotient;
+  return Number(round === 'up' && rest !== 0n ? floor + 1n : floor);
 }
 
 /** `query` with its `after:` / `before:` terms replaced by the range [startNs, endNs]. */
-export function withTimeRange(query: string, startNs: number, endNs: number): string {
+export function withTimeRange(query: string, startNs: number | bigint, endNs: number | bigint): string {
   const kept = query
     .split(/\s+/)
     .filter((term) => term !== '' && !/^-?(after|before):/.test(term));

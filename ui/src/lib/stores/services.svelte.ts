@@ -22,6 +22,10 @@ export class ServicesStore {
   service = $state<string | null>(null);
   serviceSort = $state<RedSort>({ column: 'calls', descending: true });
   operationSort = $state<RedSort>({ column: 'calls', descending: true });
+  /** Why the last objective could not be added or removed (the engine's words). */
+  objectiveError = $state.raw<WeftError | null>(null);
+  /** An objective is being added or removed. */
+  editing = $state(false);
 
   readonly #api: ServicesApi;
   #generation = 0;
@@ -61,6 +65,32 @@ export class ServicesStore {
       this.query = query;
     } finally {
       if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  /** Keeps an objective (`weft slo add`); the objectives are read again. Whether it
+   *  was kept (if not, `objectiveError` says why). */
+  async addObjective(operation: string, p95: string, errors: string): Promise<boolean> {
+    return this.#editObjectives(() => this.#api.addObjective(operation, p95, errors));
+  }
+
+  /** Removes objective `id` (`weft slo remove`); the objectives are read again. */
+  async removeObjective(id: number): Promise<boolean> {
+    return this.#editObjectives(() => this.#api.removeObjective(id));
+  }
+
+  async #editObjectives(edit: () => Promise<unknown>): Promise<boolean> {
+    this.editing = true;
+    try {
+      await edit();
+      this.objectiveError = null;
+      this.slos = await this.#api.sloReport(SPARK_BUCKETS);
+      return true;
+    } catch (error) {
+      this.objectiveError = toWeftError(error);
+      return false;
+    } finally {
+      this.editing = false;
     }
   }
 

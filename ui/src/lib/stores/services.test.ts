@@ -20,16 +20,30 @@ const SLO: SloReport = {
   latency: { bad: 1, allowed: 0.5, burned: 2 },
   errors: { bad: 0, allowed: 0.1, burned: 0 },
   broken: true,
-  buckets: [{ start_ns: 0, good: 9, bad: 1 }],
+  buckets: [{ start_ns: '1762000000123456789', good: 9, bad: 1 }],
   broken_traces: ['00000000000000000000000000000001'],
 };
 
-/** Answers with the services named in the query (`service:x`), rejects `bad`. */
+/** Answers with the services named in the query (`service:x`), rejects `bad`; keeps
+ *  objectives as the shell does, refusing an operation without `: `. */
 function fakeServices(): ServicesApi & { asked: string[] } {
   const asked: string[] = [];
+  let objectives: SloReport[] = [SLO];
   return {
     asked,
-    sloReport: async () => [SLO],
+    sloReport: async () => objectives,
+    addObjective: async (operation, p95) => {
+      const [service, name] = operation.split(': ');
+      if (!service || !name) throw new WeftError('bad_input', `\`${operation}\` is not an operation: write \`service: span name\``);
+      const id = objectives.length + 1;
+      objectives = [...objectives, { ...SLO, objective: { ...SLO.objective, id, service, name, p95_ns: p95 === '' ? null : 1 } }];
+      return id;
+    },
+    removeObjective: async (id) => {
+      if (!objectives.some((slo) => slo.objective.id === id)) throw new WeftError('not_found', `no objective ${id}`);
+      objectives = objectives.filter((slo) => slo.objective.id !== id);
+      return null;
+    },
     serviceReport: async (query, buckets) => {
       asked.push(query);
       expect(buckets).toBe(SPARK_BUCKETS);
@@ -83,5 +97,22 @@ describe('ServicesStore', () => {
     await Promise.all([store.show('service:a'), store.show('service:b')]);
     expect(store.report?.services.map((row) => row.service)).toEqual(['b']);
     expect(store.loading).toBe(false);
+  });
+
+  it('adds and removes objectives, reading them again; a refusal keeps its message until one is kept', async () => {
+    const store = new ServicesStore(fakeServices());
+    await store.show('');
+    expect(await store.addObjective('checkout', '300ms', '')).toBe(false);
+    expect(store.objectiveError?.code).toBe('bad_input');
+    expect(store.objectiveError?.message).toContain('is not an operation');
+    expect(store.slos.map((slo) => slo.objective.id)).toEqual([1]);
+    expect(await store.addObjective('b: GET /', '300ms', '')).toBe(true);
+    expect(store.objectiveError).toBeNull();
+    expect(store.editing).toBe(false);
+    expect(store.slos.map((slo) => `${slo.objective.service}: ${slo.objective.name}`)).toEqual(['a: GET /', 'b: GET /']);
+    expect(await store.removeObjective(1)).toBe(true);
+    expect(store.slos.map((slo) => slo.objective.id)).toEqual([2]);
+    expect(await store.removeObjective(1)).toBe(false);
+    expect(store.objectiveError?.code).toBe('not_found');
   });
 });

@@ -309,11 +309,6 @@ export type ScopeView = { name: string, version: string, attributes: JsonValue, 
 export type SelectionComparison = { selection_traces: number, baseline_traces: number, attributes: Array<AttributeScore>, };
 
 /**
- * The buckets of a time series: `buckets` of `bucket_ns` from `start_ns`.
- */
-export type SeriesAxis = { start_ns: number, bucket_ns: number, buckets: number, };
-
-/**
  * One bucket of a service's or operation's time series.
  */
 export type SeriesPoint = { calls: number, errors: number, p95_ns: number, };
@@ -348,7 +343,7 @@ export type ServiceReport = { services: Array<ServiceRed>, operations: Array<Ope
 /**
  * The buckets of every `series` (null when no span matched).
  */
-axis: SeriesAxis | null, };
+axis: WireSeriesAxis | null, };
 
 export type ServiceStats = { name: string, spans: number, logs: number, };
 
@@ -374,17 +369,6 @@ allowed: number,
  * infinite (`null` in JSON) when nothing is allowed and some call is bad.
  */
 burned: number | null, };
-
-export type SloBucket = { start_ns: number, good: number, bad: number, };
-
-/**
- * `weft slo --json`: one objective evaluated on the case.
- */
-export type SloReport = { objective: Objective, calls: number, good: number, bad: number, latency: Sli | null, errors: Sli | null, broken: boolean, buckets: Array<SloBucket>, 
-/**
- * Traces of bad calls, first ones first (at most `BROKEN_TRACES`).
- */
-broken_traces: Array<string>, };
 
 export type SourceStatus = "loading" | "complete" | "failed" | "interrupted";
 
@@ -506,6 +490,22 @@ author?: string, };
 export type WirePathSection = { span_id: string, start_offset_ns: number, end_offset_ns: number, };
 
 /**
+ * A `SeriesAxis` as the UI holds it: its start and bucket width in ns as decimal
+ * text (the UI computes a bucket's range with `BigInt`).
+ */
+export type WireSeriesAxis = { start_ns: string, bucket_ns: string, buckets: number, };
+
+/**
+ * A `SloBucket` with its start as decimal text.
+ */
+export type WireSloBucket = { start_ns: string, good: number, bad: number, };
+
+/**
+ * A `SloReport` (`weft slo --json`) with its buckets' starts as decimal text.
+ */
+export type WireSloReport = { objective: Objective, calls: number, good: number, bad: number, latency: Sli | null, errors: Sli | null, broken: boolean, buckets: Array<WireSloBucket>, broken_traces: Array<string>, };
+
+/**
  * A source as the sidebar shows it: the engine's `SourceView` plus the service its
  * records without one carry, and whether the user gave that name.
  */
@@ -596,7 +596,9 @@ export type Commands = {
   logs_of_span: { args: { traceId: string; spanId?: string | null; limit: number }; result: Array<LogView> };
   log_context: { args: { logId: number; before: number; after: number }; result: Array<LogView> };
   service_report: { args: { query: string; buckets: number }; result: ServiceReport };
-  slo_report: { args: { buckets: number }; result: Array<SloReport> };
+  slo_report: { args: { buckets: number }; result: Array<WireSloReport> };
+  add_objective: { args: { operation: string; p95: string; errors: string }; result: number };
+  remove_objective: { args: { id: number }; result: null };
   simulate_sampling: { args: { config: string; query?: string | null }; result: SamplingOutcome };
   applied_sampling: { args: Record<string, never>; result: AppliedSampling | null };
   load_sampling_config: { args: Record<string, never>; result: PolicyFile | null };
