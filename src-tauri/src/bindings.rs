@@ -30,7 +30,7 @@ use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
 use crate::sampling::PolicyFile;
-use crate::notebook::{Notebook, WireMarkEdit, WireNewMark};
+use crate::notebook::{Notebook, ReportTarget, WireMarkEdit, WireNewMark};
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
 use crate::services::ServiceReport;
 use crate::{follows, loads, menu};
