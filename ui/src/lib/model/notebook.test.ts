@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  chartFlags,
   dropPositions,
   firstLine,
   groupByPhase,
@@ -127,5 +128,17 @@ describe('small helpers', () => {
     ];
     expect([...marksBy(rows, 'span').keys()]).toEqual(['t/s']);
     expect(marksBy(rows, 'log').get('5')?.id).toBe(2);
+  });
+});
+
+describe('chartFlags', () => {
+  it('places the marks on the axis at their x and leaves the others out', () => {
+    const marks = [{ at_ns: '1000', id: 1 }, { at_ns: '1500', id: 2 }, { at_ns: '2001', id: 3 }, { at_ns: '999', id: 4 }];
+    expect(chartFlags(marks, { start: 1000, end: 2000 }, 200).map((flag) => [flag.mark.id, flag.x])).toEqual([
+      [1, 0],
+      [2, 100],
+    ]);
+    expect(chartFlags(marks, { start: 1000, end: 1000 }, 200)).toEqual([]);
+    expect(chartFlags(marks, { start: 1000, end: 2000 }, 0)).toEqual([]);
   });
 });

@@ -9,8 +9,8 @@ import { withTimeRange } from './timeRange';
 /** The standard phases of an incident, in the order of their headings. */
 export const PHASES = ['detection', 'impact', 'mitigation', 'resolution'] as const;
 
-/** The colours a mark may take: names of CSS variables of app.css (`--mark-<name>`). */
-export const MARK_COLOURS = ['red', 'amber', 'green', 'blue', 'violet'] as const;
+/** The colours a mark may take: CSS colour names (the report's style uses them as they are), each a variable `--mark-<name>` of app.css in the app; other colours the CLI wrote show as the default. */
+export const MARK_COLOURS = ['red', 'orange', 'green', 'blue', 'purple'] as const;
 
 /** The CSS colour of a mark's `colour` (a name of MARK_COLOURS), or the default one. */
 export function markColour(colour: string | null): string {
@@ -204,4 +204,23 @@ export function marksBy<M extends Pick<WireMark, 'kind' | 'span_id' | 'log_id' |
     if (!by.has(key)) by.set(key, mark);
   }
   return by;
+}
+
+/** A mark's flag on a chart of the shared time axis: its mark and its x in px. */
+export interface ChartFlag<M> {
+  mark: M;
+  x: number;
+}
+
+/**
+ * The flags of `marks` on a chart showing `axis` (ns) over `width` px: each mark whose
+ * time lies on the axis, at its x; marks off the axis are left out.
+ */
+export function chartFlags<M extends Pick<WireMark, 'at_ns'>>(marks: readonly M[], axis: { start: number; end: number }, width: number): ChartFlag<M>[] {
+  const span = axis.end - axis.start;
+  if (!(span > 0) || !(width > 0)) return [];
+  return marks.flatMap((mark) => {
+    const at = Number(mark.at_ns);
+    return at < axis.start || at > axis.end ? [] : [{ mark, x: ((at - axis.start) / span) * width }];
+  });
 }

@@ -5,7 +5,7 @@
 import { notebookApi, toWeftError, type NotebookApi, type WeftError } from '../api';
 import type { WireMark, WireNewMark } from '../api/generated/bindings';
 import { formatTimeField, parseTimeField } from '../model/format';
-import { dropPositions, parseTags, stepPositions, type PositionEdit } from '../model/notebook';
+import { dropPositions, marksBy, parseTags, stepPositions, type PositionEdit } from '../model/notebook';
 
 /** The editor's fields, as text the user types. */
 export interface MarkForm {
@@ -37,6 +37,9 @@ export class NotebookStore {
   shown = $state<number | null>(null);
   /** The last export: the files written, or its error. */
   exported = $state.raw<{ files: string[] } | { error: string } | null>(null);
+  /** The first mark on each span (`trace/span`) and log line (its id), for the rows' flags. */
+  readonly spanMarks = $derived(marksBy(this.marks, 'span'));
+  readonly logMarks = $derived(marksBy(this.marks, 'log'));
   readonly #api: NotebookApi;
   readonly #storage: Storage | null;
   #generation = 0;
