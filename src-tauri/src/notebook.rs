@@ -390,7 +390,10 @@ mod tests {
         assert_eq!(target("/tmp/r.htm").path, "/tmp/r.htm");
         assert_eq!(
             target("/tmp/report"),
-            ReportTarget { path: "/tmp/report.html".into(), format: ReportFormat::Html }
+            ReportTarget {
+                path: "/tmp/report.html".into(),
+                format: ReportFormat::Html
+            }
         );
         assert_eq!(target("/tmp/r.txt").path, "/tmp/r.txt.html");
     }
