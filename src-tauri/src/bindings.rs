@@ -28,7 +28,7 @@ use crate::error::ApiError;
 use crate::follows::{Followed, Stopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
-use crate::notebook::{Notebook, WireMarkEdit, WireNewMark};
+use crate::notebook::{Notebook, ReportTarget, WireMarkEdit, WireNewMark};
 use crate::sampling::PolicyFile;
 use crate::search::{WireAnchor, WireLogPage, WireTrace};
 use crate::services::{ServiceReport, WireSloReport};

@@ -61,6 +61,7 @@ macro_rules! command_list {
             notebook::remove_mark(id: i64) -> bool;
             notebook::render_note(note: String) -> Vec<Block>;
             notebook::export_report(path: String, format: ReportFormat) -> Vec<String>;
+            notebook::choose_report_path() -> Option<ReportTarget>;
             quality::trace_findings(trace_id: String) -> Vec<Finding>;
         }
     };

@@ -49,6 +49,8 @@ pub struct MenuAction {
 /// A line of a menu: an action of the registry (id, label), or a separator.
 type Line = Option<(&'static str, &'static str)>;
 
+/// File, after the case items (the report is written from the case shown).
+const FILE: &[Line] = &[Some(("report.export", "Export report…"))];
 /// Edit, after the standard Cut/Copy/Paste/Select All.
 const EDIT: &[Line] = &[
     Some(("place.copy-link", "Copy link to this place")),
@@ -69,6 +71,7 @@ const VIEW: &[Line] = &[
     Some(("view.services", "Services")),
     Some(("view.quality", "Quality")),
     Some(("view.case", "Case")),
+    Some(("view.notebook", "Notebook")),
     None,
     Some(("pane.details", "Show or hide span details")),
     Some(("pane.logs", "Show or hide the logs pane")),
@@ -83,7 +86,7 @@ const HELP: &[Line] = &[
 
 /// Every registry action a menu item runs.
 pub fn menu_actions() -> impl Iterator<Item = &'static str> {
-    [EDIT, VIEW, HELP]
+    [FILE, EDIT, VIEW, HELP]
         .into_iter()
         .flatten()
         .flatten()
@@ -131,6 +134,8 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .text(NEW_CASE, "New case…")
         .text(OPEN_CASE, "Open case…")
         .item(&recent)
+        .separator();
+    let file = with_lines(file, FILE)
         .separator()
         .item(
             &MenuItemBuilder::with_id(QUIT, "Quit")

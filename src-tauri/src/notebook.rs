@@ -6,7 +6,8 @@
 //! numbers cannot hold nanoseconds exactly), as in `search.rs`.
 
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
 use weft::notebook::markdown::{self, Block};
 use weft::notebook::{self, Mark, MarkEdit, MarkTarget, NewMark};
 use weft::report::{self, ReportError, ReportFormat};
@@ -308,6 +309,57 @@ pub async fn render_note(note: String) -> Result<Vec<Block>, ApiError> {
     Ok(markdown::parse(&note))
 }
 
+/// Asks where to write the report (File → Export report…): the path chosen and the
+/// format its extension names (`.md` Markdown, anything else HTML with `.html`
+/// added when it has no extension); `None` when the dialog is cancelled.
+#[tauri::command]
+pub async fn choose_report_path<R: Runtime>(
+    app: AppHandle<R>,
+) -> Result<Option<ReportTarget>, ApiError> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Export report")
+        .set_file_name("report.html")
+        .add_filter("HTML report", &["html"])
+        .add_filter("Markdown report", &["md"]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|error| ApiError::new(Code::BadInput, error.to_string()))?;
+    Ok(picked
+        .and_then(|path| path.into_path().ok())
+        .map(|path| report_target(&path)))
+}
+
+/// Where a report goes and in which format.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ReportTarget {
+    pub path: String,
+    pub format: ReportFormat,
+}
+
+/// The format a chosen path names by its extension: `.md`/`.markdown` Markdown,
+/// `.html`/`.htm` HTML; any other (or none) HTML with `.html` added.
+fn report_target(path: &std::path::Path) -> ReportTarget {
+    let extension = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase);
+    let (path, format) = match extension.as_deref() {
+        Some("md" | "markdown") => (path.to_path_buf(), ReportFormat::Markdown),
+        Some("html" | "htm") => (path.to_path_buf(), ReportFormat::Html),
+        _ => {
+            let mut name = path.as_os_str().to_os_string();
+            name.push(".html");
+            (std::path::PathBuf::from(name), ReportFormat::Html)
+        }
+    };
+    ReportTarget {
+        path: path.display().to_string(),
+        format,
+    }
+}
+
 /// Writes the report of the case to `path` in `format`; the files written.
 #[tauri::command]
 pub async fn export_report(
@@ -328,6 +380,23 @@ pub async fn export_report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_chosen_extension_names_the_report_format() {
+        let target = |path: &str| report_target(std::path::Path::new(path));
+        assert_eq!(target("/tmp/r.md").format, ReportFormat::Markdown);
+        assert_eq!(target("/tmp/r.MD").path, "/tmp/r.MD");
+        assert_eq!(target("/tmp/r.html").format, ReportFormat::Html);
+        assert_eq!(target("/tmp/r.htm").path, "/tmp/r.htm");
+        assert_eq!(
+            target("/tmp/report"),
+            ReportTarget {
+                path: "/tmp/report.html".into(),
+                format: ReportFormat::Html
+            }
+        );
+        assert_eq!(target("/tmp/r.txt").path, "/tmp/r.txt.html");
+    }
 
     fn draft(kind: &str) -> WireNewMark {
         WireNewMark {

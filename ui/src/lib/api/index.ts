@@ -5,6 +5,7 @@ export { followApi, type FollowApi } from './follow';
 export { launchApi, type LaunchApi, type LaunchInfo } from './launch';
 export { loadApi, type LoadApi } from './load';
 export { menuApi, type MenuApi } from './menu';
+export { notebookApi, type NotebookApi } from './notebook';
 export { qualityApi, type QualityApi } from './quality';
 export { searchApi, type SearchApi } from './search';
 export { servicesApi, type ServicesApi } from './services';

@@ -1,5 +1,6 @@
 // The theme's colours (app.css) against its backgrounds: every level colour and
 // every service colour reads as text at WCAG AA (>= 4.5) in light and in dark.
+import { MARK_COLOURS } from './notebook';
 import { describe, expect, it } from 'vitest';
 import css from '../../app.css?raw';
 import { contrastRatio, customProperties, luminance, parseHex } from './contrast';
@@ -61,6 +62,15 @@ describe.each(Object.entries(THEMES))('the %s theme', (_, properties) => {
     for (const background of BACKGROUNDS) {
       const ratio = contrastRatio(colour!, properties.get(background)!);
       expect(ratio, `${name} ${colour} on ${background}`).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  // The Notebook's flags (issue 18): graphics on every background.
+  it.each(['default', ...MARK_COLOURS].map((name) => `--mark-${name}`))('%s shows on every background (>= 3)', (name) => {
+    const colour = properties.get(name);
+    expect(colour, `${name} is set`).toBeDefined();
+    for (const background of BACKGROUNDS) {
+      expect(contrastRatio(colour!, properties.get(background)!), `${name} on ${background}`).toBeGreaterThanOrEqual(3);
     }
   });
 

@@ -21,6 +21,8 @@ describe('focus recovery', () => {
     expect(focusTargets('services', false)).toEqual(['[data-testid="services-view"] th button', '[data-testid="rail-services"]']);
     expect(focusTargets('quality', false)).toEqual(['[data-testid="quality-view"] button', '[data-testid="rail-quality"]']);
     expect(focusTargets('case', true).at(-1)).toBe('[data-testid="rail-case"]');
+    expect(focusTargets('notebook', false)[0]).toBe('[data-testid="notebook-view"] [data-testid="mark-item"]');
+    expect(focusTargets('notebook', false).at(-1)).toBe('[data-testid="rail-notebook"]');
   });
 });
 

@@ -25,6 +25,9 @@ export function focusTargets(view: View, traceOpen: boolean): string[] {
   if (view === 'quality') {
     return ['[data-testid="quality-view"] button', '[data-testid="rail-quality"]'];
   }
+  if (view === 'notebook') {
+    return ['[data-testid="notebook-view"] [data-testid="mark-item"]', '[data-testid="notebook-add-note"]', '[data-testid="rail-notebook"]'];
+  }
   return ['[data-testid="case-view"] button:not([disabled])', '[data-testid="rail-case"]'];
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatAbsolute,
+  formatTimeField,
+  parseTimeField,
   formatClock,
   formatCount,
   formatDuration,
@@ -118,5 +120,20 @@ describe('formatShift', () => {
     expect(formatShift(-800)).toBe('-800ns');
     expect(formatShift(125 * 1e9)).toBe('+2m 5.0s');
     expect(formatShift(Number.NaN)).toBe('—');
+  });
+});
+
+describe('the Notebook time field', () => {
+  it('shows a time in UTC and reads it back to the nanosecond', () => {
+    expect(formatTimeField('1762164120123000000')).toBe('2025-11-03 10:02:00.123Z');
+    expect(parseTimeField('2025-11-03 10:02:00.123Z')).toBe('1762164120123000000');
+    expect(parseTimeField('2025-11-03T10:02')).toBe('1762164120000000000');
+    expect(parseTimeField('2025-11-03 10:02:00.123456789')).toBe('1762164120123456789');
+    expect(parseTimeField('2025-11-03 11:02+01:00')).toBe('1762164120000000000');
+  });
+  it('refuses what is not such a time', () => {
+    expect(parseTimeField('10:02')).toBeNull();
+    expect(parseTimeField('2025-13-45 10:02')).toBeNull();
+    expect(parseTimeField('')).toBeNull();
   });
 });

@@ -143,3 +143,27 @@ export function formatShift(ns: number): string {
   if (size >= NS_PER_US) return `${sign}${trimmed(size / NS_PER_US, 1)} µs`;
   return `${sign}${formatDuration(size)}`;
 }
+
+/**
+ * A time in decimal ns as the Notebook's time field shows it (UTC, milliseconds):
+ * "2026-11-03 10:02:00.000Z"; `parseTimeField` reads it back.
+ */
+export function formatTimeField(nsText: string): string {
+  return formatTimestamp(Number(nsText));
+}
+
+/**
+ * The time typed in the Notebook's time field, as decimal ns: "2026-11-03 10:02",
+ * with seconds and milliseconds optional, "T" or a space, UTC unless an offset
+ * ("+01:00") or "Z" says so. Null when it does not read as such a time.
+ */
+export function parseTimeField(text: string): string | null {
+  const match = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d)(:\d\d(\.\d{1,9})?)?\s*(Z|[+-]\d\d:\d\d)?$/i.exec(text.trim());
+  if (!match) return null;
+  const [, day, minute, seconds, fraction, zone] = match;
+  const whole = `${day}T${minute}${seconds ? seconds.slice(0, 3) : ':00'}${zone && zone.toUpperCase() !== 'Z' ? zone : 'Z'}`;
+  const ms = Date.parse(whole);
+  if (Number.isNaN(ms)) return null;
+  const subsecond = BigInt((fraction ?? '.').slice(1).padEnd(9, '0'));
+  return (BigInt(ms) * 1_000_000n + subsecond).toString();
+}

@@ -1,11 +1,12 @@
-// The window's layout: the view the left rail shows (Traces, Logs, Services, Case) and, inside
+// The window's layout: the view the left rail shows (Traces, Logs, Services, Quality, Case,
+// Notebook) and, inside
 // a trace, the two splits — the logs pane below the waterfall and the span details
 // pane to its right — each a share of its container that a splitter drags (pointer
 // or arrow keys) and that can be collapsed. Sizes and collapsed panes are remembered
 // per case (`model/saved.ts`); the view is not (a case opens on its traces).
 import { readSaved, savedKey, windowStorage, writeSaved, type SavedStorage } from '../model/saved';
 
-export type View = 'traces' | 'logs' | 'services' | 'quality' | 'case';
+export type View = 'traces' | 'logs' | 'services' | 'quality' | 'case' | 'notebook';
 /** `logs`: the bottom pane's share of the height; `details`: the right pane's of the width. */
 export type Split = 'logs' | 'details';
 

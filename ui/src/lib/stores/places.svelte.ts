@@ -105,7 +105,7 @@ export class PlaceStore {
         return;
       }
       case 'search': {
-        if (this.layout.view === 'case') this.layout.view = 'traces';
+        if (this.layout.view === 'case' || this.layout.view === 'notebook') this.layout.view = 'traces';
         if (this.layout.view === 'traces' && this.tabs.active !== null) {
           this.tabs.activate(null);
           await this.#selection.close();

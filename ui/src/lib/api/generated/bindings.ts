@@ -283,6 +283,11 @@ export type Queued = { id: number, paths: Array<string>, };
 export type ReportFormat = "md" | "html";
 
 /**
+ * Where a report goes and in which format.
+ */
+export type ReportTarget = { path: string, format: ReportFormat, };
+
+/**
  * `weft sample --json`: the issue's contract, field order included.
  */
 export type SampleReport = { traces: number, kept: number, dropped: number, kept_errors: number, errors: number, kept_slow: number, policies: Array<PolicyCount>, spans_kept: number, logs_of_kept_traces: number, };
@@ -609,6 +614,7 @@ export type Commands = {
   remove_mark: { args: { id: number }; result: boolean };
   render_note: { args: { note: string }; result: Array<Block> };
   export_report: { args: { path: string; format: ReportFormat }; result: Array<string> };
+  choose_report_path: { args: Record<string, never>; result: ReportTarget | null };
   trace_findings: { args: { traceId: string }; result: Array<Finding> };
 };
 
