@@ -22,7 +22,7 @@ fi
 step "built $deb ($(du -h "$deb" | cut -f1)) in $(( $(date +%s) - started ))s"
 
 # ---- the file list and the control file ----
-list=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|')
+list=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|; s|^\([^/]\)|/\1|')
 for path in /usr/bin/weft-app /usr/bin/weft \
   /usr/share/applications/Weft.desktop \
   /usr/share/mime/packages/weft.xml \
@@ -38,7 +38,9 @@ done
 package=$(dpkg-deb -f "$deb" Package)
 depends=$(dpkg-deb -f "$deb" Depends)
 step "package $package, Depends: $depends"
-grep -q 'libwebkit2gtk-4.1-0' <<<"$depends" || fail "Depends lacks the WebKitGTK runtime"
+for runtime in libwebkit2gtk-4.1-0 libgtk-3-0 libxdo3; do
+  grep -qw "$runtime" <<<"$depends" || fail "Depends lacks $runtime: $depends"
+done
 if grep -q -- '-dev\b' <<<"$depends"; then fail "Depends names a -dev package: $depends"; fi
 dpkg-deb -I "$deb" postinst >/dev/null || fail "no postinst"
 
