@@ -116,4 +116,34 @@ HOME="$scratch/home" xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- 
 logs_after=$("$bin/weft" --case "$case" --json stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["logs"])')
 [ "$logs_after" -gt "$logs_before" ] || fail "the second launch's checkout.log did not reach the open case ($logs_before → $logs_after logs)"
 step "the running window loaded the second launch's file: $logs_before → $logs_after logs"
+# ---- a case from a newer Weft: the installed app shows it refused, the file untouched ----
+newer="$scratch/newer.weft"
+cp "$case" "$newer"
+python3 - "$newer" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'from a newer Weft', 1, x'00', 0)")
+c.commit()
+c.execute("PRAGMA journal_mode=DELETE")
+PY
+sum_before=$(sha256sum "$newer" | cut -d' ' -f1)
+if "$bin/weft" --case "$newer" stats 2>"$scratch/newer.err"; then fail "weft opened a case from a newer Weft"; fi
+grep -q "was written by a newer Weft (schema 9999, this Weft knows up to" "$scratch/newer.err" ||
+  fail "weft's refusal: $(cat "$scratch/newer.err")"
+HOME="$scratch/home" xvfb-run -a -s "-screen 0 1400x900x24" bash -c '
+  bin=$1 newer=$2 scratch=$3
+  "$bin/weft-app" "$newer" >"$scratch/newer-app.log" 2>&1 &
+  app=$!
+  for _ in $(seq 1 120); do
+    xdotool search --name "newer.weft — Weft" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  xdotool search --name "newer.weft — Weft" >/dev/null || { echo "no window for the refused case"; cat "$scratch/newer-app.log"; kill $app; exit 1; }
+  kill -0 $app || exit 1
+  kill $app; wait $app
+  exit 0
+' _ "$bin" "$newer" "$scratch" || fail "the installed app on a newer case"
+grep -q "newer Weft" "$scratch/newer-app.log" || fail "weft-app did not say why: $(cat "$scratch/newer-app.log")"
+[ "$(sha256sum "$newer" | cut -d' ' -f1)" = "$sum_before" ] || fail "the refused case changed"
+step "a newer case: refused by weft and by weft-app (its window opens, stderr says why), the file unchanged"
 step "passed in $(( $(date +%s) - started ))s"
