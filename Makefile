@@ -2,6 +2,7 @@
 #   make run    set up what is missing, build, open the app on the bundled demo case
 #   make test   set up what is missing, run every test
 #   make bench  ingest benchmarks on generated data (BENCH=large for the large set)
+#   make package  the release .deb (target/release/bundle/deb/), see "packaging" below
 #   make fmt / make lint
 
 SHELL := /bin/bash
@@ -64,6 +65,7 @@ test: engine-test app
 	$(CARGO) test --locked -p weft-app --features weft-app/custom-protocol
 	$(MAKE) ui-test
 	$(MAKE) e2e
+	$(MAKE) package-test
 
 lint: deps-app-build
 	$(CARGO) fmt --all -- --check
@@ -138,6 +140,25 @@ SHOTS_DIR := docs/screenshots
 screenshots: app deps-e2e demo
 	PATH="$(CARGO_BIN):$$PATH" xvfb-run -a -s "-screen 0 1600x1000x24" \
 	  node tests/e2e/screenshots.mjs "$(DEMO_CASE)" $(SHOTS_DIR)
+
+# ---- packaging (issue 21) ---------------------------------------------------------------
+#   package       the release .deb with Tauri's bundler (scripts/package.sh; the files it adds
+#                 are in packaging/linux/ and src-tauri/tauri.conf.json bundle.linux.deb)
+#   package-test  a debug .deb built, installed (dpkg -i as root, else dpkg -x into a scratch
+#                 root), checked and removed (tests/package/package-test.sh; PACKAGE_PROFILE=release
+#                 checks the release one)
+PACKAGE_PKGS := dpkg-dev desktop-file-utils xdg-utils shared-mime-info libglib2.0-bin dbus
+
+.PHONY: package package-test
+
+package: deps-app-build ui/dist/index.html
+	scripts/package.sh
+
+package-test: deps-app deps-package ui/dist/index.html
+	PATH="$(CARGO_BIN):$$PATH" tests/package/package-test.sh
+
+deps-package:
+	$(call apt_install,$(PACKAGE_PKGS))
 
 # ---- hardening (issue 8): fuzzing and the long kill run ---------------------------------
 #   fuzz   each fuzz target of fuzz/ (every decoder, the sniffers, the query parser) for

@@ -24,7 +24,18 @@ HALF_WIDTH = 0.075  # half a thread's width
 GAP = 0.022  # the dark outline that shows which thread is on top
 SUBSAMPLES = 4  # per axis, for anti-aliased edges
 
-SIZES = {"32x32.png": 32, "128x128.png": 128, "128x128@2x.png": 256, "icon.png": 512}
+# 16 to 512: each size the hicolor theme of a Linux desktop looks in (the .deb installs them all).
+SIZES = {
+    "16x16.png": 16,
+    "24x24.png": 24,
+    "32x32.png": 32,
+    "48x48.png": 48,
+    "64x64.png": 64,
+    "128x128.png": 128,
+    "128x128@2x.png": 256,
+    "256x256.png": 256,
+    "icon.png": 512,
+}
 
 
 def inside_rounded_square(x, y):

@@ -17,4 +17,4 @@ pub mod store;
 pub mod time;
 
 pub use ids::{SpanId, TraceId};
-pub use store::{Reader, Store, StoreError, Writer};
+pub use store::{known_schema, Reader, Store, StoreError, Writer, APPLICATION_ID};

@@ -7,13 +7,14 @@
 
 mod mark_cli;
 mod print;
+mod shell_files;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use weft::ingest::{self, FileStatus, FollowEvent, IngestEvent, IngestOptions};
 use weft::model::Link;
 use weft::query::Query;
@@ -59,6 +60,10 @@ enum Command {
     },
     /// Counts of the case: sources, traces, spans, logs by link state, services.
     Stats,
+    /// Writes the shell completions (bash, zsh, fish) and the man page into DIR:
+    /// the packaging step's, so hidden.
+    #[command(hide = true)]
+    ShellFiles { dir: PathBuf },
     /// List traces (those with a span or a log matching QUERY).
     Traces {
         /// The query (DESIGN.md "Query language"); several words are one query.
@@ -359,6 +364,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
+    // Needs no case: the packaging step runs it on a machine without one.
+    if let Command::ShellFiles { dir } = &cli.command {
+        shell_files::write(Cli::command(), dir)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let case = cli.case.clone().unwrap_or_else(Store::default_path);
     let store = Store::open(&case).await?;
     let json = cli.json;
@@ -396,6 +406,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             });
         }
+        // Answered before the case is opened (above).
+        Command::ShellFiles { .. } => {}
         Command::Stats => {
             let stats = store.reader().await?.stats().await?;
             if json {

@@ -6,6 +6,10 @@
 //! (`Case::replace`); commands take a snapshot of it, so a swap never tears one.
 //! A `weft://` link on the command line (`weft-app 'weft://trace/<hex>'`) is kept
 //! for the UI, which opens that place once the case is shown (`commands::launch_info`).
+//! Other arguments are paths, as the desktop passes them (`weft-app case.weft` on a
+//! double-click): a case file (`.weft`, or a file with SQLite's header) is the case to
+//! open; any other file or folder is loaded into the case that opens
+//! (`commands::load_launch_files`, once the window listens to loads).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -15,10 +19,12 @@ use weft::{Reader, Store};
 
 use crate::error::ApiError;
 
-pub const USAGE: &str = "usage: weft-app [--case PATH] [weft://LINK]\n\
+pub const USAGE: &str = "usage: weft-app [--case PATH | CASE.weft] [FILE…] [weft://LINK]\n\
     Opens the case file PATH (else $WEFT_CASE, else the case open last time, else the\n\
     default case) in a window; at LINK (weft://trace/<hex>, weft://trace/<hex>/span/<hex>,\n\
-    weft://log/<id>, weft://search?q=<query>), that place of it.";
+    weft://log/<id>, weft://search?q=<query>), that place of it. Each FILE (a trace or\n\
+    log file or folder) is loaded into that case. While Weft runs, another launch hands\n\
+    its arguments to the open window.";
 
 /// The scheme of the links to places of a case (the UI's `model/links.ts` reads them).
 pub const LINK_PREFIX: &str = "weft://";
@@ -31,19 +37,41 @@ pub enum Launch {
     Open {
         case: Option<PathBuf>,
         link: Option<String>,
+        /// Trace and log files (or folders) to load into the case.
+        files: Vec<PathBuf>,
     },
     Help,
 }
 
+/// Whether `path` names a case file rather than a file to load: its extension is
+/// `.weft` (a new case may not exist yet), or it starts with SQLite's header (what the
+/// desktop's mime entry also matches, for a case renamed without the extension).
+pub fn is_case_file(path: &Path) -> bool {
+    use std::io::Read;
+    if path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("weft"))
+    {
+        return true;
+    }
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0")
+}
+
 /// Reads `--case PATH` / `--case=PATH` from `args` (program name excluded), falling
 /// back to `env_case` (the value of `WEFT_CASE`; empty counts as unset). Unknown
-/// arguments are an error, so a typo does not open another case; one argument that
-/// starts with `weft://` is the link to open (the UI judges the rest of it).
+/// options are an error, so a typo does not open another case; one argument that
+/// starts with `weft://` is the link to open (the UI judges the rest of it). Other
+/// arguments are paths: the one `is_case` says is a case is opened, the rest loaded.
 pub fn launch(
     args: impl IntoIterator<Item = String>,
     env_case: Option<OsString>,
+    is_case: impl Fn(&Path) -> bool,
 ) -> Result<Launch, String> {
-    let mut case_arg = None;
+    let mut case_arg: Option<PathBuf> = None;
+    let mut files = Vec::new();
     let mut link = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -56,8 +84,18 @@ pub fn launch(
             case_arg = Some(PathBuf::from(value));
         } else if arg.starts_with(LINK_PREFIX) && link.is_none() {
             link = Some(arg);
-        } else {
+        } else if arg.starts_with('-') || arg.contains("://") || arg.is_empty() {
             return Err(format!("unexpected argument `{arg}`"));
+        } else if is_case(Path::new(&arg)) {
+            if let Some(first) = &case_arg {
+                return Err(format!(
+                    "two cases named: `{}` and `{arg}`; a window shows one",
+                    first.display()
+                ));
+            }
+            case_arg = Some(PathBuf::from(arg));
+        } else {
+            files.push(PathBuf::from(arg));
         }
     }
     let path = case_arg.or_else(|| {
@@ -65,7 +103,11 @@ pub fn launch(
             .filter(|value| !value.is_empty())
             .map(PathBuf::from)
     });
-    Ok(Launch::Open { case: path, link })
+    Ok(Launch::Open {
+        case: path,
+        link,
+        files,
+    })
 }
 
 /// One opened case file: its path and its store and read pool, or why they failed.
@@ -161,7 +203,16 @@ mod tests {
         Ok(Launch::Open {
             case: case.map(PathBuf::from),
             link: None,
+            files: Vec::new(),
         })
+    }
+
+    /// The command line judged with `is_case_file` (the real file system).
+    fn launch(
+        args: impl IntoIterator<Item = String>,
+        env_case: Option<OsString>,
+    ) -> Result<Launch, String> {
+        super::launch(args, env_case, is_case_file)
     }
 
     #[test]
@@ -196,6 +247,7 @@ mod tests {
         let want = Launch::Open {
             case: Some("/a.weft".into()),
             link: Some(link.to_string()),
+            files: Vec::new(),
         };
         assert_eq!(got, Ok(want));
         assert!(
@@ -203,6 +255,48 @@ mod tests {
             "one link at most"
         );
         assert!(launch(args(&["http://x"]), None).is_err());
+    }
+
+    #[test]
+    fn a_case_argument_is_opened_and_other_paths_are_loaded_into_it() {
+        let dir = tempfile_dir("args");
+        let renamed = dir.join("sent-by-a-colleague");
+        std::fs::write(&renamed, b"SQLite format 3\0 and the rest of a case").unwrap();
+        let trace = dir.join("trace.json");
+        std::fs::write(&trace, b"{}").unwrap();
+        let arg = |path: &Path| path.display().to_string();
+        let got = launch(vec![arg(&trace), "new.weft".into(), "logs/".into()], None);
+        let want = Launch::Open {
+            case: Some("new.weft".into()),
+            link: None,
+            files: vec![trace.clone(), "logs/".into()],
+        };
+        assert_eq!(got, Ok(want));
+        // The desktop's double-click on a case without its extension: SQLite's header.
+        let got = launch(vec![arg(&renamed)], Some(OsString::from("/env.weft")));
+        assert_eq!(got, open(Some(renamed.to_str().unwrap())));
+        // Files alone: loaded into the case that opens ($WEFT_CASE here).
+        let got = launch(vec![arg(&trace)], Some(OsString::from("/env.weft")));
+        let want = Launch::Open {
+            case: Some("/env.weft".into()),
+            link: None,
+            files: vec![trace.clone()],
+        };
+        assert_eq!(got, Ok(want));
+        let two = launch(args(&["a.weft", "b.WEFT"]), None).unwrap_err();
+        assert!(
+            two.contains("two cases named: `a.weft` and `b.WEFT`"),
+            "{two}"
+        );
+        assert!(launch(args(&["--case", "a.weft", "b.weft"]), None).is_err());
+        assert!(launch(args(&["-x"]), None).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn tempfile_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("weft-app-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
     }
 
     #[tokio::test]

@@ -17,6 +17,7 @@ macro_rules! command_list {
             commands::set_source_service(source_id: i64, name: String) -> u64;
             commands::cancel_load(id: u64) -> bool;
             commands::open_files(folder: bool) -> ();
+            commands::load_launch_files() -> Option<u64>;
             commands::resume_source(source_id: i64) -> Option<u64>;
             commands::remove_source(source_id: i64) -> ();
             follows::set_follow(source_id: i64, on: bool) -> Vec<i64>;

@@ -153,6 +153,23 @@ pub fn cancel_load(loads: State<'_, Loads>, id: u64) -> bool {
     loads.cancel(id)
 }
 
+/// The trace and log files named on the command line (`weft-app trace.json`, see
+/// `case.rs`), waiting for the window to listen to load events.
+pub struct LaunchFiles(pub std::sync::Mutex<Vec<std::path::PathBuf>>);
+
+/// Queues the files of the command line for loading into the open case, once: the
+/// window calls it when it listens to load events, so their progress shows. Returns
+/// the load's id (`None`: no files were named, or they were queued already).
+#[tauri::command]
+pub fn load_launch_files<R: Runtime>(
+    app: AppHandle<R>,
+    files: State<'_, LaunchFiles>,
+    loads: State<'_, Loads>,
+) -> Option<u64> {
+    let paths = std::mem::take(&mut *files.0.lock().unwrap_or_else(|p| p.into_inner()));
+    loads.enqueue(&app, paths)
+}
+
 /// Asks for files (or a folder) to load, as File → Open files… does.
 #[tauri::command]
 pub fn open_files<R: Runtime>(app: AppHandle<R>, folder: bool) {

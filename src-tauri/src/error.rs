@@ -56,9 +56,11 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         let code = match error {
             StoreError::Query(error) => return ApiError::from(error),
-            StoreError::Open { .. } | StoreError::CreateDir { .. } | StoreError::Migrate { .. } => {
-                Code::CaseUnavailable
-            }
+            StoreError::Open { .. }
+            | StoreError::CreateDir { .. }
+            | StoreError::Migrate { .. }
+            | StoreError::Newer { .. }
+            | StoreError::NotACase { .. } => Code::CaseUnavailable,
             StoreError::NoSource(_) => Code::NotFound,
             StoreError::Sql(_) | StoreError::Bulk(_) | StoreError::RowsThread => Code::Database,
         };

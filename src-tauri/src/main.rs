@@ -2,8 +2,12 @@
 //! `case.rs`, `recent.rs`), opens it, builds the File menu (`menu.rs`) and the
 //! window, and hands the window the commands of `command_list.rs` (the one list of
 //! them; the code is in `commands.rs`, `follows.rs` and `search.rs`).
-//! Dropped files and folders are queued for loading (`loads.rs`). All querying and
-//! loading is the engine's; this crate only wires it to Tauri.
+//! Dropped files and folders are queued for loading (`loads.rs`), as are those named
+//! on the command line. One instance runs per user session: a second launch (the
+//! desktop's double-click on a case while Weft is open) hands its arguments to the
+//! running window through D-Bus (tauri-plugin-single-instance) and exits before it
+//! opens any case, so a case never gets a second writer process from the app.
+//! All querying and loading is the engine's; this crate only wires it to Tauri.
 
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -27,14 +31,14 @@ mod sampling;
 mod search;
 mod services;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use case::{Case, Launch, OpenCase};
 use follows::Follows;
 use loads::Loads;
 use recent::Recent;
-use tauri::{DragDropEvent, Manager, WindowEvent};
+use tauri::{DragDropEvent, Emitter, Manager, WindowEvent};
 
 /// As in the CLI: loads free on one thread what another allocated (decoders → writer).
 #[global_allocator]
@@ -48,9 +52,13 @@ macro_rules! handler {
 }
 
 fn main() -> ExitCode {
-    let (named, link) = match case::launch(std::env::args().skip(1), std::env::var_os("WEFT_CASE"))
-    {
-        Ok(Launch::Open { case, link }) => (case, link),
+    let launched = case::launch(
+        std::env::args().skip(1),
+        std::env::var_os("WEFT_CASE"),
+        case::is_case_file,
+    );
+    let (named, link, files) = match launched {
+        Ok(Launch::Open { case, link, files }) => (case, link, files),
         Ok(Launch::Help) => {
             println!("{}", case::USAGE);
             return ExitCode::SUCCESS;
@@ -61,10 +69,13 @@ fn main() -> ExitCode {
         }
     };
     let result = tauri::Builder::default()
+        // First: a second launch forwards its arguments and exits in this plugin's setup.
+        .plugin(tauri_plugin_single_instance::init(second_launch))
         .plugin(tauri_plugin_dialog::init())
         .manage(Loads::default())
         .manage(Follows::default())
         .manage(commands::LaunchLink(link))
+        .manage(commands::LaunchFiles(std::sync::Mutex::new(files)))
         .setup(move |app| {
             let handle = app.handle().clone();
             let path = named.clone().unwrap_or_else(|| last_or_default(&handle));
@@ -107,6 +118,47 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Another `weft-app` was started while this one runs (`argv` and `cwd` are its): its
+/// case is opened here (when it names another one) and its files are loaded into the
+/// case open then; the window comes to the front. A bad command line is shown as a
+/// notice, as the other process has already exited.
+fn second_launch<R: tauri::Runtime>(app: &tauri::AppHandle<R>, argv: Vec<String>, cwd: String) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    let cwd = Path::new(&cwd);
+    let (case, files) = match case::launch(argv.into_iter().skip(1), None, |path| {
+        case::is_case_file(&cwd.join(path))
+    }) {
+        Ok(Launch::Open { case, files, .. }) => (case.map(|path| cwd.join(path)), files),
+        Ok(Launch::Help) => return,
+        Err(message) => {
+            let _ = app.emit(
+                menu::EVENT_NOTICE,
+                error::ApiError::new(error::Code::BadInput, format!("weft-app: {message}")),
+            );
+            return;
+        }
+    };
+    let files: Vec<PathBuf> = files.into_iter().map(|path| cwd.join(path)).collect();
+    let app = app.clone();
+    // A thread of its own, as File → Open case: opening a case is not a `Send` future.
+    std::thread::spawn(move || {
+        let current = app.state::<Case>().current().path().to_path_buf();
+        if let Some(case) =
+            case.filter(|case| std::path::absolute(case).ok() != Some(current.clone()))
+        {
+            if let Err(error) = tauri::async_runtime::block_on(menu::switch_case(&app, case)) {
+                let _ = app.emit(menu::EVENT_NOTICE, error);
+                return;
+            }
+        }
+        app.state::<Loads>().enqueue(&app, files);
+    });
 }
 
 /// The case open when the app last closed, if its file is still there; else the default.

@@ -53,6 +53,20 @@ pub enum StoreError {
         path: PathBuf,
         source: sqlx::migrate::MigrateError,
     },
+    /// The case's migration table names a schema this build does not have: it was
+    /// written by a newer Weft. Refused before anything is written to the file.
+    #[error(
+        "case {path} was written by a newer Weft (schema {found}, this Weft knows up to {known}); \
+         open it with that Weft or a newer one"
+    )]
+    Newer {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    /// A SQLite file whose `application_id` is another program's.
+    #[error("{path} is not a Weft case (its SQLite application_id is {found:#010x}, a Weft case's is {:#010x})", APPLICATION_ID)]
+    NotACase { path: PathBuf, found: u32 },
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
     #[error("database error: {0}")]
@@ -73,6 +87,61 @@ pub struct Store {
     options: SqliteConnectOptions,
     /// Shared by every `Store` of this process on the same file.
     writes: turn::WriteHandle,
+}
+
+/// `PRAGMA application_id` of every case file: the ASCII of "WEFT", big-endian at
+/// byte 68 of the file, which the desktop's mime entry (packaging/weft-case.xml) matches.
+pub const APPLICATION_ID: u32 = u32::from_be_bytes(*b"WEFT");
+
+/// `APPLICATION_ID` in decimal (`b"WEFT"` read big-endian), as the pragma is written.
+const SET_APPLICATION_ID: &str = "PRAGMA application_id = 1464157780";
+
+/// The newest schema version this build can write (the last file of `migrations/`).
+pub fn known_schema() -> i64 {
+    sqlx::migrate!()
+        .iter()
+        .map(|migration| migration.version)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Reads an existing case without writing to it (read-only, no journal mode change)
+/// and refuses it when it is not this build's to upgrade: a schema newer than
+/// `known_schema()`, or another program's `application_id`. A missing file, or one
+/// SQLite cannot read, passes: `Store::open` creates it or reports the error.
+fn check_existing(path: &Path) -> Result<(), StoreError> {
+    use rusqlite::OpenFlags;
+    if !path.is_file() {
+        return Ok(());
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = rusqlite::Connection::open_with_flags(path, flags) else {
+        return Ok(());
+    };
+    let found: u32 = conn
+        .query_row("PRAGMA application_id", [], |row| row.get::<_, i64>(0))
+        .map(|id| id as u32)
+        .unwrap_or(0);
+    if found != 0 && found != APPLICATION_ID {
+        return Err(StoreError::NotACase {
+            path: path.to_path_buf(),
+            found,
+        });
+    }
+    let newest: Option<i64> = conn
+        .query_row("SELECT MAX(version) FROM _sqlx_migrations", [], |row| {
+            row.get(0)
+        })
+        .unwrap_or(None);
+    let known = known_schema();
+    match newest {
+        Some(found) if found > known => Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found,
+            known,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// How long opening a case waits for other processes creating or upgrading it.
@@ -120,8 +189,9 @@ async fn applied_version(conn: &mut sqlx::SqliteConnection) -> i64 {
 
 impl Store {
     /// Opens the case at `path`, creating it (and its folder) when missing, and
-    /// brings its schema up to date.
+    /// brings its schema up to date. A case from a newer Weft is refused untouched.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        check_existing(path)?;
         if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
                 path: path.to_path_buf(),
@@ -150,6 +220,14 @@ impl Store {
                 path: path.to_path_buf(),
                 source,
             })?;
+        // New cases and those of a Weft before the marker get it (one header write).
+        let id: i64 = sqlx::query_scalar("PRAGMA application_id")
+            .fetch_one(&mut conn)
+            .await?;
+        if id as u32 != APPLICATION_ID {
+            // A pragma takes no bound value; the test below checks the literal.
+            sqlx::query(SET_APPLICATION_ID).execute(&mut conn).await?;
+        }
         Ok(Store {
             path: path.to_path_buf(),
             options,
@@ -194,4 +272,13 @@ impl Store {
 pub(crate) fn process_is_alive(pid: i64) -> bool {
     pid == i64::from(std::process::id())
         || (cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_pragma_writes_application_id() {
+        let literal = super::SET_APPLICATION_ID.rsplit(' ').next().unwrap();
+        assert_eq!(literal.parse::<u32>().unwrap(), super::APPLICATION_ID);
+    }
 }

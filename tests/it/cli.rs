@@ -284,3 +284,45 @@ fn a_log_names_its_service_else_the_flag_else_the_file() {
         .collect();
     assert_eq!(services, ["cart", "worker-7", "billing"]);
 }
+
+/// The packaging step's `weft shell-files DIR` (issue 21): completions for the three
+/// shells and the man page, each naming the real subcommands and options.
+#[test]
+fn shell_files_are_made_from_the_command_line_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("shell");
+    let output = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("shell-files")
+        .arg(&out)
+        .env_remove("WEFT_CASE")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    let bash = read("weft.bash");
+    assert!(bash.contains("complete -F _weft"), "bash: {bash}");
+    assert!(read("_weft").starts_with("#compdef weft"));
+    assert!(read("weft.fish").contains("complete -c weft"));
+    let texts = [
+        (bash, "--case"),
+        (read("_weft"), "--case"),
+        (read("weft.fish"), "-l case"),
+    ];
+    for (text, case_option) in texts {
+        for word in ["ingest", "stats", "traces", case_option] {
+            assert!(text.contains(word), "{word} missing");
+        }
+        assert!(
+            !text.contains("shell-files"),
+            "the hidden subcommand is offered"
+        );
+    }
+    let man = read("weft.1");
+    assert!(man.contains(".TH weft 1"), "{man}");
+    assert!(
+        man.contains("ingest") && man.contains("\\-\\-case"),
+        "{man}"
+    );
+    // It needs no case: none was created in the default place by this run.
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 4);
+}

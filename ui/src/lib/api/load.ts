@@ -11,6 +11,8 @@ import type { LoadMessage } from './types';
 export interface LoadApi {
   cancelLoad(id: number): Promise<boolean>;
   openFiles(folder: boolean): Promise<void>;
+  /** Queues the files named on the command line (once); the id of their load, or null. */
+  loadLaunchFiles(): Promise<number | null>;
   /** Every load event, in the order the shell sent them. */
   onLoad(handler: (message: LoadMessage) => void): Promise<UnlistenFn>;
   /** Files dragged over the window (true) or gone / dropped (false). */
@@ -31,6 +33,7 @@ export const loadApi: LoadApi = {
   openFiles: async (folder) => {
     await call('open_files', { folder });
   },
+  loadLaunchFiles: () => call('load_launch_files', {}),
   onLoad: (handler) =>
     listenAll([
       on('load-queued', (payload) => handler({ type: 'queued', ...payload })),

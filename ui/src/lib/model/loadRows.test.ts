@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FileReport, LoadMessage } from '../api/types';
 import {
+  baseName,
+  loadedIntoText,
   applyLoad,
   formatBytes,
   formatRate,
@@ -121,5 +123,38 @@ describe('rate and time left', () => {
     expect(formatTimeLeft(42.4)).toBe('42 s');
     expect(formatTimeLeft(185)).toBe('3 min 05 s');
     expect(formatTimeLeft(4800)).toBe('1 h 20 min');
+  });
+});
+
+describe('loadedIntoText', () => {
+  const report = (path: string, status: FileReport['status']): FileReport => ({
+    path,
+    format: 'otlp-json',
+    status,
+    spans: 1,
+    logs: 0,
+    unparsed: 0,
+    errors: [],
+  });
+
+  it('names the file, or counts the files, and the case they went into', () => {
+    expect(loadedIntoText([report('/tmp/in/trace.json', 'complete')], '/home/a/incident.weft')).toBe(
+      'Loaded trace.json into incident.weft',
+    );
+    const three = ['a.log', 'b.log', 'c.json'].map((name) => report(`/x/${name}`, 'complete'));
+    expect(loadedIntoText(three, 'C:\\cases\\x.weft')).toBe('Loaded 3 files into x.weft');
+    const mixed = [report('/x/a.log', 'complete'), report('/x/b.log', 'failed'), report('/x/c', 'already_loaded')];
+    expect(loadedIntoText(mixed, '/c.weft')).toBe('Loaded a.log into c.weft');
+  });
+
+  it('says nothing when nothing was loaded', () => {
+    expect(loadedIntoText([report('/x/a.log', 'failed')], '/c.weft')).toBeNull();
+    expect(loadedIntoText([], '/c.weft')).toBeNull();
+  });
+
+  it('takes the last component of either kind of path', () => {
+    expect(baseName('/a/b/c.weft')).toBe('c.weft');
+    expect(baseName('dir/')).toBe('dir');
+    expect(baseName('C:\\x\\y.log')).toBe('y.log');
   });
 });

@@ -3,6 +3,7 @@
 // indexing → search index → done / already loaded / failed / cancelled. Times are
 // parameters (`nowMs`), so rate and time left are testable without a clock.
 import type { FileReport, LoadMessage, LoadPhase, Problem } from '../api/types';
+import { countOf } from './counts';
 
 export type RowState =
   | 'queued'
@@ -263,4 +264,22 @@ export function stateText(row: LoadRow): string {
     case 'cancelled':
       return 'cancelled';
   }
+}
+
+/** The last path component of `path` (either slash), for the window's short texts. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).filter((part) => part !== '').at(-1) ?? path;
+}
+
+/**
+ * The notice after a load of files named on the command line or handed over by a
+ * second launch: "Loaded trace.json into incident.weft", "Loaded 3 files into …",
+ * so it is plain which case they went to. Null for a load that loaded nothing.
+ */
+export function loadedIntoText(reports: readonly FileReport[], casePath: string): string | null {
+  const loaded = reports.filter((report) => report.status === 'complete');
+  const [first] = loaded;
+  if (first === undefined) return null;
+  const what = loaded.length === 1 ? baseName(first.path) : countOf(loaded.length, 'file');
+  return `Loaded ${what} into ${baseName(casePath)}`;
 }

@@ -4,7 +4,7 @@
 // rows show up within about a second) and when it is done. Holds state only; the
 // LoadPanel and DropOverlay components render it.
 import { loadApi, toWeftError, type LoadApi, type LoadMessage, type WeftError } from '../api';
-import { applyLoad, isRunning, type LoadRow } from '../model/loadRows';
+import { applyLoad, isRunning, loadedIntoText, type LoadRow } from '../model/loadRows';
 
 /** Least time between two refreshes of the views while rows are coming in. */
 export const REFRESH_WHILE_LOADING_MS = 1000;
@@ -13,6 +13,11 @@ export class LoadStore {
   rows = $state.raw<LoadRow[]>([]);
   dragging = $state(false);
   error = $state.raw<WeftError | null>(null);
+  /** What the last load put in the case, naming the case: "Loaded trace.json into
+   * incident.weft" (model/loadRows.ts loadedIntoText); loads from the command line, a
+   * second launch or a drop alike. */
+  loadedNote = $state<string | null>(null);
+  #casePath: () => string | null;
 
   readonly #api: LoadApi;
   readonly #now: () => number;
@@ -23,7 +28,7 @@ export class LoadStore {
   #lastRefresh = -Infinity;
 
   constructor(
-    handlers: { loaded: () => void; caseChanged: () => void },
+    handlers: { loaded: () => void; caseChanged: () => void; casePath?: () => string | null },
     api: LoadApi = loadApi,
     now: () => number = () => Date.now(),
   ) {
@@ -31,6 +36,7 @@ export class LoadStore {
     this.#now = now;
     this.#onloaded = handlers.loaded;
     this.#oncasechanged = handlers.caseChanged;
+    this.#casePath = handlers.casePath ?? (() => null);
   }
 
   get running(): boolean {
@@ -45,16 +51,28 @@ export class LoadStore {
       this.#api.onCaseChanged(() => {
         this.rows = [];
         this.error = null;
+        this.loadedNote = null;
         this.#oncasechanged();
       }),
       this.#api.onNotice((error) => (this.error = error)),
     ]);
+    // Listening now: the files named on the command line can start, their rows shown.
+    try {
+      await this.#api.loadLaunchFiles();
+    } catch (raw) {
+      this.error = toWeftError(raw);
+    }
     return () => stops.forEach((stop) => stop());
   }
 
   apply(message: LoadMessage): void {
     this.rows = applyLoad(this.rows, message, this.#now());
     if (message.type === 'queued') this.dragging = false;
+    // Whoever queued it (the command line, a second launch, a drop): say which case got it.
+    if (message.type === 'finished') {
+      const casePath = this.#casePath();
+      this.loadedNote = casePath === null ? null : loadedIntoText(message.reports, casePath);
+    }
     const fileDone = message.type === 'ingest' && message.event.kind === 'finished';
     const rowsIn =
       message.type === 'ingest' && message.event.kind === 'progress' && message.event.records > 0;

@@ -60,3 +60,23 @@ describe('LoadStore', () => {
     expect(refreshed).toBe(2);
   });
 });
+
+describe('LoadStore and the command line’s files', () => {
+  it('asks the shell for them once it listens, and names the case a load went into', async () => {
+    const api = fakeLoadApi();
+    api.launchLoad = 1;
+    const handlers = { loaded: () => {}, caseChanged: () => {}, casePath: () => '/home/a/incident.weft' };
+    const store = new LoadStore(handlers, api, () => 0);
+    expect(api.calls.launchFiles).toBe(0);
+    await store.listen();
+    expect(api.calls.launchFiles).toBe(1);
+    api.emit({ type: 'queued', id: 1, paths: ['/tmp/trace.json'] });
+    expect(store.loadedNote).toBeNull();
+    const report = { path: '/tmp/trace.json', format: 'otlp-json', status: 'complete' as const, spans: 3, logs: 0, unparsed: 0, errors: [] };
+    api.emit({ type: 'finished', id: 1, cancelled: false, reports: [report], error: null });
+    expect(store.loadedNote).toBe('Loaded trace.json into incident.weft');
+    const failed = { ...report, status: 'failed' as const };
+    api.emit({ type: 'finished', id: 2, cancelled: false, reports: [failed], error: null });
+    expect(store.loadedNote).toBeNull();
+  });
+});

@@ -582,6 +582,7 @@ export type Commands = {
   set_source_service: { args: { sourceId: number; name: string }; result: number };
   cancel_load: { args: { id: number }; result: boolean };
   open_files: { args: { folder: boolean }; result: null };
+  load_launch_files: { args: Record<string, never>; result: number | null };
   resume_source: { args: { sourceId: number }; result: number | null };
   remove_source: { args: { sourceId: number }; result: null };
   set_follow: { args: { sourceId: number; on: boolean }; result: Array<number> };
