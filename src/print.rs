@@ -12,6 +12,7 @@ use weft::analysis::services::{OperationRed, ServiceMap, ServiceRed};
 use weft::analysis::slo::SloReport;
 use weft::analysis::TraceAnalysis;
 use weft::ingest::{FileReport, FileStatus, IngestEvent, LoadPhase};
+use weft::report::text::duration;
 use weft::severity;
 use weft::store::{LogView, SourceView, SpanView, Stats, TraceSummary, TraceView};
 use weft::time::format_rfc3339;
@@ -587,21 +588,6 @@ pub fn sources(sources: &[SourceView]) {
             source.unparsed,
             source.path
         );
-    }
-}
-
-/// `1.234s`, `12.5ms`, `830µs`, `120ns`.
-fn duration(ns: i64) -> String {
-    let abs = ns.unsigned_abs() as f64;
-    let sign = if ns < 0 { "-" } else { "" };
-    if abs >= 1e9 {
-        format!("{sign}{:.3}s", abs / 1e9)
-    } else if abs >= 1e6 {
-        format!("{sign}{:.1}ms", abs / 1e6)
-    } else if abs >= 1e3 {
-        format!("{sign}{:.0}µs", abs / 1e3)
-    } else {
-        format!("{sign}{abs}ns")
     }
 }
 

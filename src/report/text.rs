@@ -92,7 +92,7 @@ pub fn level(log: &crate::store::LogView) -> String {
     }
 }
 
-/// `1.234s`, `12.5ms`, `830µs`, `120ns`.
+/// `1.234s`, `12.5ms`, `830µs`, `120ns` (the report and the CLI's text output).
 pub fn duration(ns: i64) -> String {
     let abs = ns.unsigned_abs() as f64;
     let sign = if ns < 0 { "-" } else { "" };
