@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copiedId, markContextOf, menuEntries, menuKey, menuPosition, menuTargetOf } from './contextMenu';
+import { copiedId, evidenceIdOf, markContextOf, menuEntries, menuKey, menuPosition, menuTargetOf } from './contextMenu';
 import { markTarget } from './notebook';
 
 describe('menuTargetOf', () => {
@@ -67,5 +67,16 @@ describe('menuPosition', () => {
     expect(menuPosition(10, 20, 100, 50, 800, 600)).toEqual({ left: 10, top: 20 });
     expect(menuPosition(780, 590, 100, 50, 800, 600)).toEqual({ left: 700, top: 550 });
     expect(menuPosition(5, 5, 900, 700, 800, 600)).toEqual({ left: 0, top: 0 });
+  });
+});
+
+describe('evidenceIdOf', () => {
+  it('names the evidence of a mark, none for a note', () => {
+    const mark = { trace_id: 't', span_id: 's', log_id: null };
+    expect(evidenceIdOf({ ...mark, kind: 'span' })).toBe('s');
+    expect(evidenceIdOf({ ...mark, kind: 'trace' })).toBe('t');
+    expect(evidenceIdOf({ kind: 'log', trace_id: null, span_id: null, log_id: 5 })).toBe('5');
+    expect(evidenceIdOf({ kind: 'note', trace_id: null, span_id: null, log_id: null })).toBeNull();
+    expect(evidenceIdOf({ kind: 'range', trace_id: null, span_id: null, log_id: null })).toBeNull();
   });
 });

@@ -138,3 +138,17 @@ export function menuKey(key: string, active: number, count: number): MenuKeyResu
 export function menuPosition(x: number, y: number, width: number, height: number, viewWidth: number, viewHeight: number): { left: number; top: number } {
   return { left: Math.max(0, Math.min(x, viewWidth - width)), top: Math.max(0, Math.min(y, viewHeight - height)) };
 }
+
+/** The id of a mark's evidence (a span's, a trace's, a log line's); null for a range, a search or a note. */
+export function evidenceIdOf(mark: { kind: string; trace_id: string | null; span_id: string | null; log_id: number | null }): string | null {
+  switch (mark.kind) {
+    case 'span':
+      return mark.span_id;
+    case 'trace':
+      return mark.trace_id;
+    case 'log':
+      return mark.log_id === null ? null : String(mark.log_id);
+    default:
+      return null;
+  }
+}
