@@ -1,8 +1,8 @@
 // The rows' context menu (issue 18, "mark from anywhere") in the real window: a right
 // click on a span row → Mark… → a note saved (compared with `weft marks --json`) and
 // listed in the Notebook; Shift+F10 on a focused log row, moved and run by keyboard;
-// Escape gives the focus back to the row; Copy id on a trace row puts the id on the X
-// clipboard; an outside click closes the menu.
+// Escape gives the focus back to the row; Copy id on a trace row (by keyboard) puts the
+// id on the X clipboard; an outside click closes the menu.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -70,6 +70,11 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/** A right click as a mouse makes it: button 2 down and up (element.click({ button: 'right' }) also releases button 0, a left click). */
+async function rightClick(element) {
+  await browser.action('pointer').move({ origin: element }).down({ button: 2 }).up({ button: 2 }).perform();
+}
+
 /** The test id and the log id of the row that holds the focus, and the focused element's test id. */
 function focused() {
   return browser.execute(() => {
@@ -85,7 +90,7 @@ describe('the context menu', () => {
     await browser.$(`[data-testid="trace-row"][data-trace-id="${TRACE}"] td`).click();
     const row = browser.$(`[data-testid="span-row"][data-span-id="${DB_SPAN}"]`);
     await row.waitForExist({ timeout: 10_000 });
-    await row.$('.name').click({ button: 'right' });
+    await rightClick(row.$('.name'));
     await $('context-menu').waitForExist({ timeout: 5000, timeoutMsg: 'a right click opened no menu' });
     assert.equal(await $('context-menu').getAttribute('data-kind'), 'span');
     assert.deepEqual(await browser.$$('[data-testid="context-menu"] [role="menuitem"]').map((item) => item.getText()), ['Mark this span…', 'Copy span id']);
@@ -93,7 +98,7 @@ describe('the context menu', () => {
     await $('context-menu').waitForExist({ reverse: true, timeout: 3000 });
     await $('mark-editor').waitForExist({ timeout: 5000, timeoutMsg: 'Mark… opened no editor' });
     assert.match(await $('mark-editor-target').getText(), /^span 22222222… of trace cccccccc…$/);
-    await $('mark-note').setValue('Slow query, seen from the menu');
+    await $('mark-note').setValue('slow query, seen from the menu');
     await $('mark-save').click();
     await $('mark-editor').waitForExist({ reverse: true, timeout: 5000, timeoutMsg: 'the mark was not saved' });
     const marks = weftJson(caseFile, 'marks');
@@ -101,10 +106,10 @@ describe('the context menu', () => {
     assert.equal(marks[0].kind, 'span');
     assert.equal(marks[0].trace_id, TRACE);
     assert.equal(marks[0].span_id, DB_SPAN);
-    assert.equal(marks[0].note, 'Slow query, seen from the menu');
+    assert.equal(marks[0].note, 'slow query, seen from the menu');
     await showView(browser, 'notebook');
     await browser.waitUntil(async () => Number(await $('notebook-view').getAttribute('data-count')) === 1, { timeout: 10_000, timeoutMsg: 'the Notebook does not list the mark' });
-    assert.equal(await $('mark-note-text').getText(), 'Slow query, seen from the menu');
+    assert.equal(await $('mark-note-text').getText(), 'slow query, seen from the menu');
     assert.equal(await $('mark-item').getAttribute('data-mark-id'), String(marks[0].id));
   });
 
@@ -135,7 +140,7 @@ describe('the context menu', () => {
     await browser.keys([Key.Enter]);
     await $('mark-editor').waitForExist({ timeout: 5000, timeoutMsg: 'Enter on Mark… opened no editor' });
     assert.equal(await $('mark-editor-target').getText(), `log line ${logId}`);
-    await browser.keys([...'pool dry']);
+    await $('mark-note').setValue('pool dry');
     await browser.keys([Key.Ctrl, Key.Enter]);
     await $('mark-editor').waitForExist({ reverse: true, timeout: 5000, timeoutMsg: 'Ctrl+Enter did not save' });
     const marks = weftJson(caseFile, 'marks');
@@ -145,19 +150,28 @@ describe('the context menu', () => {
     assert.equal(marks[1].note, 'pool dry');
   });
 
-  it('copies a trace id from the trace list, and closes on an outside click', async () => {
+  it('copies a trace id from the trace list by keyboard, and closes on an outside click', async () => {
     await showView(browser, 'traces');
+    await $('tab-list').click();
     await settled(browser);
-    const row = browser.$(`[data-testid="trace-row"][data-trace-id="${TRACE}"]`);
-    await row.$('td').click({ button: 'right' });
+    // By keyboard: WebDriver's right click in this WebKit also sends a left click, which opens the trace.
+    const focusRow = async () => {
+      const row = browser.$(`[data-testid="trace-row"][data-trace-id="${TRACE}"]`);
+      await row.waitForExist({ timeout: 10_000, timeoutMsg: 'the trace list does not show the trace' });
+      await browser.execute((id) => document.querySelector(`[data-testid="trace-row"][data-trace-id="${id}"]`).focus(), TRACE);
+    };
+    await focusRow();
+    await browser.keys([Key.Shift, Key.F10]);
     await $('context-menu').waitForExist({ timeout: 5000 });
     assert.equal(await $('context-menu').getAttribute('data-kind'), 'trace');
-    await $('context-copy-id').click();
+    await browser.keys([Key.ArrowDown]);
+    await browser.keys([Key.Enter]);
     await $('context-menu').waitForExist({ reverse: true, timeout: 3000 });
     await browser.waitUntil(() => clipboardText() === TRACE, { timeout: 5000, timeoutMsg: 'Copy trace id did not put the id on the clipboard' });
-    await row.$('td').click({ button: 'right' });
+    await focusRow();
+    await browser.keys([Key.Shift, Key.F10]);
     await $('context-menu').waitForExist({ timeout: 5000 });
-    await browser.$('[data-testid="traces-shown"]').click();
+    await $('case-name').click();
     await $('context-menu').waitForExist({ reverse: true, timeout: 3000, timeoutMsg: 'an outside click did not close the menu' });
   });
 });
