@@ -74,5 +74,8 @@ describe('shortcutLabel', () => {
     expect(shortcutLabel('Mod+Shift+O', true)).toBe('⇧⌘O');
     expect(shortcutLabel('Alt+ArrowLeft', false)).toBe('Alt+←');
     expect(shortcutLabel('?', false)).toBe('?');
+    // The context menu's keys (Shift+F10 and the Menu key).
+    expect(shortcutLabel('Shift+F10', false)).toBe('Shift+F10');
+    expect(shortcutLabel('ContextMenu', false)).toBe('Menu');
   });
 });

@@ -76,6 +76,8 @@ const KEY_LABELS: Record<string, string> = {
   home: 'Home',
   end: 'End',
   enter: 'Enter',
+  f10: 'F10',
+  contextmenu: 'Menu',
 };
 
 /** "Mod+Shift+O" as people read it: "Ctrl+Shift+O" (or "⌘⇧O" on macOS). */
