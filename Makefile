@@ -20,7 +20,7 @@ BENCH_PKGS := time python3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench fmt lint deps-engine engine-test demo demo-report
+.PHONY: run test bench fmt lint deps-engine engine-test demo demo-report deps-otel otel-test
 
 # Installs only the packages that dpkg says are missing, so a prepared machine is not touched.
 define apt_install
@@ -36,6 +36,27 @@ deps-engine:
 
 engine-test: deps-engine
 	$(CARGO) test --locked
+
+# ---- real OpenTelemetry clients against `weft receive` (issue 20) ---------------------------
+# deps-otel: a test-only Python venv with the SDK and its OTLP exporters, pinned in
+# tests/otel/requirements.txt (made again when that file changes).
+OTEL_VENV := target/otel-venv
+OTEL_PYTHON ?= python3
+
+deps-otel: $(OTEL_VENV)/.installed
+
+$(OTEL_VENV)/.installed: tests/otel/requirements.txt
+	$(call apt_install,python3-venv)
+	rm -rf $(OTEL_VENV)
+	$(OTEL_PYTHON) -m venv $(OTEL_VENV)
+	$(OTEL_VENV)/bin/pip install -q --disable-pip-version-check -r tests/otel/requirements.txt
+	@touch $@
+
+# otel-test: the Python SDK exports spans and logs over HTTP and gRPC to the real
+# `weft receive` (tests/otel/test_python_sdk.py).
+otel-test: deps-engine deps-otel
+	$(CARGO) build --locked --bin weft
+	$(OTEL_VENV)/bin/python -m unittest discover -s tests/otel -p 'test_*.py' -v
 
 demo: deps-engine
 	$(CARGO) build --locked --bin weft
@@ -63,6 +84,7 @@ run: demo
 # and the real app window end to end under Xvfb.
 test: engine-test app
 	$(CARGO) test --locked -p weft-app --features weft-app/custom-protocol
+	$(MAKE) otel-test
 	$(MAKE) ui-test
 	$(MAKE) e2e
 	$(MAKE) package-test

@@ -132,8 +132,8 @@ pub async fn start(store: Store, config: ReceiveConfig) -> Result<Receiving, Rec
         None => None,
     };
     let (stop_writer, writer_stop) = oneshot::channel();
-    // Queued bodies: room for a few of the largest, at least 64 MiB.
-    let budget = (config.max_body_bytes.saturating_mul(2)).max(64 << 20);
+    // Queued bodies (decompressed): room for two of the largest, 64 MiB by default.
+    let budget = config.max_body_bytes.saturating_mul(2).max(1024);
     let (intake, writer) = commit::start(store, budget, writer_stop);
     let counts = intake.counts.subscribe();
     let mut receiving = Receiving {

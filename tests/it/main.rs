@@ -20,6 +20,7 @@ mod interrupted;
 mod kill;
 mod normalize;
 mod notebook;
+mod receive;
 mod regex_search;
 mod rollups;
 mod sample;
