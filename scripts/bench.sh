@@ -3,7 +3,8 @@
 # wall time, throughput and peak memory of `weft ingest` for the traces and the
 # logs of the medium set (or the large one with `scripts/bench.sh large`), then the
 # query benchmark and the services commands (`weft map|services|operations --json`,
-# answered from the rollups) on the case of both.
+# answered from the rollups) on the case of both, and `weft receive` under load
+# (examples/receive_load: RECEIVE_EXPORTERS exporters for RECEIVE_SECONDS, default 8 and 10).
 # BENCH_DATA: the folder holding medium/ and large/ (default bench-data; generated
 # there when missing). Prints tables; not a test: numbers depend on the machine.
 set -euo pipefail
@@ -22,7 +23,8 @@ data=${BENCH_DATA:-bench-data}/$set_name
 if [ ! -f "$data/traces.jsonl" ]; then
   python3 "$generator" --out "$data" --spans "$spans" --logs "$logs" --seed 1
 fi
-cargo build --release --locked --bin weft --example query_bench --example parse_only >/dev/null
+cargo build --release --locked --bin weft --example query_bench --example parse_only \
+  --example receive_load >/dev/null
 bin=${CARGO_TARGET_DIR:-target}/release
 weft=$bin/weft
 work=$(mktemp -d)
@@ -104,3 +106,7 @@ for command in map services operations; do
   done
   printf "| %-17s | %5s | %9s |\n" "$command --json" "$first" "$best"
 done
+
+echo
+echo "weft receive under load (loopback; zero lost or duplicated is checked):"
+$bin/examples/receive_load "${RECEIVE_EXPORTERS:-8}" "${RECEIVE_SECONDS:-10}" 100

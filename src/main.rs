@@ -365,7 +365,8 @@ async fn receive(
 ) -> Result<ExitCode> {
     use weft::receive::describe_counts;
     for addr in config.http.iter().chain(config.grpc.iter()) {
-        if !addr.ip().is_loopback() {
+        // Without --allow-remote, `start` refuses such an address with its own message.
+        if config.allow_remote && !addr.ip().is_loopback() {
             eprintln!(
                 "weft: warning: listening on {addr}: other machines can send records into {}",
                 store.path().display()
