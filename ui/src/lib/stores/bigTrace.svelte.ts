@@ -4,9 +4,8 @@
 // the find results and the per-depth summary of the overview. The selected span
 // is the WaterfallStore's (the log view and the history follow it there).
 //
-// Fetching: one request at a time; scrolling while it runs only notes that the
-// viewport moved, and when it returns the rows of the viewport then are asked for
-// (coalesced). An answer for a collapsed set or a trace that is no longer shown is
+// Fetching: one request at a time; scrolling while it runs only waits for it, and
+// when it returns the rows of the viewport then are asked for (coalesced). An answer for a collapsed set or a trace that is no longer shown is
 // dropped.
 import { toWeftError, type SpanView, type WeftError } from '../api';
 import type { BigRow, SummaryCell, TraceOutlineView, TraceRowsApi } from '../api/traceRows';
@@ -55,7 +54,8 @@ export class BigTraceStore {
   readonly #api: TraceRowsApi;
   readonly #cache = new BlockCache<BigRow>(32);
   #generation = 0;
-  #busy = false;
+  /** The fetch loop running, if any. */
+  #loop: Promise<void> | null = null;
   #again = false;
   #summaryVersion = -1;
 
@@ -63,8 +63,11 @@ export class BigTraceStore {
     this.#api = api;
   }
 
-  /** Shows `outline`'s trace from its first row; with `spanId`, that span is revealed. */
-  async open(outline: TraceOutlineView, spanId: string | null = null): Promise<void> {
+  /**
+   * Shows `outline`'s trace from its first row; with `spanId`, that span is revealed
+   * and focused. Returns whether the trace holds `spanId` (true without one).
+   */
+  async open(outline: TraceOutlineView, spanId: string | null = null): Promise<boolean> {
     this.#generation++;
     this.#cache.clear();
     this.outline = outline;
@@ -82,8 +85,10 @@ export class BigTraceStore {
     this.summary = [];
     const first = this.fetch();
     void this.#fetchSummary();
-    if (spanId !== null) await this.reveal(spanId);
+    const row = spanId === null ? 0 : await this.reveal(spanId);
     await first;
+    await this.fetch();
+    return row !== null;
   }
 
   close(): void {
@@ -106,14 +111,17 @@ export class BigTraceStore {
   }
 
   /** Fetches the blocks the viewport lacks; resolves when the viewport's rows are there. */
-  async fetch(): Promise<void> {
-    if (this.#busy) {
-      this.#again = true;
-      return;
-    }
+  fetch(): Promise<void> {
+    // While a request runs, the viewport's rows are asked for once it is answered
+    // (those callers then share one loop): scrolling coalesces into a request each.
+    if (this.#loop) return this.#loop.then(() => this.fetch());
     const outline = this.outline;
-    if (!outline) return;
-    this.#busy = true;
+    if (!outline) return Promise.resolve();
+    this.#loop = this.#fetchLoop(outline).finally(() => (this.#loop = null));
+    return this.#loop;
+  }
+
+  async #fetchLoop(outline: TraceOutlineView): Promise<void> {
     try {
       do {
         this.#again = false;
@@ -141,8 +149,6 @@ export class BigTraceStore {
       } while (this.#again);
     } catch (raw) {
       this.error = toWeftError(raw);
-    } finally {
-      this.#busy = false;
     }
   }
 
