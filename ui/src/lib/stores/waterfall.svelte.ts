@@ -114,7 +114,13 @@ export class WaterfallStore {
 
   /** Opens `traceId` in the windowed waterfall if it is huge; false: it is not. */
   async #openBig(rows: TraceRowsApi, traceId: string, spanId: string | null, generation: number): Promise<boolean> {
-    const outline = await rows.outline(traceId);
+    let outline;
+    try {
+      outline = await rows.outline(traceId);
+    } catch {
+      // get_trace then says what is wrong (a trace the case does not hold, …).
+      return false;
+    }
     if (generation !== this.#generation) return true;
     if (outline.spanCount <= BIG_TRACE_SPANS) return false;
     const big = this.big ?? new BigTraceStore(rows);
