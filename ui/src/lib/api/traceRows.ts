@@ -3,6 +3,8 @@
 // per-depth summary, find over the whole trace, the row of a span, the spans to
 // collapse for "to depth N", one span's details. Answers are turned into the UI's
 // shapes here (offsets as numbers: a trace shorter than 104 days keeps exact ns).
+import { call } from './call';
+import { WeftError } from './errors';
 import type { SpanView } from './types';
 
 export interface TraceOutlineView {
@@ -59,3 +61,70 @@ export interface TraceRowsApi {
   /** One span with its attributes, events, links, resource and scope; null if the trace lacks it. */
   span(traceId: string, spanId: string): Promise<SpanView | null>;
 }
+
+/** The trace's time range as ns text for trace_summary: [start, start + duration]. */
+function endOf(outline: TraceOutlineView): string {
+  return (BigInt(outline.startNs) + BigInt(Math.max(1, outline.durationNs))).toString();
+}
+
+const outlines = new Map<string, TraceOutlineView>();
+
+export const traceRowsApi: TraceRowsApi = {
+  async outline(traceId) {
+    const outline = await call('trace_outline', { traceId });
+    const view: TraceOutlineView = {
+      traceId: outline.trace_id,
+      spanCount: outline.span_count,
+      totalRows: outline.total_rows,
+      maxDepth: outline.max_depth,
+      startNs: outline.start_ns,
+      durationNs: Number(BigInt(outline.end_ns) - BigInt(outline.start_ns)),
+      services: outline.services,
+      hasMissingParents: outline.has_missing_parents,
+    };
+    outlines.set(view.traceId, view);
+    return view;
+  },
+  async rows(traceId, start, end, collapsed) {
+    const page = await call('trace_rows', { traceId, start, end, collapsed });
+    return {
+      totalRows: page.total_rows,
+      rows: page.rows.map((row) => ({
+        row: row.row,
+        depth: row.depth,
+        spanId: row.span_id,
+        parentSpanId: row.parent_span_id,
+        name: row.name,
+        service: row.service,
+        startNs: row.start_offset_ns,
+        endNs: row.end_offset_ns,
+        error: row.status === 'error',
+        logCount: row.log_count,
+        hasChildren: row.has_children,
+        childCount: row.child_count,
+        placeholder: row.placeholder,
+      })),
+    };
+  },
+  async summary(traceId, buckets, collapsed) {
+    const outline = outlines.get(traceId) ?? (await traceRowsApi.outline(traceId));
+    const overview = await call('trace_summary', { traceId, startNs: outline.startNs, endNs: endOf(outline), buckets, collapsed });
+    return overview.cells
+      .filter((cell) => !cell.placeholder)
+      .map((cell) => ({ depth: cell.depth, startNs: cell.start_offset_ns, endNs: cell.end_offset_ns, service: cell.service, error: cell.error, count: cell.count }));
+  },
+  async find(traceId, text, collapsed) {
+    const found = await call('trace_find', { traceId, text, collapsed });
+    return { total: found.total, matches: found.matches.map((match) => ({ spanId: match.span_id, row: match.row })) };
+  },
+  rowOf: (traceId, spanId, collapsed) => call('trace_row_of', { traceId, spanId, collapsed }),
+  collapseToDepth: (traceId, depth) => call('trace_collapse_to_depth', { traceId, depth }),
+  async span(traceId, spanId) {
+    try {
+      return await call('span_detail', { traceId, spanId });
+    } catch (error) {
+      if (error instanceof WeftError && error.code === 'not_found') return null;
+      throw error;
+    }
+  },
+};
