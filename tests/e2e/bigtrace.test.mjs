@@ -8,12 +8,12 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Key } from 'webdriverio';
-import { ROOT, settled, weft, weftJson, windowOn } from './harness.mjs';
+import { ROOT, SHOTS, settled, weft, weftJson, windowOn } from './harness.mjs';
 
 const SPANS = 100_000;
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-bigtrace-'));
@@ -69,6 +69,8 @@ describe('a 100k-span trace', { timeout: 300_000 }, () => {
     const expected = cliRows(0, 5).rows.map((row) => row.span_id);
     await waitFor(async () => (await shown()).rows.slice(0, 5).every((row, index) => row.spanId === expected[index]), 'the first rows are not the CLI’s');
     assert.match(await $('waterfall-summary').getText(), /^100\D?000 spans/);
+    mkdirSync(SHOTS, { recursive: true });
+    await browser().saveScreenshot(join(SHOTS, 'bigtrace.png'));
   });
 
   it('End goes to the last row', async () => {
@@ -89,14 +91,14 @@ describe('a 100k-span trace', { timeout: 300_000 }, () => {
     await browser().keys([Key.Enter]);
     await waitFor(async () => {
       const focused = (await shown()).focused;
-      return focused !== null && focused.name === target.name && focused.matched;
+      return focused !== null && focused.name?.toLowerCase().includes(target.name.toLowerCase()) && focused.matched;
     }, 'Enter in the find box did not jump to a matching span');
     const count = await $('span-find-count').getText();
     assert.match(count, /match/);
     const first = (await shown()).focused.row;
     await $('find-next').click();
     await waitFor(async () => (await shown()).focused?.row !== first, 'next did not move');
-    assert.equal((await shown()).focused.name, target.name);
+    assert.ok((await shown()).focused.name.toLowerCase().includes(target.name.toLowerCase()));
     await browser().keys([Key.Escape]);
   });
 
