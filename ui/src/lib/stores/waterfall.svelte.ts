@@ -21,10 +21,13 @@ import { BigTraceStore } from './bigTrace.svelte';
 
 /**
  * Traces with more spans than this open in the windowed waterfall. Measured on the
- * release build (`make measure-app`, ARCHITECTURE.md): the full view's click → first
- * rows passes 200 ms above about this many spans, the windowed one stays under it.
+ * release build (`make measure-app`, 2 cores at load ≈ 6): the full view's click →
+ * first rows took 305 ms for 2 000 spans, 496 ms for 5 000 and 724 ms for 10 000 (it
+ * fetches and lays out every span); the windowed one 386 ms for 100 000 and 425 ms
+ * for 1 000 000, whatever the size. They cross near 5 000, where the engine also
+ * starts keeping a trace's layout in the case.
  */
-export const BIG_TRACE_SPANS = 10_000;
+export const BIG_TRACE_SPANS = 5_000;
 
 export class WaterfallStore {
   trace = $state.raw<TraceView | null>(null);
