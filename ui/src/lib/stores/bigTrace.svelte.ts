@@ -103,10 +103,18 @@ export class BigTraceStore {
     return this.#cache.rows(this.version, row, row + 1)[0];
   }
 
-  /** The viewport moved (scrolled or resized): rows' y `top`, `heightPx` tall. */
+  /**
+   * The viewport moved (scrolled or resized): rows' y `top`, `heightPx` tall. A
+   * focused row in view stays in view when the viewport shrinks (the header wrapping
+   * a line when the find count shows, a smaller window).
+   */
   setViewport(top: number, heightPx: number): void {
+    const height = Math.max(BIG_ROW_HEIGHT, heightPx);
+    const focusTop = this.focus * BIG_ROW_HEIGHT;
+    const focusShown = focusTop >= this.top && focusTop + BIG_ROW_HEIGHT <= this.top + this.viewportPx;
     this.top = Math.max(0, top);
-    this.viewportPx = Math.max(BIG_ROW_HEIGHT, heightPx);
+    if (height !== this.viewportPx && focusShown) this.top = topToShow(this.focus, this.top, BIG_ROW_HEIGHT, height);
+    this.viewportPx = height;
     void this.fetch();
   }
 

@@ -133,4 +133,16 @@ describe('BigTraceStore', () => {
     await store.select(null);
     expect(store.detail).toBe(null);
   });
+
+  it('keeps the focused row in view when the viewport shrinks', async () => {
+    const { store } = await opened();
+    store.focusRow(100);
+    const height = store.viewportPx;
+    store.setViewport(store.top, height - 5 * BIG_ROW_HEIGHT);
+    expect(store.focus * BIG_ROW_HEIGHT + BIG_ROW_HEIGHT).toBeLessThanOrEqual(store.top + store.viewportPx);
+    // A focus scrolled away from is not brought back by a resize.
+    store.setViewport(0, store.viewportPx);
+    store.setViewport(0, store.viewportPx - BIG_ROW_HEIGHT);
+    expect(store.top).toBe(0);
+  });
 });
