@@ -3,7 +3,7 @@
 
 Writes OUT/big-trace.jsonl (OTLP/JSON Lines: one ExportTraceServiceRequest per line,
 a batch of spans per line grouped by service) holding ONE trace of SPANS spans
-(default 100 000): a tree over 8 services (HTTP server spans calling other services,
+(default 100 000; past about 235 000 every span gets another round of children): a tree over 8 services (HTTP server spans calling other services,
 DB and internal spans below them, up to 13 levels deep), about 2% of spans in error,
 and OUT/big-trace-logs.ndjson: pino lines linked to spans of the trace (about one per
 five spans, error lines for the failing spans). Deterministic for a given --seed.
@@ -37,7 +37,11 @@ def main():
     spans = [root]
     queue = [0]
     head = 0
-    while len(spans) < args.spans and head < len(queue):
+    while len(spans) < args.spans:
+        if head == len(queue):
+            # The tree ran out (it holds about 235 000 spans): another round of children
+            # for every span so far, so any --spans is reached (1M for measure-app).
+            head = 0
         parent = spans[queue[head]]
         head += 1
         depth = parent[8]

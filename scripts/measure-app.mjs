@@ -1,6 +1,6 @@
 // Measures the real app window (release build) under Xvfb through tauri-driver, and
-// prints markdown tables: launch to first paint of the demo case, a 100k-span trace
-// (open and scroll the waterfall), a 5M-line log view (first rows, paging, memory).
+// prints markdown tables: launch to first paint of the demo case, traces of 10k, 100k
+// and 1M spans (open, scroll, jump to the end of the waterfall), a 5M-line log view (first rows, paging, memory).
 // Run with `make measure-app` (see README "Measuring the app"); it is not a test.
 //
 // Environment:
@@ -8,8 +8,10 @@
 //   PARTS               comma list of launch,trace,logs (default all three)
 //   LAUNCHES            launches of the demo case (default 5)
 //   DEMO_CASE           the demo case (default target/demo/demo.weft, made by `make demo`)
-//   TRACE_CASE          case with the 100k-span trace (default bench-data/big-trace/case.weft;
-//                       made with scripts/gen-big-trace.py and WEFT_BIN when missing)
+//   TRACE_SIZES         spans of the generated traces of part `trace` (default 10000,100000,1000000;
+//                       each in bench-data/big-trace-N/case.weft, made with scripts/gen-big-trace.py
+//                       and WEFT_BIN when missing)
+//   TRACE_CASE          a case to use for the 100k-span trace instead
 //   LOGS_CASE           case with the large bench set (default bench-data/large/case.weft;
 //                       made from bench-data/large/{traces.jsonl,logs.ndjson} when missing)
 //   LOG_PAGES           pages (200 rows) to scroll down and back up in the log view (default 25)
@@ -35,7 +37,8 @@ const OPENS = Number(process.env.OPENS ?? 10);
 const LAUNCHES = Number(process.env.LAUNCHES ?? 5);
 const LOG_PAGES = Number(process.env.LOG_PAGES ?? 25);
 const DEMO_CASE = resolve(ROOT, process.env.DEMO_CASE ?? 'target/demo/demo.weft');
-const TRACE_CASE = resolve(ROOT, process.env.TRACE_CASE ?? 'bench-data/big-trace/case.weft');
+const TRACE_CASE = resolve(ROOT, process.env.TRACE_CASE ?? 'bench-data/big-trace-100000/case.weft');
+const TRACE_SIZES = (process.env.TRACE_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const LOGS_CASE = resolve(ROOT, process.env.LOGS_CASE ?? 'bench-data/large/case.weft');
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -263,14 +266,17 @@ async function measureLaunch() {
   ].join('\n');
 }
 
-// ---- 2. a 100k-span trace ---------------------------------------------------------------
+// ---- 2. big traces -----------------------------------------------------------------------
 
-function ensureTraceCase() {
-  if (existsSync(TRACE_CASE)) return;
-  const out = join(ROOT, 'bench-data', 'big-trace');
-  process.stderr.write(`making ${TRACE_CASE}\n`);
-  execFileSync('python3', [join(ROOT, 'scripts', 'gen-big-trace.py'), '--out', out, '--spans', '100000'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  execFileSync(WEFT, ['--case', TRACE_CASE, 'ingest', join(out, 'big-trace.jsonl'), join(out, 'big-trace-logs.ndjson')], { stdio: ['ignore', 'inherit', 'inherit'] });
+/** The case holding one generated trace of `spans` spans (made when missing). */
+function ensureTraceCase(spans) {
+  const casePath = spans === 100_000 && process.env.TRACE_CASE ? TRACE_CASE : resolve(ROOT, 'bench-data', `big-trace-${spans}`, 'case.weft');
+  if (existsSync(casePath)) return casePath;
+  const out = resolve(ROOT, 'bench-data', `big-trace-${spans}`);
+  process.stderr.write(`making ${casePath}\n`);
+  execFileSync('python3', [join(ROOT, 'scripts', 'gen-big-trace.py'), '--out', out, '--spans', String(spans)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(WEFT, ['--case', casePath, 'ingest', join(out, 'big-trace.jsonl'), join(out, 'big-trace-logs.ndjson')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return casePath;
 }
 
 /** Scrolls `selector` in rAF steps of `step(viewport)` px until the bottom or `frames`; frame gaps in ms. */
@@ -302,15 +308,20 @@ function scrollFrames(session, selector, stepPages, frames) {
   );
 }
 
-async function measureTrace() {
-  ensureTraceCase();
+/**
+ * One trace of `spans` spans: click → first span rows (with their span) in the DOM,
+ * scrolling a viewport per frame, the jump to the end (End in the windowed
+ * waterfall, else scrollTop to the bottom), and the RSS of weft-app + WebKit.
+ */
+async function measureTraceOf(spans) {
+  const casePath = ensureTraceCase(spans);
   const loadBefore = load();
-  const window = await launch(TRACE_CASE);
+  const window = await launch(casePath);
   const { session } = window;
   try {
     await firstAppearance(session, '[data-testid="trace-row"]');
     await waitReady(session);
-    say('opening the trace');
+    say(`opening the ${spans}-span trace`);
     const memBefore = memory();
     // Click the (only) trace's first cell; time until span rows are in the DOM and a frame has passed.
     const open = await session.executeAsync((done) => {
@@ -318,9 +329,16 @@ async function measureTrace() {
       document.querySelector('[data-testid="trace-row"] td').click();
       let rowsAt = null;
       const check = () => {
-        if (rowsAt === null && document.querySelector('[data-testid="span-row"]')) rowsAt = performance.now();
+        if (rowsAt === null && document.querySelector('[data-testid="span-row"][data-span-id]')) rowsAt = performance.now();
         if (rowsAt !== null) {
-          requestAnimationFrame(() => done({ rows: rowsAt - started, painted: performance.now() - started, inDom: document.querySelectorAll('[data-testid="span-row"]').length }));
+          requestAnimationFrame(() =>
+            done({
+              rows: rowsAt - started,
+              painted: performance.now() - started,
+              inDom: document.querySelectorAll('[data-testid="span-row"]').length,
+              windowed: document.querySelector('[data-testid="waterfall"]')?.getAttribute('data-big') === 'true',
+            }),
+          );
           return;
         }
         requestAnimationFrame(check);
@@ -339,37 +357,60 @@ async function measureTrace() {
     await sleep(300);
     const fling = await scrollFrames(session, '[data-testid="span-rows"]', 20, 100_000);
     await session.execute(() => (document.querySelector('[data-testid="span-rows"]').scrollTop = 0));
-    await sleep(300);
+    await sleep(500);
+    // The jump: End on the span tree of the windowed waterfall (until the last row, with
+    // its span, is in the DOM and a frame has passed); the full view has no End key, so
+    // its list is scrolled to the bottom.
     const jump = await session.executeAsync((done) => {
       const viewport = document.querySelector('[data-testid="span-rows"]');
+      const waterfall = document.querySelector('[data-testid="waterfall"]');
+      const total = Number(waterfall?.getAttribute('data-total-rows') ?? NaN);
       const started = performance.now();
+      if (waterfall?.getAttribute('data-big') === 'true') {
+        const tree = document.querySelector('[data-testid="span-tree"]');
+        tree.focus();
+        tree.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, cancelable: true }));
+        const check = () => {
+          if (document.querySelector(`[data-testid="span-row"][data-row="${total - 1}"][data-span-id]`)) {
+            requestAnimationFrame(() => done({ ms: performance.now() - started, how: 'End', rows: document.querySelectorAll('[data-testid="span-row"]').length }));
+          } else if (performance.now() - started > 20_000) done({ ms: NaN, how: 'End (never came)', rows: 0 });
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+        return;
+      }
       viewport.scrollTop = viewport.scrollHeight;
       requestAnimationFrame(() =>
-        requestAnimationFrame(() => {
-          const rows = [...document.querySelectorAll('[data-testid="span-row"]')];
-          done({ ms: performance.now() - started, rows: rows.length });
-        }),
+        requestAnimationFrame(() => done({ ms: performance.now() - started, how: 'scrollTop', rows: document.querySelectorAll('[data-testid="span-row"]').length })),
       );
     });
     const memAfter = memory();
     const stats = (run) => `median ${ms(quantile(run.gaps, 0.5))}, p95 ${ms(quantile(run.gaps, 0.95))}, max ${ms(Math.max(...run.gaps))}`;
+    const fps = (run) => (run.gaps.length ? (1000 / (run.gaps.reduce((sum, gap) => sum + gap, 0) / run.gaps.length)).toFixed(0) : '–');
+    const together = (mem) => (mem.app && mem.web ? mib(mem.app + mem.web) : '–');
     return [
-      '### 100k-span trace (bench-data/big-trace, scripts/gen-big-trace.py)',
+      `### ${spans.toLocaleString('en')}-span trace (${casePath.replace(`${ROOT}/`, '')}, scripts/gen-big-trace.py)`,
       '',
       '| step | result | load avg |',
       '| --- | --- | --- |',
-      `| waterfall | ${summary ?? '?'} | |`,
+      `| waterfall | ${summary ?? '?'} (${open.windowed ? 'windowed, canvas' : 'full view'}) | |`,
       `| click trace row → first span rows in the DOM | ${ms(open.rows)} (${open.inDom} rows in the DOM) | ${loadBefore} |`,
       `| click → next frame painted | ${ms(open.painted)} | |`,
       `| click → data-ready (trace logs loaded too) | ≈ ${ms(readyAfter)} | |`,
-      `| scroll one viewport per frame, ${page.frames} frames: frame times | ${stats(page)} | ${loadScroll} |`,
+      `| scroll one viewport per frame, ${page.frames} frames: frame times | ${stats(page)}; ${fps(page)} frames/s | ${loadScroll} |`,
       `| scroll 20 viewports per frame to the end (${fling.scrollHeight} px): time to reach the end | ${ms(fling.ms)} over ${fling.frames} frames (${stats(fling)}) | |`,
-      `| jump scrollTop to the end → 2 frames later | ${ms(jump.ms)} (${jump.rows} rows in the DOM) | ${load()} |`,
-      `| RSS weft-app / WebKit web process | before open ${mib(memBefore.app)} / ${mib(memBefore.web)}; opened ${mib(memOpen.app)} / ${mib(memOpen.web)}; after scrolling ${mib(memAfter.app)} / ${mib(memAfter.web)} | |`,
+      `| jump to the end (${jump.how}) → last row painted | ${ms(jump.ms)} (${jump.rows} rows in the DOM) | ${load()} |`,
+      `| RSS weft-app / WebKit web process | before open ${mib(memBefore.app)} / ${mib(memBefore.web)}; opened ${mib(memOpen.app)} / ${mib(memOpen.web)}; after scrolling ${mib(memAfter.app)} / ${mib(memAfter.web)} (together ${together(memAfter)}) | |`,
     ].join('\n');
   } finally {
     await window.close();
   }
+}
+
+async function measureTrace() {
+  const tables = [];
+  for (const spans of TRACE_SIZES) tables.push(await measureTraceOf(spans));
+  return tables.join('\n\n');
 }
 
 // ---- 3. a 5M-line log view ---------------------------------------------------------------

@@ -116,6 +116,14 @@ enum Command {
         /// roots' hosts) before showing them; the case is not changed.
         #[arg(long)]
         adjust_skew: bool,
+        /// Only visible rows START to END (END excluded) of the trace's waterfall,
+        /// read from its layout (kept in the case for big traces): a window of a
+        /// trace of any size.
+        #[arg(long, value_name = "START:END", value_parser = parse_rows_arg)]
+        rows: Option<(u32, u32)>,
+        /// With --rows: span ids whose children are hidden.
+        #[arg(long, value_name = "ID,ID", value_delimiter = ',', requires = "rows")]
+        collapsed: Vec<SpanId>,
     },
     /// Compare two traces (spans matched by their path of service and name from the
     /// root), or a selection of traces with the rest (which attributes set it apart).
@@ -269,6 +277,19 @@ fn parse_listen(text: &str) -> Result<Listen, String> {
 
 fn parse_duration_arg(text: &str) -> Result<i64, String> {
     analysis::slo::read_p95(text).map_err(|error| error.to_string())
+}
+
+/// `START:END`, two row numbers.
+fn parse_rows_arg(text: &str) -> Result<(u32, u32), String> {
+    let (start, end) = text
+        .split_once(':')
+        .ok_or_else(|| format!("{text:?} is not START:END"))?;
+    let number = |part: &str| {
+        part.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("{part:?} in {text:?} is not a row number"))
+    };
+    Ok((number(start)?, number(end)?))
 }
 
 fn parse_share_arg(text: &str) -> Result<f64, String> {
@@ -556,8 +577,32 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Trace {
             trace_id,
+            rows: Some((start, end)),
+            collapsed,
+            ..
+        } => {
+            let reader = store.reader().await?;
+            let missing = || format!("trace {trace_id} is not in case {}", case.display());
+            let outline = reader
+                .trace_outline(trace_id)
+                .await?
+                .with_context(missing)?;
+            let rows = reader
+                .trace_rows(trace_id, start, end, collapsed)
+                .await?
+                .with_context(missing)?;
+            let rows = weft::store::TraceRowsJson::new(&outline, rows);
+            if json {
+                print::outln!("{}", serde_json::to_string(&rows)?);
+            } else {
+                print::trace_rows(&rows);
+            }
+        }
+        Command::Trace {
+            trace_id,
             critical_path,
             adjust_skew,
+            ..
         } => {
             let reader = store.reader().await?;
             let trace = reader

@@ -209,6 +209,33 @@ pub fn traces(traces: &[TraceSummary]) {
 }
 
 /// The span tree, children under parents in start order, each span's logs beneath it.
+/// A window of a trace's rows (`weft trace ID --rows`): one line per row, indented
+/// by depth; a placeholder row stands for a parent span the case does not hold.
+pub fn trace_rows(rows: &weft::store::TraceRowsJson) {
+    outln!("trace {} ({} rows)", rows.trace_id, rows.total_rows);
+    for row in &rows.rows {
+        let indent = "  ".repeat(row.depth as usize);
+        let error = if row.status == weft::model::StatusCode::Error {
+            " ERROR"
+        } else {
+            ""
+        };
+        let name = if row.placeholder {
+            "(missing parent)"
+        } else {
+            row.name.as_str()
+        };
+        outln!(
+            "{:>8} {indent}{} {}: {}  {}{error}",
+            row.row,
+            row.span_id,
+            row.service,
+            name,
+            duration(row.end_ns - row.start_ns)
+        );
+    }
+}
+
 pub fn trace(trace: &TraceView) {
     outln!("trace {}", trace.trace_id);
     let ids: std::collections::HashSet<&str> = trace

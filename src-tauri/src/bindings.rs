@@ -19,8 +19,8 @@ use weft::analysis::sampling::SamplingOutcome;
 use weft::notebook::markdown::Block;
 use weft::report::ReportFormat;
 use weft::store::{
-    AppliedSampling, Facets, Histogram, LogCount, LogView, TimeDensity, TraceSort, TraceSummary,
-    Vocabulary,
+    AppliedSampling, Facets, Histogram, LogCount, LogView, TimeDensity, TraceFind, TraceOutline,
+    TraceOverview, TraceRows, TraceSort, TraceSummary, Vocabulary,
 };
 
 use crate::commands::{CaseInfo, LaunchInfo, WireSource};
@@ -30,7 +30,7 @@ use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
 use crate::notebook::{Notebook, ReportTarget, WireMarkEdit, WireNewMark};
 use crate::sampling::PolicyFile;
-use crate::search::{WireAnchor, WireLogPage, WireTrace};
+use crate::search::{WireAnchor, WireLogPage, WireSpan, WireTrace};
 use crate::services::{ServiceReport, WireSloReport};
 use crate::{follows, loads, menu};
 

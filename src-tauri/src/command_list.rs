@@ -64,6 +64,22 @@ macro_rules! command_list {
             notebook::export_report(path: String, format: ReportFormat) -> Vec<String>;
             notebook::choose_report_path() -> Option<ReportTarget>;
             quality::trace_findings(trace_id: String) -> Vec<Finding>;
+            trace_rows::trace_outline(trace_id: String) -> TraceOutline;
+            trace_rows::trace_rows(trace_id: String, start: u32, end: u32, collapsed: Vec<String>)
+                -> TraceRows;
+            trace_rows::trace_summary(
+                trace_id: String,
+                start_ns: String,
+                end_ns: String,
+                buckets: u32,
+                collapsed: Vec<String>
+            ) -> TraceOverview;
+            trace_rows::trace_find(trace_id: String, text: String, collapsed: Vec<String>)
+                -> TraceFind;
+            trace_rows::trace_row_of(trace_id: String, span_id: String, collapsed: Vec<String>)
+                -> Option<u32>;
+            trace_rows::trace_collapse_to_depth(trace_id: String, depth: u32) -> Vec<String>;
+            trace_rows::span_detail(trace_id: String, span_id: String) -> WireSpan;
         }
     };
 }

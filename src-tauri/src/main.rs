@@ -30,6 +30,7 @@ mod recent;
 mod sampling;
 mod search;
 mod services;
+mod trace_rows;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -12,6 +12,7 @@
 
 pub mod compare;
 pub mod critical_path;
+pub mod layout;
 pub mod quality;
 pub mod sampling;
 pub mod services;

@@ -171,8 +171,8 @@ pub(super) fn touch_traces_of_source(conn: &Connection, source_id: i64) -> Resul
     Ok(())
 }
 
-/// Recomputes the link state of every log and the summary row of every trace
-/// whose id is in `temp.touched`.
+/// Recomputes the link state of every log, the summary row and the kept layout
+/// (`layouts.rs`) of every trace whose id is in `temp.touched`.
 pub(super) fn recompute_touched(conn: &Connection) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE logs SET link = CASE \
@@ -187,7 +187,8 @@ pub(super) fn recompute_touched(conn: &Connection) -> Result<(), StoreError> {
         Link::Trace as i64,
         Link::Orphan as i64
     ])?;
-    summarize_touched(conn)
+    summarize_touched(conn)?;
+    super::layouts::relayout_touched(conn)
 }
 
 /// The `traces` rows of the touched traces, made again from their spans. The root

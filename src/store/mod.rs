@@ -10,6 +10,7 @@ mod bulk;
 mod correlate;
 mod edit;
 mod follow;
+mod layouts;
 mod marks;
 mod reader;
 mod received;
@@ -29,12 +30,15 @@ use sqlx::ConnectOptions;
 
 pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
+pub use layouts::{KeptLayout, LAYOUT_KEPT_MIN_SPANS};
 pub use marks::MarkError;
 pub use reader::{
-    rollup_filter, Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram,
-    LinkView, LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceLogs, ServiceStats,
-    SourceView, SpanView, Stats, TimeDensity, TraceFilter, TraceSort, TraceSummary, TraceView,
-    Vocabulary, DENSITY_BUCKET_NS,
+    rollup_filter, Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, FindMatch,
+    Histogram, LinkView, LogCount, LogFilter, LogPage, LogView, OverviewCell, Reader, ScopeView,
+    ServiceLogs, ServiceStats, SourceView, SpanDetail, SpanView, Stats, TimeDensity, TraceFilter,
+    TraceFind, TraceOutline, TraceOverview, TraceRow, TraceRowJson, TraceRows, TraceRowsJson,
+    TraceSort, TraceSummary, TraceView, Vocabulary, DENSITY_BUCKET_NS, MAX_FIND_MATCHES,
+    MAX_WINDOW_ROWS,
 };
 pub use sampled::AppliedSampling;
 pub use turn::WriteTurn;

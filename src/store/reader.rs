@@ -8,7 +8,7 @@
 //! analysis counts (`services`), the objectives kept and the calls they are
 //! judged on (`slo`), the `log_words` of a query's regexes (`regex_words`), the
 //! traces a tail sampling policy reads (`sample_traces`), and
-//! `sources`; `rows` binds parameters and reads columns for all of them
+//! `sources`, a trace a window of rows at a time (`trace_rows`); `rows` binds parameters and reads columns for all of them
 //! (`span_pages` pages every span for the readers that look at all of them;
 //! `Reader::source_services` sits in `edit.rs`, beside the edit it describes).
 //! The structs are the `--json` contract of DESIGN.md "CLI": field names and order
@@ -32,6 +32,7 @@ mod stats;
 mod time_density;
 mod trace_findings;
 mod trace_list;
+mod trace_rows;
 mod trace_view;
 mod vocabulary;
 
@@ -46,6 +47,10 @@ pub use sources::SourceView;
 pub use stats::{ServiceStats, Stats};
 pub use time_density::{DensityBucket, TimeDensity, DENSITY_BUCKET_NS};
 pub use trace_list::{TraceFilter, TraceSort, TraceSummary};
+pub use trace_rows::{
+    FindMatch, OverviewCell, SpanDetail, TraceFind, TraceOutline, TraceOverview, TraceRow,
+    TraceRowJson, TraceRows, TraceRowsJson, MAX_FIND_MATCHES, MAX_WINDOW_ROWS,
+};
 pub use trace_view::{EventView, LinkView, ScopeView, SpanView, TraceView};
 pub use vocabulary::{FieldWords, Vocabulary};
 
@@ -56,11 +61,17 @@ pub struct Reader {
     /// The case file, for the readers that open a rusqlite connection of their own
     /// (the services scan: `services.rs`).
     pub(super) path: std::path::PathBuf,
+    /// Kept layouts of big traces read by this reader and its clones (`trace_rows`).
+    layouts: std::sync::Arc<trace_rows::LayoutCache>,
 }
 
 impl Reader {
     pub(super) fn new(pool: SqlitePool, path: std::path::PathBuf) -> Self {
-        Reader { pool, path }
+        Reader {
+            pool,
+            path,
+            layouts: Default::default(),
+        }
     }
 
     pub async fn close(self) {

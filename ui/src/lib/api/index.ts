@@ -8,6 +8,7 @@ export { menuApi, type MenuApi } from './menu';
 export { notebookApi, type NotebookApi } from './notebook';
 export { qualityApi, type QualityApi } from './quality';
 export { searchApi, type SearchApi } from './search';
+export { traceRowsApi, type TraceRowsApi } from './traceRows';
 export { servicesApi, type ServicesApi } from './services';
 export { WeftError, toWeftError, type ErrorCode } from './errors';
 export type * from './types';

@@ -8,7 +8,8 @@ import type { LogScope } from './logs.svelte';
 
 /** What the selection drives in the waterfall store (the real one, or a fake). */
 export interface SelectionWaterfall {
-  trace: { trace_id: string } | null;
+  /** The trace shown (a full trace, or a huge one in the windowed waterfall). */
+  readonly traceId: string | null;
   selected: string | null;
   open(traceId: string, spanId?: string | null): Promise<void>;
   close(): void;
@@ -31,7 +32,7 @@ export class SelectionStore {
 
   /** The trace shown in the waterfall. */
   get traceId(): string | null {
-    return this.#waterfall.trace?.trace_id ?? null;
+    return this.#waterfall.traceId;
   }
 
   /** Opens a trace and scopes the logs to it; at `spanId`, that span is selected and scopes them. */

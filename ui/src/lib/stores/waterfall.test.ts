@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fakeSearchApi, fakeSpan, fakeTrace, fakeTraceFindings } from '../api/fakeSearch';
 import type { TraceView } from '../api';
-import { WaterfallStore } from './waterfall.svelte';
+import { BIG_TRACE_SPANS, WaterfallStore } from './waterfall.svelte';
+import { fakeTraceRows, fakeTree } from '../api/fakeTraceRows';
 
 describe('WaterfallStore', () => {
   it('opens a trace with every span as a row, roots first', async () => {
@@ -171,5 +172,38 @@ describe('WaterfallStore', () => {
       expect(store.selected).toBe('o1kid');
       expect(store.rows[store.focus]!.placeholder?.spanId).toBe('gone');
     });
+  });
+});
+
+describe('WaterfallStore with the windowed commands', () => {
+  it('opens a trace of more than BIG_TRACE_SPANS spans windowed, without fetching it whole', async () => {
+    const asked: string[] = [];
+    const search = { ...fakeSearchApi(), getTrace: async (id: string) => (asked.push(id), fakeTrace) };
+    const rows = fakeTraceRows(fakeTree(BIG_TRACE_SPANS + 1));
+    const store = new WaterfallStore(search, fakeTraceFindings(), rows);
+    await store.open('ab'.repeat(16), '0000000000000005');
+    expect(asked).toEqual([]);
+    expect(store.trace).toBe(null);
+    expect(store.traceId).toBe('ab'.repeat(16));
+    expect(store.big?.totalRows).toBe(BIG_TRACE_SPANS + 1);
+    expect(store.selected).toBe('0000000000000005');
+    expect(store.big?.rowAt(store.big.focus)?.spanId).toBe('0000000000000005');
+    store.close();
+    expect([store.big, store.traceId]).toEqual([null, null]);
+  });
+
+  it('fetches a trace of up to BIG_TRACE_SPANS spans whole', async () => {
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings(), fakeTraceRows(fakeTree(50)));
+    await store.open(fakeTrace.trace_id);
+    expect(store.big).toBe(null);
+    expect(store.traceId).toBe(fakeTrace.trace_id);
+    expect(store.rows).toHaveLength(4);
+  });
+
+  it('says so when a huge trace is opened at a span it does not hold', async () => {
+    const store = new WaterfallStore(fakeSearchApi(), fakeTraceFindings(), fakeTraceRows(fakeTree(BIG_TRACE_SPANS + 1)));
+    await store.open('ab'.repeat(16), 'ffffffffffffffff');
+    expect(store.missingSpan).toBe('ffffffffffffffff');
+    expect(store.selected).toBe(null);
   });
 });

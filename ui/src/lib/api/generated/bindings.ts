@@ -97,6 +97,12 @@ export type FileReport = { path: string, format: string | null, status: FileStat
 
 export type FileStatus = "complete" | "already_loaded" | "failed" | "cancelled";
 
+export type FindMatch = { span_id: string, 
+/**
+ * Its visible row; `None` when a collapsed row hides it.
+ */
+row: number | null, };
+
 export type Finding = { rule: string, severity: Severity, 
 /**
  * The spans, logs or traces the rule is about.
@@ -244,6 +250,15 @@ logs_error: number,
  * Per bucket of the axis asked for (none asked: empty, and left out of the JSON).
  */
 series: Array<SeriesPoint>, calls: number, errors: number, p50_ns: number, p90_ns: number, p95_ns: number, p99_ns: number, max_ns: number, };
+
+/**
+ * One depth in one bucket. Offsets are ns from the trace's start, as in `TraceRow`.
+ */
+export type OverviewCell = { depth: number, bucket: number, count: number, 
+/**
+ * The longest span's visible row and id.
+ */
+row: number, span_id: string, service: number, error: boolean, placeholder: boolean, start_offset_ns: number, end_offset_ns: number, };
 
 /**
  * What the spans of one path did in one trace.
@@ -398,6 +413,97 @@ traces: Array<DensityBucket>,
  * Minutes with logs in them, in time order.
  */
 logs: Array<DensityBucket>, };
+
+/**
+ * The spans find-in-trace matches, in row order.
+ */
+export type TraceFind = { 
+/**
+ * Every match, even past the first `MAX_FIND_MATCHES` listed.
+ */
+total: number, matches: Array<FindMatch>, };
+
+/**
+ * What a trace's waterfall needs before its rows.
+ */
+export type TraceOutline = { trace_id: string, span_count: number, 
+/**
+ * Rows of the tree with every row expanded (spans and missing parents).
+ */
+total_rows: number, max_depth: number, 
+/**
+ * The earliest span start and the latest span end, in Unix ns as decimal text
+ * (past 2^53: a JS number would round them). Rows' times are offsets from `start_ns`.
+ */
+start_ns: string, end_ns: string, 
+/**
+ * The services of the trace in name order: a row's `service` is an index here.
+ */
+services: Array<string>, 
+/**
+ * Whether some spans name a parent the case lacks (rows with `placeholder`).
+ */
+has_missing_parents: boolean, };
+
+/**
+ * The overview of a trace's visible rows over a time range (the minimap, and the
+ * level of detail of a huge trace): per depth and time bucket, the spans starting
+ * there (a span starting before the range and ending in it: bucket 0) and the
+ * longest of them.
+ */
+export type TraceOverview = { trace_id: string, 
+/**
+ * The range asked for, Unix ns as decimal text; bucket `b` covers
+ * `start + b·(end − start)/buckets` up to the next.
+ */
+start_ns: string, end_ns: string, buckets: number, total_rows: number, 
+/**
+ * Cells with a span, by depth then bucket.
+ */
+cells: Array<OverviewCell>, };
+
+/**
+ * One row of the waterfall. Times are ns from the trace's start (`TraceOutline::start_ns`)
+ * as numbers: exact while under 2^53 ns (~104 days), which a trace's offsets are.
+ */
+export type TraceRow = { 
+/**
+ * Its visible row under the collapsed set asked with.
+ */
+row: number, depth: number, 
+/**
+ * The span's id; on a placeholder row, the missing parent's id.
+ */
+span_id: string, parent_span_id: string | null, 
+/**
+ * Empty on a placeholder row.
+ */
+name: string, 
+/**
+ * Index into `TraceOutline::services` (a placeholder: its first orphan's).
+ */
+service: number, start_offset_ns: number, end_offset_ns: number, duration_ns: number, status: StatusCode, 
+/**
+ * Logs span-linked to it.
+ */
+log_count: number, has_children: boolean, child_count: number, 
+/**
+ * Whether its children are hidden (it has some and is in the collapsed set).
+ */
+collapsed: boolean, 
+/**
+ * A row standing for a parent span the case does not hold, over its orphans.
+ */
+placeholder: boolean, };
+
+/**
+ * A window of rows: `rows` are visible rows `start..end` (cut to `total_rows`).
+ */
+export type TraceRows = { trace_id: string, 
+/**
+ * Rows visible under the collapsed set.
+ */
+total_rows: number, rows: Array<TraceRow>, };
 
 /**
  * The order of the trace list.
@@ -617,6 +723,13 @@ export type Commands = {
   export_report: { args: { path: string; format: ReportFormat }; result: Array<string> };
   choose_report_path: { args: Record<string, never>; result: ReportTarget | null };
   trace_findings: { args: { traceId: string }; result: Array<Finding> };
+  trace_outline: { args: { traceId: string }; result: TraceOutline };
+  trace_rows: { args: { traceId: string; start: number; end: number; collapsed: Array<string> }; result: TraceRows };
+  trace_summary: { args: { traceId: string; startNs: string; endNs: string; buckets: number; collapsed: Array<string> }; result: TraceOverview };
+  trace_find: { args: { traceId: string; text: string; collapsed: Array<string> }; result: TraceFind };
+  trace_row_of: { args: { traceId: string; spanId: string; collapsed: Array<string> }; result: number | null };
+  trace_collapse_to_depth: { args: { traceId: string; depth: number }; result: Array<string> };
+  span_detail: { args: { traceId: string; spanId: string }; result: WireSpan };
 };
 
 /** Every event the shell emits, by name: its payload. */

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { fakeTraceRows, fakeTree } from '../api/fakeTraceRows';
+import { BLOCK_ROWS } from '../model/rowWindows';
+import { BIG_ROW_HEIGHT, BigTraceStore } from './bigTrace.svelte';
+
+async function opened(count = 5000) {
+  const api = fakeTraceRows(fakeTree(count));
+  const store = new BigTraceStore(api);
+  const outline = await api.outline('t');
+  store.viewportPx = 20 * BIG_ROW_HEIGHT;
+  await store.open(outline);
+  return { api, store };
+}
+
+const shownIds = (store: BigTraceStore) => store.shown.rows.map((row) => row?.spanId);
+
+describe('BigTraceStore', () => {
+  it('opens at the first rows, holding only the blocks around the viewport', async () => {
+    const { api, store } = await opened();
+    expect(store.totalRows).toBe(5000);
+    expect(store.shown.first).toBe(0);
+    expect(store.shown.rows).toHaveLength(20);
+    expect(store.shown.rows[0]?.spanId).toBe('0000000000000000');
+    expect(api.calls.filter((call) => call.startsWith('rows'))).toEqual([`rows 0..${BLOCK_ROWS} []`]);
+  });
+
+  it('asks once for the rows of where the scrolling ends while an answer is awaited', async () => {
+    const { api, store } = await opened();
+    api.hold();
+    store.setViewport(1000 * BIG_ROW_HEIGHT, store.viewportPx);
+    store.setViewport(2000 * BIG_ROW_HEIGHT, store.viewportPx);
+    store.setViewport(3000 * BIG_ROW_HEIGHT, store.viewportPx);
+    api.release();
+    await store.fetch();
+    await new Promise((wake) => setTimeout(wake, 0));
+    const asked = api.calls.filter((call) => call.startsWith('rows')).slice(1);
+    // The first scroll's request, then one for the viewport the scrolling ended at.
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).toBe(`rows ${Math.floor((3000 - 128) / BLOCK_ROWS) * BLOCK_ROWS}..${(Math.floor((3000 + 20 + 128) / BLOCK_ROWS) + 1) * BLOCK_ROWS} []`);
+    expect(store.shown.first).toBe(3000);
+    expect(store.shown.rows.every((row) => row !== undefined)).toBe(true);
+  });
+
+  it('drops an answer for a collapsed set no longer shown', async () => {
+    const { api, store } = await opened();
+    store.setViewport(1000 * BIG_ROW_HEIGHT, store.viewportPx);
+    api.hold();
+    const stale = store.fetch();
+    store.setViewport(4000 * BIG_ROW_HEIGHT, store.viewportPx);
+    const toggle = store.toggle(0);
+    api.release();
+    await Promise.all([stale, toggle]);
+    // Span 0 collapsed: only the root is left, and no row of the old set is shown.
+    expect(store.totalRows).toBe(1);
+    expect(shownIds(store)).toEqual(['0000000000000000']);
+  });
+
+  it('collapses and expands a span, the row count dropping and coming back', async () => {
+    const { store } = await opened(21); // root, 4 children, 16 grandchildren
+    await store.toggle(1);
+    expect(store.totalRows).toBe(17);
+    expect(store.rowAt(2)?.spanId).toBe('0000000000000002');
+    await store.toggle(1);
+    expect(store.totalRows).toBe(21);
+  });
+
+  it('moves with the keys; End reaches the last row and scrolls it into view', async () => {
+    const { store } = await opened();
+    await store.key('End');
+    expect(store.focus).toBe(4999);
+    expect(store.top).toBe(5000 * BIG_ROW_HEIGHT - store.viewportPx);
+    await store.fetch();
+    expect(store.shown.rows.at(-1)?.row).toBe(4999);
+    await store.key('Home');
+    expect(store.focus).toBe(0);
+    await store.key('PageDown');
+    expect(store.focus).toBe(19);
+  });
+
+  it('collapses with ← and goes to the parent with a second ←, expands with →', async () => {
+    const { store } = await opened(21);
+    store.focusRow(1);
+    await store.key('ArrowLeft');
+    expect(store.collapsed.has('0000000000000001')).toBe(true);
+    await store.key('ArrowLeft');
+    expect(store.focus).toBe(0);
+    store.focusRow(1);
+    await store.key('ArrowRight');
+    expect(store.collapsed.size).toBe(0);
+    expect(await store.key('Enter')).toEqual({ handled: true, select: '0000000000000001' });
+  });
+
+  it('collapses to a depth through the engine and keeps the focused span', async () => {
+    const { store } = await opened(21);
+    await store.collapseTo(1);
+    expect(store.totalRows).toBe(5);
+    await store.collapseTo(Infinity);
+    expect(store.totalRows).toBe(21);
+  });
+
+  it('finds over the whole trace and jumps to a hidden match, expanding its ancestors', async () => {
+    const { store } = await opened(21);
+    await store.collapseTo(0);
+    expect(store.totalRows).toBe(1);
+    store.find = 'op-17';
+    await store.search();
+    expect(store.found?.matches).toEqual([{ spanId: (17).toString(16).padStart(16, '0'), row: null }]);
+    await store.jumpToMatch(1);
+    expect(store.collapsed.size).toBe(0);
+    expect(store.rowAt(store.focus)?.name).toBe('op-17');
+    expect(store.matchIds.has((17).toString(16).padStart(16, '0'))).toBe(true);
+  });
+
+  it('steps through the matches forward and back, wrapping', async () => {
+    const { store } = await opened(21);
+    store.find = 'op-1';
+    await store.search();
+    const rows = store.found!.matches.map((match) => match.row);
+    expect(rows.length).toBeGreaterThan(2);
+    await store.jumpToMatch(1);
+    expect(store.focus).toBe(rows[0]);
+    await store.jumpToMatch(1);
+    expect(store.focus).toBe(rows[1]);
+    await store.jumpToMatch(-1);
+    await store.jumpToMatch(-1);
+    expect(store.focus).toBe(rows.at(-1));
+  });
+
+  it('loads the selected span’s details', async () => {
+    const { store } = await opened(21);
+    await store.select('0000000000000003');
+    expect(store.detail?.name).toBe('op-3');
+    await store.select(null);
+    expect(store.detail).toBe(null);
+  });
+
+  it('keeps the focused row in view when the viewport shrinks', async () => {
+    const { store } = await opened();
+    store.focusRow(100);
+    const height = store.viewportPx;
+    store.setViewport(store.top, height - 5 * BIG_ROW_HEIGHT);
+    expect(store.focus * BIG_ROW_HEIGHT + BIG_ROW_HEIGHT).toBeLessThanOrEqual(store.top + store.viewportPx);
+    // A focus scrolled away from is not brought back by a resize.
+    store.setViewport(0, store.viewportPx);
+    store.setViewport(0, store.viewportPx - BIG_ROW_HEIGHT);
+    expect(store.top).toBe(0);
+  });
+});
