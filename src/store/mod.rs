@@ -10,6 +10,7 @@ mod bulk;
 mod correlate;
 mod edit;
 mod follow;
+mod log_counts;
 mod marks;
 mod reader;
 pub mod rollup_blob;
@@ -28,6 +29,7 @@ use sqlx::ConnectOptions;
 
 pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
+pub use log_counts::NO_TIME;
 pub use marks::MarkError;
 pub use reader::{
     rollup_filter, Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram,
