@@ -24,7 +24,7 @@ if [ ! -f "$data/traces.jsonl" ]; then
   python3 "$generator" --out "$data" --spans "$spans" --logs "$logs" --seed 1
 fi
 cargo build --release --locked --bin weft --example query_bench --example parse_only \
-  --example receive_load >/dev/null
+  --example receive_load --example counts_bench >/dev/null
 bin=${CARGO_TARGET_DIR:-target}/release
 weft=$bin/weft
 work=$(mktemp -d)
@@ -85,6 +85,11 @@ measure both "$data/traces.jsonl" "$data/logs.ndjson"
 echo
 echo "queries, $set_name set (the 'both' case):"
 $bin/examples/query_bench "$work/both.weft"
+
+echo
+echo "counts, $set_name set (the 'both' case; issue 19): the counters, log count, histogram,"
+echo "facets, time density and trace list page, whole case and selective queries:"
+$bin/examples/counts_bench "$work/both.weft"
 
 echo
 echo "services, $set_name set (the 'both' case), ms; first run after the load, then the best of 3:"

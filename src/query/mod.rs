@@ -7,12 +7,14 @@
 //! the SQL builders as a `Resolved`. This module runs no SQL.
 
 mod condition;
+mod counts_sql;
 mod lex;
 pub mod literals;
 mod parse;
 mod sql;
 
 pub use condition::{Condition, Param};
+pub use counts_sql::LogCountsSql;
 pub use parse::{parse, KnownField, FIELDS};
 pub use sql::{LogSql, SpanSql, TraceSql, MARKED_LOG_ID};
 

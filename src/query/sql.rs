@@ -462,7 +462,7 @@ fn text_fallback(term: &Term, column: &str) -> Option<Condition> {
 }
 
 /// `level:warn` is the warn range (13–16); `level>=warn` from 13; `level>warn` from 17.
-fn level_condition(cmp: Cmp, number: u8) -> Condition {
+pub(super) fn level_condition(cmp: Cmp, number: u8) -> Condition {
     let low = i64::from((number - 1) / 4 * 4 + 1);
     let high = low + 3;
     let (sql, params) = match cmp {
@@ -476,7 +476,7 @@ fn level_condition(cmp: Cmp, number: u8) -> Condition {
     Condition::new(sql, params.into_iter().map(Param::Int).collect())
 }
 
-fn source_condition(column: &str, source: &str) -> Condition {
+pub(super) fn source_condition(column: &str, source: &str) -> Condition {
     Condition::new(
         &format!(
             "{column} IN (SELECT id FROM sources WHERE CAST(id AS TEXT) = ? OR instr(path, ?) > 0)"
@@ -536,7 +536,7 @@ fn attr_condition(column: &str, key: &str, cmp: Cmp, value: &Literal) -> Conditi
     }
 }
 
-fn text(value: &str) -> Param {
+pub(super) fn text(value: &str) -> Param {
     Param::Text(value.to_string())
 }
 

@@ -37,6 +37,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::correlate::KnownSpans;
+use super::log_counts;
 use super::rollups::OperationLogKey;
 use super::words::NewWords;
 use super::StoreError;
@@ -77,6 +78,9 @@ pub struct LoadSummary {
     /// (the first record of a span wins, except that an error is never hidden): the
     /// rollups take their calls out as they were.
     pub errors_raised: HashSet<([u8; 16], [u8; 8])>,
+    /// Logs per service, second, severity and link as decided on insert, for the
+    /// kept log counts (`log_counts`).
+    pub log_counts: log_counts::Tally,
 }
 
 /// The records of one id form in a write of rows, and the first of them.
@@ -574,6 +578,13 @@ impl BulkWriter {
         }
         let error = i64::from(log.severity >= ERROR);
         add_count(&mut self.summary.service_logs, service, error);
+        log_counts::tally_log(
+            &mut self.summary.log_counts,
+            service,
+            log.ts_ns,
+            log.severity,
+            link,
+        );
         if link == Link::Span {
             let operation = match (&self.known, &log.trace_id, &log.span_id) {
                 (Some(known), Some(trace_id), Some(span_id)) => {

@@ -128,6 +128,7 @@ fn span_key(trace_id: &TraceId, span_id: &SpanId) -> [u8; 24] {
 /// (then `temp.touched` holds the traces of the write).
 pub(super) fn correlate_after_rows(
     conn: &Connection,
+    source_id: i64,
     summary: &LoadSummary,
 ) -> Result<bool, StoreError> {
     let links_known = summary.links_decided || summary.trace_logs.is_empty();
@@ -144,7 +145,7 @@ pub(super) fn correlate_after_rows(
     for trace_id in summary.span_traces.iter().chain(summary.trace_logs.keys()) {
         touch.execute([&trace_id[..]])?;
     }
-    recompute_touched(conn)?;
+    recompute_touched(conn, Some(source_id))?;
     Ok(true)
 }
 
@@ -172,21 +173,13 @@ pub(super) fn touch_traces_of_source(conn: &Connection, source_id: i64) -> Resul
 }
 
 /// Recomputes the link state of every log, the summary row and the kept layout
-/// (`layouts.rs`) of every trace whose id is in `temp.touched`.
-pub(super) fn recompute_touched(conn: &Connection) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "UPDATE logs SET link = CASE \
-           WHEN span_id IS NOT NULL AND EXISTS (SELECT 1 FROM spans s \
-                WHERE s.trace_id = logs.trace_id AND s.span_id = logs.span_id) THEN ?1 \
-           WHEN EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = logs.trace_id) THEN ?2 \
-           ELSE ?3 END \
-         WHERE trace_id IN (SELECT trace_id FROM temp.touched)",
-    )?
-    .execute(params![
-        Link::Span as i64,
-        Link::Trace as i64,
-        Link::Orphan as i64
-    ])?;
+/// (`layouts.rs`) of every trace whose id is in `temp.touched`; the logs whose link changes move in the kept
+/// log counts (those of complete and failed sources, and of source `finishing`).
+pub(super) fn recompute_touched(
+    conn: &Connection,
+    finishing: Option<i64>,
+) -> Result<(), StoreError> {
+    super::log_counts::move_changed_links(conn, finishing)?;
     summarize_touched(conn)?;
     super::layouts::relayout_touched(conn)
 }

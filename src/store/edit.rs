@@ -23,6 +23,7 @@ use rusqlite::{params, OptionalExtension};
 use sqlx::Row;
 
 use super::correlate::{clear_touched, recompute_touched};
+use super::log_counts;
 use super::rollups::{self, State};
 use super::{Reader, StoreError, Writer};
 use crate::analysis::Skew;
@@ -101,6 +102,16 @@ impl Writer {
             } else {
                 None
             };
+            let status: Option<String> = tx.query_row(
+                "SELECT status FROM sources WHERE id = ?",
+                [source_id],
+                |row| row.get(0),
+            )?;
+            if matches!(status.as_deref(), Some("complete" | "failed")) {
+                // The kept log counts move the renamed logs to their new service.
+                log_counts::subtract(tx, RENAMED_LOGS, log_params)?;
+                log_counts::add_selected(tx, "?1", RENAMED_LOGS, log_params)?;
+            }
             let spans = tx.execute(
                 "UPDATE spans SET service = ?1 WHERE source_id = ?2 AND service != ?1 AND resource_id IN \
                    (SELECT id FROM resources WHERE service = ?3)",
@@ -111,7 +122,7 @@ impl Writer {
                 log_params,
             )? as u64;
             if spans > 0 {
-                recompute_touched(tx)?;
+                recompute_touched(tx, None)?;
             }
             if let Some(before) = before {
                 let state = State::counted(tx, None)?;

@@ -11,6 +11,7 @@ mod correlate;
 mod edit;
 mod follow;
 mod layouts;
+mod log_counts;
 mod marks;
 mod reader;
 mod received;
@@ -31,6 +32,7 @@ use sqlx::ConnectOptions;
 pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use layouts::{KeptLayout, LAYOUT_KEPT_MIN_SPANS};
+pub use log_counts::NO_TIME;
 pub use marks::MarkError;
 pub use reader::{
     rollup_filter, Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, FindMatch,

@@ -26,6 +26,7 @@ use serde::Serialize;
 
 use super::bulk::{BulkWriter, LoadSummary, Loaded};
 use super::correlate::{correlate_after_rows, recompute_touched, touch_traces_of_source};
+use super::log_counts;
 use super::rollups::{self, State};
 use super::{process_is_alive, StoreError};
 use crate::formats::Problem;
@@ -136,7 +137,9 @@ pub(super) fn finish_source(
     finish: &Finish,
 ) -> Result<(), StoreError> {
     let summary = finish.summary;
-    let touched = correlate_after_rows(conn, summary)?;
+    // Counted before the correlation, which moves the logs whose link it changes.
+    log_counts::add_tally(conn, source_id, &summary.log_counts)?;
+    let touched = correlate_after_rows(conn, source_id, summary)?;
     rollups::after_rows(conn, source_id, summary, touched)?;
     let mut add_second = conn.prepare_cached(
         "INSERT INTO log_seconds (second, severity, n) VALUES (?, ?, ?) \
@@ -532,6 +535,9 @@ fn remove_rows(conn: &mut Connection, source_id: i64) -> Result<(), StoreError> 
             tx.execute(sql, [source_id])?;
         }
     }
+    if matches!(status.as_deref(), Some("complete" | "failed")) {
+        log_counts::subtract(&tx, "l.source_id = ?", [source_id])?;
+    }
     // The rollups count complete and failed sources only: take this one's out.
     let counted = rollups::counts_source(&tx, source_id)?;
     if counted {
@@ -555,7 +561,7 @@ fn remove_rows(conn: &mut Connection, source_id: i64) -> Result<(), StoreError> 
     ] {
         tx.execute(sql, [source_id])?;
     }
-    recompute_touched(&tx)?;
+    recompute_touched(&tx, None)?;
     if let Some(before) = before {
         let state = State::counted(&tx, None)?;
         let after = rollups::parts_of_touched(&tx, &[&state])?.pop();

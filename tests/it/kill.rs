@@ -193,6 +193,7 @@ async fn loads_killed_at_random_moments_leave_no_half_source() {
             "kill {kill} after {delay:?}"
         );
         case.full_text_integrity().await;
+        crate::log_counts::log_counts_equal_the_rows(&case.store).await;
     }
     eprintln!(
         "kill harness: {kills} kills: {interrupted} mid-load, {before_start} before the source \

@@ -18,6 +18,7 @@ mod fuzz_regressions;
 mod golden;
 mod interrupted;
 mod kill;
+mod log_counts;
 mod normalize;
 mod notebook;
 mod receive;

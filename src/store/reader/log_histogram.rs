@@ -1,6 +1,8 @@
 //! `Reader::histogram`: the search box's log counts per time bucket and severity
 //! class for a query. All logs are counted from the per-second counts
-//! (`log_seconds`, kept by the writer) without reading a log row; a query's
+//! (`log_seconds`, kept by the writer) without reading a log row, as are the
+//! matches of a query the kept log counts answer (`log_counts`: `service:`,
+//! `level:`, `source:`, `link:`, whole-second `after:`/`before:`); another query's
 //! matches are counted from the rows its condition (`query::LogSql`) selects.
 
 use serde::Serialize;
@@ -9,8 +11,10 @@ use sqlx::Row;
 
 use super::rows::query_with;
 use super::Reader;
-use crate::query::{LogSql, Param, Query};
-use crate::store::StoreError;
+use crate::query::{Condition, LogSql, Param, Query};
+use crate::store::{StoreError, NO_TIME};
+
+const SECOND: i64 = 1_000_000_000;
 
 /// Log counts per time bucket and severity class.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -61,6 +65,19 @@ impl Reader {
         if query.terms.is_empty() {
             return self.histogram_of_all(buckets, range).await;
         }
+        if let Some(kept) = self.log_counts_condition(query).await? {
+            return self.histogram_of_counts(&kept, buckets, range).await;
+        }
+        self.histogram_by_rows(query, buckets, range).await
+    }
+
+    /// `histogram` counted from the rows (what the kept counts stand in for).
+    pub async fn histogram_by_rows(
+        &self,
+        query: &Query,
+        buckets: u32,
+        range: Option<(i64, i64)>,
+    ) -> Result<Histogram, StoreError> {
         let resolved = self.with_regex_words(query).await?;
         let condition = LogSql::condition(query, &resolved);
         let (start_ns, end_ns) = match range {
@@ -100,7 +117,6 @@ impl Reader {
         buckets: u32,
         range: Option<(i64, i64)>,
     ) -> Result<Histogram, StoreError> {
-        const SECOND: i64 = 1_000_000_000;
         let (start_ns, end_ns) = match range {
             Some(range) => range,
             None => {
@@ -130,6 +146,49 @@ impl Reader {
         Ok(fill_histogram(
             start_s * SECOND,
             bucket_s.max(1) * SECOND,
+            buckets,
+            rows,
+        ))
+    }
+
+    /// The histogram of the logs the kept counts' condition `kept` selects (see
+    /// `log_counts`): buckets are whole seconds, and no log row is read.
+    async fn histogram_of_counts(
+        &self,
+        kept: &Condition,
+        buckets: u32,
+        range: Option<(i64, i64)>,
+    ) -> Result<Histogram, StoreError> {
+        let (start_ns, end_ns) = match range {
+            Some(range) => range,
+            None => {
+                let sql = format!(
+                    "SELECT MIN(c.second), MAX(c.second) FROM log_counts c \
+                     WHERE c.second != {NO_TIME} AND ({})",
+                    kept.sql
+                );
+                let row = query_with(sql, &kept.params).fetch_one(&self.pool).await?;
+                let first = row.get::<Option<i64>, _>(0).unwrap_or(0);
+                let last = row.get::<Option<i64>, _>(1).unwrap_or(0);
+                (first * SECOND, last * SECOND + SECOND - 1)
+            }
+        };
+        let buckets = buckets.max(1);
+        let start_s = start_ns.div_euclid(SECOND);
+        let span_s = end_ns.div_euclid(SECOND) - start_s + 1;
+        let bucket_s = ((span_s + i64::from(buckets) - 1) / i64::from(buckets)).max(1);
+        let mut params = vec![Param::Int(start_s), Param::Int(bucket_s)];
+        params.extend(kept.params.iter().cloned());
+        params.extend([Param::Int(start_s), Param::Int(end_ns.div_euclid(SECOND))]);
+        let sql = format!(
+            "SELECT (c.second - ?) / ? AS bucket, c.severity AS severity, SUM(c.n) AS n \
+             FROM log_counts c WHERE ({}) AND c.second BETWEEN ? AND ? GROUP BY bucket, severity",
+            kept.sql
+        );
+        let rows = query_with(sql, &params).fetch_all(&self.pool).await?;
+        Ok(fill_histogram(
+            start_s * SECOND,
+            bucket_s * SECOND,
             buckets,
             rows,
         ))

@@ -2,7 +2,8 @@
 //! query (`weft logs QUERY`, the app's log view), a page at a time in time order
 //! with keyset cursors (stable while data is added, both ways, or from a time),
 //! and how many there are; `Reader::log_count_upto` counts them only up to a bound,
-//! so the log view can say "364 lines" at once without counting millions. A rare word: its full-text matches collected and
+//! so the log view can say "364 lines" at once without counting millions; a
+//! query the kept log counts answer (`log_counts`) is counted from them, exactly. A rare word: its full-text matches collected and
 //! sorted; a common one: windows of the time index checked against the full-text
 //! index. The conditions come from `query::LogSql`; only their constant SQL text
 //! is pasted here, values are bound. Histogram and facets are `log_histogram` and
@@ -228,8 +229,14 @@ impl Reader {
         query: &Query,
         at_most: i64,
     ) -> Result<LogCount, StoreError> {
-        let resolved = &self.with_regex_words(query).await?;
         let at_most = at_most.max(0);
+        if let Some(count) = self.log_count_kept(query).await? {
+            return Ok(LogCount {
+                count: count.min(at_most),
+                exact: count <= at_most,
+            });
+        }
+        let resolved = &self.with_regex_words(query).await?;
         let limit = Param::Int(at_most + 1);
         let found: i64 = if LogSql::is_pure_full_text(query, resolved) {
             let expr = LogSql::fts_match(query, resolved).expect("pure full text has words");
@@ -257,6 +264,14 @@ impl Reader {
 
     /// How many logs match `query`.
     pub async fn log_count(&self, query: &Query) -> Result<i64, StoreError> {
+        if let Some(count) = self.log_count_kept(query).await? {
+            return Ok(count);
+        }
+        self.log_count_by_rows(query).await
+    }
+
+    /// `log_count` counted from the rows (what the kept counts stand in for).
+    pub async fn log_count_by_rows(&self, query: &Query) -> Result<i64, StoreError> {
         let resolved = &self.with_regex_words(query).await?;
         if LogSql::is_pure_full_text(query, resolved) {
             // Words alone: the full-text index counts without touching the rows.
@@ -274,5 +289,22 @@ impl Reader {
             .fetch_one(&self.pool)
             .await?
             .get(0))
+    }
+
+    /// How many logs match `query`, from the kept log counts when they answer it.
+    async fn log_count_kept(&self, query: &Query) -> Result<Option<i64>, StoreError> {
+        let Some(kept) = self.log_counts_condition(query).await? else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "SELECT IFNULL(SUM(c.n), 0) FROM log_counts c WHERE {}",
+            kept.sql
+        );
+        Ok(Some(
+            query_with(sql, &kept.params)
+                .fetch_one(&self.pool)
+                .await?
+                .get(0),
+        ))
     }
 }

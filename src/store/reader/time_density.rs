@@ -3,7 +3,8 @@
 //! charts' time axes to the densest part of it (`ui/src/lib/model/timeFit.ts`), so a
 //! case whose files span years still shows the incident wide. Logs of the empty
 //! query are counted from the per-second counts (`log_seconds`) without reading a
-//! log row; a query's matches from the rows its condition selects, like the
+//! log row, as are those of a query the kept log counts answer (`log_counts`);
+//! another query's matches from the rows its condition selects, like the
 //! histogram. Traces come from the `traces` summary rows (one row a trace).
 //! Cost: one row per non-empty minute, so a week of continuous logs is ~10 000 rows.
 
@@ -13,7 +14,7 @@ use sqlx::Row;
 use super::rows::query_with;
 use super::Reader;
 use crate::query::{LogSql, Query, TraceSql};
-use crate::store::StoreError;
+use crate::store::{StoreError, NO_TIME};
 
 /// The width of a density bucket: one minute.
 pub const DENSITY_BUCKET_NS: i64 = 60_000_000_000;
@@ -61,6 +62,7 @@ impl Reader {
         let trace_rows = query_with(sql, &traces_condition.params)
             .fetch_all(&self.pool)
             .await?;
+        let kept = self.log_counts_condition(query).await?;
         let log_rows = if query.terms.is_empty() {
             sqlx::query(
                 "SELECT second / 60 AS minute, SUM(n) AS n FROM log_seconds WHERE n > 0 \
@@ -68,21 +70,43 @@ impl Reader {
             )
             .fetch_all(&self.pool)
             .await?
-        } else {
-            let condition = LogSql::condition(query, &resolved);
+        } else if let Some(kept) = kept {
             let sql = format!(
-                "SELECT l.ts_ns / {DENSITY_BUCKET_NS} AS minute, COUNT(*) AS n FROM logs l \
-                 WHERE ({}) GROUP BY minute ORDER BY minute",
-                condition.sql
+                "SELECT c.second / 60 AS minute, SUM(c.n) AS n FROM log_counts c \
+                 WHERE c.second != {NO_TIME} AND ({}) GROUP BY minute ORDER BY minute",
+                kept.sql
             );
-            query_with(sql, &condition.params)
-                .fetch_all(&self.pool)
-                .await?
+            query_with(sql, &kept.params).fetch_all(&self.pool).await?
+        } else {
+            return Ok(TimeDensity {
+                bucket_ns: DENSITY_BUCKET_NS,
+                traces: buckets(&trace_rows),
+                logs: self.log_density_by_rows(query).await?,
+            });
         };
         Ok(TimeDensity {
             bucket_ns: DENSITY_BUCKET_NS,
             traces: buckets(&trace_rows),
             logs: buckets(&log_rows),
         })
+    }
+
+    /// The logs of `time_density` counted from the rows (what the kept counts
+    /// stand in for).
+    pub async fn log_density_by_rows(
+        &self,
+        query: &Query,
+    ) -> Result<Vec<DensityBucket>, StoreError> {
+        let resolved = self.with_regex_words(query).await?;
+        let condition = LogSql::condition(query, &resolved);
+        let sql = format!(
+            "SELECT l.ts_ns / {DENSITY_BUCKET_NS} AS minute, COUNT(*) AS n FROM logs l \
+             WHERE ({}) GROUP BY minute ORDER BY minute",
+            condition.sql
+        );
+        let rows = query_with(sql, &condition.params)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(buckets(&rows))
     }
 }
