@@ -1,5 +1,5 @@
 //! Compiles a `Query` into a condition over the kept log counts (`log_counts c`,
-//! migration 0018: logs per second, service, severity, source and link state), for
+//! migration 0019: logs per second, service, severity, source and link state), for
 //! the queries those counts answer exactly: the empty query and any mix of
 //! `service:`, `level:`, `source:`, `link:` terms (negated or not) and `after:` /
 //! `before:` at whole seconds. Any other term, or a time inside a second, gives

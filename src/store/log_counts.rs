@@ -1,4 +1,4 @@
-//! The kept log counts (migration 0018, `log_counts`): logs per second, service,
+//! The kept log counts (migration 0019, `log_counts`): logs per second, service,
 //! severity, source and link state, what the counters, the histogram, the facets
 //! and the log count read instead of the rows (`reader/log_counts.rs`). Kept by
 //! the writer in the transaction that changes the rows they count, so they are

@@ -1,4 +1,4 @@
-//! The kept log counts (`store/log_counts.rs`, migration 0018) against the rows they
+//! The kept log counts (`store/log_counts.rs`, migration 0019) against the rows they
 //! stand in for (issue 19, "Big cases"): after every kind of write the rollups tests
 //! make (loads whose later files bring the spans of earlier logs, a rename,
 //! removals, follow appends: `rollups.rs` calls `log_counts_equal_the_rows` beside

@@ -1,4 +1,4 @@
-//! Reading the kept log counts (`log_counts`, migration 0018, kept by the writer:
+//! Reading the kept log counts (`log_counts`, migration 0019, kept by the writer:
 //! `store/log_counts.rs`): whether they hold the case now, and the condition over
 //! them of a query they answer (`query::LogCountsSql`). The counters, the log
 //! count, the histogram, the facets and the time density ask here first and count
