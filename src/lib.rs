@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod model;
 pub mod notebook;
 pub mod query;
+pub mod receive;
 pub mod report;
 pub mod severity;
 pub mod store;

@@ -58,6 +58,28 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Receive OTLP (traces and logs) from SDKs and collectors into the case, until
+    /// Ctrl-C or SIGTERM: HTTP `POST /v1/traces`, `/v1/logs` (protobuf or JSON, gzip)
+    /// and gRPC `TraceService/Export`, `LogsService/Export`. Each request is answered
+    /// once its records are durable in the case.
+    Receive {
+        /// The OTLP/HTTP address, or `off`.
+        #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:4318", value_parser = parse_listen)]
+        http: Listen,
+        /// The OTLP/gRPC address, or `off`.
+        #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:4317", value_parser = parse_listen)]
+        grpc: Listen,
+        /// Listen on addresses other than loopback (other machines can then write into
+        /// the case; a warning is printed).
+        #[arg(long)]
+        allow_remote: bool,
+        /// The largest request taken, in bytes (decompressed); larger ones are refused (413).
+        #[arg(long, value_name = "BYTES", default_value_t = weft::receive::ReceiveConfig::default().max_body_bytes)]
+        max_body_bytes: usize,
+        /// Seconds between two lines of counts (when something arrived).
+        #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+        every: u64,
+    },
     /// Counts of the case: sources, traces, spans, logs by link state, services.
     Stats,
     /// Writes the shell completions (bash, zsh, fish) and the man page into DIR:
@@ -232,6 +254,19 @@ enum SloAction {
     Remove { id: i64 },
 }
 
+/// An address to listen on, or none (`off`).
+#[derive(Clone, Copy)]
+struct Listen(Option<std::net::SocketAddr>);
+
+fn parse_listen(text: &str) -> Result<Listen, String> {
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(Listen(None));
+    }
+    text.parse()
+        .map(|addr| Listen(Some(addr)))
+        .map_err(|_| format!("`{text}` is not an address like 127.0.0.1:4318 (or `off`)"))
+}
+
 fn parse_duration_arg(text: &str) -> Result<i64, String> {
     analysis::slo::read_p95(text).map_err(|error| error.to_string())
 }
@@ -317,6 +352,69 @@ async fn follow_files(
         }
     };
     ingest::follow(store, paths, options, &mut on_event).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `weft receive`: listens until Ctrl-C or SIGTERM, printing what arrived every
+/// `every` seconds (when anything did) and at the end.
+async fn receive(
+    store: Store,
+    config: weft::receive::ReceiveConfig,
+    every: u64,
+    json: bool,
+) -> Result<ExitCode> {
+    use weft::receive::describe_counts;
+    for addr in config.http.iter().chain(config.grpc.iter()) {
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "weft: warning: listening on {addr}: other machines can send records into {}",
+                store.path().display()
+            );
+        }
+    }
+    let receiving = weft::receive::start(store.clone(), config).await?;
+    let (http, grpc) = (receiving.http_addr(), receiving.grpc_addr());
+    if json {
+        let listening = serde_json::json!({
+            "listening": { "http": http.map(|a| a.to_string()), "grpc": grpc.map(|a| a.to_string()) },
+            "case": store.path().display().to_string(),
+        });
+        print::outln!("{listening}");
+    } else {
+        if let Some(addr) = http {
+            print::outln!("OTLP/HTTP: http://{addr} (POST /v1/traces, /v1/logs)");
+        }
+        if let Some(addr) = grpc {
+            print::outln!("OTLP/gRPC: {addr}");
+        }
+        print::outln!("into {}; Ctrl-C stops", store.path().display());
+    }
+    let print_counts = |counts: &weft::receive::ReceiveCounts| {
+        if json {
+            print::outln!("{}", serde_json::json!({ "received": counts }));
+        } else {
+            print::outln!("received: {}", describe_counts(counts));
+        }
+    };
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    let mut shown = receiving.counts();
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(every.max(1)));
+    ticks.tick().await;
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            _ = ticks.tick() => {
+                let counts = receiving.counts();
+                if counts != shown {
+                    print_counts(&counts);
+                    shown = counts;
+                }
+            }
+        }
+    }
+    let counts = receiving.stop().await?;
+    print_counts(&counts);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -408,6 +506,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         // Answered before the case is opened (above).
         Command::ShellFiles { .. } => {}
+        Command::Receive {
+            http,
+            grpc,
+            allow_remote,
+            max_body_bytes,
+            every,
+        } => {
+            let config = weft::receive::ReceiveConfig {
+                http: http.0,
+                grpc: grpc.0,
+                allow_remote,
+                max_body_bytes,
+            };
+            return receive(store, config, every, json).await;
+        }
         Command::Stats => {
             let stats = store.reader().await?.stats().await?;
             if json {

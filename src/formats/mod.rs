@@ -9,8 +9,8 @@ mod jaeger;
 mod json_log;
 mod json_stream;
 mod loki;
-mod otlp_json;
-mod otlp_proto;
+pub(crate) mod otlp_json;
+pub(crate) mod otlp_proto;
 mod text_log;
 mod zipkin;
 

@@ -117,6 +117,28 @@ fn decode_line(sink: &mut dyn RecordSink, line_no: u64, text: &[u8]) {
     }
 }
 
+/// How many spans and log records an OTLP/JSON request holds, read or not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RequestRecords {
+    pub(crate) spans: u64,
+    pub(crate) logs: u64,
+}
+
+/// One OTLP/JSON export request as the receiver gets it (a whole body): its
+/// records go into `sink` with the same mapping as a file's; a record that does not
+/// read is a problem and an unparsed log, as in a file. Returns how many records
+/// the request held, or why the body is not a request at all.
+pub(crate) fn decode_request(
+    body: &[u8],
+    sink: &mut dyn RecordSink,
+) -> Result<RequestRecords, String> {
+    let request = serde_json::from_slice::<ExportRequest>(body)
+        .map_err(|error| format!("not an OTLP/JSON export request: {error}"))?;
+    let records = request.records();
+    request.emit(&mut Emitter { sink, line: None });
+    Ok(records)
+}
+
 /// Streams one or more concatenated documents, handing each resource block to the
 /// emitter as soon as it is read.
 fn decode_document(input: &mut dyn BufRead, sink: &mut dyn RecordSink) -> Result<(), DecodeError> {
@@ -236,6 +258,29 @@ impl ExportRequest {
         if let Some(inner) = self.result {
             inner.emit(emitter);
         }
+    }
+}
+
+impl ExportRequest {
+    /// The spans and log records of the request (and of its `result`).
+    fn records(&self) -> RequestRecords {
+        let mut records = RequestRecords::default();
+        for block in self.resource_spans.iter().flatten() {
+            for scope in &block.scope_spans {
+                records.spans += scope.spans.0.len() as u64;
+            }
+        }
+        for block in self.resource_logs.iter().flatten() {
+            for scope in &block.scope_logs {
+                records.logs += scope.log_records.0.len() as u64;
+            }
+        }
+        if let Some(inner) = &self.result {
+            let inner = inner.records();
+            records.spans += inner.spans;
+            records.logs += inner.logs;
+        }
+        records
     }
 }
 

@@ -186,7 +186,13 @@ fn decode_message(bytes: &[u8], offset: u64, sink: &mut dyn RecordSink) -> Resul
     Ok(())
 }
 
-fn emit_traces(request: ExportTraceServiceRequest, offset: u64, sink: &mut dyn RecordSink) {
+/// The records of one trace request (of a file at byte `offset`, or of the
+/// receiver at 0): spans without valid ids are problems, not records.
+pub(crate) fn emit_traces(
+    request: ExportTraceServiceRequest,
+    offset: u64,
+    sink: &mut dyn RecordSink,
+) {
     for block in request.resource_spans {
         let resource = resource_of(block.resource, block.schema_url);
         for scope_spans in block.scope_spans {
@@ -255,7 +261,8 @@ fn emit_traces(request: ExportTraceServiceRequest, offset: u64, sink: &mut dyn R
     }
 }
 
-fn emit_logs(request: ExportLogsServiceRequest, offset: u64, sink: &mut dyn RecordSink) {
+/// The records of one logs request (see `emit_traces`): every log record is kept.
+pub(crate) fn emit_logs(request: ExportLogsServiceRequest, offset: u64, sink: &mut dyn RecordSink) {
     for block in request.resource_logs {
         let resource = resource_of(block.resource, block.schema_url);
         for scope_logs in block.scope_logs {

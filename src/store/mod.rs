@@ -3,7 +3,7 @@
 //! case's one `Writer` (turn.rs) and a read-only `Reader` pool. Every statement
 //! that writes a case is in this folder: sources (writer.rs), rows (bulk.rs),
 //! correlation (correlate.rs), followed sources (follow.rs), edits (edit.rs), the
-//! notebook's marks (marks.rs).
+//! notebook's marks (marks.rs), the receiver's sources (received.rs).
 //! Decoding and file handling are left to `formats` and `ingest`.
 
 mod bulk;
@@ -12,6 +12,7 @@ mod edit;
 mod follow;
 mod marks;
 mod reader;
+mod received;
 pub mod rollup_blob;
 mod rollups;
 mod sampled;
