@@ -142,6 +142,8 @@ const spans = sentSpans.getFinishedSpans().map((span) => ({
   status_message: span.status.message ?? '',
   attributes: span.attributes,
   events: span.events.map((event) => ({ name: event.name, time_ns: ns(event.time), attributes: event.attributes ?? {} })),
+  resource: span.resource.attributes,
+  scope: { name: span.instrumentationScope.name, version: span.instrumentationScope.version ?? '' },
 }));
 const records = sentLogs.getFinishedLogRecords().map((record) => ({
   ts_ns: ns(record.hrTime),
