@@ -194,7 +194,9 @@ pub async fn stop_listening<R: Runtime>(
 
 /// What the receiver listens on now, if it does (a reloaded window asks).
 #[tauri::command]
-pub async fn listen_state(listening: State<'_, Listening>) -> Result<Option<ListenState>, ApiError> {
+pub async fn listen_state(
+    listening: State<'_, Listening>,
+) -> Result<Option<ListenState>, ApiError> {
     Ok(listening.session.lock().await.as_ref().map(Session::state))
 }
 
@@ -252,7 +254,8 @@ mod tests {
         );
         let bad = read_address("localhost:4318", "gRPC").unwrap_err();
         assert!(
-            bad.message.starts_with("gRPC: `localhost:4318` is not an address"),
+            bad.message
+                .starts_with("gRPC: `localhost:4318` is not an address"),
             "{}",
             bad.message
         );
