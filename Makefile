@@ -87,6 +87,7 @@ test: engine-test app
 	$(MAKE) otel-test
 	$(MAKE) ui-test
 	$(MAKE) e2e
+	$(MAKE) otel-node-test
 	$(MAKE) package-test
 
 lint: deps-app-build
@@ -149,8 +150,17 @@ app: deps-app-build ui/dist/index.html
 bindings: deps-app-build ui/dist/index.html
 	UPDATE_BINDINGS=1 $(CARGO) test --locked -p weft-app --features weft-app/custom-protocol bindings
 
-e2e: app deps-e2e
+e2e: app deps-e2e deps-otel-node
 	PATH="$(CARGO_BIN):$$PATH" $(XVFB_RUN) node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+# otel-node-test: the OpenTelemetry Node SDK (tests/otel/node, a test-only npm project)
+# exports spans and logs to the real `weft receive`; the case must hold exactly them (issue 20).
+.PHONY: deps-otel-node otel-node-test
+deps-otel-node: node-version tests/otel/node/node_modules/.package-lock.json
+
+otel-node-test: deps-engine deps-otel-node
+	$(CARGO) build --locked --bin weft
+	node --test --test-concurrency=1 tests/otel/node/sdk.test.mjs
 
 open-app: app
 	@[ -e "$(DEMO_CASE)" ] || echo "note: $(DEMO_CASE) does not exist yet; the app opens it empty (make demo loads it)"

@@ -26,13 +26,14 @@ use weft::store::{
 use crate::commands::{CaseInfo, LaunchInfo, WireSource};
 use crate::error::ApiError;
 use crate::follows::{Followed, Stopped};
+use crate::listen::{ListenCounts, ListenState, ListenStopped};
 use crate::loads::{Finished, Progress, Queued};
 use crate::menu::{CaseChanged, MenuAction};
 use crate::notebook::{Notebook, ReportTarget, WireMarkEdit, WireNewMark};
 use crate::sampling::PolicyFile;
 use crate::search::{WireAnchor, WireLogPage, WireSpan, WireTrace};
 use crate::services::{ServiceReport, WireSloReport};
-use crate::{follows, loads, menu};
+use crate::{follows, listen, loads, menu};
 
 /// Where the generated file is checked in.
 pub fn path() -> PathBuf {
@@ -145,6 +146,8 @@ pub fn render() -> String {
         loads::EVENT_FINISHED => Finished,
         follows::EVENT_FOLLOW => Followed,
         follows::EVENT_STOPPED => Stopped,
+        listen::EVENT_LISTEN => ListenState,
+        listen::EVENT_STOPPED => ListenStopped,
         menu::EVENT_CASE_CHANGED => CaseChanged,
         menu::EVENT_NOTICE => ApiError,
         menu::EVENT_MENU_ACTION => MenuAction,

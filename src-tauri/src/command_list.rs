@@ -22,6 +22,9 @@ macro_rules! command_list {
             commands::remove_source(source_id: i64) -> ();
             follows::set_follow(source_id: i64, on: bool) -> Vec<i64>;
             follows::followed_sources() -> Vec<i64>;
+            listen::start_listening(http: Option<String>, grpc: Option<String>) -> ListenState;
+            listen::stop_listening() -> Option<ListenCounts>;
+            listen::listen_state() -> Option<ListenState>;
             search::list_traces(
                 limit: u64,
                 offset: u64,

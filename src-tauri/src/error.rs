@@ -21,6 +21,8 @@ pub enum Code {
     BadInput,
     /// The trace or log asked for is not in the case.
     NotFound,
+    /// The Listen switch's receiver could not start (an address in use, …) or failed.
+    Listen,
 }
 
 /// What a command returns on failure; serializes as `{ "code": …, "message": … }`.

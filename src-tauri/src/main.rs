@@ -1,7 +1,7 @@
 //! `weft-app`: the desktop window of Weft. Resolves which case to open (see
 //! `case.rs`, `recent.rs`), opens it, builds the File menu (`menu.rs`) and the
 //! window, and hands the window the commands of `command_list.rs` (the one list of
-//! them; the code is in `commands.rs`, `follows.rs` and `search.rs`).
+//! them; the code is in `commands.rs`, `follows.rs`, `listen.rs` and `search.rs`).
 //! Dropped files and folders are queued for loading (`loads.rs`), as are those named
 //! on the command line. One instance runs per user session: a second launch (the
 //! desktop's double-click on a case while Weft is open) hands its arguments to the
@@ -22,6 +22,7 @@ mod case;
 mod commands;
 mod error;
 mod follows;
+mod listen;
 mod loads;
 mod menu;
 mod notebook;
@@ -37,9 +38,10 @@ use std::process::ExitCode;
 
 use case::{Case, Launch, OpenCase};
 use follows::Follows;
+use listen::Listening;
 use loads::Loads;
 use recent::Recent;
-use tauri::{DragDropEvent, Emitter, Manager, WindowEvent};
+use tauri::{DragDropEvent, Emitter, Manager, RunEvent, WindowEvent};
 
 /// As in the CLI: loads free on one thread what another allocated (decoders → writer).
 #[global_allocator]
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .manage(Loads::default())
         .manage(Follows::default())
+        .manage(Listening::default())
         .manage(commands::LaunchLink(link))
         .manage(commands::LaunchFiles(std::sync::Mutex::new(files)))
         .setup(move |app| {
@@ -111,7 +114,15 @@ fn main() -> ExitCode {
             }
         })
         .invoke_handler(command_list!(handler))
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(|handle, event| {
+                // The Listen switch's receiver ends its sources before the process goes.
+                if let RunEvent::Exit = event {
+                    listen::stop_on_close(handle);
+                }
+            })
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -308,6 +308,8 @@ pub async fn switch_case<R: Runtime>(app: &AppHandle<R>, path: PathBuf) -> Resul
     let loads = app.state::<Loads>();
     loads.cancel_all();
     app.state::<Follows>().stop_all();
+    // Listening is per case: the receiver ends its sources in the old case.
+    app.state::<crate::listen::Listening>().stop(app).await;
     // The cancelled load and the stopped followers commit what they have; the new
     // case replaces the old one when no writer of the old one is at work.
     let _old_turn = match app.state::<Case>().current().store() {

@@ -15,6 +15,7 @@ const SHELL_CODES: Record<Code, true> = {
   query: true,
   bad_input: true,
   not_found: true,
+  listen: true,
 };
 
 export class WeftError extends Error {

@@ -2,6 +2,7 @@
 export { analysisApi, type AnalysisApi } from './analysis';
 export { caseApi, type CaseApi } from './case';
 export { followApi, type FollowApi } from './follow';
+export { listenApi, type ListenApi } from './listen';
 export { launchApi, type LaunchApi, type LaunchInfo } from './launch';
 export { loadApi, type LoadApi } from './load';
 export { menuApi, type MenuApi } from './menu';

@@ -12,6 +12,8 @@ import type {
   Followed,
   Link,
   LinkView,
+  ListenState,
+  ListenStopped,
   Progress,
   Queued,
   Stopped,
@@ -25,6 +27,9 @@ import type {
 
 export type {
   ApiError,
+  ListenCounts,
+  ListenState,
+  ListenStopped,
   AttributeScore,
   CompareNode,
   Doctor,
@@ -103,3 +108,6 @@ export type LoadMessage =
 
 /** What a follower tells the window: one of its events, or that it stopped. */
 export type FollowMessage = ({ type: 'event' } & Followed) | ({ type: 'stopped' } & Stopped);
+
+/** What the Listen switch's receiver tells the window: its counts so far, or that it stopped. */
+export type ListenMessage = ({ type: 'counts' } & ListenState) | ({ type: 'stopped' } & ListenStopped);

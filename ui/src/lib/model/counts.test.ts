@@ -6,6 +6,8 @@ import {
   logsEmpty,
   noun,
   quoted,
+  receivedShort,
+  receivedText,
   tallyOf,
   traceListEmpty,
   traceListSummary,
@@ -104,5 +106,19 @@ describe('the log view', () => {
   it('totals a histogram', () => {
     expect(histogramTotal([[1, 2], [0, 3], []])).toBe(6);
     expect(histogramTotal([])).toBe(0);
+  });
+});
+
+describe('what the Listen switch received', () => {
+  it('says every count in the popover, rejected ones included', () => {
+    expect(receivedText({ requests: 1, spans: 18, logs: 1, rejected: 0 })).toBe('1 request · 18 spans · 1 log · 0 rejected');
+    expect(receivedText({ requests: 2500, spans: 0, logs: 2, rejected: 3 })).toBe('2\u2009500 requests · 0 spans · 2 logs · 3 rejected');
+  });
+
+  it('says nothing yet before a request, and rejected ones only when there are', () => {
+    expect(receivedShort({ requests: 0, spans: 0, logs: 0, rejected: 0 })).toBe('nothing yet');
+    expect(receivedShort({ requests: 4, spans: 1, logs: 20, rejected: 0 })).toBe('1 span · 20 logs');
+    expect(receivedShort({ requests: 1, spans: 0, logs: 0, rejected: 1 })).toBe('0 spans · 0 logs · 1 rejected');
+    expect(receivedShort({ requests: 0, spans: 0, logs: 0, rejected: 2 })).toBe('nothing yet · 2 rejected');
   });
 });

@@ -112,3 +112,23 @@ export function histogramTotal(counts: readonly (readonly number[])[]): number {
   for (const bucket of counts) for (const count of bucket) total += count;
   return total;
 }
+
+/** What the Listen switch's receiver took in so far (issue 20). */
+export interface Received {
+  requests: number;
+  spans: number;
+  logs: number;
+  /** Records refused (partial success) and requests refused whole. */
+  rejected: number;
+}
+
+/** The popover's line: "3 requests · 18 spans · 20 logs · 0 rejected". */
+export function receivedText({ requests, spans, logs, rejected }: Received): string {
+  return `${countOf(requests, 'request')} · ${countOf(spans, 'span')} · ${countOf(logs, 'log')} · ${formatCount(rejected)} rejected`;
+}
+
+/** The switch's own short line: "18 spans · 20 logs", "nothing yet", with "· 2 rejected" when some were. */
+export function receivedShort({ requests, spans, logs, rejected }: Received): string {
+  const taken = requests === 0 ? 'nothing yet' : `${countOf(spans, 'span')} · ${countOf(logs, 'log')}`;
+  return rejected > 0 ? `${taken} · ${formatCount(rejected)} rejected` : taken;
+}

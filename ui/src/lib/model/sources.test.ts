@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteValue, readAs, unparsedQuery, zipkinNote } from './sources';
+import { isReceived, quoteValue, readAs, unparsedQuery, zipkinNote } from './sources';
 
 describe('unparsedQuery', () => {
   it('lists the unparsed lines of one source by its path, quoted', () => {
@@ -34,5 +34,14 @@ describe('zipkinNote', () => {
     expect(zipkinNote({ spans: 4, zipkin: { stored: 4, shared_apart: 1 } })).toBe(
       '1 is a server half of shared spans (the same id as the client span that called it), kept apart as spans of their own.',
     );
+  });
+});
+
+describe('isReceived', () => {
+  it('tells a receiver session from a file', () => {
+    expect(isReceived({ format: 'otlp-http' })).toBe(true);
+    expect(isReceived({ format: 'otlp-grpc' })).toBe(true);
+    expect(isReceived({ format: 'otlp-json' })).toBe(false);
+    expect(isReceived({ format: null })).toBe(false);
   });
 });

@@ -43,3 +43,11 @@ export function zipkinNote(source: Pick<SourceRow, 'spans' | 'zipkin'>): string 
   }
   return parts.length === 0 ? null : parts.join(' ');
 }
+
+/** The formats of what the OTLP receiver took in (`weft receive`, the Listen switch). */
+export const RECEIVED_FORMATS: readonly string[] = ['otlp-http', 'otlp-grpc'];
+
+/** Whether a source is a receiver session (`otlp-http://PEER`) rather than a file: no file to follow. */
+export function isReceived(source: Pick<SourceRow, 'format'>): boolean {
+  return source.format !== null && RECEIVED_FORMATS.includes(source.format);
+}

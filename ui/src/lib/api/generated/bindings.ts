@@ -52,7 +52,7 @@ export type CaseInfo = { path: string, stats: Stats, };
 /**
  * Stable error codes; the UI's `WeftError.code` has the same values (bindings.ts `Code`).
  */
-export type Code = "case_unavailable" | "database" | "query" | "bad_input" | "not_found";
+export type Code = "case_unavailable" | "database" | "query" | "bad_input" | "not_found" | "listen";
 
 /**
  * One path of `(service, name)` pairs from a root, in trace A and in trace B.
@@ -173,6 +173,37 @@ version: string, };
 export type Link = "unlinked" | "span" | "trace" | "orphan";
 
 export type LinkView = { trace_id: string, span_id: string, attributes: JsonValue, };
+
+/**
+ * What the receiver took in so far.
+ */
+export type ListenCounts = { 
+/**
+ * Export requests answered (accepted, partly accepted or refused).
+ */
+requests: number, spans: number, logs: number, 
+/**
+ * Records refused (a partial success) plus requests refused whole.
+ */
+rejected: number, };
+
+/**
+ * A running receiver as the window shows it.
+ */
+export type ListenState = { 
+/**
+ * The addresses bound (the port the system chose for port 0), or null when off.
+ */
+http: string | null, grpc: string | null, 
+/**
+ * The case it writes into.
+ */
+case: string, counts: ListenCounts, };
+
+/**
+ * Why the receiver stopped: its last counts, and the error if it failed.
+ */
+export type ListenStopped = { counts: ListenCounts, error: ApiError | null, };
 
 /**
  * The phases of a load, in order. A file's rows are visible (and joined to their
@@ -693,6 +724,9 @@ export type Commands = {
   remove_source: { args: { sourceId: number }; result: null };
   set_follow: { args: { sourceId: number; on: boolean }; result: Array<number> };
   followed_sources: { args: Record<string, never>; result: Array<number> };
+  start_listening: { args: { http?: string | null; grpc?: string | null }; result: ListenState };
+  stop_listening: { args: Record<string, never>; result: ListenCounts | null };
+  listen_state: { args: Record<string, never>; result: ListenState | null };
   list_traces: { args: { limit: number; offset: number; query?: string | null; sort?: TraceSort | null }; result: Array<TraceSummary> };
   search_logs: { args: { query: string; anchor: WireAnchor; limit: number }; result: WireLogPage };
   count_logs: { args: { query: string; atMost: number }; result: LogCount };
@@ -739,6 +773,8 @@ export type Events = {
   'load-finished': Finished;
   'follow': Followed;
   'follow-stopped': Stopped;
+  'listen': ListenState;
+  'listen-stopped': ListenStopped;
   'case-changed': CaseChanged;
   'notice': ApiError;
   'menu-action': MenuAction;
