@@ -29,4 +29,5 @@ mod sources;
 mod time_density;
 mod times;
 mod trace_quality;
+mod trace_rows;
 mod turns;
