@@ -4,6 +4,7 @@
 # logs of the medium set (or the large one with `scripts/bench.sh large`), then the
 # query benchmark and the services commands (`weft map|services|operations --json`,
 # answered from the rollups) on the case of both.
+# Last, scripts/bench-trace-rows.sh: `weft trace ID --rows 0:100` on 1M- and 1k-span traces.
 # BENCH_DATA: the folder holding medium/ and large/ (default bench-data; generated
 # there when missing). Prints tables; not a test: numbers depend on the machine.
 set -euo pipefail
@@ -104,3 +105,7 @@ for command in map services operations; do
   done
   printf "| %-17s | %5s | %9s |\n" "$command --json" "$first" "$best"
 done
+
+echo
+# Windowed trace calls on a 1M-span and a 1k-span trace (issue 19).
+scripts/bench-trace-rows.sh

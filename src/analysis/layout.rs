@@ -287,8 +287,8 @@ impl TraceLayout {
 
     /// The full row shown at visible row `visible`.
     fn full_row(&self, collapsed: &Collapsed, visible: u32) -> u32 {
-        // The last collapsed row at or before the answer: its visible row is
-        // `row - hidden_before`.
+        // The collapsed rows shown before `visible` (the visible row of one is
+        // `row - hidden_before`); the last of them hides the rows just before the answer.
         let at = collapsed
             .rows
             .iter()
