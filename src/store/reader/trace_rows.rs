@@ -36,7 +36,10 @@ pub const MAX_FIND_MATCHES: usize = 10_000;
 
 /// The kept layouts this reader read, by trace and layout id.
 #[derive(Default)]
-pub(in crate::store) struct LayoutCache(Mutex<Vec<([u8; 16], i64, Arc<KeptLayout>)>>);
+pub(in crate::store) struct LayoutCache(Mutex<Vec<CachedLayout>>);
+
+/// A kept layout read: its trace, its id in `trace_layouts`, the layout.
+type CachedLayout = ([u8; 16], i64, Arc<KeptLayout>);
 
 /// What a trace's waterfall needs before its rows.
 #[derive(Debug, Clone, Serialize, PartialEq)]
