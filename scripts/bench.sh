@@ -5,6 +5,7 @@
 # query benchmark and the services commands (`weft map|services|operations --json`,
 # answered from the rollups) on the case of both, and `weft receive` under load
 # (examples/receive_load: RECEIVE_EXPORTERS exporters for RECEIVE_SECONDS, default 8 and 10).
+# Last, scripts/bench-trace-rows.sh: `weft trace ID --rows 0:100` on 1M- and 1k-span traces.
 # BENCH_DATA: the folder holding medium/ and large/ (default bench-data; generated
 # there when missing). Prints tables; not a test: numbers depend on the machine.
 set -euo pipefail
@@ -115,3 +116,7 @@ done
 echo
 echo "weft receive under load (loopback; zero lost or duplicated is checked):"
 $bin/examples/receive_load "${RECEIVE_EXPORTERS:-8}" "${RECEIVE_SECONDS:-10}" 100
+
+echo
+# Windowed trace calls on a 1M-span and a 1k-span trace (issue 19).
+scripts/bench-trace-rows.sh

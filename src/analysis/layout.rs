@@ -91,7 +91,7 @@ pub struct SummaryCell {
 impl TraceLayout {
     /// Lays out `spans` (any order; sorted here by start, then span id).
     pub fn new(mut spans: Vec<LayoutSpan>) -> TraceLayout {
-        spans.sort_by(|a, b| (a.start_ns, a.span_id).cmp(&(b.start_ns, b.span_id)));
+        spans.sort_by_key(|span| (span.start_ns, span.span_id));
         let n_spans = spans.len();
         let mut by_id: Vec<([u8; 8], u32)> = spans
             .iter()
@@ -287,8 +287,8 @@ impl TraceLayout {
 
     /// The full row shown at visible row `visible`.
     fn full_row(&self, collapsed: &Collapsed, visible: u32) -> u32 {
-        // The last collapsed row at or before the answer: its visible row is
-        // `row - hidden_before`.
+        // The collapsed rows shown before `visible` (the visible row of one is
+        // `row - hidden_before`); the last of them hides the rows just before the answer.
         let at = collapsed
             .rows
             .iter()

@@ -31,4 +31,5 @@ mod sources;
 mod time_density;
 mod times;
 mod trace_quality;
+mod trace_rows;
 mod turns;

@@ -36,7 +36,10 @@ pub const MAX_FIND_MATCHES: usize = 10_000;
 
 /// The kept layouts this reader read, by trace and layout id.
 #[derive(Default)]
-pub(in crate::store) struct LayoutCache(Mutex<Vec<([u8; 16], i64, Arc<KeptLayout>)>>);
+pub(in crate::store) struct LayoutCache(Mutex<Vec<CachedLayout>>);
+
+/// A kept layout read: its trace, its id in `trace_layouts`, the layout.
+type CachedLayout = ([u8; 16], i64, Arc<KeptLayout>);
 
 /// What a trace's waterfall needs before its rows.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -242,12 +245,7 @@ impl Reader {
         let path = self.path.clone();
         let cache = self.layouts.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = Connection::open_with_flags(
-                &path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            conn.busy_timeout(std::time::Duration::from_secs(30))?;
+            let conn = read_only(&path)?;
             match layout_of(&conn, &cache, &trace_id)? {
                 Some(kept) => work(&conn, &kept).map(Some),
                 None => Ok(None),
@@ -255,6 +253,29 @@ impl Reader {
         })
         .await
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+    }
+
+    /// The layout kept in the case for trace `trace_id` (`None`: none kept), read
+    /// afresh: what the tests compare with `laid_out`.
+    pub async fn kept_layout(&self, trace_id: TraceId) -> Result<Option<KeptLayout>, StoreError> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = read_only(&path)?;
+            match layouts::kept_id(&conn, &trace_id.0)? {
+                Some(id) => layouts::read_kept(&conn, id),
+                None => Ok(None),
+            }
+        })
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+    }
+
+    /// Trace `trace_id` laid out from its spans now, whatever is kept.
+    pub async fn laid_out(&self, trace_id: TraceId) -> Result<Option<KeptLayout>, StoreError> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || layouts::lay_out(&read_only(&path)?, &trace_id.0))
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
     }
 
     /// The outline of trace `trace_id`; `None` when the case holds no span of it.
@@ -544,6 +565,16 @@ impl Reader {
             logs,
         }))
     }
+}
+
+/// A read-only rusqlite connection to the case at `path`.
+fn read_only(path: &std::path::Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    Ok(conn)
 }
 
 /// The layout of trace `trace_id`: the kept one (from `cache`, else read and

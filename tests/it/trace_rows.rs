@@ -1,0 +1,332 @@
+//! A trace a window of rows at a time (issue 19): the layout kept in the case for a
+//! big trace is the layout of its spans after loads and removals;
+//! windows put together are the whole layout; find-in-trace is the brute-force
+//! filter of the app's matching; `weft trace ID --rows` prints the issue's shape.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use weft::analysis::layout::{find_needle, resource_text, span_text};
+use weft::store::KeptLayout;
+use weft::{SpanId, TraceId};
+
+use crate::common::{span_json, traces_line, weft_json, TestCase};
+
+const TRACE: &str = "7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a";
+const SMALL_TRACE: &str = "5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b";
+
+fn span_id(n: usize) -> String {
+    format!("{:016x}", 0x1000_0000_0000 + n)
+}
+
+/// `count` spans of the big trace numbered from `first`: a tree of fan-out 4
+/// (span n under span (n - 1) / 4), and every 97th span under a parent the case
+/// never holds (one of three missing ids).
+fn big_trace_lines(service: &str, first: usize, count: usize) -> String {
+    let spans: Vec<String> = (first..first + count)
+        .map(|n| {
+            let parent = match n {
+                0 => String::new(),
+                n if n % 97 == 0 => format!("{:016x}", 0xdead_0000 + n % 3),
+                n => span_id((n - 1) / 4),
+            };
+            span_json(
+                TRACE,
+                &span_id(n),
+                &parent,
+                &format!("op {}", n % 13),
+                (n % 1000) as i64,
+            )
+        })
+        .collect();
+    spans
+        .chunks(1000)
+        .map(|chunk| traces_line(service, chunk) + "\n")
+        .collect()
+}
+
+fn small_trace_line() -> String {
+    let spans = vec![
+        span_json(SMALL_TRACE, "00000000000000a1", "", "root", 0),
+        span_json(
+            SMALL_TRACE,
+            "00000000000000a2",
+            "00000000000000a1",
+            "child",
+            1,
+        ),
+    ];
+    traces_line("small", &spans) + "\n"
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+async fn kept_and_fresh(case: &TestCase, trace: &str) -> (Option<KeptLayout>, KeptLayout) {
+    let reader = case.store.reader().await.unwrap();
+    let id: TraceId = trace.parse().unwrap();
+    let kept = reader.kept_layout(id).await.unwrap();
+    let fresh = reader.laid_out(id).await.unwrap().expect("the trace");
+    (kept, fresh)
+}
+
+#[tokio::test]
+async fn a_big_traces_kept_layout_is_its_layout_after_loads_and_removals() {
+    let case = TestCase::new().await;
+    let first = write(
+        case.dir.path(),
+        "first.jsonl",
+        &(big_trace_lines("web", 0, 5_200) + &small_trace_line()),
+    );
+    case.ingest(&[first]).await;
+    let (kept, fresh) = kept_and_fresh(&case, TRACE).await;
+    assert_eq!(kept.as_ref(), Some(&fresh));
+    assert!(fresh.layout.has_missing_parents);
+    assert_eq!(fresh.layout.span_count, 5_200);
+    // A small trace is laid out when asked, not kept.
+    assert_eq!(kept_and_fresh(&case, SMALL_TRACE).await.0, None);
+
+    // More spans of the trace, from another file and another service.
+    let second = write(
+        case.dir.path(),
+        "second.jsonl",
+        &big_trace_lines("api", 5_200, 300),
+    );
+    case.ingest(&[second]).await;
+    let (kept, fresh) = kept_and_fresh(&case, TRACE).await;
+    assert_eq!(fresh.layout.span_count, 5_500);
+    assert_eq!(fresh.services, vec!["api".to_string(), "web".to_string()]);
+    assert_eq!(kept.as_ref(), Some(&fresh));
+
+    // Removing the second file's source takes its spans out of the kept layout.
+    let reader = case.store.reader().await.unwrap();
+    let second_source = reader
+        .sources()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|source| source.path.ends_with("second.jsonl"))
+        .unwrap();
+    let mut writer = case.store.writer().await.unwrap();
+    writer.remove_source(second_source.id).await.unwrap();
+    drop(writer);
+    let (kept, fresh) = kept_and_fresh(&case, TRACE).await;
+    assert_eq!(fresh.layout.span_count, 5_200);
+    assert_eq!(kept.as_ref(), Some(&fresh));
+    assert_eq!(
+        case.count("SELECT COUNT(*) FROM trace_layouts").await,
+        1,
+        "one layout, of the one big trace"
+    );
+}
+
+#[tokio::test]
+async fn windows_put_together_are_the_whole_layout_under_any_collapsed_set() {
+    let case = TestCase::new().await;
+    let file = write(
+        case.dir.path(),
+        "big.jsonl",
+        &big_trace_lines("web", 0, 6_000),
+    );
+    case.ingest(&[file]).await;
+    let reader = case.store.reader().await.unwrap();
+    let id: TraceId = TRACE.parse().unwrap();
+    let outline = reader.trace_outline(id).await.unwrap().unwrap();
+    // 6 000 spans, one placeholder per missing id.
+    assert_eq!(outline.span_count, 6_000);
+    assert_eq!(outline.total_rows, 6_003);
+    for collapsed in [
+        vec![],
+        vec![span_id(1), span_id(7)],
+        vec![span_id(0)],
+        vec![format!("{:016x}", 0xdead_0001u64), span_id(30), span_id(2)],
+    ] {
+        let collapsed: Vec<SpanId> = collapsed.iter().map(|id| id.parse().unwrap()).collect();
+        let whole = reader
+            .trace_rows(id, 0, u32::MAX, collapsed.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(whole.rows.len() as u32, whole.total_rows);
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        while start < whole.total_rows {
+            let window = reader
+                .trace_rows(id, start, start + 777, collapsed.clone())
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(window.total_rows, whole.total_rows);
+            pieces.extend(window.rows);
+            start += 777;
+        }
+        assert_eq!(pieces, whole.rows);
+        for (at, row) in whole.rows.iter().enumerate() {
+            assert_eq!(row.row, at as u32);
+            if at % 500 == 0 {
+                let of = reader
+                    .trace_row_of(id, row.span_id.parse().unwrap(), collapsed.clone())
+                    .await
+                    .unwrap();
+                assert_eq!(of, Some(at as u32));
+            }
+        }
+    }
+    let mut roots = vec![span_id(0)];
+    roots.extend((0..3).map(|k| format!("{:016x}", 0xdead_0000u64 + k)));
+    let roots: Vec<SpanId> = roots.iter().map(|id| id.parse().unwrap()).collect();
+    let hidden = reader.trace_rows(id, 0, 10, roots).await.unwrap().unwrap();
+    // The root and the placeholders of the missing parents collapsed: only they show.
+    assert_eq!(hidden.total_rows, 4);
+    assert!(hidden.rows[0].collapsed);
+    assert!(hidden.rows[1..].iter().all(|row| row.placeholder));
+}
+
+#[tokio::test]
+async fn find_in_trace_is_the_apps_matching_over_every_span() {
+    let case = TestCase::new().await;
+    case.ingest(&[crate::common::fixture("demo")]).await;
+    let reader = case.store.reader().await.unwrap();
+    let traces = reader
+        .traces(&weft::store::TraceFilter {
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for summary in traces {
+        let id: TraceId = summary.trace_id.parse().unwrap();
+        let trace = reader.trace(id).await.unwrap().unwrap();
+        for text in ["payments", "POST", " ord ", "http", "x-nothing-x", "   "] {
+            let want: HashSet<String> = match find_needle(text) {
+                None => HashSet::new(),
+                Some(needle) => trace
+                    .spans
+                    .iter()
+                    .filter(|span| {
+                        span_text(
+                            &span.name,
+                            &span.service,
+                            &span.status_message,
+                            &span.attributes,
+                        )
+                        .contains(&needle)
+                            || resource_text(&span.resource).contains(&needle)
+                    })
+                    .map(|span| span.span_id.clone())
+                    .collect(),
+            };
+            let found = reader
+                .trace_find(id, text.to_string(), Vec::new())
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(found.total as usize, want.len(), "{text:?}");
+            let got: HashSet<String> = found.matches.iter().map(|m| m.span_id.clone()).collect();
+            assert_eq!(got, want, "{text:?}");
+            let rows: Vec<u32> = found.matches.iter().map(|m| m.row.unwrap()).collect();
+            assert!(
+                rows.windows(2).all(|pair| pair[0] < pair[1]),
+                "in row order"
+            );
+        }
+    }
+}
+
+#[test]
+fn weft_trace_rows_prints_the_issues_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.weft");
+    let file = write(dir.path(), "big.jsonl", &big_trace_lines("web", 0, 300));
+    crate::common::weft_ok(&case, &["ingest", file.to_str().unwrap()]);
+    let whole = weft_json(&case, &["trace", TRACE, "--json"]);
+    let window = weft_json(&case, &["trace", TRACE, "--rows", "0:5", "--json"]);
+    let keys: Vec<&str> = window
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["trace_id", "total_rows", "rows"]);
+    assert_eq!(window["trace_id"], TRACE);
+    // 300 spans and the placeholders over spans 97, 194 and 291 (three missing ids).
+    assert_eq!(window["total_rows"], 303);
+    let rows = window["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    for (at, row) in rows.iter().enumerate() {
+        let keys: Vec<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "row",
+                "depth",
+                "span_id",
+                "parent_span_id",
+                "name",
+                "service",
+                "start_ns",
+                "end_ns",
+                "status",
+                "log_count",
+                "has_children"
+            ]
+        );
+        assert_eq!(row["row"], at);
+        let span = whole["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|span| span["span_id"] == row["span_id"])
+            .expect("a span of the trace");
+        for key in [
+            "parent_span_id",
+            "name",
+            "service",
+            "start_ns",
+            "end_ns",
+            "status",
+        ] {
+            assert_eq!(row[key], span[key], "{key}");
+        }
+    }
+    assert_eq!(rows[0]["span_id"], span_id(0));
+    assert_eq!(rows[0]["depth"], 0);
+    assert_eq!(rows[1]["depth"], 1);
+    // The root collapsed: it, the three placeholders and their orphans (no children).
+    let collapsed = weft_json(
+        &case,
+        &[
+            "trace",
+            TRACE,
+            "--rows",
+            "0:10",
+            "--collapsed",
+            &span_id(0),
+            "--json",
+        ],
+    );
+    assert_eq!(collapsed["total_rows"], 7);
+    assert_eq!(collapsed["rows"].as_array().unwrap().len(), 7);
+    let ids = format!("{},{:016x}", span_id(0), 0xdead_0001u64);
+    let collapsed = weft_json(
+        &case,
+        &[
+            "trace",
+            TRACE,
+            "--rows",
+            "0:10",
+            "--collapsed",
+            &ids,
+            "--json",
+        ],
+    );
+    assert_eq!(collapsed["total_rows"], 6);
+}
