@@ -30,10 +30,11 @@ pub use bulk::{BulkWriter, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use marks::MarkError;
 pub use reader::{
-    rollup_filter, Anchor, Cursor, DensityBucket, EventView, Facet, Facets, FieldWords, Histogram,
-    LinkView, LogCount, LogFilter, LogPage, LogView, Reader, ScopeView, ServiceLogs, ServiceStats,
-    SourceView, SpanView, Stats, TimeDensity, TraceFilter, TraceSort, TraceSummary, TraceView,
-    Vocabulary, DENSITY_BUCKET_NS,
+    rollup_filter, Anchor, Cursor, DensityBucket, EventView, ExportLog, Facet, Facets, FieldWords,
+    Histogram, InternedRows, LinkView, LogCount, LogFilter, LogPage, LogView, Reader,
+    RecordSelection, ScopeView, SelectionSql, ServiceLogs, ServiceStats, SourceView, SpanView,
+    Stats, TimeDensity, TraceFilter, TraceSort, TraceSummary, TraceView, Vocabulary,
+    DENSITY_BUCKET_NS,
 };
 pub use sampled::AppliedSampling;
 pub use turn::WriteTurn;
