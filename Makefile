@@ -20,7 +20,7 @@ BENCH_PKGS := time python3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench fmt lint deps-engine engine-test demo demo-report
+.PHONY: run test bench fmt lint deps-engine engine-test demo demo-report deps-otel otel-test
 
 # Installs only the packages that dpkg says are missing, so a prepared machine is not touched.
 define apt_install
@@ -51,6 +51,23 @@ bench: deps-engine
 	$(call apt_install,$(BENCH_PKGS))
 	scripts/bench.sh $(BENCH)
 
+# Tests with OpenTelemetry's own packages (issue 20): a test-only venv from the pinned
+# tests/otel/requirements.txt, rebuilt when that file changes.
+OTEL_VENV := target/otel-venv
+OTEL_PKGS := python3 python3-venv
+
+deps-otel: $(OTEL_VENV)/.installed
+
+$(OTEL_VENV)/.installed: tests/otel/requirements.txt
+	$(call apt_install,$(OTEL_PKGS))
+	python3 -m venv $(OTEL_VENV)
+	$(OTEL_VENV)/bin/pip install -q -r tests/otel/requirements.txt
+	touch $@
+
+otel-test: deps-engine deps-otel
+	$(CARGO) build --locked --bin weft
+	WEFT=target/debug/weft $(OTEL_VENV)/bin/python -m unittest discover -s tests/otel -p 'test_*.py' -v
+
 fmt:
 	$(CARGO) fmt --all
 
@@ -63,6 +80,7 @@ run: demo
 # and the real app window end to end under Xvfb.
 test: engine-test app
 	$(CARGO) test --locked -p weft-app --features weft-app/custom-protocol
+	$(MAKE) otel-test
 	$(MAKE) ui-test
 	$(MAKE) e2e
 	$(MAKE) package-test

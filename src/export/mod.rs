@@ -79,17 +79,12 @@ impl ExportFormat {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportCounts {
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub spans: u64,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub logs: u64,
     /// Requests written or sent.
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub requests: u64,
     /// Spans and logs a receiver answered it rejected (OTLP partial success).
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rejected_spans: u64,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rejected_logs: u64,
 }
 
