@@ -217,7 +217,7 @@ pub fn body_value(body: String) -> AnyValue {
         if let Ok(structured @ (Value::Object(_) | Value::Array(_))) =
             serde_json::from_str::<Value>(&body)
         {
-            if structured.to_string() == body {
+            if serde_json::to_string(&structured).is_ok_and(|compact| compact == body) {
                 return any_value(&structured);
             }
         }
