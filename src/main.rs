@@ -235,6 +235,8 @@ enum ReportFormatArg {
     Html,
 }
 
+/// The names are the formats' own (`otlp-json`, …): clap spells them from the variants.
+#[allow(clippy::enum_variant_names)]
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportFormatArg {
     OtlpJson,
