@@ -4,6 +4,7 @@
 //! ARCHITECTURE.md for the map.
 
 pub mod analysis;
+pub mod export;
 pub mod formats;
 pub mod id_forms;
 pub mod ids;

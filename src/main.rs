@@ -15,10 +15,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser, Subcommand};
+use weft::export::{self, ExportFormat, RetryPolicy};
 use weft::ingest::{self, FileStatus, FollowEvent, IngestEvent, IngestOptions};
 use weft::model::Link;
 use weft::query::Query;
-use weft::store::{LogFilter, TraceFilter, TraceSort};
+use weft::store::{LogFilter, RecordSelection, TraceFilter, TraceSort};
 use weft::{analysis, SpanId, Store, TraceId};
 
 /// Loads free on one thread what another allocated (decoder → writer); mimalloc does
@@ -213,6 +214,33 @@ enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
     },
+    /// Write the traces matching QUERY or named by --traces (all their spans and logs)
+    /// and the logs matching QUERY as OTLP, to a file or an OTLP/HTTP receiver;
+    /// without QUERY and --traces, the whole case.
+    Export {
+        /// The query (DESIGN.md "Query language"); several words are one query.
+        query: Vec<String>,
+        /// These traces too (with all their spans and logs).
+        #[arg(long = "traces", value_name = "ID", num_args = 1..)]
+        traces: Vec<TraceId>,
+        /// The file to write.
+        #[arg(
+            short = 'o',
+            long = "output",
+            value_name = "FILE",
+            required_unless_present = "to"
+        )]
+        output: Option<PathBuf>,
+        /// Instead: push OTLP/HTTP protobuf (gzip) to URL/v1/traces and URL/v1/logs,
+        /// e.g. http://127.0.0.1:4318.
+        #[arg(long, value_name = "URL", conflicts_with_all = ["output", "format"])]
+        to: Option<String>,
+        /// otlp-json (a document for the spans, one for the logs), otlp-jsonl (the
+        /// Collector file exporter's JSON Lines) or otlp-proto (its length-prefixed
+        /// protobuf).
+        #[arg(long, value_enum)]
+        format: Option<ExportFormatArg>,
+    },
     /// What an OpenTelemetry Collector tail sampling policy would have kept of the
     /// case's traces (those matching QUERY): the config file with
     /// `processors: tail_sampling:`, or just that section.
@@ -235,6 +263,25 @@ enum Command {
 enum ReportFormatArg {
     Md,
     Html,
+}
+
+/// The names are the formats' own (`otlp-json`, …): clap spells them from the variants.
+#[allow(clippy::enum_variant_names)]
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormatArg {
+    OtlpJson,
+    OtlpJsonl,
+    OtlpProto,
+}
+
+impl From<ExportFormatArg> for ExportFormat {
+    fn from(format: ExportFormatArg) -> Self {
+        match format {
+            ExportFormatArg::OtlpJson => ExportFormat::OtlpJson,
+            ExportFormatArg::OtlpJsonl => ExportFormat::OtlpJsonl,
+            ExportFormatArg::OtlpProto => ExportFormat::OtlpProto,
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -837,6 +884,51 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let written = weft::report::write_report(&reader, &case, format, &output).await?;
             for path in written {
                 eprintln!("weft: wrote {}", path.display());
+            }
+        }
+        Command::Export {
+            query,
+            traces,
+            output,
+            to,
+            format,
+        } => {
+            let selection = RecordSelection {
+                query: if query.is_empty() {
+                    None
+                } else {
+                    Some(parse_query(&query)?)
+                },
+                trace_ids: traces,
+            };
+            let reader = store.reader().await?;
+            let (counts, target) = match (to, output) {
+                (Some(url), _) => {
+                    let counts =
+                        export::export_to_url(&reader, &selection, &url, RetryPolicy::default())
+                            .await?;
+                    (counts, url)
+                }
+                (None, Some(path)) => {
+                    let format = format.map_or(ExportFormat::OtlpJson, ExportFormat::from);
+                    let counts = export::export_to_file(&reader, &selection, &path, format).await?;
+                    (counts, path.display().to_string())
+                }
+                (None, None) => unreachable!("clap requires --output or --to"),
+            };
+            if json {
+                print::outln!("{}", serde_json::to_string(&counts)?);
+            } else {
+                eprintln!(
+                    "weft: exported {} spans and {} logs to {target} ({} requests)",
+                    counts.spans, counts.logs, counts.requests
+                );
+            }
+            if counts.rejected_spans + counts.rejected_logs > 0 {
+                eprintln!(
+                    "weft: warning: {target} rejected {} spans and {} logs",
+                    counts.rejected_spans, counts.rejected_logs
+                );
             }
         }
         Command::Sources => {

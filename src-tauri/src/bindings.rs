@@ -16,6 +16,7 @@ use ts_rs::{Config, TypeVisitor, TS};
 use weft::analysis::compare::{CompareNode, SelectionComparison};
 use weft::analysis::quality::{Doctor, Finding};
 use weft::analysis::sampling::SamplingOutcome;
+use weft::export::{ExportCounts, ExportFormat};
 use weft::notebook::markdown::Block;
 use weft::report::ReportFormat;
 use weft::store::{
@@ -25,6 +26,7 @@ use weft::store::{
 
 use crate::commands::{CaseInfo, LaunchInfo, WireSource};
 use crate::error::ApiError;
+use crate::export::ExportScope;
 use crate::follows::{Followed, Stopped};
 use crate::listen::{ListenCounts, ListenState, ListenStopped};
 use crate::loads::{Finished, Progress, Queued};

@@ -65,6 +65,9 @@ macro_rules! command_list {
             notebook::remove_mark(id: i64) -> bool;
             notebook::render_note(note: String) -> Vec<Block>;
             notebook::export_report(path: String, format: ReportFormat) -> Vec<String>;
+            export::choose_export_path(format: ExportFormat) -> Option<String>;
+            export::export_records(path: String, format: ExportFormat, scope: ExportScope)
+                -> ExportCounts;
             notebook::choose_report_path() -> Option<ReportTarget>;
             quality::trace_findings(trace_id: String) -> Vec<Finding>;
             trace_rows::trace_outline(trace_id: String) -> TraceOutline;

@@ -21,6 +21,7 @@ mod bindings;
 mod case;
 mod commands;
 mod error;
+mod export;
 mod follows;
 mod listen;
 mod loads;

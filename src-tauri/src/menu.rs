@@ -50,7 +50,10 @@ pub struct MenuAction {
 type Line = Option<(&'static str, &'static str)>;
 
 /// File, after the case items (the report is written from the case shown).
-const FILE: &[Line] = &[Some(("report.export", "Export report…"))];
+const FILE: &[Line] = &[
+    Some(("records.export", "Export…")),
+    Some(("report.export", "Export report…")),
+];
 /// Edit, after the standard Cut/Copy/Paste/Select All.
 const EDIT: &[Line] = &[
     Some(("place.copy-link", "Copy link to this place")),

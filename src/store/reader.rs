@@ -7,8 +7,9 @@
 //! facts for comparisons (`span_facts`), the spans and logs the services
 //! analysis counts (`services`), the objectives kept and the calls they are
 //! judged on (`slo`), the `log_words` of a query's regexes (`regex_words`), the
-//! traces a tail sampling policy reads (`sample_traces`), and
-//! `sources`, a trace a window of rows at a time (`trace_rows`); `rows` binds parameters and reads columns for all of them
+//! traces a tail sampling policy reads (`sample_traces`), the records of an
+//! export a page at a time (`export_rows`), a trace a window of rows at a time
+//! (`trace_rows`), and `sources`; `rows` binds parameters and reads columns for all of them
 //! (`span_pages` pages every span for the readers that look at all of them;
 //! `Reader::source_services` sits in `edit.rs`, beside the edit it describes).
 //! The structs are the `--json` contract of DESIGN.md "CLI": field names and order
@@ -16,6 +17,7 @@
 //! conditions of a query come from `query::{LogSql, TraceSql}`.
 
 mod log_counts;
+mod export_rows;
 mod log_facets;
 mod log_histogram;
 mod log_search;
@@ -39,6 +41,7 @@ mod vocabulary;
 
 use sqlx::SqlitePool;
 
+pub use export_rows::{ExportLog, InternedRows, RecordSelection, SelectionSql};
 pub use log_facets::{Facet, Facets};
 pub use log_histogram::Histogram;
 pub use log_search::{Anchor, Cursor, LogCount, LogPage};

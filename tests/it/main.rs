@@ -13,6 +13,7 @@ mod doctor;
 mod edge_queries;
 mod edit;
 mod encodings;
+mod export;
 mod follow;
 mod fuzz_regressions;
 mod golden;

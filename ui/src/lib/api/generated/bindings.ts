@@ -73,6 +73,29 @@ export type EventView = { time_ns: number, name: string, attributes: JsonValue, 
  */
 export type Example = { trace_id?: string, span_id?: string, log_id?: number, };
 
+/**
+ * What an export wrote (or sent and the receiver accepted).
+ */
+export type ExportCounts = { spans: number, logs: number, 
+/**
+ * Requests written or sent.
+ */
+requests: number, 
+/**
+ * Spans and logs a receiver answered it rejected (OTLP partial success).
+ */
+rejected_spans: number, rejected_logs: number, };
+
+/**
+ * How an export file is written.
+ */
+export type ExportFormat = "otlp-json" | "otlp-jsonl" | "otlp-proto";
+
+/**
+ * What to export: one trace, the traces and logs of a query, or (neither) the case.
+ */
+export type ExportScope = { traceId?: string, query?: string, };
+
 export type Facet = { value: string, count: number, };
 
 export type Facets = { services: Array<Facet>, levels: Array<Facet>, sources: Array<Facet>, };
@@ -755,6 +778,8 @@ export type Commands = {
   remove_mark: { args: { id: number }; result: boolean };
   render_note: { args: { note: string }; result: Array<Block> };
   export_report: { args: { path: string; format: ReportFormat }; result: Array<string> };
+  choose_export_path: { args: { format: ExportFormat }; result: string | null };
+  export_records: { args: { path: string; format: ExportFormat; scope: ExportScope }; result: ExportCounts };
   choose_report_path: { args: Record<string, never>; result: ReportTarget | null };
   trace_findings: { args: { traceId: string }; result: Array<Finding> };
   trace_outline: { args: { traceId: string }; result: TraceOutline };
