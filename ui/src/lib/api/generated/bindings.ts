@@ -98,7 +98,12 @@ export type ExportScope = { traceId?: string, query?: string, };
 
 export type Facet = { value: string, count: number, };
 
-export type Facets = { services: Array<Facet>, levels: Array<Facet>, sources: Array<Facet>, };
+export type Facets = { services: Array<Facet>, levels: Array<Facet>, sources: Array<Facet>, 
+/**
+ * Every match was counted; false: only the first ones (`facets_upto`), so each
+ * count is at least that.
+ */
+exact: boolean, };
 
 /**
  * A field of the query language and the values it takes from a fixed list.
