@@ -3,9 +3,13 @@
 # wall time, throughput and peak memory of `weft ingest` for the traces and the
 # logs of the medium set (or the large one with `scripts/bench.sh large`), then the
 # query benchmark and the services commands (`weft map|services|operations --json`,
-# answered from the rollups) on the case of both.
+# answered from the rollups) on the case of both; last, the alternating comparison
+# with the single-writer reference loader (../shared/bench/reference): weft,
+# reference, weft, reference… in one run (BENCH_ROUNDS rounds, default 3), each
+# from an empty case to fully searchable and joined, with `uptime` before and after.
 # BENCH_DATA: the folder holding medium/ and large/ (default bench-data; generated
-# there when missing). Prints tables; not a test: numbers depend on the machine.
+# there when missing). BENCH_ONLY=compare runs only the comparison. REFERENCE: the
+# reference's folder. Prints tables; not a test: numbers depend on the machine.
 set -euo pipefail
 set_name=${1:-medium}
 case "$set_name" in
@@ -73,6 +77,56 @@ print(f"| {name:<6} | {size_mb:7.1f} MB | {records:>9} | {seconds:6.2f} s | {siz
 PY
 }
 
+compare() { # the alternating comparison with the reference loader
+  local reference=${REFERENCE:-../shared/bench/reference}
+  local ref_target ref_bin
+  ref_target=$(realpath -m "${REFERENCE_TARGET:-$bin/../reference}")
+  (cd "$reference" && CARGO_TARGET_DIR=$ref_target cargo build --release >/dev/null)
+  ref_bin=$ref_target/release
+  local rounds=${BENCH_ROUNDS:-3} round
+  echo "alternating comparison, $set_name set ($(nproc) cores), $rounds rounds:" \
+    "weft ingest traces + logs vs the reference (load_logs --fts after --indexes after, load_spans)"
+  echo "load before: $(uptime)"
+  echo "| round | program   |   wall |   user |    sys | peak RSS |"
+  echo "|-------|-----------|--------|--------|--------|----------|"
+  : >"$work/compare"
+  one() { # round program command...
+    local round=$1 program=$2; shift 2
+    rm -f "$work/cmp.weft" "$work/cmp.weft-wal" "$work/cmp.weft-shm" "$work/cmp.db" \
+      "$work/cmp.db-wal" "$work/cmp.db-shm"
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" bash -c "$*" >/dev/null 2>"$work/stderr" || {
+      echo "| $round | $program | failed: $(head -c 160 "$work/stderr" | tr '\n' ' ') |"
+      return 1
+    }
+    read -r wall user sys peak_kb <"$work/time"
+    printf "| %5s | %-9s | %5.2fs | %5.2fs | %5.2fs | %5.0f MB |\n" \
+      "$round" "$program" "$wall" "$user" "$sys" "$(python3 -c "print($peak_kb / 1024)")"
+    echo "$program $wall" >>"$work/compare"
+  }
+  for round in $(seq 1 "$rounds"); do
+    one "$round" weft "'$weft' --case '$work/cmp.weft' ingest '$data/traces.jsonl' '$data/logs.ndjson'"
+    one "$round" reference "'$ref_bin/load_logs' --db '$work/cmp.db' --file '$data/logs.ndjson' \
+      --fts after --indexes after && '$ref_bin/load_spans' --db '$work/cmp.db' --file '$data/traces.jsonl'"
+  done
+  echo "load after: $(uptime)"
+  python3 - "$work/compare" <<'PY'
+import statistics, sys
+times = {}
+for line in open(sys.argv[1]):
+    program, wall = line.split()
+    times.setdefault(program, []).append(float(wall))
+weft, ref = statistics.median(times["weft"]), statistics.median(times["reference"])
+pairs = [w / r for w, r in zip(times["weft"], times["reference"])]
+print(f"median: weft {weft:.2f} s, reference {ref:.2f} s, ratio {weft / ref:.2f} "
+      f"(per round: {', '.join(f'{p:.2f}' for p in pairs)}; target ≤ 0.75)")
+PY
+}
+
+if [ "${BENCH_ONLY:-}" = compare ]; then
+  compare
+  exit
+fi
+
 echo "weft ingest, $set_name set ($(nproc) cores): wall = start to fully searchable and joined"
 echo "| input  |       size |   records |     wall |  throughput |      rows | peak RSS | case/input | first rows | parse only | wall/parse |"
 echo "|--------|------------|-----------|----------|-------------|-----------|----------|------------|------------|------------|------------|"
@@ -104,3 +158,6 @@ for command in map services operations; do
   done
   printf "| %-17s | %5s | %9s |\n" "$command --json" "$first" "$best"
 done
+
+echo
+compare

@@ -15,6 +15,7 @@
 //! connection. Everything here runs inside the caller's transaction.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 
 use rusqlite::{params, Connection};
 
@@ -32,7 +33,10 @@ pub(super) struct KnownSpans {
     traces: HashSet<[u8; 16]>,
     /// (service, name, kind), each once.
     operations: Vec<(String, String, i64)>,
-    operation_ids: HashMap<(String, String, i64), u32>,
+    /// Indexes into `operations` by the hash of (service, name, kind), so that a
+    /// span of a known operation is added without allocating its key.
+    operation_ids: HashMap<u64, Vec<u32>>,
+    hasher: RandomState,
 }
 
 impl KnownSpans {
@@ -73,18 +77,27 @@ impl KnownSpans {
     ) {
         let key = span_key(trace_id, span_id);
         if !self.spans.contains_key(&key) {
-            let operation = (service.to_string(), name.to_string(), kind);
-            let next = self.operations.len() as u32;
-            let id = *self
-                .operation_ids
-                .entry(operation)
-                .or_insert_with_key(|operation| {
-                    self.operations.push(operation.clone());
-                    next
-                });
+            let id = self.operation_id(service, name, kind);
             self.spans.insert(key, id);
         }
         self.traces.insert(trace_id.0);
+    }
+
+    /// The index of (service, name, kind) in `operations`, added when new.
+    fn operation_id(&mut self, service: &str, name: &str, kind: i64) -> u32 {
+        let hash = self.hasher.hash_one((service, name, kind));
+        let same = self.operation_ids.entry(hash).or_default();
+        let found = same.iter().copied().find(|&id| {
+            let (known_service, known_name, known_kind) = &self.operations[id as usize];
+            known_service == service && known_name == name && *known_kind == kind
+        });
+        found.unwrap_or_else(|| {
+            let id = self.operations.len() as u32;
+            self.operations
+                .push((service.to_string(), name.to_string(), kind));
+            same.push(id);
+            id
+        })
     }
 
     /// The operation (an index for `operation`) of a span of the case.
