@@ -10,6 +10,8 @@
 # BENCH_DATA: the folder holding medium/ and large/ (default bench-data; generated
 # there when missing). BENCH_ONLY=compare runs only the comparison. REFERENCE: the
 # reference's folder. Prints tables; not a test: numbers depend on the machine.
+# Then the CPU seconds of each thread of one more weft load (scripts/thread_cpu.py):
+# which stage holds the wall time (weft-rows includes SQLite's sorter threads).
 set -euo pipefail
 set_name=${1:-medium}
 case "$set_name" in
@@ -161,3 +163,8 @@ done
 
 echo
 compare
+
+echo
+echo "CPU per thread of weft ingest traces + logs, $set_name set (scripts/thread_cpu.py; $(uptime)):"
+rm -f "$work/cpu.weft" "$work/cpu.weft-wal" "$work/cpu.weft-shm"
+python3 scripts/thread_cpu.py "$weft" --case "$work/cpu.weft" ingest "$data/traces.jsonl" "$data/logs.ndjson"
