@@ -123,8 +123,8 @@ pub(super) fn add_id_forms(
 
 /// The attributes of a batch's spans and logs as the JSON text of their column,
 /// in the batch's order: written by the decoder thread (`encode_attributes`), so
-/// the rows thread, the pipeline's critical path, only binds them (measured: ~9 %
-/// of its work on logs).
+/// the rows thread, the pipeline's critical path, only binds them (measured with
+/// callgrind: 3 % of its instructions on pino logs, 12 % on OTLP spans).
 #[derive(Debug, Default)]
 pub struct EncodedAttributes {
     pub spans: Vec<String>,
@@ -168,8 +168,9 @@ pub struct BulkWriter {
     resource_ids: HashMap<[u8; 32], i64>,
     scope_ids: HashMap<[u8; 32], i64>,
     /// Resource ids by the address of the decoder's `Arc` (the records of a resource
-    /// block share one), so a record does not serialize and hash its resource again:
-    /// that was ~7 % of the rows thread on spans. The `Arc` is kept with its id, so
+    /// block share one), so a record does not serialize and hash its resource again
+    /// (with its scope: 25 % of the rows thread's instructions on OTLP spans, 3 %
+    /// after, measured with callgrind). The `Arc` is kept with its id, so
     /// its address cannot be reused by another resource while it is a key.
     resource_arcs: HashMap<usize, (Arc<Resource>, i64)>,
     /// The same for scopes.
