@@ -251,4 +251,33 @@ mod tests {
         );
         assert_eq!(known.link(None, Some(&SpanId([1; 8]))), Link::Unlinked);
     }
+
+    #[test]
+    fn spans_of_one_operation_share_its_index_and_others_have_their_own() {
+        let mut known = KnownSpans::default();
+        let trace_id = TraceId([1; 16]);
+        for (span, service, name, kind) in [
+            (1, "web", "GET /", 2),
+            (2, "web", "GET /", 2),
+            (3, "web", "GET /", 3),
+            (4, "db", "GET /", 2),
+            (5, "web", "GET /x", 2),
+        ] {
+            known.add(&trace_id, &SpanId([span; 8]), service, name, kind);
+        }
+        // A second copy of a span keeps the first one's operation.
+        known.add(&trace_id, &SpanId([1; 8]), "other", "other", 1);
+        let operation = |span: u8| known.operation_of(&trace_id, &SpanId([span; 8])).unwrap();
+        assert_eq!(operation(1), operation(2));
+        let distinct: HashSet<u32> = [1, 3, 4, 5].into_iter().map(operation).collect();
+        assert_eq!(distinct.len(), 4);
+        assert_eq!(
+            known.operation(operation(4)),
+            &("db".to_string(), "GET /".to_string(), 2)
+        );
+        assert_eq!(
+            known.operation(operation(1)),
+            &("web".to_string(), "GET /".to_string(), 2)
+        );
+    }
 }
