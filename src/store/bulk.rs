@@ -71,7 +71,7 @@ pub struct LoadSummary {
     /// Records whose ids the decoder rewrote, per form (`source_id_forms`).
     pub id_forms: BTreeMap<IdForm, FormTally>,
     /// The largest log id before these rows: the logs written have larger ones
-    /// (for the rollups of a follow append, `rollups::after_rows`).
+    /// (for the rollups of a follow append, `rollups::before_correlation`).
     pub logs_after_id: i64,
     /// Logs per service: (all, at error or above), for `service_logs`.
     pub service_logs: HashMap<String, (i64, i64)>,
