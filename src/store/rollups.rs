@@ -117,6 +117,9 @@ struct LogRow {
     id: i64,
 }
 
+/// What `read_touched` gives each trace's id and spans to.
+pub(super) type EachTrace<'a> = dyn FnMut(&[u8], &[SpanRow]) -> Result<(), StoreError> + 'a;
+
 /// Reads the spans of each trace of `temp.touched` once, in trace id order, and
 /// gives them to `each` (an empty slice for a trace without spans). The
 /// attributes of CLIENT and PRODUCER spans are parsed only `with_attributes`
@@ -124,7 +127,7 @@ struct LogRow {
 pub(super) fn read_touched(
     conn: &Connection,
     with_attributes: bool,
-    each: &mut dyn FnMut(&[u8], &[SpanRow]) -> Result<(), StoreError>,
+    each: &mut EachTrace<'_>,
 ) -> Result<(), StoreError> {
     let traces: Vec<Vec<u8>> = conn
         .prepare("SELECT trace_id FROM temp.touched ORDER BY trace_id")?
