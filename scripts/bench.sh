@@ -6,8 +6,14 @@
 # answered from the rollups) on the case of both, and `weft receive` under load
 # (examples/receive_load: RECEIVE_EXPORTERS exporters for RECEIVE_SECONDS, default 8 and 10).
 # Last, scripts/bench-trace-rows.sh: `weft trace ID --rows 0:100` on 1M- and 1k-span traces.
+# Then the alternating comparison with the single-writer reference loader
+# (../shared/bench/reference): weft, reference, weft, reference… in one run (BENCH_ROUNDS
+# rounds, default 3), each from an empty case to fully searchable and joined, with `uptime`.
 # BENCH_DATA: the folder holding medium/ and large/ (default bench-data; generated
-# there when missing). Prints tables; not a test: numbers depend on the machine.
+# there when missing). BENCH_ONLY=compare runs only the comparison. REFERENCE: the
+# reference's folder. Prints tables; not a test: numbers depend on the machine.
+# Then the CPU seconds of each thread of one more weft load (scripts/thread_cpu.py):
+# which stage holds the wall time (weft-rows includes SQLite's sorter threads).
 set -euo pipefail
 set_name=${1:-medium}
 case "$set_name" in
@@ -76,6 +82,56 @@ print(f"| {name:<6} | {size_mb:7.1f} MB | {records:>9} | {seconds:6.2f} s | {siz
 PY
 }
 
+compare() { # the alternating comparison with the reference loader
+  local reference=${REFERENCE:-../shared/bench/reference}
+  local ref_target ref_bin
+  ref_target=$(realpath -m "${REFERENCE_TARGET:-$bin/../reference}")
+  (cd "$reference" && CARGO_TARGET_DIR=$ref_target cargo build --release >/dev/null)
+  ref_bin=$ref_target/release
+  local rounds=${BENCH_ROUNDS:-3} round
+  echo "alternating comparison, $set_name set ($(nproc) cores), $rounds rounds:" \
+    "weft ingest traces + logs vs the reference (load_logs --fts after --indexes after, load_spans)"
+  echo "load before: $(uptime)"
+  echo "| round | program   |   wall |   user |    sys | peak RSS |"
+  echo "|-------|-----------|--------|--------|--------|----------|"
+  : >"$work/compare"
+  one() { # round program command...
+    local round=$1 program=$2; shift 2
+    rm -f "$work/cmp.weft" "$work/cmp.weft-wal" "$work/cmp.weft-shm" "$work/cmp.db" \
+      "$work/cmp.db-wal" "$work/cmp.db-shm"
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" bash -c "$*" >/dev/null 2>"$work/stderr" || {
+      echo "| $round | $program | failed: $(head -c 160 "$work/stderr" | tr '\n' ' ') |"
+      return 1
+    }
+    read -r wall user sys peak_kb <"$work/time"
+    printf "| %5s | %-9s | %5.2fs | %5.2fs | %5.2fs | %5.0f MB |\n" \
+      "$round" "$program" "$wall" "$user" "$sys" "$(python3 -c "print($peak_kb / 1024)")"
+    echo "$program $wall" >>"$work/compare"
+  }
+  for round in $(seq 1 "$rounds"); do
+    one "$round" weft "'$weft' --case '$work/cmp.weft' ingest '$data/traces.jsonl' '$data/logs.ndjson'"
+    one "$round" reference "'$ref_bin/load_logs' --db '$work/cmp.db' --file '$data/logs.ndjson' \
+      --fts after --indexes after && '$ref_bin/load_spans' --db '$work/cmp.db' --file '$data/traces.jsonl'"
+  done
+  echo "load after: $(uptime)"
+  python3 - "$work/compare" <<'PY'
+import statistics, sys
+times = {}
+for line in open(sys.argv[1]):
+    program, wall = line.split()
+    times.setdefault(program, []).append(float(wall))
+weft, ref = statistics.median(times["weft"]), statistics.median(times["reference"])
+pairs = [w / r for w, r in zip(times["weft"], times["reference"])]
+print(f"median: weft {weft:.2f} s, reference {ref:.2f} s, ratio {weft / ref:.2f} "
+      f"(per round: {', '.join(f'{p:.2f}' for p in pairs)}; target ≤ 0.75)")
+PY
+}
+
+if [ "${BENCH_ONLY:-}" = compare ]; then
+  compare
+  exit
+fi
+
 echo "weft ingest, $set_name set ($(nproc) cores): wall = start to fully searchable and joined"
 echo "| input  |       size |   records |     wall |  throughput |      rows | peak RSS | case/input | first rows | parse only | wall/parse |"
 echo "|--------|------------|-----------|----------|-------------|-----------|----------|------------|------------|------------|------------|"
@@ -120,3 +176,11 @@ $bin/examples/receive_load "${RECEIVE_EXPORTERS:-8}" "${RECEIVE_SECONDS:-10}" 10
 echo
 # Windowed trace calls on a 1M-span and a 1k-span trace (issue 19).
 scripts/bench-trace-rows.sh
+
+echo
+compare
+
+echo
+echo "CPU per thread of weft ingest traces + logs, $set_name set (scripts/thread_cpu.py; $(uptime)):"
+rm -f "$work/cpu.weft" "$work/cpu.weft-wal" "$work/cpu.weft-shm"
+python3 scripts/thread_cpu.py "$weft" --case "$work/cpu.weft" ingest "$data/traces.jsonl" "$data/logs.ndjson"

@@ -19,8 +19,8 @@ use crate::formats::{DecodeError, Problem, RecordSink};
 use crate::model::service_from_file_name;
 use crate::model::{LogRecord, Span};
 use crate::store::{
-    words::NewWords, BulkWriter, Loaded, SourceCounts, SourceRow, SourceStatus, Store, StoreError,
-    Writer, KEPT_PROBLEMS,
+    encode_attributes, words::NewWords, BulkWriter, EncodedAttributes, Loaded, SourceCounts,
+    SourceRow, SourceStatus, Store, StoreError, Writer, KEPT_PROBLEMS,
 };
 
 /// Records per batch sent to the writer (one transaction each).
@@ -228,6 +228,7 @@ pub(super) async fn ingest_file(
         .await?;
 
     let (sender, receiver) = mpsc::channel::<Batch>(CHANNEL_BATCHES);
+    let (spent_sender, spent) = std::sync::mpsc::channel::<Batch>();
     let cancel = options.cancel.clone();
     let decoder = spawn_named("weft-decode", move || {
         let mut sink = BatchSink {
@@ -240,6 +241,7 @@ pub(super) async fn ingest_file(
                 file_ns: modified_ns,
             },
             words: NewWords::default(),
+            spent,
         };
         // Line-oriented content is decoded on several threads when there are cores to
         // spare beside the rows thread; the rest (and all on 2 cores) in one pass.
@@ -262,7 +264,9 @@ pub(super) async fn ingest_file(
     let bulk = writer
         .bulk(source_id, &default_service)?
         .with_given_service(options.service.as_deref());
-    let rows = spawn_named("weft-rows", move || write_rows(bulk, receiver, updates));
+    let rows = spawn_named("weft-rows", move || {
+        write_rows(bulk, receiver, spent_sender, updates)
+    });
     let mut last_progress = Instant::now();
     while let Some(update) = progress.recv().await {
         match update {
@@ -412,6 +416,7 @@ struct Written {
 fn write_rows(
     mut bulk: BulkWriter,
     mut batches: mpsc::Receiver<Batch>,
+    spent: std::sync::mpsc::Sender<Batch>,
     updates: mpsc::UnboundedSender<Update>,
 ) -> Result<Written, StoreError> {
     let mut counts = SourceCounts::default();
@@ -420,19 +425,21 @@ fn write_rows(
         let _ = updates.send(Update::Phase { phase, done, total });
     };
     phase(LoadPhase::Rows, 0, 0);
-    while let Some(batch) = batches.blocking_recv() {
-        bulk.add_words(batch.words);
-        bulk.write(&batch.spans, &batch.logs)?;
+    while let Some(mut batch) = batches.blocking_recv() {
+        bulk.add_words(std::mem::take(&mut batch.words));
+        bulk.write_encoded(&batch.spans, &batch.logs, &batch.attributes)?;
         counts.spans += batch.spans.len() as u64;
         counts.logs += batch.logs.len() as u64;
         counts.unparsed += batch.logs.iter().filter(|log| log.unparsed).count() as u64;
         counts.problems += batch.problems.len() as u64;
         let room = KEPT_PROBLEMS.saturating_sub(problems.len());
-        problems.extend(batch.problems.into_iter().take(room));
+        problems.extend(batch.problems.drain(..).take(room));
         let _ = updates.send(Update::Rows {
             records: counts.spans + counts.logs,
             problems: counts.problems,
         });
+        // Freed by the decoder thread (when it has stopped, here).
+        let _ = spent.send(batch);
     }
     bulk.commit()?;
     // The indexes are built even when cancelled: the case must not stay without them.
@@ -452,6 +459,8 @@ struct Batch {
     /// The words of the logs' bodies new to this load (found here, on the decoder
     /// thread, to keep them off the rows thread).
     words: Vec<Box<str>>,
+    /// The attributes of the spans and logs as JSON text (encoded here too).
+    attributes: EncodedAttributes,
 }
 
 impl Batch {
@@ -467,6 +476,9 @@ struct BatchSink {
     cancel: Arc<AtomicBool>,
     times: TimeFill,
     words: NewWords,
+    /// Batches the rows thread has written, dropped here: freeing their records
+    /// was 3.5 % of the rows thread's instructions on pino logs.
+    spent: std::sync::mpsc::Receiver<Batch>,
 }
 
 /// Gives log records without a time the time of the record before them in the file
@@ -546,6 +558,10 @@ impl BatchSink {
                 self.words.add(&log.body);
             }
             batch.words = self.words.take();
+            batch.attributes = encode_attributes(&batch.spans, &batch.logs);
+            while let Ok(spent) = self.spent.try_recv() {
+                drop(spent);
+            }
             // A closed channel means the writer stopped; `cancelled()` then stops the decoder.
             let _ = self.sender.blocking_send(batch);
         }

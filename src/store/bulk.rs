@@ -32,6 +32,7 @@
 //! deletes exactly what was indexed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -47,6 +48,10 @@ use crate::severity::ERROR;
 
 /// Rows are committed (and so visible to readers) at least this often.
 const COMMIT_EVERY: Duration = Duration::from_millis(500);
+
+/// At most this many resources and scopes are remembered by their `Arc`
+/// (`BulkWriter::resource_arcs`); past it the memory starts over.
+const ARCS_KEPT: usize = 4096;
 
 /// What a write of rows tells the transaction that finishes it
 /// (`sources::finish_source`).
@@ -67,7 +72,7 @@ pub struct LoadSummary {
     /// Records whose ids the decoder rewrote, per form (`source_id_forms`).
     pub id_forms: BTreeMap<IdForm, FormTally>,
     /// The largest log id before these rows: the logs written have larger ones
-    /// (for the rollups of a follow append, `rollups::after_rows`).
+    /// (for the rollups of a follow append, `rollups::before_correlation`).
     pub logs_after_id: i64,
     /// Logs per service: (all, at error or above), for `service_logs`.
     pub service_logs: HashMap<String, (i64, i64)>,
@@ -120,6 +125,24 @@ pub(super) fn add_id_forms(
     Ok(())
 }
 
+/// The attributes of a batch's spans and logs as the JSON text of their column,
+/// in the batch's order: written by the decoder thread (`encode_attributes`), so
+/// the rows thread, the pipeline's critical path, only binds them (measured with
+/// callgrind: 3 % of its instructions on pino logs, 12 % on OTLP spans).
+#[derive(Debug, Default)]
+pub struct EncodedAttributes {
+    pub spans: Vec<String>,
+    pub logs: Vec<String>,
+}
+
+/// The `attributes` column of each span and log (see `EncodedAttributes`).
+pub fn encode_attributes(spans: &[Span], logs: &[LogRecord]) -> EncodedAttributes {
+    EncodedAttributes {
+        spans: spans.iter().map(|span| json(&span.attributes)).collect(),
+        logs: logs.iter().map(|log| json(&log.attributes)).collect(),
+    }
+}
+
 /// The connection a `BulkWriter` borrowed, given back with what it wrote.
 pub struct Loaded {
     pub(super) conn: Connection,
@@ -148,6 +171,14 @@ pub struct BulkWriter {
     given_service: Option<String>,
     resource_ids: HashMap<[u8; 32], i64>,
     scope_ids: HashMap<[u8; 32], i64>,
+    /// Resource ids by the address of the decoder's `Arc` (the records of a resource
+    /// block share one), so a record does not serialize and hash its resource again
+    /// (with its scope: 25 % of the rows thread's instructions on OTLP spans, 3 %
+    /// after, measured with callgrind). The `Arc` is kept with its id, so
+    /// its address cannot be reused by another resource while it is a key.
+    resource_arcs: HashMap<usize, (Arc<Resource>, i64)>,
+    /// The same for scopes.
+    scope_arcs: HashMap<usize, (Arc<Scope>, i64)>,
     /// (trace id, span id) of every span in the case, read when the first log with a
     /// trace id arrives; spans of this source are added as they are written.
     /// Never read by a durable writer: its links are left to correlation.
@@ -224,6 +255,8 @@ impl BulkWriter {
             given_service: None,
             resource_ids: HashMap::new(),
             scope_ids: HashMap::new(),
+            resource_arcs: HashMap::new(),
+            scope_arcs: HashMap::new(),
             known: None,
             operation_logs: HashMap::new(),
             in_transaction: false,
@@ -315,12 +348,27 @@ impl BulkWriter {
 
     /// Writes one batch of records; commits when `COMMIT_EVERY` has passed.
     pub fn write(&mut self, spans: &[Span], logs: &[LogRecord]) -> Result<(), StoreError> {
+        self.write_encoded(spans, logs, &encode_attributes(spans, logs))
+    }
+
+    /// `write` with the attributes already encoded (`encode_attributes` of the same
+    /// records, by the caller's thread).
+    pub fn write_encoded(
+        &mut self,
+        spans: &[Span],
+        logs: &[LogRecord],
+        encoded: &EncodedAttributes,
+    ) -> Result<(), StoreError> {
+        assert!(
+            encoded.spans.len() == spans.len() && encoded.logs.len() == logs.len(),
+            "the attributes encoded are those of the records"
+        );
         self.begin()?;
-        for span in spans {
-            self.write_span(span)?;
+        for (span, attributes) in spans.iter().zip(&encoded.spans) {
+            self.write_span(span, attributes)?;
         }
-        for log in logs {
-            self.write_log(log)?;
+        for (log, attributes) in logs.iter().zip(&encoded.logs) {
+            self.write_log(log, attributes)?;
         }
         if !self.durable && self.last_commit.elapsed() >= COMMIT_EVERY {
             self.commit()?;
@@ -328,14 +376,14 @@ impl BulkWriter {
         Ok(())
     }
 
-    fn write_span(&mut self, span: &Span) -> Result<(), StoreError> {
-        let resource_id = self.intern_resource(&span.resource)?;
-        let scope_id = self.intern_scope(&span.scope)?;
+    fn write_span(&mut self, span: &Span, attributes: &str) -> Result<(), StoreError> {
+        let resource_id = self.resource_id(&span.resource)?;
+        let scope_id = self.scope_id(&span.scope)?;
         let trace_id = &span.trace_id.0[..];
         let span_id = &span.span_id.0[..];
         let service = match &self.given_service {
-            Some(name) if span.resource.service == UNKNOWN_SERVICE => name.clone(),
-            _ => span.resource.service.clone(),
+            Some(name) if span.resource.service == UNKNOWN_SERVICE => name.as_str(),
+            _ => span.resource.service.as_str(),
         };
         // The first record of a span wins (a later copy is `span_conflict`'s business,
         // which also raises an error status: the rollups then take the stored call out
@@ -363,7 +411,7 @@ impl BulkWriter {
                 span.status_code as i64,
                 span.status_message,
                 service,
-                json(&span.attributes),
+                attributes,
                 resource_id,
                 scope_id,
                 span.dropped_attributes_count,
@@ -426,10 +474,14 @@ impl BulkWriter {
                 .spans += 1;
         }
         if let Some(known) = &mut self.known {
+            let service = match &self.given_service {
+                Some(name) if span.resource.service == UNKNOWN_SERVICE => name.as_str(),
+                _ => span.resource.service.as_str(),
+            };
             known.add(
                 &span.trace_id,
                 &span.span_id,
-                &service,
+                service,
                 &span.name,
                 i64::from(span.kind),
             );
@@ -498,13 +550,13 @@ impl BulkWriter {
         Ok(())
     }
 
-    fn write_log(&mut self, log: &LogRecord) -> Result<(), StoreError> {
+    fn write_log(&mut self, log: &LogRecord, attributes: &str) -> Result<(), StoreError> {
         let resource_id = match &log.resource {
-            Some(resource) => Some(self.intern_resource(resource)?),
+            Some(resource) => Some(self.resource_id(resource)?),
             None => None,
         };
         let scope_id = match &log.scope {
-            Some(scope) => Some(self.intern_scope(scope)?),
+            Some(scope) => Some(self.scope_id(scope)?),
             None => None,
         };
         let link = match &log.trace_id {
@@ -534,7 +586,7 @@ impl BulkWriter {
                 log.trace_id.as_ref().map(|id| &id.0[..]),
                 log.span_id.as_ref().map(|id| &id.0[..]),
                 log.flags,
-                json(&log.attributes),
+                attributes,
                 resource_id,
                 scope_id,
                 self.source_id,
@@ -665,6 +717,34 @@ impl BulkWriter {
     /// statements that finish the append in that same transaction.
     pub(super) fn durable_parts(&mut self) -> (&Connection, &LoadSummary) {
         (&self.conn, &self.summary)
+    }
+
+    /// The id of a record's resource: known by its `Arc`, else interned.
+    fn resource_id(&mut self, resource: &Arc<Resource>) -> Result<i64, StoreError> {
+        let address = Arc::as_ptr(resource) as usize;
+        if let Some((_, id)) = self.resource_arcs.get(&address) {
+            return Ok(*id);
+        }
+        let id = self.intern_resource(resource)?;
+        if self.resource_arcs.len() >= ARCS_KEPT {
+            self.resource_arcs.clear();
+        }
+        self.resource_arcs.insert(address, (resource.clone(), id));
+        Ok(id)
+    }
+
+    /// The id of a record's scope: known by its `Arc`, else interned.
+    fn scope_id(&mut self, scope: &Arc<Scope>) -> Result<i64, StoreError> {
+        let address = Arc::as_ptr(scope) as usize;
+        if let Some((_, id)) = self.scope_arcs.get(&address) {
+            return Ok(*id);
+        }
+        let id = self.intern_scope(scope)?;
+        if self.scope_arcs.len() >= ARCS_KEPT {
+            self.scope_arcs.clear();
+        }
+        self.scope_arcs.insert(address, (scope.clone(), id));
+        Ok(id)
     }
 
     fn intern_resource(&mut self, resource: &Resource) -> Result<i64, StoreError> {

@@ -15,11 +15,14 @@
 //! connection. Everything here runs inside the caller's transaction.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 
 use rusqlite::{params, Connection};
 
 use super::bulk::LoadSummary;
+use super::rollups::{read_touched, TouchedParts};
 use super::StoreError;
+use crate::analysis::services::ServiceSpan;
 use crate::ids::{SpanId, TraceId};
 use crate::model::Link;
 
@@ -32,7 +35,10 @@ pub(super) struct KnownSpans {
     traces: HashSet<[u8; 16]>,
     /// (service, name, kind), each once.
     operations: Vec<(String, String, i64)>,
-    operation_ids: HashMap<(String, String, i64), u32>,
+    /// Indexes into `operations` by the hash of (service, name, kind), so that a
+    /// span of a known operation is added without allocating its key.
+    operation_ids: HashMap<u64, Vec<u32>>,
+    hasher: RandomState,
 }
 
 impl KnownSpans {
@@ -73,18 +79,27 @@ impl KnownSpans {
     ) {
         let key = span_key(trace_id, span_id);
         if !self.spans.contains_key(&key) {
-            let operation = (service.to_string(), name.to_string(), kind);
-            let next = self.operations.len() as u32;
-            let id = *self
-                .operation_ids
-                .entry(operation)
-                .or_insert_with_key(|operation| {
-                    self.operations.push(operation.clone());
-                    next
-                });
+            let id = self.operation_id(service, name, kind);
             self.spans.insert(key, id);
         }
         self.traces.insert(trace_id.0);
+    }
+
+    /// The index of (service, name, kind) in `operations`, added when new.
+    fn operation_id(&mut self, service: &str, name: &str, kind: i64) -> u32 {
+        let hash = self.hasher.hash_one((service, name, kind));
+        let same = self.operation_ids.entry(hash).or_default();
+        let found = same.iter().copied().find(|&id| {
+            let (known_service, known_name, known_kind) = &self.operations[id as usize];
+            known_service == service && known_name == name && *known_kind == kind
+        });
+        found.unwrap_or_else(|| {
+            let id = self.operations.len() as u32;
+            self.operations
+                .push((service.to_string(), name.to_string(), kind));
+            same.push(id);
+            id
+        })
     }
 
     /// The operation (an index for `operation`) of a span of the case.
@@ -121,32 +136,41 @@ fn span_key(trace_id: &TraceId, span_id: &SpanId) -> [u8; 24] {
     key
 }
 
+/// Whether a write of rows makes its traces be recomputed (`correlate_after_rows`):
+/// it brought spans, or logs whose links were left undecided.
+pub(super) fn touches_traces(summary: &LoadSummary) -> bool {
+    let links_known = summary.links_decided || summary.trace_logs.is_empty();
+    !(summary.span_traces.is_empty() && links_known)
+}
+
 /// The correlation a write of rows causes, in its transaction. Rows with spans,
 /// or logs whose links were left undecided, make their traces (and those of the
-/// logs written) be recomputed; logs alone whose links were decided on insert
-/// only add to the log counts of their traces. Returns whether it recomputed
-/// (then `temp.touched` holds the traces of the write).
+/// logs written) be recomputed (then `temp.touched` holds the traces of the write,
+/// and `rollup`, when given, gets their parts from the same read of their spans);
+/// logs alone whose links were decided on insert only add to the log counts of
+/// their traces.
 pub(super) fn correlate_after_rows(
     conn: &Connection,
     source_id: i64,
     summary: &LoadSummary,
-) -> Result<bool, StoreError> {
-    let links_known = summary.links_decided || summary.trace_logs.is_empty();
-    if summary.span_traces.is_empty() && links_known {
+    rollup: Option<&mut TouchedParts>,
+) -> Result<(), StoreError> {
+    if !touches_traces(summary) {
         let mut add =
             conn.prepare_cached("UPDATE traces SET logs = logs + ? WHERE trace_id = ?")?;
         for (trace_id, n) in &summary.trace_logs {
             add.execute(params![n, &trace_id[..]])?;
         }
-        return Ok(false);
+        return Ok(());
     }
     clear_touched(conn)?;
     let mut touch = conn.prepare_cached("INSERT OR IGNORE INTO temp.touched VALUES (?)")?;
     for trace_id in summary.span_traces.iter().chain(summary.trace_logs.keys()) {
         touch.execute([&trace_id[..]])?;
     }
-    recompute_touched(conn, Some(source_id))?;
-    Ok(true)
+    super::log_counts::move_changed_links(conn, Some(source_id))?;
+    summarize_touched(conn, rollup)?;
+    super::layouts::relayout_touched(conn)
 }
 
 /// Empties `temp.touched` (creating it when missing).
@@ -180,38 +204,151 @@ pub(super) fn recompute_touched(
     finishing: Option<i64>,
 ) -> Result<(), StoreError> {
     super::log_counts::move_changed_links(conn, finishing)?;
-    summarize_touched(conn)?;
+    summarize_touched(conn, None)?;
     super::layouts::relayout_touched(conn)
 }
 
-/// The `traces` rows of the touched traces, made again from their spans. The root
-/// is the earliest span whose parent is not in the case.
-fn summarize_touched(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute_batch(
-        "DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM temp.touched); \
-         INSERT INTO traces (trace_id, root_service, root_name, start_ns, end_ns, duration_ns, \
-                             spans, errors, services, logs) \
-         WITH ranked AS ( \
-           SELECT s.trace_id, s.service, s.name, ROW_NUMBER() OVER ( \
-             PARTITION BY s.trace_id \
-             ORDER BY (s.parent_span_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p \
-                 WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id)) DESC, \
-               s.start_ns, s.span_id) AS rank \
-           FROM spans s WHERE s.trace_id IN (SELECT trace_id FROM temp.touched)) \
-         SELECT s.trace_id, r.service, r.name, MIN(s.start_ns), MAX(s.end_ns), \
-                MAX(s.end_ns) - MIN(s.start_ns), COUNT(*), SUM(s.status_code = 2), \
-                COUNT(DISTINCT s.service), \
-                (SELECT COUNT(*) FROM logs l WHERE l.trace_id = s.trace_id) \
-         FROM spans s JOIN ranked r ON r.trace_id = s.trace_id AND r.rank = 1 \
-         WHERE s.trace_id IN (SELECT trace_id FROM temp.touched) \
-         GROUP BY s.trace_id;",
+/// The `traces` rows of the touched traces, made again from their spans, each
+/// trace's spans read once (`rollups::read_touched`) and, when `rollup` is given,
+/// given to it too.
+fn summarize_touched(
+    conn: &Connection,
+    mut rollup: Option<&mut TouchedParts>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM temp.touched)",
+        [],
     )?;
-    Ok(())
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO traces (trace_id, root_service, root_name, start_ns, end_ns, duration_ns, \
+                             spans, errors, services, logs) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    let mut count_logs = conn.prepare_cached("SELECT COUNT(*) FROM logs WHERE trace_id = ?")?;
+    read_touched(conn, rollup.is_some(), &mut |trace_id, spans| {
+        if let Some(row) = trace_summary(spans.iter().map(|row| &row.span)) {
+            let logs: i64 = count_logs.query_row([trace_id], |row| row.get(0))?;
+            insert.execute(params![
+                trace_id,
+                row.root_service,
+                row.root_name,
+                row.start_ns,
+                row.end_ns,
+                row.end_ns - row.start_ns,
+                row.spans,
+                row.errors,
+                row.services,
+                logs,
+            ])?;
+        }
+        if let Some(rollup) = rollup.as_deref_mut() {
+            rollup.add(conn, trace_id, spans)?;
+        }
+        Ok(())
+    })
+}
+
+/// The summary of one trace made from its spans (a `traces` row without its log
+/// count); `None` without spans.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct TraceSummary<'a> {
+    pub(super) root_service: &'a str,
+    pub(super) root_name: &'a str,
+    pub(super) start_ns: i64,
+    pub(super) end_ns: i64,
+    pub(super) spans: i64,
+    pub(super) errors: i64,
+    pub(super) services: i64,
+}
+
+/// The summary of a trace's spans. The root is the earliest span whose parent is
+/// not among them (ties broken by span id), the earliest of all if none is.
+pub(super) fn trace_summary<'a, I>(spans: I) -> Option<TraceSummary<'a>>
+where
+    I: Iterator<Item = &'a ServiceSpan> + Clone,
+{
+    let ids: HashSet<&[u8]> = spans.clone().map(|span| span.span_id.as_slice()).collect();
+    let root = spans.clone().min_by(|a, b| {
+        let key = |span: &'a ServiceSpan| {
+            let has_parent = span
+                .parent_span_id
+                .as_deref()
+                .is_some_and(|parent| ids.contains(parent));
+            (has_parent, span.start_ns, span.span_id.as_slice())
+        };
+        key(a).cmp(&key(b))
+    })?;
+    let mut services: HashSet<&str> = HashSet::new();
+    let mut summary = TraceSummary {
+        root_service: &root.service,
+        root_name: &root.name,
+        start_ns: i64::MAX,
+        end_ns: i64::MIN,
+        spans: 0,
+        errors: 0,
+        services: 0,
+    };
+    for span in spans {
+        summary.start_ns = summary.start_ns.min(span.start_ns);
+        summary.end_ns = summary.end_ns.max(span.start_ns + span.duration_ns);
+        summary.spans += 1;
+        summary.errors += i64::from(span.error);
+        services.insert(&span.service);
+    }
+    summary.services = services.len() as i64;
+    Some(summary)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn span(id: u8, parent: Option<u8>, service: &str, start_ns: i64, error: bool) -> ServiceSpan {
+        ServiceSpan {
+            span_id: vec![id; 8],
+            parent_span_id: parent.map(|parent| vec![parent; 8]),
+            service: service.to_string(),
+            name: format!("op{id}"),
+            kind: 1,
+            error,
+            duration_ns: 10,
+            start_ns,
+            matched: true,
+            attributes: None,
+        }
+    }
+
+    #[test]
+    fn a_trace_summary_takes_the_earliest_span_without_a_parent_in_the_trace_as_root() {
+        // Span 2's parent (9) is not in the trace: it is a root, earlier than span 1.
+        let spans = [
+            span(1, None, "web", 100, false),
+            span(2, Some(9), "edge", 50, true),
+            span(3, Some(1), "db", 20, true),
+            span(4, Some(1), "web", 200, false),
+        ];
+        let summary = trace_summary(spans.iter()).unwrap();
+        assert_eq!(
+            summary,
+            TraceSummary {
+                root_service: "edge",
+                root_name: "op2",
+                start_ns: 20,
+                end_ns: 210,
+                spans: 4,
+                errors: 2,
+                services: 3,
+            }
+        );
+        // Every span with its parent in the trace (a cycle): the earliest, then
+        // the lowest span id.
+        let cycle = [
+            span(5, Some(6), "a", 30, false),
+            span(6, Some(5), "b", 30, false),
+        ];
+        assert_eq!(trace_summary(cycle.iter()).unwrap().root_name, "op5");
+        assert_eq!(trace_summary([].iter()), None);
+    }
 
     #[test]
     fn a_log_links_to_its_span_its_trace_or_nothing_known() {
@@ -231,5 +368,34 @@ mod tests {
             Link::Orphan
         );
         assert_eq!(known.link(None, Some(&SpanId([1; 8]))), Link::Unlinked);
+    }
+
+    #[test]
+    fn spans_of_one_operation_share_its_index_and_others_have_their_own() {
+        let mut known = KnownSpans::default();
+        let trace_id = TraceId([1; 16]);
+        for (span, service, name, kind) in [
+            (1, "web", "GET /", 2),
+            (2, "web", "GET /", 2),
+            (3, "web", "GET /", 3),
+            (4, "db", "GET /", 2),
+            (5, "web", "GET /x", 2),
+        ] {
+            known.add(&trace_id, &SpanId([span; 8]), service, name, kind);
+        }
+        // A second copy of a span keeps the first one's operation.
+        known.add(&trace_id, &SpanId([1; 8]), "other", "other", 1);
+        let operation = |span: u8| known.operation_of(&trace_id, &SpanId([span; 8])).unwrap();
+        assert_eq!(operation(1), operation(2));
+        let distinct: HashSet<u32> = [1, 3, 4, 5].into_iter().map(operation).collect();
+        assert_eq!(distinct.len(), 4);
+        assert_eq!(
+            known.operation(operation(4)),
+            &("db".to_string(), "GET /".to_string(), 2)
+        );
+        assert_eq!(
+            known.operation(operation(1)),
+            &("web".to_string(), "GET /".to_string(), 2)
+        );
     }
 }

@@ -29,7 +29,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::ConnectOptions;
 
-pub use bulk::{BulkWriter, LoadSummary, Loaded};
+pub use bulk::{encode_attributes, BulkWriter, EncodedAttributes, LoadSummary, Loaded};
 pub use follow::{FollowedSource, FOLLOW_HEAD_LEN};
 pub use layouts::{KeptLayout, LAYOUT_KEPT_MIN_SPANS};
 pub use log_counts::NO_TIME;

@@ -102,10 +102,10 @@ pub(super) struct Parts {
 }
 
 /// A span row of a touched trace.
-struct SpanRow {
-    span: ServiceSpan,
-    source_id: i64,
-    rowid: i64,
+pub(super) struct SpanRow {
+    pub(super) span: ServiceSpan,
+    pub(super) source_id: i64,
+    pub(super) rowid: i64,
 }
 
 /// A log of a touched trace that names a span.
@@ -117,30 +117,31 @@ struct LogRow {
     id: i64,
 }
 
-/// The parts of the touched traces in each of `states`.
-pub(super) fn parts_of_touched(
+/// What `read_touched` gives each trace's id and spans to.
+pub(super) type EachTrace<'a> = dyn FnMut(&[u8], &[SpanRow]) -> Result<(), StoreError> + 'a;
+
+/// Reads the spans of each trace of `temp.touched` once, in trace id order, and
+/// gives them to `each` (an empty slice for a trace without spans). The
+/// attributes of CLIENT and PRODUCER spans are parsed only `with_attributes`
+/// (what the rollups need; the trace summaries do not).
+pub(super) fn read_touched(
     conn: &Connection,
-    states: &[&State],
-) -> Result<Vec<Parts>, StoreError> {
-    let mut parts: Vec<Parts> = states.iter().map(|_| Parts::default()).collect();
+    with_attributes: bool,
+    each: &mut EachTrace<'_>,
+) -> Result<(), StoreError> {
     let traces: Vec<Vec<u8>> = conn
-        .prepare("SELECT trace_id FROM temp.touched")?
+        .prepare("SELECT trace_id FROM temp.touched ORDER BY trace_id")?
         .query_map([], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
     let mut select_spans = conn.prepare_cached(&format!(
         "SELECT span_id, parent_span_id, service, name, kind, status_code, start_ns, \
-         end_ns - start_ns, CASE WHEN kind IN ({KIND_CLIENT}, {KIND_PRODUCER}) THEN attributes END, \
-         source_id, rowid FROM spans WHERE trace_id = ?"
-    ))?;
-    let mut select_logs = conn.prepare_cached(&format!(
-        "SELECT span_id, service, severity >= {ERROR}, source_id, id FROM logs \
-         WHERE trace_id = ? AND span_id IS NOT NULL"
+         end_ns - start_ns, CASE WHEN ?2 AND kind IN ({KIND_CLIENT}, {KIND_PRODUCER}) \
+         THEN attributes END, source_id, rowid FROM spans WHERE trace_id = ?1"
     ))?;
     let mut spans: Vec<SpanRow> = Vec::new();
-    let mut logs: Vec<LogRow> = Vec::new();
     for trace_id in &traces {
         spans.clear();
-        let mut rows = select_spans.query([trace_id])?;
+        let mut rows = select_spans.query(params![trace_id, with_attributes])?;
         while let Some(row) = rows.next()? {
             let attributes: Option<String> = row.get(8)?;
             spans.push(SpanRow {
@@ -161,14 +162,48 @@ pub(super) fn parts_of_touched(
                 rowid: row.get(10)?,
             });
         }
+        each(trace_id, &spans)?;
+    }
+    Ok(())
+}
+
+/// The parts of touched traces in each of several states, added trace by trace
+/// (`read_touched` gives the spans; each trace's logs are read here).
+pub(super) struct TouchedParts {
+    states: Vec<State>,
+    parts: Vec<Parts>,
+    logs: Vec<LogRow>,
+}
+
+impl TouchedParts {
+    pub(super) fn new(states: Vec<State>) -> TouchedParts {
+        let parts = states.iter().map(|_| Parts::default()).collect();
+        TouchedParts {
+            states,
+            parts,
+            logs: Vec::new(),
+        }
+    }
+
+    /// Adds one touched trace, whose spans are `spans`.
+    pub(super) fn add(
+        &mut self,
+        conn: &Connection,
+        trace_id: &[u8],
+        spans: &[SpanRow],
+    ) -> Result<(), StoreError> {
         if spans.is_empty() {
             // Logs of a trace without spans join no operation.
-            continue;
+            return Ok(());
         }
-        logs.clear();
+        let mut select_logs = conn.prepare_cached(&format!(
+            "SELECT span_id, service, severity >= {ERROR}, source_id, id FROM logs \
+             WHERE trace_id = ? AND span_id IS NOT NULL"
+        ))?;
+        self.logs.clear();
         let mut rows = select_logs.query([trace_id])?;
         while let Some(row) = rows.next()? {
-            logs.push(LogRow {
+            self.logs.push(LogRow {
                 span_id: row.get(0)?,
                 service: row.get(1)?,
                 error: row.get(2)?,
@@ -176,11 +211,27 @@ pub(super) fn parts_of_touched(
                 id: row.get(4)?,
             });
         }
-        for (state, parts) in states.iter().zip(parts.iter_mut()) {
-            add_trace(state, trace_id, &spans, &logs, parts);
+        for (state, parts) in self.states.iter().zip(self.parts.iter_mut()) {
+            add_trace(state, trace_id, spans, &self.logs, parts);
         }
+        Ok(())
     }
-    Ok(parts)
+
+    pub(super) fn into_parts(self) -> Vec<Parts> {
+        self.parts
+    }
+}
+
+/// The parts of the touched traces in each of `states`.
+pub(super) fn parts_of_touched(
+    conn: &Connection,
+    states: &[&State],
+) -> Result<Vec<Parts>, StoreError> {
+    let mut touched = TouchedParts::new(states.iter().map(|state| (*state).clone()).collect());
+    read_touched(conn, true, &mut |trace_id, spans| {
+        touched.add(conn, trace_id, spans)
+    })?;
+    Ok(touched.into_parts())
 }
 
 /// Adds what one trace's rows that `state` holds put into the rollups.
@@ -376,29 +427,39 @@ fn add_service_logs<'a>(
 }
 
 /// The rollups of a write of rows of source `source_id` (a load's or a follow
-/// append's), in its transaction, after `correlate_after_rows`: `touched` says
-/// whether that filled `temp.touched` with the traces of the write.
-pub(super) fn after_rows(
+/// append's), in its transaction, before `correlate_after_rows`: the counts that
+/// need no trace are added here; when the write touches traces, the returned
+/// parts are filled by `correlate_after_rows` from the one read of their spans
+/// it makes for their summaries, then applied (`TouchedParts::apply`). `None`
+/// when the rollups are not built or the write touches no trace.
+pub(super) fn before_correlation(
     conn: &Connection,
     source_id: i64,
     summary: &LoadSummary,
-    touched: bool,
-) -> Result<(), StoreError> {
+) -> Result<Option<TouchedParts>, StoreError> {
     if !built(conn)? {
-        return Ok(());
+        return Ok(None);
     }
     add_service_logs(conn, summary.service_logs.iter())?;
-    if !touched {
-        return add_operation_logs(conn, summary.operation_logs.iter());
+    if !super::correlate::touches_traces(summary) {
+        add_operation_logs(conn, summary.operation_logs.iter())?;
+        return Ok(None);
     }
     let mut before = State::counted(conn, None)?;
     before.without_new = Some((source_id, summary.spans_after_rowid, summary.logs_after_id));
     before.errors_raised = summary.errors_raised.clone();
     let after = State::counted(conn, Some(source_id))?;
-    let [before, after]: [Parts; 2] = parts_of_touched(conn, &[&before, &after])?
-        .try_into()
-        .expect("two states");
-    apply(conn, before, after)
+    Ok(Some(TouchedParts::new(vec![before, after])))
+}
+
+impl TouchedParts {
+    /// Applies the change from the first state to the second (`before_correlation`).
+    pub(super) fn apply(self, conn: &Connection) -> Result<(), StoreError> {
+        let mut parts = self.into_parts().into_iter();
+        let before = parts.next().unwrap_or_default();
+        let after = parts.next().unwrap_or_default();
+        apply(conn, before, after)
+    }
 }
 
 /// Takes the logs that `condition` (SQL over `logs`, with `params`) selects out of

@@ -139,8 +139,11 @@ pub(super) fn finish_source(
     let summary = finish.summary;
     // Counted before the correlation, which moves the logs whose link it changes.
     log_counts::add_tally(conn, source_id, &summary.log_counts)?;
-    let touched = correlate_after_rows(conn, source_id, summary)?;
-    rollups::after_rows(conn, source_id, summary, touched)?;
+    let mut rollup = rollups::before_correlation(conn, source_id, summary)?;
+    correlate_after_rows(conn, source_id, summary, rollup.as_mut())?;
+    if let Some(rollup) = rollup {
+        rollup.apply(conn)?;
+    }
     let mut add_second = conn.prepare_cached(
         "INSERT INTO log_seconds (second, severity, n) VALUES (?, ?, ?) \
          ON CONFLICT (second, severity) DO UPDATE SET n = n + excluded.n",

@@ -3,6 +3,7 @@
 
 mod analysis;
 mod bad_input;
+mod bulk_rows;
 mod case_file;
 mod cli;
 mod common;
