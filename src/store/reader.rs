@@ -16,8 +16,8 @@
 //! matter. Every list takes a limit and an offset; nothing here writes. The SQL
 //! conditions of a query come from `query::{LogSql, TraceSql}`.
 
-mod log_counts;
 mod export_rows;
+mod log_counts;
 mod log_facets;
 mod log_histogram;
 mod log_search;
