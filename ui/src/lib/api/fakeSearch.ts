@@ -125,6 +125,7 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
       services: [{ value: 'checkout', count: nLogs }],
       levels: [{ value: 'info', count: nLogs }],
       sources: [{ value: '/logs/checkout.log', count: nLogs }],
+      exact: true,
     }),
     queryVocabulary: async () => ({
       fields: [
