@@ -419,3 +419,51 @@ fn the_cli_exports_to_a_file_and_refuses_a_missing_target() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--output"));
 }
+
+/// Both sides of issue 20 end to end: the demo case pushed with `weft export --to`'s
+/// engine function to `weft receive` (the library, on a loopback port) of a new case;
+/// that case then holds every span and log field by field, as a file round trip does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_pushed_to_weft_receive_of_another_case_arrives_equal() {
+    let original = TestCase::new().await;
+    original.ingest(&[fixture("demo")]).await;
+    let copy = TestCase::new().await;
+    let receiving = weft::receive::start(
+        copy.store.clone(),
+        weft::receive::ReceiveConfig {
+            http: Some("127.0.0.1:0".parse().unwrap()),
+            grpc: None,
+            ..weft::receive::ReceiveConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+    let url = format!("http://{}", receiving.http_addr().unwrap());
+    let reader = original.store.reader().await.unwrap();
+    let counts = weft::export::export_to_url(
+        &reader,
+        &RecordSelection::default(),
+        &url,
+        weft::export::RetryPolicy::default(),
+    )
+    .await
+    .unwrap();
+    let received = receiving.stop().await.unwrap();
+    assert_eq!(received.spans, counts.spans);
+    assert_eq!(received.logs, counts.logs);
+    assert_eq!(received.rejected, 0);
+
+    let (spans_before, logs_before) = case_content(&original.path()).await;
+    let (spans_after, logs_after) = case_content(&copy.path()).await;
+    assert!(spans_before.len() > 100 && logs_before.len() > 100);
+    assert_eq!(counts.spans as usize, spans_before.len());
+    assert_eq!(counts.logs as usize, logs_before.len());
+    assert_eq!(
+        spans_before.keys().collect::<Vec<_>>(),
+        spans_after.keys().collect::<Vec<_>>()
+    );
+    for (key, before) in &spans_before {
+        assert_eq!(before, &spans_after[key], "span {key}");
+    }
+    assert_eq!(logs_before, logs_after);
+}
