@@ -207,6 +207,30 @@ async fn case_content(path: &Path) -> (BTreeMap<String, Value>, Vec<String>) {
     (spans, logs)
 }
 
+/// Fails on the first span or log of `copy` that differs from `original`'s; returns
+/// `original`'s content.
+async fn assert_same_content(
+    original: &TestCase,
+    copy: &TestCase,
+    label: &str,
+) -> (BTreeMap<String, Value>, Vec<String>) {
+    let (spans_before, logs_before) = case_content(&original.path()).await;
+    let (spans_after, logs_after) = case_content(&copy.path()).await;
+    assert_eq!(
+        spans_before.keys().collect::<Vec<_>>(),
+        spans_after.keys().collect::<Vec<_>>(),
+        "{label}: span ids"
+    );
+    for (key, before) in &spans_before {
+        assert_eq!(before, &spans_after[key], "{label}: span {key}");
+    }
+    assert_eq!(logs_before.len(), logs_after.len(), "{label}: logs");
+    for (before, after) in logs_before.iter().zip(&logs_after) {
+        assert_eq!(before, after, "{label}: log");
+    }
+    (spans_before, logs_before)
+}
+
 /// Exports the whole case `original` in `format`, loads the file into a new case and
 /// fails on the first span or log that differs. Returns the spans, events, links and
 /// logs compared.
@@ -228,8 +252,8 @@ async fn assert_round_trip(original: &TestCase, label: &str, format: ExportForma
         reports[0].errors
     );
     assert_eq!(reports[0].unparsed, 0, "{label} {format:?}");
-    let (spans_before, logs_before) = case_content(&original.path()).await;
-    let (spans_after, logs_after) = case_content(&copy.path()).await;
+    let (spans_before, logs_before) =
+        assert_same_content(original, &copy, &format!("{label} {format:?}")).await;
     assert_eq!(
         counts.spans as usize,
         spans_before.len(),
@@ -240,22 +264,6 @@ async fn assert_round_trip(original: &TestCase, label: &str, format: ExportForma
         logs_before.len(),
         "{label} {format:?}"
     );
-    assert_eq!(
-        spans_before.keys().collect::<Vec<_>>(),
-        spans_after.keys().collect::<Vec<_>>(),
-        "{label} {format:?}: span ids"
-    );
-    for (key, before) in &spans_before {
-        assert_eq!(before, &spans_after[key], "{label} {format:?}: span {key}");
-    }
-    assert_eq!(
-        logs_before.len(),
-        logs_after.len(),
-        "{label} {format:?}: logs"
-    );
-    for (before, after) in logs_before.iter().zip(&logs_after) {
-        assert_eq!(before, after, "{label} {format:?}: log");
-    }
     let n_of = |field: &str| -> usize {
         spans_before
             .values()
@@ -453,17 +461,8 @@ async fn a_case_pushed_to_weft_receive_of_another_case_arrives_equal() {
     assert_eq!(received.logs, counts.logs);
     assert_eq!(received.rejected, 0);
 
-    let (spans_before, logs_before) = case_content(&original.path()).await;
-    let (spans_after, logs_after) = case_content(&copy.path()).await;
-    assert!(spans_before.len() > 100 && logs_before.len() > 100);
-    assert_eq!(counts.spans as usize, spans_before.len());
-    assert_eq!(counts.logs as usize, logs_before.len());
-    assert_eq!(
-        spans_before.keys().collect::<Vec<_>>(),
-        spans_after.keys().collect::<Vec<_>>()
-    );
-    for (key, before) in &spans_before {
-        assert_eq!(before, &spans_after[key], "span {key}");
-    }
-    assert_eq!(logs_before, logs_after);
+    let (spans, logs) = assert_same_content(&original, &copy, "pushed").await;
+    assert!(spans.len() > 100 && logs.len() > 100);
+    assert_eq!(counts.spans as usize, spans.len());
+    assert_eq!(counts.logs as usize, logs.len());
 }
