@@ -2,6 +2,7 @@
 // of the views while followed files grow (at most once a second). Holds state only;
 // SourcesTable renders it.
 import { followApi, toWeftError, type FollowApi, type FollowMessage, type WeftError } from '../api';
+import { RefreshPacer, type Schedule } from '../model/refreshPacer';
 
 /** Least time between two refreshes of the views while followed files grow. */
 export const REFRESH_WHILE_FOLLOWING_MS = 1000;
@@ -13,22 +14,16 @@ export class FollowStore {
   error = $state.raw<WeftError | null>(null);
 
   readonly #api: FollowApi;
-  readonly #now: () => number;
-  readonly #onchange: () => void;
-  readonly #schedule: (run: () => void, ms: number) => void;
-  #lastRefresh = -Infinity;
-  #pending = false;
+  readonly #pacer: RefreshPacer;
 
   constructor(
     onchange: () => void,
     api: FollowApi = followApi,
     now: () => number = () => Date.now(),
-    schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
+    schedule: Schedule = (run, ms) => void setTimeout(run, ms),
   ) {
     this.#api = api;
-    this.#now = now;
-    this.#onchange = onchange;
-    this.#schedule = schedule;
+    this.#pacer = new RefreshPacer(onchange, REFRESH_WHILE_FOLLOWING_MS, now, schedule);
   }
 
   /** Starts listening to the shell and reads who is followed; returns the stop. */
@@ -61,28 +56,28 @@ export class FollowStore {
       this.followed = this.followed.filter((followed) => followed !== id);
       this.#say(id, message.error ? `stopped: ${message.error.message}` : '');
       if (message.error) this.error = toWeftError(message.error);
-      this.#refresh();
+      this.#pacer.immediately();
       return;
     }
     const event = message.event;
     switch (event.event) {
       case 'following':
         this.#say(id, 'following');
-        this.#refresh();
+        this.#pacer.immediately();
         break;
       case 'appended': {
         const records = event.spans + event.logs;
         this.#say(id, `following · +${records} record${records === 1 ? '' : 's'}`);
-        this.#refreshSoon();
+        this.#pacer.soon();
         break;
       }
       case 'not_followable':
         this.#say(id, 'loaded once: not a line-oriented format');
-        this.#refresh();
+        this.#pacer.immediately();
         break;
       case 'restarted':
         this.#say(id, `following · ${event.reason}: new content is a new source`);
-        this.#refresh();
+        this.#pacer.immediately();
         break;
       case 'unreadable':
         this.#say(id, `waiting: ${event.message}`);
@@ -94,24 +89,5 @@ export class FollowStore {
 
   #say(id: number, text: string): void {
     this.news = { ...this.news, [id]: text };
-  }
-
-  /** Refreshes now, or — within a second of the last refresh — once that second is over. */
-  #refreshSoon(): void {
-    const wait = this.#lastRefresh + REFRESH_WHILE_FOLLOWING_MS - this.#now();
-    if (wait <= 0) {
-      this.#refresh();
-    } else if (!this.#pending) {
-      this.#pending = true;
-      this.#schedule(() => {
-        this.#pending = false;
-        this.#refresh();
-      }, wait);
-    }
-  }
-
-  #refresh(): void {
-    this.#lastRefresh = this.#now();
-    this.#onchange();
   }
 }

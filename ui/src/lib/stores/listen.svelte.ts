@@ -3,6 +3,7 @@
 // once a second, through the same `refresh` the followed files use. Holds state only;
 // ListenSwitch renders it.
 import { listenApi, toWeftError, WeftError, type ListenApi, type ListenCounts, type ListenMessage, type ListenState } from '../api';
+import { RefreshPacer, type Schedule } from '../model/refreshPacer';
 import { DEFAULT_GRPC, DEFAULT_HTTP, readAddresses } from '../model/listen';
 
 /** Least time between two refreshes of the views while records arrive. */
@@ -23,22 +24,16 @@ export class ListenStore {
   error = $state.raw<WeftError | null>(null);
 
   readonly #api: ListenApi;
-  readonly #now: () => number;
-  readonly #onchange: () => void;
-  readonly #schedule: (run: () => void, ms: number) => void;
-  #lastRefresh = -Infinity;
-  #pending = false;
+  readonly #pacer: RefreshPacer;
 
   constructor(
     onchange: () => void,
     api: ListenApi = listenApi,
     now: () => number = () => Date.now(),
-    schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
+    schedule: Schedule = (run, ms) => void setTimeout(run, ms),
   ) {
-    this.#onchange = onchange;
     this.#api = api;
-    this.#now = now;
-    this.#schedule = schedule;
+    this.#pacer = new RefreshPacer(onchange, REFRESH_WHILE_LISTENING_MS, now, schedule);
   }
 
   get on(): boolean {
@@ -70,7 +65,7 @@ export class ListenStore {
         const last = await this.#api.stop();
         this.state = null;
         // The last records may have come after the last `listen` event.
-        if (last !== null && this.#took(last)) this.#refresh();
+        if (last !== null && this.#took(last)) this.#pacer.immediately();
       } catch (raw) {
         this.error = toWeftError(raw);
       } finally {
@@ -99,12 +94,12 @@ export class ListenStore {
     if (message.type === 'stopped') {
       this.state = null;
       if (message.error) this.error = toWeftError(message.error);
-      else if (this.#took(message.counts)) this.#refresh();
+      else if (this.#took(message.counts)) this.#pacer.immediately();
       return;
     }
     const { type: _type, ...state } = message;
     this.state = state;
-    if (this.#took(state.counts)) this.#refreshSoon();
+    if (this.#took(state.counts)) this.#pacer.soon();
   }
 
   /** Keeps `counts`; whether records arrived since the counts kept before. */
@@ -112,24 +107,5 @@ export class ListenStore {
     const arrived = counts.spans + counts.logs > this.counts.spans + this.counts.logs;
     this.counts = counts;
     return arrived;
-  }
-
-  /** Refreshes now, or — within a second of the last refresh — once that second is over. */
-  #refreshSoon(): void {
-    const wait = this.#lastRefresh + REFRESH_WHILE_LISTENING_MS - this.#now();
-    if (wait <= 0) {
-      this.#refresh();
-    } else if (!this.#pending) {
-      this.#pending = true;
-      this.#schedule(() => {
-        this.#pending = false;
-        this.#refresh();
-      }, wait);
-    }
-  }
-
-  #refresh(): void {
-    this.#lastRefresh = this.#now();
-    this.#onchange();
   }
 }
