@@ -55,25 +55,7 @@ macro_rules! handler {
     };
 }
 
-/// WebKitGTK's compositing mode off unless the user chose (`WEBKIT_DISABLE_COMPOSITING_MODE`
-/// set to anything, `0` keeps compositing). Measured under Xvfb with WebKitGTK 2.50 and
-/// no GPU (`scripts/measure-frames.mjs`, load ≈ 11 on 2 cores): composited, a page that
-/// only repaints a 900×700 canvas runs at 25 frames/s and a 16 M px scroller with a
-/// sticky canvas at 14 (an empty page at 60), and the 1M-span waterfall scrolled a
-/// viewport per frame at 17 frames/s, our JavaScript 12 ms of its 55 ms frames;
-/// without compositing the three run at 59, 57 and 55 frames/s, and the idle web
-/// process holds 197 MiB instead of about 300. The web process inherits the variable.
-#[cfg(target_os = "linux")]
-fn render_without_compositing() {
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // Before any thread or WebKit process starts: nothing reads the environment yet.
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
-}
-
 fn main() -> ExitCode {
-    #[cfg(target_os = "linux")]
-    render_without_compositing();
     let launched = case::launch(
         std::env::args().skip(1),
         std::env::var_os("WEFT_CASE"),
