@@ -341,33 +341,13 @@ async function measureTrace() {
   try {
     const idle = memory();
     say(`opening the ${TRACE_SPANS}-span trace`);
-    // The commands the click sends, timed (a wrapper around Tauri's invoke for the click).
     const open = await session.executeAsync((done) => {
-      const internals = window.__TAURI_INTERNALS__;
-      const original = internals.invoke;
-      const calls = [];
       const started = performance.now();
-      internals.invoke = (cmd, args, options) => {
-        const call = { cmd, at: performance.now() - started };
-        calls.push(call);
-        const answer = original.call(internals, cmd, args, options);
-        answer.then(
-          () => (call.ms = performance.now() - started - call.at),
-          () => (call.ms = -1),
-        );
-        return answer;
-      };
       document.querySelector('[data-testid="trace-row"] td').click();
       const check = () => {
         if (document.querySelector('[data-testid="span-row"][data-span-id]')) {
           const rows = performance.now() - started;
-          requestAnimationFrame(() => {
-            const painted = performance.now() - started;
-            setTimeout(() => {
-              internals.invoke = original;
-              done({ rows, painted, calls, windowed: document.querySelector('[data-testid="waterfall"]')?.getAttribute('data-big') === 'true' });
-            }, 1500);
-          });
+          requestAnimationFrame(() => done({ rows, painted: performance.now() - started, windowed: document.querySelector('[data-testid="waterfall"]')?.getAttribute('data-big') === 'true' }));
         } else requestAnimationFrame(check);
       };
       requestAnimationFrame(check);
@@ -387,7 +367,7 @@ async function measureTrace() {
     return [
       `### ${TRACE_SPANS.toLocaleString('en')}-span trace, ${open.windowed ? 'windowed' : 'full'} waterfall (load ${load()})`,
       '',
-      `Click → first span rows ${Math.round(open.rows)} ms, → next frame ${Math.round(open.painted)} ms. Commands sent (start after the click + duration, ms): ${open.calls.map((call) => `${call.cmd} ${Math.round(call.at)}+${call.ms === undefined ? '?' : Math.round(call.ms)}`).join(', ')}.`,
+      `Click → first span rows ${Math.round(open.rows)} ms, → next frame ${Math.round(open.painted)} ms.`,
       '',
       '| per frame, scrolling a viewport per frame | median / p95 ms |',
       '| --- | --- |',

@@ -4,6 +4,9 @@
 // instead — row `r` always in slot `r % size` — a label element lives as long as
 // the waterfall and a scroll only gives it another row: its text and its
 // translateY change, nothing is created. Pure: the component lays the slots out.
+// Measured (scripts/measure-frames.mjs, the 1M-span trace scrolled a viewport per
+// frame, release, load ≈ 11 on 2 cores, back to back): the scroll handler with
+// Svelte's update of the labels went from 9 ms median / 25 ms p95 to 2 / 8 ms.
 
 /** One label of the pool: its slot (the key) and the row it shows now. */
 export interface LabelSlot {
