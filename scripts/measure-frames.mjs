@@ -9,7 +9,8 @@
 //          requestAnimationFrame interval of an empty page, of a page that fills a
 //          canvas the waterfall's size each frame, and of the waterfall's structure
 //          without Svelte (a 16 M px spacer scrolled a viewport per frame, a sticky
-//          canvas repainted and 40 text labels rewritten each frame). The page is
+//          canvas repainted and 33 text labels rewritten each frame; and the same
+//          canvas and labels without the scroller, `unscrolled`). The page is
 //          emptied with document.body.replaceChildren() (the CSP forbids about:blank).
 //   trace  the TRACE_SPANS-span trace (default 1000000; bench-data/big-trace-N/case.weft,
 //          made as measure-app makes it) scrolled a viewport per frame: per frame the
@@ -169,13 +170,14 @@ function floorScene(session, scene, frames) {
         document.body.append(host);
         const spacer = document.createElement('div');
         spacer.style.height = kind === 'structure' ? '16000000px' : `${height}px`;
+        const labelled = kind === 'structure' || kind === 'unscrolled';
         host.append(spacer);
         const layer = document.createElement('div');
         layer.style.position = 'sticky';
         layer.style.top = '0';
         layer.style.height = `${height}px`;
         layer.style.display = 'grid';
-        layer.style.gridTemplateColumns = kind === 'structure' ? '320px 1fr' : '0 1fr';
+        layer.style.gridTemplateColumns = labelled ? '320px 1fr' : '0 1fr';
         layer.style.overflow = 'hidden';
         spacer.append(layer);
         const labels = document.createElement('div');
@@ -183,7 +185,7 @@ function floorScene(session, scene, frames) {
         labels.style.overflow = 'hidden';
         layer.append(labels);
         const canvas = document.createElement('canvas');
-        const canvasWidth = kind === 'structure' ? width - 320 : width;
+        const canvasWidth = labelled ? width - 320 : width;
         canvas.width = Math.round(canvasWidth * devicePixelRatio);
         canvas.height = Math.round(height * devicePixelRatio);
         canvas.style.width = `${canvasWidth}px`;
@@ -193,7 +195,7 @@ function floorScene(session, scene, frames) {
         const ctx = canvas.getContext('2d');
         const rows = Math.ceil(height / 22) + 1;
         const nodes = [];
-        if (kind === 'structure') {
+        if (labelled) {
           for (let slot = 0; slot < rows; slot++) {
             const row = document.createElement('div');
             row.style.position = 'absolute';
@@ -211,7 +213,7 @@ function floorScene(session, scene, frames) {
         draw = () => {
           frame++;
           if (kind === 'structure') host.scrollTop += height;
-          const top = kind === 'structure' ? host.scrollTop : 0;
+          const top = kind === 'structure' ? host.scrollTop : frame * height;
           ctx.setTransform(devicePixelRatio, 0, 0, devicePixelRatio, 0, 0);
           ctx.fillStyle = '#fff';
           ctx.fillRect(0, 0, canvasWidth, height);
@@ -317,12 +319,13 @@ async function measureFloor() {
       '| scene | frame median ms | p95 ms | frames/s | own JS median / p95 ms | note |',
       '| --- | --- | --- | --- | --- | --- |',
     ];
-    for (const scene of ['blank', 'canvas', 'structure']) {
+    for (const scene of ['blank', 'canvas', 'unscrolled', 'structure']) {
       say(`floor: ${scene}`);
       const run = await floorScene(window.session, scene, FRAMES);
       const note = {
         blank: 'empty page, an empty rAF loop',
         canvas: `a ${run.width}×${run.height} CSS px canvas (ratio ${run.ratio}) filled and ~33 bars drawn per frame`,
+        unscrolled: 'the canvas and 33 text labels rewritten and moved per frame as if scrolled, nothing scrolls',
         structure: 'a 16 M px spacer scrolled a viewport per frame, sticky canvas repainted, 33 text labels rewritten and moved',
       }[scene];
       lines.push(gapLine(scene, run.gaps, scene === 'blank' ? null : run.own, note));
