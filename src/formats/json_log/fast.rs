@@ -98,36 +98,34 @@ impl FieldList<'_> {
 
     /// The fields left, as the compact JSON object serde_json writes for them.
     fn encode(&self) -> Option<String> {
-        let mut out = Vec::with_capacity(2 + self.fields.len() * 24);
-        out.push(b'{');
+        let mut out = String::with_capacity(2 + self.fields.len() * 24);
+        out.push('{');
         for (n_field, field) in self.fields.iter().enumerate() {
             if n_field > 0 {
-                out.push(b',');
+                out.push(',');
             }
             match &field.key {
                 // Borrowed keys had no escapes, and a JSON string holds no control
                 // characters: serde_json writes them back as they are.
                 Cow::Borrowed(key) => {
-                    out.push(b'"');
-                    out.extend_from_slice(key.as_bytes());
-                    out.push(b'"');
+                    out.push('"');
+                    out.push_str(key);
+                    out.push('"');
                 }
-                Cow::Owned(key) => serde_json::to_writer(&mut out, key).ok()?,
+                Cow::Owned(key) => out.push_str(&serde_json::to_string(key).ok()?),
             }
-            out.push(b':');
+            out.push(':');
             match &field.value {
-                FieldValue::Parsed(value) => serde_json::to_writer(&mut out, value).ok()?,
-                FieldValue::Raw(raw) if is_compact(raw.get()) => {
-                    out.extend_from_slice(raw.get().as_bytes());
-                }
+                FieldValue::Parsed(value) => out.push_str(&serde_json::to_string(value).ok()?),
+                FieldValue::Raw(raw) if is_compact(raw.get()) => out.push_str(raw.get()),
                 FieldValue::Raw(raw) => {
                     let value: Value = serde_json::from_str(raw.get()).ok()?;
-                    serde_json::to_writer(&mut out, &value).ok()?;
+                    out.push_str(&serde_json::to_string(&value).ok()?);
                 }
             }
         }
-        out.push(b'}');
-        String::from_utf8(out).ok()
+        out.push('}');
+        Some(out)
     }
 }
 

@@ -5,6 +5,8 @@
 //! pino and syslog numbers) and trace flags. Which keys a dialect names is
 //! `dialects.rs`; building the record is `json_log.rs`.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::formats::dialects::{IdSpelling, LevelNumbers};
@@ -140,7 +142,8 @@ pub(super) fn shown(value: &Value) -> String {
     }
 }
 
-fn id_text(value: &Value) -> Option<String> {
+/// The text of an id value, borrowed from a string (the common case, no copy).
+fn id_text(value: &Value) -> Option<Cow<'_, str>> {
     match value {
         Value::String(text) => {
             // GCP writes `projects/PROJECT/traces/TRACE_ID`.
@@ -151,9 +154,9 @@ fn id_text(value: &Value) -> Option<String> {
             } else {
                 text
             };
-            Some(id.to_string())
+            Some(Cow::Borrowed(id))
         }
-        Value::Number(number) => Some(number.to_string()),
+        Value::Number(number) => Some(Cow::Owned(number.to_string())),
         _ => None,
     }
 }
