@@ -164,6 +164,10 @@ impl std::str::FromStr for SpanId {
 
 /// A W3C `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`): its trace and span ids.
 pub fn parse_traceparent(text: &str) -> Option<(Option<TraceId>, Option<SpanId>)> {
+    // Shorter than `vv-` + 32 + `-` + 16 + `-`: not one (spares splitting every id).
+    if text.len() < 53 {
+        return None;
+    }
     let parts: Vec<&str> = text.split('-').collect();
     if parts.len() < 4 || parts[0].len() != 2 || parts[1].len() != 32 || parts[2].len() != 16 {
         return None;

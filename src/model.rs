@@ -155,6 +155,12 @@ pub struct LogRecord {
     pub span_id: Option<SpanId>,
     pub flags: u32,
     pub attributes: Attributes,
+    /// The attributes as the compact JSON of their column, when the decoder wrote them
+    /// straight from the line's text (`json_log::fast`); `attributes` is then empty.
+    /// The writer stores it as is (`encode_attributes`); `Collected` reads it back
+    /// into `attributes` for callers that look at them.
+    #[serde(skip)]
+    pub attributes_json: Option<String>,
     /// The service that wrote the record, when the record itself says.
     pub service: Option<String>,
     pub resource: Option<Arc<Resource>>,
@@ -185,6 +191,7 @@ impl LogRecord {
             span_id: None,
             flags: 0,
             attributes: Attributes::new(),
+            attributes_json: None,
             service: None,
             resource: None,
             scope: None,

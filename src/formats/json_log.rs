@@ -22,11 +22,14 @@ use crate::id_forms::IdForms;
 use crate::model::{Attributes, LogRecord, Resource, Scope, Span, StatusCode};
 use crate::severity;
 
+mod fast;
 mod fields;
+#[cfg(test)]
+mod same_records;
 
 use fields::{
-    error_message, find, flags_of, level_of, shown, span_id_of, take_first, take_id, time_of,
-    trace_id_of,
+    error_message, flags_of, level_of, shown, span_id_of, take_first, take_id, time_of,
+    trace_id_of, LineFields,
 };
 
 pub struct JsonLog;
@@ -107,7 +110,23 @@ fn dialect_name(object: &Map<String, Value>) -> &'static str {
 }
 
 /// One line of a JSON log file: a record, or an unparsed line and its problem.
+/// Most lines take the streaming path (`fast`); the others, and every bad line,
+/// the map path, which says what is wrong.
 fn decode_line(sink: &mut dyn RecordSink, line_no: u64, text: &[u8]) {
+    if text.starts_with(b"{") {
+        if let Some((log, problems)) = fast::decode(text, line_no) {
+            problems
+                .into_iter()
+                .for_each(|problem| sink.problem(problem));
+            sink.log(log);
+            return;
+        }
+    }
+    decode_line_map(sink, line_no, text);
+}
+
+/// `decode_line` by way of the line's whole object as a `serde_json::Map`.
+fn decode_line_map(sink: &mut dyn RecordSink, line_no: u64, text: &[u8]) {
     let parsed = if text.starts_with(b"{") {
         serde_json::from_slice::<Map<String, Value>>(text).map_err(|error| {
             format!(
@@ -175,10 +194,10 @@ pub fn dialect_of(object: &Map<String, Value>) -> &'static Dialect {
     dialect
 }
 
-fn detect_dialect(object: &Map<String, Value>) -> &'static Dialect {
+fn detect_dialect(object: &impl LineFields) -> &'static Dialect {
     DIALECTS
         .iter()
-        .find(|dialect| dialect.detect.iter().all(|key| find(object, key).is_some()))
+        .find(|dialect| dialect.detect.iter().all(|key| object.has(key)))
         .expect("the last dialect detects everything")
 }
 
@@ -221,10 +240,29 @@ fn log_record(
     line: u64,
     sink: &mut dyn RecordSink,
 ) -> LogRecord {
-    let ts_ns = take_first(&mut object, dialect.time, time_of);
+    let (mut record, message) = take_known(&mut object, dialect, line, sink);
+    record.body = match message {
+        Some(text) => text,
+        None if dialect.name == "clef" => render_template(&object),
+        None => error_message(&object).unwrap_or_else(|| Value::Object(object.clone()).to_string()),
+    };
+    record.attributes = object;
+    record
+}
+
+/// The record of a line's known fields (time, level, ids, flags, service), taken out
+/// of `object`, and its message if it has one; body and attributes are the caller's.
+fn take_known(
+    object: &mut impl LineFields,
+    dialect: &Dialect,
+    line: u64,
+    sink: &mut dyn RecordSink,
+) -> (LogRecord, Option<String>) {
+    let ts_ns = take_first(object, dialect.time, time_of);
     if ts_ns.is_none() {
         let unreadable = dialect.time.iter().find_map(|key| {
-            find(&object, key)
+            object
+                .find(key)
                 .filter(|value| !value.is_null())
                 .map(|value| (key, value))
         });
@@ -238,7 +276,7 @@ fn log_record(
             ));
         }
     }
-    let (severity, severity_text) = take_first(&mut object, dialect.level, |value| {
+    let (severity, severity_text) = take_first(object, dialect.level, |value| {
         level_of(value, dialect.level_numbers)
     })
     .unwrap_or_else(|| match dialect.name {
@@ -248,7 +286,7 @@ fn log_record(
     });
     let mut id_forms = IdForms::default();
     let trace_id = take_id(
-        &mut object,
+        object,
         dialect.trace_id,
         dialect.ids,
         line,
@@ -257,7 +295,7 @@ fn log_record(
         (&mut id_forms, 16),
     );
     let span_id = take_id(
-        &mut object,
+        object,
         dialect.span_id,
         dialect.ids,
         line,
@@ -265,31 +303,27 @@ fn log_record(
         span_id_of,
         (&mut id_forms, 8),
     );
-    let flags = take_first(&mut object, trace_flag_keys(), flags_of).unwrap_or(0);
-    let service = take_first(&mut object, dialect.service, |value| match value {
+    let flags = take_first(object, trace_flag_keys(), flags_of).unwrap_or(0);
+    let service = take_first(object, dialect.service, |value| match value {
         Value::String(name) if !name.is_empty() => Some(name.clone()),
         _ => None,
     });
-    let message = take_first(&mut object, dialect.message, |value| match value {
+    let message = take_first(object, dialect.message, |value| match value {
         Value::Null => None,
         Value::String(text) => Some(text.clone()),
         other => Some(other.to_string()),
     });
-    let body = match message {
-        Some(text) => text,
-        None if dialect.name == "clef" => render_template(&object),
-        None => error_message(&object).unwrap_or_else(|| Value::Object(object.clone()).to_string()),
-    };
-    LogRecord {
+    let record = LogRecord {
         ts_ns,
         observed_ns: None,
         severity,
         severity_text,
-        body,
+        body: String::new(),
         trace_id,
         span_id,
         flags,
-        attributes: object,
+        attributes: Attributes::new(),
+        attributes_json: None,
         service,
         resource: None,
         scope: None,
@@ -297,7 +331,8 @@ fn log_record(
         unparsed: false,
         ts_inferred: false,
         id_forms,
-    }
+    };
+    (record, message)
 }
 
 // ---- Docker json-file ----------------------------------------------------------------

@@ -187,7 +187,13 @@ impl RecordSink for Collected {
     fn span(&mut self, span: Span) {
         self.spans.push(span);
     }
-    fn log(&mut self, log: LogRecord) {
+    /// Attributes a decoder wrote as JSON text (`LogRecord::attributes_json`) are read
+    /// back into `attributes`, so the records collected have one form.
+    fn log(&mut self, mut log: LogRecord) {
+        if let Some(json) = log.attributes_json.take() {
+            log.attributes =
+                serde_json::from_str(&json).expect("a decoder's attributes are a JSON object");
+        }
         self.logs.push(log);
     }
     fn problem(&mut self, problem: Problem) {

@@ -476,6 +476,7 @@ fn log_record(
         span_id,
         flags: log.flags.0,
         attributes,
+        attributes_json: None,
         service: Some(resource.service.clone()),
         resource: Some(resource.clone()),
         scope: Some(scope.clone()),

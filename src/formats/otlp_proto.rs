@@ -298,6 +298,7 @@ pub(crate) fn emit_logs(request: ExportLogsServiceRequest, offset: u64, sink: &m
                     span_id: SpanId::from_bytes(&log.span_id),
                     flags: log.flags,
                     attributes,
+                    attributes_json: None,
                     service: Some(resource.service.clone()),
                     resource: Some(resource.clone()),
                     scope: Some(scope.clone()),

@@ -139,7 +139,13 @@ pub struct EncodedAttributes {
 pub fn encode_attributes(spans: &[Span], logs: &[LogRecord]) -> EncodedAttributes {
     EncodedAttributes {
         spans: spans.iter().map(|span| json(&span.attributes)).collect(),
-        logs: logs.iter().map(|log| json(&log.attributes)).collect(),
+        logs: logs
+            .iter()
+            .map(|log| match &log.attributes_json {
+                Some(text) => text.clone(),
+                None => json(&log.attributes),
+            })
+            .collect(),
     }
 }
 

@@ -5,6 +5,8 @@
 //! pino and syslog numbers) and trace flags. Which keys a dialect names is
 //! `dialects.rs`; building the record is `json_log.rs`.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::formats::dialects::{IdSpelling, LevelNumbers};
@@ -12,6 +14,29 @@ use crate::formats::{Problem, RecordSink};
 use crate::id_forms::{form_of, IdForm, IdForms, Reading};
 use crate::ids::{SpanId, TraceId};
 use crate::{severity, time};
+
+/// The fields of one line that the record is taken from: the line's parsed object
+/// (`Map`), or its borrowed fields as they streamed (`fast::FieldList`).
+pub(super) trait LineFields {
+    /// The value at `path` (see `find`).
+    fn find(&self, path: &str) -> Option<&Value>;
+    /// Whether there is a value at `path`, whatever it is (dialect detection).
+    fn has(&self, path: &str) -> bool;
+    /// Removes the value at `path` (see `take`).
+    fn take(&mut self, path: &str) -> Option<Value>;
+}
+
+impl LineFields for Map<String, Value> {
+    fn find(&self, path: &str) -> Option<&Value> {
+        find(self, path)
+    }
+    fn has(&self, path: &str) -> bool {
+        find(self, path).is_some()
+    }
+    fn take(&mut self, path: &str) -> Option<Value> {
+        take(self, path)
+    }
+}
 
 /// The value at `path`: a literal key, or nested objects along its dots
 /// (`trace.id` finds `{"trace.id":…}`, `{"trace":{"id":…}}`).
@@ -51,13 +76,13 @@ pub(super) fn take(object: &mut Map<String, Value>, path: &str) -> Option<Value>
 /// The first of `keys` whose value `parse` accepts, removed from the object. Values
 /// that do not parse stay where they are, as attributes.
 pub(super) fn take_first<T>(
-    object: &mut Map<String, Value>,
+    object: &mut impl LineFields,
     keys: &[&str],
     parse: impl Fn(&Value) -> Option<T>,
 ) -> Option<T> {
     for key in keys {
-        if let Some(parsed) = find(object, key).and_then(&parse) {
-            take(object, key);
+        if let Some(parsed) = object.find(key).and_then(&parse) {
+            object.take(key);
             return Some(parsed);
         }
     }
@@ -69,7 +94,7 @@ pub(super) fn take_first<T>(
 /// written in (an id of `bytes` bytes) goes into `forms`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn take_id<T>(
-    object: &mut Map<String, Value>,
+    object: &mut impl LineFields,
     keys: &[&str],
     spelling: IdSpelling,
     line: u64,
@@ -78,7 +103,7 @@ pub(super) fn take_id<T>(
     (forms, bytes): (&mut IdForms, usize),
 ) -> Option<T> {
     for key in keys {
-        let Some(value) = find(object, key) else {
+        let Some(value) = object.find(key) else {
             continue;
         };
         match parse(value, spelling) {
@@ -92,7 +117,7 @@ pub(super) fn take_id<T>(
                         _ => form_of(&text, bytes, Reading::Any),
                     });
                 }
-                take(object, key);
+                object.take(key);
                 return id;
             }
             Err(()) => {
@@ -117,7 +142,8 @@ pub(super) fn shown(value: &Value) -> String {
     }
 }
 
-fn id_text(value: &Value) -> Option<String> {
+/// The text of an id value, borrowed from a string (the common case, no copy).
+fn id_text(value: &Value) -> Option<Cow<'_, str>> {
     match value {
         Value::String(text) => {
             // GCP writes `projects/PROJECT/traces/TRACE_ID`.
@@ -128,9 +154,9 @@ fn id_text(value: &Value) -> Option<String> {
             } else {
                 text
             };
-            Some(id.to_string())
+            Some(Cow::Borrowed(id))
         }
-        Value::Number(number) => Some(number.to_string()),
+        Value::Number(number) => Some(Cow::Owned(number.to_string())),
         _ => None,
     }
 }

@@ -322,6 +322,7 @@ impl Reader {
                         .and_then(SpanId::from_bytes),
                     flags: count(row, "flags"),
                     attributes: attributes(row, "attributes"),
+                    attributes_json: None,
                     service: Some(row.get("service")),
                     resource,
                     scope,
