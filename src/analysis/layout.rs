@@ -100,6 +100,11 @@ impl Collapsed {
         set
     }
 
+    /// Whether full row `full` is one of the set's (outermost) collapsed rows.
+    pub fn contains(&self, full: u32) -> bool {
+        self.rows.binary_search(&full).is_ok()
+    }
+
     /// How many rows show of `n_rows` under this set.
     pub fn visible_count(&self, n_rows: u32) -> u32 {
         n_rows - self.hidden

@@ -38,6 +38,10 @@ const CACHED_LAYOUTS: usize = 4;
 /// At most this many rows in one window; a longer one is cut.
 pub const MAX_WINDOW_ROWS: u32 = 10_000;
 
+/// A collapsed set of more keys than this is made from the whole layout (each key
+/// read piecewise is a binary search of the kept key index).
+const MAX_PIECEWISE_KEYS: usize = 256;
+
 /// At most this many matches in one `TraceFind` (its `total` stays exact).
 pub const MAX_FIND_MATCHES: usize = 10_000;
 
@@ -354,13 +358,13 @@ impl Reader {
                 return Ok(None);
             };
             let mut rows = Vec::with_capacity(layout_rows.len());
-            for (at, row) in layout_rows.iter().enumerate() {
+            for (at, (row, &full)) in layout_rows.iter().zip(&full_rows).enumerate() {
                 rows.push(row_of(
                     conn,
                     &trace_id,
                     row,
                     header.start_ns,
-                    &keys,
+                    set.contains(full),
                     start + at as u32,
                 )?);
             }
@@ -714,6 +718,9 @@ impl RowSource for PieceSource<'_> {
         &self.services
     }
     fn collapsed(&mut self, keys: &[[u8; 8]]) -> Result<Option<Collapsed>, StoreError> {
+        if keys.len() > MAX_PIECEWISE_KEYS {
+            return Ok(None);
+        }
         self.pieces.collapsed(keys)
     }
     fn rows_at(&mut self, fulls: &[u32]) -> Result<Option<Vec<LayoutRow>>, StoreError> {
@@ -738,14 +745,14 @@ fn outline(trace_id: &TraceId, header: &LayoutHeader, services: &[String]) -> Tr
 }
 
 /// Layout row `row` (of a trace starting at `start_ns`) shown at visible row
-/// `visible`, with the columns read from its span (by primary key) and its
-/// span-linked log count.
+/// `visible`, `collapsed` or not, with the columns read from its span (by primary
+/// key) and its span-linked log count.
 fn row_of(
     conn: &Connection,
     trace_id: &TraceId,
     row: &LayoutRow,
     start_ns: i64,
-    collapsed_keys: &[[u8; 8]],
+    collapsed: bool,
     visible: u32,
 ) -> Result<TraceRow, StoreError> {
     let (parent_span_id, name, status, log_count) = if row.placeholder {
@@ -790,7 +797,7 @@ fn row_of(
         log_count,
         has_children: row.has_children(),
         child_count: row.child_count,
-        collapsed: row.has_children() && collapsed_keys.contains(&row.span_id),
+        collapsed,
         placeholder: row.placeholder,
     })
 }
