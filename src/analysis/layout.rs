@@ -72,9 +72,96 @@ pub struct TraceLayout {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Collapsed {
     rows: Vec<u32>,
+    /// The subtree size of each entry of `rows`.
+    sizes: Vec<u32>,
     /// Rows hidden before each entry of `rows` (exclusive), and in all at the end.
     hidden_before: Vec<u32>,
     hidden: u32,
+}
+
+impl Collapsed {
+    /// The collapsed set of rows given as (full row, subtree size) for rows with
+    /// children, any order: of those only the ones not already hidden under another.
+    pub fn of_rows(mut entries: Vec<(u32, u32)>) -> Collapsed {
+        entries.sort_unstable();
+        entries.dedup();
+        let mut set = Collapsed::default();
+        let mut covered_to = 0u32;
+        for (row, size) in entries {
+            if row < covered_to {
+                continue;
+            }
+            set.rows.push(row);
+            set.sizes.push(size);
+            set.hidden_before.push(set.hidden);
+            set.hidden += size - 1;
+            covered_to = row + size;
+        }
+        set
+    }
+
+    /// Whether full row `full` is one of the set's (outermost) collapsed rows.
+    pub fn contains(&self, full: u32) -> bool {
+        self.rows.binary_search(&full).is_ok()
+    }
+
+    /// How many rows show of `n_rows` under this set.
+    pub fn visible_count(&self, n_rows: u32) -> u32 {
+        n_rows - self.hidden
+    }
+
+    /// The full row shown at visible row `visible`.
+    fn full_row(&self, visible: u32) -> u32 {
+        // The collapsed rows shown before `visible` (the visible row of one is
+        // `row - hidden_before`); the last of them hides the rows just before the answer.
+        let at = self
+            .rows
+            .iter()
+            .zip(&self.hidden_before)
+            .take_while(|(&row, &before)| row - before < visible)
+            .count();
+        if at == 0 {
+            visible
+        } else {
+            visible + self.hidden_before[at - 1] + (self.sizes[at - 1] - 1)
+        }
+    }
+
+    /// The full rows shown at visible rows `start..end` of a layout of `n_rows`
+    /// rows (clamped to the visible count).
+    pub fn window(&self, n_rows: u32, start: u32, end: u32) -> Vec<u32> {
+        let end = end.min(self.visible_count(n_rows));
+        if start >= end {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity((end - start) as usize);
+        let mut full = self.full_row(start);
+        let mut next_collapsed = self.rows.partition_point(|&row| row < full);
+        for _ in start..end {
+            out.push(full);
+            if self.rows.get(next_collapsed) == Some(&full) {
+                full += self.sizes[next_collapsed];
+                next_collapsed += 1;
+            } else {
+                full += 1;
+            }
+        }
+        out
+    }
+
+    /// The visible row of full row `full`, or `None` when a collapsed row hides it.
+    pub fn visible_row_of(&self, full: u32) -> Option<u32> {
+        let at = self.rows.partition_point(|&row| row < full);
+        if at == 0 {
+            return Some(full);
+        }
+        let (row, size) = (self.rows[at - 1], self.sizes[at - 1]);
+        if full < row + size {
+            None
+        } else {
+            Some(full - self.hidden_before[at - 1] - (size - 1))
+        }
+    }
 }
 
 /// One cell of the overview: the spans of one depth starting in one time bucket.
@@ -241,6 +328,19 @@ impl TraceLayout {
         }
     }
 
+    /// What the header of its encoding says.
+    pub fn header(&self) -> LayoutHeader {
+        LayoutHeader {
+            n_rows: self.rows.len() as u32,
+            n_keys: self.by_key.len() as u32,
+            span_count: self.span_count,
+            max_depth: self.max_depth,
+            has_missing_parents: self.has_missing_parents,
+            start_ns: self.start_ns,
+            end_ns: self.end_ns,
+        }
+    }
+
     /// The full row of a span id (or of a missing parent's placeholder).
     pub fn row_of(&self, key: &[u8; 8]) -> Option<u32> {
         self.by_key
@@ -252,92 +352,29 @@ impl TraceLayout {
     /// The collapsed set of these keys: those naming a row with children, and of
     /// those only the ones not already hidden under another.
     pub fn collapsed(&self, keys: &[[u8; 8]]) -> Collapsed {
-        let mut rows: Vec<u32> = keys
-            .iter()
-            .filter_map(|key| self.row_of(key))
-            .filter(|&row| self.rows[row as usize].has_children())
-            .collect();
-        rows.sort_unstable();
-        rows.dedup();
-        let mut kept = Vec::with_capacity(rows.len());
-        let mut hidden_before = Vec::with_capacity(rows.len());
-        let mut hidden = 0u32;
-        let mut covered_to = 0u32;
-        for row in rows {
-            if row < covered_to {
-                continue;
-            }
-            let size = self.rows[row as usize].size;
-            kept.push(row);
-            hidden_before.push(hidden);
-            hidden += size - 1;
-            covered_to = row + size;
-        }
-        Collapsed {
-            rows: kept,
-            hidden_before,
-            hidden,
-        }
+        Collapsed::of_rows(
+            keys.iter()
+                .filter_map(|key| self.row_of(key))
+                .map(|row| (row, &self.rows[row as usize]))
+                .filter(|(_, row)| row.has_children())
+                .map(|(at, row)| (at, row.size))
+                .collect(),
+        )
     }
 
     /// How many rows show under `collapsed`.
     pub fn visible_count(&self, collapsed: &Collapsed) -> u32 {
-        self.rows.len() as u32 - collapsed.hidden
-    }
-
-    /// The full row shown at visible row `visible`.
-    fn full_row(&self, collapsed: &Collapsed, visible: u32) -> u32 {
-        // The collapsed rows shown before `visible` (the visible row of one is
-        // `row - hidden_before`); the last of them hides the rows just before the answer.
-        let at = collapsed
-            .rows
-            .iter()
-            .zip(&collapsed.hidden_before)
-            .take_while(|(&row, &before)| row - before < visible)
-            .count();
-        if at == 0 {
-            visible
-        } else {
-            let hidden = collapsed.hidden_before[at - 1]
-                + (self.rows[collapsed.rows[at - 1] as usize].size - 1);
-            visible + hidden
-        }
+        collapsed.visible_count(self.rows.len() as u32)
     }
 
     /// The full rows shown at visible rows `start..end` (clamped to the visible count).
     pub fn window(&self, collapsed: &Collapsed, start: u32, end: u32) -> Vec<u32> {
-        let end = end.min(self.visible_count(collapsed));
-        if start >= end {
-            return Vec::new();
-        }
-        let mut out = Vec::with_capacity((end - start) as usize);
-        let mut full = self.full_row(collapsed, start);
-        let mut next_collapsed = collapsed.rows.partition_point(|&row| row < full);
-        for _ in start..end {
-            out.push(full);
-            if collapsed.rows.get(next_collapsed) == Some(&full) {
-                next_collapsed += 1;
-                full += self.rows[full as usize].size;
-            } else {
-                full += 1;
-            }
-        }
-        out
+        collapsed.window(self.rows.len() as u32, start, end)
     }
 
     /// The visible row of full row `full`, or `None` when a collapsed row hides it.
     pub fn visible_row_of(&self, collapsed: &Collapsed, full: u32) -> Option<u32> {
-        let at = collapsed.rows.partition_point(|&row| row < full);
-        if at == 0 {
-            return Some(full);
-        }
-        let row = collapsed.rows[at - 1];
-        let size = self.rows[row as usize].size;
-        if full < row + size {
-            None
-        } else {
-            Some(full - collapsed.hidden_before[at - 1] - (size - 1))
-        }
+        collapsed.visible_row_of(full)
     }
 
     /// Whether full row `full` is hidden under `collapsed` (or is no row).
@@ -433,6 +470,45 @@ pub fn find_needle(text: &str) -> Option<String> {
     (!needle.is_empty()).then_some(needle)
 }
 
+/// Whether `needle` (from `find_needle`) is one `may_match` can rule spans out for:
+/// printable ASCII without a space, a quote or a backslash, and not only the
+/// characters of a number (digits, `.`, `e`, `+`, `-`: a number's text in
+/// `span_text` is JavaScript's, not its JSON, and array indexes are not in the JSON).
+pub fn plain_needle(needle: &str) -> bool {
+    !needle.is_empty()
+        && needle
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+        && needle
+            .bytes()
+            .any(|b| !matches!(b, b'0'..=b'9' | b'.' | b'e' | b'+' | b'-'))
+}
+
+/// Whether a span may match plain needle `needle` (see `plain_needle`), read from
+/// its stored columns without parsing them: `fields` are its name, service, status
+/// message and attributes JSON text as stored (serde_json's). False only when
+/// `span_text` of it cannot hold the needle: the needle has no space, so a match
+/// lies inside one field, key or value, whose characters stand as they are in the
+/// JSON when every byte is printable ASCII and no backslash escapes one; a field
+/// with another byte (where Unicode lower-casing may make ASCII, as `İ` and the
+/// Kelvin sign do) may match. `scratch` is reused between calls.
+pub fn may_match(needle: &str, fields: &[&[u8]], scratch: &mut Vec<u8>) -> bool {
+    for field in fields {
+        if field
+            .iter()
+            .any(|&b| !(b' '..=b'~').contains(&b) || b == b'\\')
+        {
+            return true;
+        }
+        scratch.clear();
+        scratch.extend(field.iter().map(u8::to_ascii_lowercase));
+        if std::str::from_utf8(scratch).is_ok_and(|text| text.contains(needle)) {
+            return true;
+        }
+    }
+    false
+}
+
 /// JavaScript's `textOf`: objects and arrays as `key value` pairs joined by spaces,
 /// `null` as nothing, strings as they are, numbers and booleans as JS prints them.
 fn push_text(out: &mut String, value: &Value) {
@@ -503,58 +579,257 @@ pub fn encode(layout: &TraceLayout) -> Vec<u8> {
 /// Bumped when `encode`'s bytes change: a kept layout of another version is
 /// laid out again.
 pub const LAYOUT_VERSION: u32 = 1;
-const HEADER: usize = 40;
-const ROW: usize = 44;
-const KEY: usize = 12;
+/// The encoding's parts: a header, then `ROW` bytes a row, then `KEY` bytes a key.
+pub const HEADER: usize = 40;
+pub const ROW: usize = 44;
+pub const KEY: usize = 12;
+
+/// What the header of an encoded layout says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutHeader {
+    pub n_rows: u32,
+    pub n_keys: u32,
+    pub span_count: u32,
+    pub max_depth: u32,
+    pub has_missing_parents: bool,
+    pub start_ns: i64,
+    pub end_ns: i64,
+}
+
+impl LayoutHeader {
+    /// The length of the whole encoding.
+    pub fn encoded_len(&self) -> usize {
+        HEADER + self.n_rows as usize * ROW + self.n_keys as usize * KEY
+    }
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn i64_at(bytes: &[u8], at: usize) -> Option<i64> {
+    Some(i64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// The header at the start of `bytes`, or `None` when they are not one (another
+/// version, cut short).
+pub fn decode_header(bytes: &[u8]) -> Option<LayoutHeader> {
+    if u32_at(bytes, 0)? != LAYOUT_VERSION {
+        return None;
+    }
+    Some(LayoutHeader {
+        n_rows: u32_at(bytes, 4)?,
+        n_keys: u32_at(bytes, 8)?,
+        span_count: u32_at(bytes, 12)?,
+        max_depth: u32_at(bytes, 16)?,
+        has_missing_parents: u32_at(bytes, 20)? != 0,
+        start_ns: i64_at(bytes, 24)?,
+        end_ns: i64_at(bytes, 32)?,
+    })
+}
+
+/// One row from its `ROW` bytes.
+fn decode_row(bytes: &[u8]) -> Option<LayoutRow> {
+    let flags = u32_at(bytes, 40)?;
+    Some(LayoutRow {
+        span_id: bytes.get(0..8)?.try_into().ok()?,
+        start_ns: i64_at(bytes, 8)?,
+        end_ns: i64_at(bytes, 16)?,
+        depth: u32_at(bytes, 24)?,
+        size: u32_at(bytes, 28)?,
+        child_count: u32_at(bytes, 32)?,
+        service: u32_at(bytes, 36)?,
+        placeholder: flags & 1 != 0,
+        error: flags & 2 != 0,
+    })
+}
+
+/// One entry of the key index from its `KEY` bytes.
+fn decode_key(bytes: &[u8]) -> Option<([u8; 8], u32)> {
+    Some((bytes.get(0..8)?.try_into().ok()?, u32_at(bytes, 8)?))
+}
 
 /// The layout `encode` wrote, or `None` when the bytes are not one (another
 /// version, cut short).
 pub fn decode(bytes: &[u8]) -> Option<TraceLayout> {
-    let u32_at = |at: usize| -> Option<u32> {
-        Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-    };
-    let i64_at = |at: usize| -> Option<i64> {
-        Some(i64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
-    };
-    if u32_at(0)? != LAYOUT_VERSION {
+    let header = decode_header(bytes)?;
+    if bytes.len() != header.encoded_len() {
         return None;
     }
-    let n_rows = u32_at(4)? as usize;
-    let n_keys = u32_at(8)? as usize;
-    if bytes.len() != HEADER + n_rows * ROW + n_keys * KEY {
-        return None;
-    }
-    let mut rows = Vec::with_capacity(n_rows);
-    for at in 0..n_rows {
-        let base = HEADER + at * ROW;
-        let flags = u32_at(base + 40)?;
-        rows.push(LayoutRow {
-            span_id: bytes[base..base + 8].try_into().ok()?,
-            start_ns: i64_at(base + 8)?,
-            end_ns: i64_at(base + 16)?,
-            depth: u32_at(base + 24)?,
-            size: u32_at(base + 28)?,
-            child_count: u32_at(base + 32)?,
-            service: u32_at(base + 36)?,
-            placeholder: flags & 1 != 0,
-            error: flags & 2 != 0,
-        });
-    }
-    let keys_at = HEADER + n_rows * ROW;
-    let mut by_key = Vec::with_capacity(n_keys);
-    for at in 0..n_keys {
-        let base = keys_at + at * KEY;
-        by_key.push((bytes[base..base + 8].try_into().ok()?, u32_at(base + 8)?));
-    }
+    let rows_end = HEADER + header.n_rows as usize * ROW;
+    let rows = bytes[HEADER..rows_end]
+        .chunks_exact(ROW)
+        .map(decode_row)
+        .collect::<Option<Vec<_>>>()?;
+    let by_key = bytes[rows_end..]
+        .chunks_exact(KEY)
+        .map(decode_key)
+        .collect::<Option<Vec<_>>>()?;
     Some(TraceLayout {
         rows,
         by_key,
-        span_count: u32_at(12)?,
-        max_depth: u32_at(16)?,
-        has_missing_parents: u32_at(20)? != 0,
-        start_ns: i64_at(24)?,
-        end_ns: i64_at(32)?,
+        span_count: header.span_count,
+        max_depth: header.max_depth,
+        has_missing_parents: header.has_missing_parents,
+        start_ns: header.start_ns,
+        end_ns: header.end_ns,
     })
+}
+
+/// An encoded layout kept in fixed pieces (`chunk_len` bytes each, the last one
+/// shorter), read a piece at a time: the header, a run of rows, the row of a key
+/// (a binary search of the key index), a collapsed set. What it reads depends on
+/// the rows and keys asked for, never on the layout's size. `fetch(k)` gives piece
+/// `k` (`None`: missing); the pieces read are kept while this lives. A piece of
+/// the wrong length, or bytes that are not a layout, read as `None`.
+pub struct LayoutPieces<F> {
+    fetch: F,
+    chunk_len: usize,
+    header: LayoutHeader,
+    held: std::collections::HashMap<usize, Vec<u8>>,
+}
+
+impl<E, F: FnMut(usize) -> Result<Option<Vec<u8>>, E>> LayoutPieces<F> {
+    /// Reads the header; `None` when the pieces hold no layout of this version.
+    pub fn open(chunk_len: usize, fetch: F) -> Result<Option<Self>, E> {
+        if chunk_len < HEADER {
+            return Ok(None);
+        }
+        let mut pieces = LayoutPieces {
+            fetch,
+            chunk_len,
+            header: LayoutHeader {
+                n_rows: 0,
+                n_keys: 0,
+                span_count: 0,
+                max_depth: 0,
+                has_missing_parents: false,
+                start_ns: 0,
+                end_ns: 0,
+            },
+            held: std::collections::HashMap::new(),
+        };
+        let Some(first) = pieces.piece(0)? else {
+            return Ok(None);
+        };
+        let Some(header) = decode_header(first) else {
+            return Ok(None);
+        };
+        pieces.header = header;
+        Ok(Some(pieces))
+    }
+
+    pub fn header(&self) -> &LayoutHeader {
+        &self.header
+    }
+
+    /// Piece `k`, fetched once.
+    fn piece(&mut self, k: usize) -> Result<Option<&[u8]>, E> {
+        if !self.held.contains_key(&k) {
+            let Some(bytes) = (self.fetch)(k)? else {
+                return Ok(None);
+            };
+            self.held.insert(k, bytes);
+        }
+        Ok(self.held.get(&k).map(Vec::as_slice))
+    }
+
+    /// Bytes `at..at + len` of the encoding.
+    fn bytes(&mut self, at: usize, len: usize) -> Result<Option<Vec<u8>>, E> {
+        if at + len > self.header.encoded_len() {
+            return Ok(None);
+        }
+        let mut out = Vec::with_capacity(len);
+        let mut from = at;
+        while from < at + len {
+            let (k, inside) = (from / self.chunk_len, from % self.chunk_len);
+            let want = (self.chunk_len - inside).min(at + len - from);
+            let Some(piece) = self.piece(k)? else {
+                return Ok(None);
+            };
+            let Some(part) = piece.get(inside..inside + want) else {
+                return Ok(None);
+            };
+            out.extend_from_slice(part);
+            from += want;
+        }
+        Ok(Some(out))
+    }
+
+    /// Rows `start..end` (cut to the rows there are).
+    pub fn rows(&mut self, start: u32, end: u32) -> Result<Option<Vec<LayoutRow>>, E> {
+        let end = end.min(self.header.n_rows);
+        if start >= end {
+            return Ok(Some(Vec::new()));
+        }
+        let at = HEADER + start as usize * ROW;
+        Ok(self
+            .bytes(at, (end - start) as usize * ROW)?
+            .and_then(|bytes| bytes.chunks_exact(ROW).map(decode_row).collect()))
+    }
+
+    /// The rows at the full rows `fulls` (ascending), reading each run of
+    /// consecutive rows at once.
+    pub fn rows_at(&mut self, fulls: &[u32]) -> Result<Option<Vec<LayoutRow>>, E> {
+        let mut out = Vec::with_capacity(fulls.len());
+        let mut at = 0;
+        while at < fulls.len() {
+            let mut run = 1;
+            while at + run < fulls.len() && fulls[at + run] == fulls[at] + run as u32 {
+                run += 1;
+            }
+            let Some(rows) = self.rows(fulls[at], fulls[at] + run as u32)? else {
+                return Ok(None);
+            };
+            if rows.len() != run {
+                return Ok(None);
+            }
+            out.extend(rows);
+            at += run;
+        }
+        Ok(Some(out))
+    }
+
+    /// The full row of a span id (or of a missing parent's placeholder).
+    pub fn row_of(&mut self, key: &[u8; 8]) -> Result<Option<u32>, E> {
+        let keys_at = HEADER + self.header.n_rows as usize * ROW;
+        let (mut low, mut high) = (0usize, self.header.n_keys as usize);
+        while low < high {
+            let middle = (low + high) / 2;
+            let Some(entry) = self
+                .bytes(keys_at + middle * KEY, KEY)?
+                .and_then(|bytes| decode_key(&bytes))
+            else {
+                return Ok(None);
+            };
+            match entry.0.cmp(key) {
+                std::cmp::Ordering::Equal => return Ok(Some(entry.1)),
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+            }
+        }
+        Ok(None)
+    }
+
+    /// The collapsed set of these keys, as `TraceLayout::collapsed` makes it.
+    pub fn collapsed(&mut self, keys: &[[u8; 8]]) -> Result<Option<Collapsed>, E> {
+        let mut entries = Vec::with_capacity(keys.len());
+        for key in keys {
+            let Some(full) = self.row_of(key)? else {
+                continue;
+            };
+            let Some(row) = self
+                .rows(full, full + 1)?
+                .and_then(|rows| rows.first().copied())
+            else {
+                return Ok(None);
+            };
+            if row.has_children() {
+                entries.push((full, row.size));
+            }
+        }
+        Ok(Some(Collapsed::of_rows(entries)))
+    }
 }
 
 #[cfg(test)]
@@ -775,6 +1050,136 @@ mod tests {
             want.sort_by_key(|cell| (cell.depth, cell.bucket));
             prop_assert_eq!(layout.summary(&collapsed, from, to, buckets), want);
         }
+    }
+
+    proptest! {
+        #[test]
+        fn windows_read_piecewise_equal_windows_of_the_decoded_layout(
+            (spans, picks) in arbitrary_trace(),
+            start in 0u32..70,
+            length in 0u32..70,
+            chunk_len in HEADER..HEADER + 200,
+        ) {
+            let layout = TraceLayout::new(spans);
+            let bytes = encode(&layout);
+            let pieces: Vec<Vec<u8>> = bytes.chunks(chunk_len).map(<[u8]>::to_vec).collect();
+            let mut fetched = 0usize;
+            let mut read = LayoutPieces::open(chunk_len, |k: usize| {
+                fetched += 1;
+                Ok::<_, ()>(pieces.get(k).cloned())
+            })
+            .unwrap()
+            .expect("a layout");
+            let header = *read.header();
+            prop_assert_eq!(header.n_rows as usize, layout.rows.len());
+            prop_assert_eq!(
+                (header.span_count, header.max_depth, header.has_missing_parents),
+                (layout.span_count, layout.max_depth, layout.has_missing_parents)
+            );
+            prop_assert_eq!((header.start_ns, header.end_ns), (layout.start_ns, layout.end_ns));
+            let mut keys: Vec<[u8; 8]> = picks.iter().map(|&p| key_of(p % 100)).collect();
+            keys.extend(picks.iter().filter(|&&p| p % 7 == 0).map(|&p| id(200 + (p % 4) as u8)));
+            let set = read.collapsed(&keys).unwrap().expect("a collapsed set");
+            prop_assert_eq!(&set, &layout.collapsed(&keys));
+            let fulls = set.window(header.n_rows, start, start + length);
+            prop_assert_eq!(&fulls, &layout.window(&set, start, start + length));
+            let rows = read.rows_at(&fulls).unwrap().expect("rows");
+            let want: Vec<LayoutRow> = fulls.iter().map(|&full| layout.rows[full as usize]).collect();
+            prop_assert_eq!(rows, want);
+            for (full, row) in layout.rows.iter().enumerate() {
+                prop_assert_eq!(read.row_of(&row.span_id).unwrap(), Some(full as u32));
+            }
+            prop_assert_eq!(read.row_of(&id(255)).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn pieces_that_are_missing_or_cut_short_read_as_none() {
+        let layout = TraceLayout::new(vec![
+            span(1, None, 0, 100),
+            span(2, Some(1), 10, 20),
+            span(3, Some(1), 50, 60),
+        ]);
+        let bytes = encode(&layout);
+        let first = bytes[..HEADER + 10].to_vec();
+        let mut read = LayoutPieces::open(HEADER + 10, |k: usize| {
+            Ok::<_, ()>((k == 0).then(|| first.clone()))
+        })
+        .unwrap()
+        .expect("the header is whole");
+        assert_eq!(read.rows(0, 1).unwrap(), None);
+        assert_eq!(read.row_of(&id(2)).unwrap(), None);
+        let opened = LayoutPieces::open(HEADER, |_| Ok::<_, ()>(Some(vec![0u8; HEADER])));
+        assert!(opened.unwrap().is_none(), "a version 0 header is no layout");
+    }
+
+    fn arbitrary_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            prop_oneof![
+                Just(2.0f64),
+                Just(1e20),
+                Just(1e21),
+                Just(-0.5),
+                Just(1.5e300)
+            ]
+            .prop_map(Value::from),
+            "[a-cA-Cİ\u{212a}0-9 .:\"\\\\+\t-]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-cA-Cİ\u{212a}.:\"]{0,4}", inner, 0..4)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn a_span_may_match_ruled_out_never_matches(
+            name in "[a-cA-Cİ\u{212a}0-9 .:/]{0,8}",
+            service in "[a-cA-C ]{0,5}",
+            status in "[a-c\u{212a} \\\\]{0,4}",
+            attributes in arbitrary_value(),
+            needle in "[a-ck0-9 .:/\"+e-]{1,4}",
+            cut in (0usize..80, 1usize..6),
+        ) {
+            let json = serde_json::to_string(&attributes).unwrap();
+            let fields = [name.as_bytes(), service.as_bytes(), status.as_bytes(), json.as_bytes()];
+            let text = span_text(&name, &service, &status, &attributes);
+            // A random needle, and a piece of the text itself (one that matches).
+            let piece: String = text.chars().skip(cut.0).take(cut.1).collect();
+            for needle in [find_needle(&needle), find_needle(&piece)].into_iter().flatten() {
+                if plain_needle(&needle) && text.contains(&needle) {
+                    prop_assert!(may_match(&needle, &fields, &mut Vec::new()), "{:?} in {:?}", needle, text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_needles_and_what_may_match_them() {
+        assert!(plain_needle("payment"));
+        assert!(plain_needle("http.status"));
+        assert!(!plain_needle("get /"), "a space");
+        assert!(!plain_needle("500"), "only a number's characters");
+        assert!(!plain_needle("1e+21"));
+        assert!(!plain_needle("a\"b"));
+        assert!(!plain_needle("é"));
+        let mut scratch = Vec::new();
+        assert!(may_match("pay", &[b"PAYMENT"], &mut scratch));
+        assert!(!may_match("pay", &[b"cart", br#"{"a":"b"}"#], &mut scratch));
+        assert!(
+            may_match("ki", &["\u{212a}I".as_bytes()], &mut scratch),
+            "the Kelvin sign"
+        );
+        assert!(
+            may_match("ab", &[br#"{"x":"a\u0062"}"#], &mut scratch),
+            "an escape"
+        );
     }
 
     #[test]

@@ -185,6 +185,108 @@ async fn windows_put_together_are_the_whole_layout_under_any_collapsed_set() {
     assert!(hidden.rows[1..].iter().all(|row| row.placeholder));
 }
 
+/// A window read a piece at a time from the kept layout (a fresh reader) equals
+/// the same window of the whole decoded layout (a reader whose cache holds it, after
+/// an overview) and of `TraceLayout::window`, for random collapsed sets and windows.
+#[tokio::test]
+async fn windows_read_piecewise_equal_windows_of_the_whole_layout() {
+    let case = TestCase::new().await;
+    let file = write(
+        case.dir.path(),
+        "big.jsonl",
+        &big_trace_lines("web", 0, 7_000),
+    );
+    case.ingest(&[file]).await;
+    let id: TraceId = TRACE.parse().unwrap();
+    let whole = case.store.reader().await.unwrap();
+    let kept = whole.kept_layout(id).await.unwrap().expect("a kept layout");
+    let layout = &kept.layout;
+    // The overview reads the layout whole: `whole` windows from its cache after.
+    whole
+        .trace_overview(id, layout.start_ns, layout.end_ns, 10, Vec::new())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut seed: u64 = 0x5eed;
+    let mut next = |below: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % below
+    };
+    for round in 0..25 {
+        // The first set is too big to read piecewise: it is made from the whole layout.
+        let count = if round == 0 { 300 } else { next(12) };
+        let keys: Vec<[u8; 8]> = (0..count)
+            .map(|_| match next(10) {
+                0 => {
+                    let missing = 0xdead_0000u64 + next(3);
+                    missing.to_be_bytes()
+                }
+                _ => layout.rows[next(layout.rows.len() as u64) as usize].span_id,
+            })
+            .collect();
+        let collapsed: Vec<SpanId> = keys.iter().map(|key| SpanId(*key)).collect();
+        let set = layout.collapsed(&keys);
+        let visible = layout.visible_count(&set);
+        let start = next(u64::from(visible) + 10) as u32;
+        let end = start + next(400) as u32;
+        let fresh = case.store.reader().await.unwrap();
+        let piecewise = fresh
+            .trace_rows(id, start, end, collapsed.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        let from_whole = whole
+            .trace_rows(id, start, end, collapsed.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(piecewise, from_whole);
+        assert_eq!(piecewise.total_rows, visible);
+        let want: Vec<(String, u32)> = layout
+            .window(&set, start, end)
+            .iter()
+            .map(|&full| {
+                let row = &layout.rows[full as usize];
+                (SpanId(row.span_id).to_hex(), row.depth)
+            })
+            .collect();
+        let got: Vec<(String, u32)> = piecewise
+            .rows
+            .iter()
+            .map(|row| (row.span_id.clone(), row.depth))
+            .collect();
+        assert_eq!(got, want);
+        for row in &piecewise.rows {
+            let key = row.span_id.parse::<SpanId>().unwrap().0;
+            assert_eq!(row.collapsed, row.has_children && keys.contains(&key));
+        }
+        if let Some(row) = piecewise.rows.last() {
+            let of = fresh
+                .trace_row_of(id, row.span_id.parse().unwrap(), collapsed.clone())
+                .await
+                .unwrap();
+            assert_eq!(of, Some(row.row));
+        }
+    }
+    let outline = case
+        .store
+        .reader()
+        .await
+        .unwrap()
+        .trace_outline(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(outline, whole.trace_outline(id).await.unwrap().unwrap());
+    assert_eq!(outline.total_rows, layout.rows.len() as u32);
+    assert!(
+        case.count("SELECT COUNT(*) FROM trace_layout_chunks").await > 1,
+        "the layout is kept in pieces"
+    );
+}
+
 #[tokio::test]
 async fn find_in_trace_is_the_apps_matching_over_every_span() {
     let case = TestCase::new().await;
@@ -233,6 +335,113 @@ async fn find_in_trace_is_the_apps_matching_over_every_span() {
                 "in row order"
             );
         }
+    }
+}
+
+/// Spans with attributes of every kind (upper case, `İ` and the Kelvin sign, escapes,
+/// floats, arrays, maps) and status messages, for find-in-trace's prefilter.
+fn varied_spans_line(count: usize) -> String {
+    let texts = [
+        "Payment Declined",
+        "\u{0130}NDEX ki",
+        "\u{212a}ILN",
+        "quote \\\" and back\\\\slash",
+        "caf\u{e9} PAY",
+        "http.status",
+        "",
+    ];
+    let spans: Vec<String> = (0..count)
+        .map(|n| {
+            let parent = if n == 0 { String::new() } else { span_id((n - 1) / 3) };
+            let text = texts[n % texts.len()];
+            let attributes = format!(
+                r#"[{{"key":"note","value":{{"stringValue":"{text}"}}}},
+                   {{"key":"n","value":{{"intValue":"{n}"}}}},
+                   {{"key":"ratio","value":{{"doubleValue":{}}}}},
+                   {{"key":"ok","value":{{"boolValue":{}}}}},
+                   {{"key":"list","value":{{"arrayValue":{{"values":[{{"stringValue":"a{n}"}},{{"doubleValue":2.0}}]}}}}}},
+                   {{"key":"Map","value":{{"kvlistValue":{{"values":[{{"key":"Inner.Key","value":{{"stringValue":"x"}}}}]}}}}}}]"#,
+                ["2.0", "1e20", "0.5", "1e21"][n % 4],
+                n % 2 == 0
+            );
+            span_json(TRACE, &span_id(n), &parent, &format!("Op {}", n % 5), n as i64).replace(
+                r#""status":{}"#,
+                &format!(
+                    r#""status":{{"code":{},"message":"{}"}},"attributes":{attributes}"#,
+                    1 + n % 2,
+                    texts[(n + 3) % texts.len()]
+                ),
+            )
+        })
+        .collect();
+    traces_line("Pay-Service", &spans) + "\n"
+}
+
+/// `trace_find` (which rules spans out from their stored columns before parsing
+/// their attributes) finds what the app's matching finds over every span, for
+/// needles it can rule out with and needles it cannot.
+#[tokio::test]
+async fn find_in_trace_with_its_prefilter_is_the_apps_matching() {
+    let case = TestCase::new().await;
+    let file = write(case.dir.path(), "varied.jsonl", &varied_spans_line(400));
+    case.ingest(&[file]).await;
+    let reader = case.store.reader().await.unwrap();
+    let id: TraceId = TRACE.parse().unwrap();
+    let trace = reader.trace(id).await.unwrap().unwrap();
+    assert_eq!(trace.spans.len(), 400);
+    let needles = [
+        "payment",
+        "PAY",
+        "ki",
+        "index",
+        "kiln",
+        "\u{212a}",
+        "caf\u{e9}",
+        "\"",
+        "\\",
+        "back\\slash",
+        "http.status",
+        "inner.key",
+        "op 3",
+        "2",
+        "1e+21",
+        "100000",
+        "a17",
+        "true",
+        "ok false",
+        "0 a",
+        "pay-service",
+        "service.name",
+        "declined",
+        "zzz",
+    ];
+    for text in needles {
+        let want: HashSet<String> = match find_needle(text) {
+            None => HashSet::new(),
+            Some(needle) => trace
+                .spans
+                .iter()
+                .filter(|span| {
+                    span_text(
+                        &span.name,
+                        &span.service,
+                        &span.status_message,
+                        &span.attributes,
+                    )
+                    .contains(&needle)
+                        || resource_text(&span.resource).contains(&needle)
+                })
+                .map(|span| span.span_id.clone())
+                .collect(),
+        };
+        let found = reader
+            .trace_find(id, text.to_string(), Vec::new())
+            .await
+            .unwrap()
+            .unwrap();
+        let got: HashSet<String> = found.matches.iter().map(|m| m.span_id.clone()).collect();
+        assert_eq!(got, want, "{text:?}");
+        assert_eq!(found.total as usize, want.len(), "{text:?}");
     }
 }
 

@@ -4,10 +4,14 @@
 //! spans (`trace_find`), the row of one span (`trace_row_of`), the collapsed set of
 //! "to depth N" (`trace_collapse_to_depth`) and one span in full (`span_detail`).
 //! They stand on the trace's layout (`analysis::layout`): the one kept in the case
-//! for a big trace (`store/layouts.rs`), read once per process and held in the
-//! reader's cache by its id, or one made from the spans for a small trace. A
-//! window reads its rows' spans by primary key, so its cost does not depend on the
-//! trace's size. Times are the stored ones (no skew adjustment).
+//! for a big trace (`store/layouts.rs`), or one made from the spans for a small
+//! trace. The outline, a window and the row of a span read a kept layout a piece
+//! at a time (its header, the pieces holding the window's rows and the collapsed
+//! rows, a binary search of its keys) unless the reader's cache holds it whole;
+//! the overview, find, "to depth N" and a span's self time read it whole, once
+//! per process, and the cache holds it by its id. A window reads its rows' spans
+//! by primary key, so its cost does not depend on the trace's size. Times are the
+//! stored ones (no skew adjustment).
 
 use std::sync::{Arc, Mutex};
 
@@ -18,11 +22,14 @@ use super::logs::LogFilter;
 use super::rows::{hex_column, json_column};
 use super::trace_view::{EventView, LinkView, ScopeView, SpanView};
 use super::Reader;
-use crate::analysis::layout::{find_needle, resource_text, span_text, TraceLayout};
+use crate::analysis::layout::{
+    find_needle, may_match, plain_needle, resource_text, span_text, Collapsed, LayoutHeader,
+    LayoutRow, TraceLayout,
+};
 use crate::analysis::{self_times, SpanTiming, TraceTree};
 use crate::ids::{SpanId, TraceId};
 use crate::model::{Link, StatusCode};
-use crate::store::layouts::{self, KeptLayout};
+use crate::store::layouts::{self, KeptLayout, Pieces};
 use crate::store::StoreError;
 
 /// Layouts a reader holds (the app scrolls one trace, maybe compares two).
@@ -30,6 +37,10 @@ const CACHED_LAYOUTS: usize = 4;
 
 /// At most this many rows in one window; a longer one is cut.
 pub const MAX_WINDOW_ROWS: u32 = 10_000;
+
+/// A collapsed set of more keys than this is made from the whole layout (each key
+/// read piecewise is a binary search of the kept key index).
+const MAX_PIECEWISE_KEYS: usize = 256;
 
 /// At most this many matches in one `TraceFind` (its `total` stays exact).
 pub const MAX_FIND_MATCHES: usize = 10_000;
@@ -255,6 +266,39 @@ impl Reader {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
     }
 
+    /// Runs `work` on a blocking thread with a read-only rusqlite connection and the
+    /// rows of trace `trace_id`'s layout (`None`: the case holds no span of it): a
+    /// kept layout the cache does not hold is read a piece at a time; when its
+    /// pieces are unreadable (`work` gives `None`), it runs again on the whole
+    /// layout, laid out from the spans if need be.
+    async fn with_rows<T: Send + 'static>(
+        &self,
+        trace_id: TraceId,
+        work: impl Fn(&Connection, &mut dyn RowSource) -> Result<Option<T>, StoreError> + Send + 'static,
+    ) -> Result<Option<T>, StoreError> {
+        let path = self.path.clone();
+        let cache = self.layouts.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = read_only(&path)?;
+            if let Some(id) = layouts::kept_id(&conn, &trace_id.0)? {
+                if cached(&cache, &trace_id, id).is_none() {
+                    if let Some((pieces, services)) = layouts::open_pieces(&conn, id)? {
+                        let mut source = PieceSource { pieces, services };
+                        if let Some(out) = work(&conn, &mut source)? {
+                            return Ok(Some(out));
+                        }
+                    }
+                }
+            }
+            match layout_of(&conn, &cache, &trace_id)? {
+                Some(kept) => work(&conn, &mut WholeSource(kept)),
+                None => Ok(None),
+            }
+        })
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+    }
+
     /// The layout kept in the case for trace `trace_id` (`None`: none kept), read
     /// afresh: what the tests compare with `laid_out`.
     pub async fn kept_layout(&self, trace_id: TraceId) -> Result<Option<KeptLayout>, StoreError> {
@@ -283,8 +327,14 @@ impl Reader {
         &self,
         trace_id: TraceId,
     ) -> Result<Option<TraceOutline>, StoreError> {
-        self.with_layout(trace_id, move |_, kept| Ok(outline(&trace_id, kept)))
-            .await
+        self.with_rows(trace_id, move |_, source| {
+            Ok(Some(outline(
+                &trace_id,
+                &source.header(),
+                source.services(),
+            )))
+        })
+        .await
     }
 
     /// Visible rows `start..end` of trace `trace_id` with the children of the
@@ -296,28 +346,33 @@ impl Reader {
         end: u32,
         collapsed: Vec<SpanId>,
     ) -> Result<Option<TraceRows>, StoreError> {
-        self.with_layout(trace_id, move |conn, kept| {
-            let layout = &kept.layout;
-            let keys = keys(&collapsed);
-            let set = layout.collapsed(&keys);
+        let keys = keys(&collapsed);
+        self.with_rows(trace_id, move |conn, source| {
+            let header = source.header();
+            let Some(set) = source.collapsed(&keys)? else {
+                return Ok(None);
+            };
             let end = end.min(start.saturating_add(MAX_WINDOW_ROWS));
-            let full_rows = layout.window(&set, start, end);
-            let mut rows = Vec::with_capacity(full_rows.len());
-            for (at, full) in full_rows.into_iter().enumerate() {
+            let full_rows = set.window(header.n_rows, start, end);
+            let Some(layout_rows) = source.rows_at(&full_rows)? else {
+                return Ok(None);
+            };
+            let mut rows = Vec::with_capacity(layout_rows.len());
+            for (at, (row, &full)) in layout_rows.iter().zip(&full_rows).enumerate() {
                 rows.push(row_of(
                     conn,
                     &trace_id,
-                    layout,
-                    &keys,
+                    row,
+                    header.start_ns,
+                    set.contains(full),
                     start + at as u32,
-                    full,
                 )?);
             }
-            Ok(TraceRows {
+            Ok(Some(TraceRows {
                 trace_id: trace_id.to_hex(),
-                total_rows: layout.visible_count(&set),
+                total_rows: set.visible_count(header.n_rows),
                 rows,
-            })
+            }))
         })
         .await
     }
@@ -413,13 +468,14 @@ impl Reader {
         span_id: SpanId,
         collapsed: Vec<SpanId>,
     ) -> Result<Option<u32>, StoreError> {
+        let keys = keys(&collapsed);
         Ok(self
-            .with_layout(trace_id, move |_, kept| {
-                let layout = &kept.layout;
-                let set = layout.collapsed(&keys(&collapsed));
-                Ok(layout
-                    .row_of(&span_id.0)
-                    .and_then(|full| layout.visible_row_of(&set, full)))
+            .with_rows(trace_id, move |_, source| {
+                let Some(set) = source.collapsed(&keys)? else {
+                    return Ok(None);
+                };
+                let full = source.row_of(&span_id.0)?;
+                Ok(Some(full.and_then(|full| set.visible_row_of(full))))
             })
             .await?
             .flatten())
@@ -585,13 +641,7 @@ fn layout_of(
     trace_id: &TraceId,
 ) -> Result<Option<Arc<KeptLayout>>, StoreError> {
     if let Some(id) = layouts::kept_id(conn, &trace_id.0)? {
-        let hit = cache
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .iter()
-            .find(|(trace, kept_id, _)| *trace == trace_id.0 && *kept_id == id)
-            .map(|(_, _, kept)| kept.clone());
+        let hit = cached(cache, trace_id, id);
         if hit.is_some() {
             return Ok(hit);
         }
@@ -610,31 +660,101 @@ fn layout_of(
     Ok(layouts::lay_out(conn, &trace_id.0)?.map(Arc::new))
 }
 
-fn outline(trace_id: &TraceId, kept: &KeptLayout) -> TraceOutline {
-    let layout = &kept.layout;
-    TraceOutline {
-        trace_id: trace_id.to_hex(),
-        span_count: layout.span_count,
-        total_rows: layout.rows.len() as u32,
-        max_depth: layout.max_depth,
-        start_ns: layout.start_ns.to_string(),
-        end_ns: layout.end_ns.to_string(),
-        services: kept.services.clone(),
-        has_missing_parents: layout.has_missing_parents,
+/// Kept layout `id` of trace `trace_id` if the cache holds it.
+fn cached(cache: &LayoutCache, trace_id: &TraceId, id: i64) -> Option<Arc<KeptLayout>> {
+    cache
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .iter()
+        .find(|(trace, kept_id, _)| *trace == trace_id.0 && *kept_id == id)
+        .map(|(_, _, kept)| kept.clone())
+}
+
+/// The rows of a layout as the windowed calls read them: whole, or a piece at a
+/// time. `None` from a piece source: its pieces are unreadable.
+trait RowSource {
+    fn header(&self) -> LayoutHeader;
+    fn services(&self) -> &[String];
+    fn collapsed(&mut self, keys: &[[u8; 8]]) -> Result<Option<Collapsed>, StoreError>;
+    /// The rows at these full rows (ascending).
+    fn rows_at(&mut self, fulls: &[u32]) -> Result<Option<Vec<LayoutRow>>, StoreError>;
+    fn row_of(&mut self, key: &[u8; 8]) -> Result<Option<u32>, StoreError>;
+}
+
+struct WholeSource(Arc<KeptLayout>);
+
+impl RowSource for WholeSource {
+    fn header(&self) -> LayoutHeader {
+        self.0.layout.header()
+    }
+    fn services(&self) -> &[String] {
+        &self.0.services
+    }
+    fn collapsed(&mut self, keys: &[[u8; 8]]) -> Result<Option<Collapsed>, StoreError> {
+        Ok(Some(self.0.layout.collapsed(keys)))
+    }
+    fn rows_at(&mut self, fulls: &[u32]) -> Result<Option<Vec<LayoutRow>>, StoreError> {
+        Ok(fulls
+            .iter()
+            .map(|&full| self.0.layout.rows.get(full as usize).copied())
+            .collect())
+    }
+    fn row_of(&mut self, key: &[u8; 8]) -> Result<Option<u32>, StoreError> {
+        Ok(self.0.layout.row_of(key))
     }
 }
 
-/// Row `full` of the layout shown at visible row `visible`, with the columns read
-/// from its span (by primary key) and its span-linked log count.
+struct PieceSource<'c> {
+    pieces: Pieces<'c>,
+    services: Vec<String>,
+}
+
+impl RowSource for PieceSource<'_> {
+    fn header(&self) -> LayoutHeader {
+        *self.pieces.header()
+    }
+    fn services(&self) -> &[String] {
+        &self.services
+    }
+    fn collapsed(&mut self, keys: &[[u8; 8]]) -> Result<Option<Collapsed>, StoreError> {
+        if keys.len() > MAX_PIECEWISE_KEYS {
+            return Ok(None);
+        }
+        self.pieces.collapsed(keys)
+    }
+    fn rows_at(&mut self, fulls: &[u32]) -> Result<Option<Vec<LayoutRow>>, StoreError> {
+        self.pieces.rows_at(fulls)
+    }
+    fn row_of(&mut self, key: &[u8; 8]) -> Result<Option<u32>, StoreError> {
+        self.pieces.row_of(key)
+    }
+}
+
+fn outline(trace_id: &TraceId, header: &LayoutHeader, services: &[String]) -> TraceOutline {
+    TraceOutline {
+        trace_id: trace_id.to_hex(),
+        span_count: header.span_count,
+        total_rows: header.n_rows,
+        max_depth: header.max_depth,
+        start_ns: header.start_ns.to_string(),
+        end_ns: header.end_ns.to_string(),
+        services: services.to_vec(),
+        has_missing_parents: header.has_missing_parents,
+    }
+}
+
+/// Layout row `row` (of a trace starting at `start_ns`) shown at visible row
+/// `visible`, `collapsed` or not, with the columns read from its span (by primary
+/// key) and its span-linked log count.
 fn row_of(
     conn: &Connection,
     trace_id: &TraceId,
-    layout: &TraceLayout,
-    collapsed_keys: &[[u8; 8]],
+    row: &LayoutRow,
+    start_ns: i64,
+    collapsed: bool,
     visible: u32,
-    full: u32,
 ) -> Result<TraceRow, StoreError> {
-    let row = &layout.rows[full as usize];
     let (parent_span_id, name, status, log_count) = if row.placeholder {
         (None, String::new(), StatusCode::Unset, 0)
     } else {
@@ -670,14 +790,14 @@ fn row_of(
         parent_span_id,
         name,
         service: row.service,
-        start_offset_ns: row.start_ns - layout.start_ns,
-        end_offset_ns: row.end_ns - layout.start_ns,
+        start_offset_ns: row.start_ns - start_ns,
+        end_offset_ns: row.end_ns - start_ns,
         duration_ns: row.end_ns - row.start_ns,
         status,
         log_count,
         has_children: row.has_children(),
         child_count: row.child_count,
-        collapsed: row.has_children() && collapsed_keys.contains(&row.span_id),
+        collapsed,
         placeholder: row.placeholder,
     })
 }
@@ -686,7 +806,10 @@ fn hex_bytes(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// The span ids of trace `trace_id` whose find text holds `needle`.
+/// The span ids of trace `trace_id` whose find text holds `needle`. A plain
+/// needle (`plain_needle`) first rules out, from the stored columns as they are,
+/// the spans that cannot hold it (`may_match`); only the others' attributes are
+/// parsed for the app's matching (`span_text`), so the result is the same.
 fn matching_spans(
     conn: &Connection,
     trace_id: &TraceId,
@@ -700,6 +823,8 @@ fn matching_spans(
     )?;
     let mut rows = select.query([&trace_id.0[..]])?;
     let mut out = Vec::new();
+    let plain = plain_needle(needle);
+    let mut scratch = Vec::new();
     while let Some(row) = rows.next()? {
         let resource_id: i64 = row.get(5)?;
         let resource_matches = match resources.get(&resource_id) {
@@ -715,6 +840,24 @@ fn matching_spans(
                 matches
             }
         };
+        let bytes_of = |at: usize| -> Result<&[u8], rusqlite::Error> {
+            Ok(match row.get_ref(at)? {
+                rusqlite::types::ValueRef::Text(bytes) | rusqlite::types::ValueRef::Blob(bytes) => {
+                    bytes
+                }
+                _ => &[],
+            })
+        };
+        if !resource_matches
+            && plain
+            && !may_match(
+                needle,
+                &[bytes_of(1)?, bytes_of(2)?, bytes_of(3)?, bytes_of(4)?],
+                &mut scratch,
+            )
+        {
+            continue;
+        }
         let attributes: serde_json::Value = row
             .get_ref(4)?
             .as_str()
