@@ -16,7 +16,7 @@
 //                       made from bench-data/large/{traces.jsonl,logs.ndjson} when missing)
 //   LOG_PAGES           pages (200 rows) to scroll down and back up in the log view (default 25)
 //   LOG_SEARCHES        `|`-separated searches of part `logs` whose rows and counts are timed
-//                       (default: the empty query, a service, a level, a word, a phrase)
+//                       (default: the empty query, a service, a level, a rare word, a phrase, a common word)
 //   SEARCH_WAIT         seconds a search may take to be ready before the next one (default 120)
 //   OPENS               traces of the demo case opened from the trace list, part `open` (default 10)
 
@@ -43,7 +43,7 @@ const DEMO_CASE = resolve(ROOT, process.env.DEMO_CASE ?? 'target/demo/demo.weft'
 const TRACE_CASE = resolve(ROOT, process.env.TRACE_CASE ?? 'bench-data/big-trace-100000/case.weft');
 const TRACE_SIZES = (process.env.TRACE_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const LOGS_CASE = resolve(ROOT, process.env.LOGS_CASE ?? 'bench-data/large/case.weft');
-const LOG_SEARCHES = (process.env.LOG_SEARCHES ?? '|service:checkout|level:error|timeout|"connection pool"').split('|');
+const LOG_SEARCHES = (process.env.LOG_SEARCHES ?? '|service:checkout|level:error|failed|"connection pool"|exceeded').split('|');
 const SEARCH_WAIT = Number(process.env.SEARCH_WAIT ?? 120) * 1000;
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -559,7 +559,7 @@ async function measureSearches(session) {
       `| \`${text}\` | ${upTo('rows')} | ${seen.rows ?? '–'} | ${upTo('countExact')} (${seen.countExact ?? seen.finalCount ?? '–'}) | ${upTo('facets')} (${seen.facets ?? '–'}) | ${upTo('facetsExact')} | ${upTo('histogram')} (${seen.histogram ?? 'unchanged'}) | ${upTo('traces')} (${seen.traces ?? 'unchanged'}) | ${upTo('ready')} | ${loadAt} |`,
     );
     // A search left running would slow the next one: wait for the window to settle.
-    if (at.ready === undefined) await waitReady(session, 1_200_000).catch(() => say('never ready'));
+    if (at.ready === undefined) await waitReady(session, SEARCH_WAIT).catch(() => say('not ready: the next search starts anyway'));
   }
   return lines.join('\n');
 }
