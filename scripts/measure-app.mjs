@@ -15,6 +15,10 @@
 //   LOGS_CASE           case with the large bench set (default bench-data/large/case.weft;
 //                       made from bench-data/large/{traces.jsonl,logs.ndjson} when missing)
 //   LOG_PAGES           pages (200 rows) to scroll down and back up in the log view (default 25)
+//   LOG_SEARCHES        `|`-separated searches of part `logs` whose rows and counts are timed
+//                       (default: a service, a level, a rare word, a phrase, a common word, and
+//                       the empty query again; a search for the query shown runs nothing)
+//   SEARCH_WAIT         seconds a search may take to be ready before the next one (default 120)
 //   OPENS               traces of the demo case opened from the trace list, part `open` (default 10)
 
 import { execFileSync } from 'node:child_process';
@@ -40,6 +44,8 @@ const DEMO_CASE = resolve(ROOT, process.env.DEMO_CASE ?? 'target/demo/demo.weft'
 const TRACE_CASE = resolve(ROOT, process.env.TRACE_CASE ?? 'bench-data/big-trace-100000/case.weft');
 const TRACE_SIZES = (process.env.TRACE_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const LOGS_CASE = resolve(ROOT, process.env.LOGS_CASE ?? 'bench-data/large/case.weft');
+const LOG_SEARCHES = (process.env.LOG_SEARCHES ?? 'service:checkout|level:error|failed|"connection pool"|exceeded|').split('|');
+const SEARCH_WAIT = Number(process.env.SEARCH_WAIT ?? 120) * 1000;
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 // Boot time in epoch ms from /proc/uptime (10 ms steps; /proc/stat's btime is whole seconds).
@@ -483,6 +489,85 @@ async function search(session, text) {
   return { rows, ready: Date.now() - started };
 }
 
+/**
+ * Runs one search in the log view and times, from the click, what the user sees: the
+ * first rows, the line count exact, the facets changed (an estimate, or at once the
+ * exact ones), the facets exact, the histogram's total, the trace list's rows, and the
+ * window ready (every list settled); with the texts shown. Gives up after `wait` ms.
+ */
+function timedSearch(session, text, wait) {
+  return session.executeAsync(
+    (value, most, done) => {
+      const q = (sel) => document.querySelector(sel);
+      const facetsText = () => q('[data-testid="log-facets"]')?.textContent ?? '';
+      const before = { facets: facetsText(), total: q('[data-testid="log-histogram"]')?.getAttribute('data-total') ?? null, traces: q('[data-testid="traces-shown"]')?.textContent };
+      const box = q('[data-testid="search-input"]');
+      box.value = value;
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      const started = performance.now();
+      q('[data-testid="search-run"]').click();
+      const at = {};
+      const seen = {};
+      let sawBusy = false;
+      let sawLoading = false;
+      const mark = (key, yes, note) => {
+        if (yes && at[key] === undefined) {
+          at[key] = performance.now() - started;
+          if (note !== undefined) seen[key] = note;
+        }
+      };
+      const poll = () => {
+        const view = q('[data-testid="log-view"]');
+        const app = q('[data-testid="app"]');
+        const shown = q('[data-testid="logs-shown"]');
+        const facets = q('[data-testid="log-facets"]');
+        const loading = view?.getAttribute('data-loading') === 'true';
+        sawBusy ||= app?.getAttribute('data-ready') !== 'true';
+        // The search box may start the search a frame later: rows count once they were cleared.
+        sawLoading ||= loading;
+        mark('rows', sawLoading && !loading && !!q('[data-testid="log-row"]'), shown?.textContent.trim());
+        mark('countExact', at.rows !== undefined && shown?.getAttribute('data-tally') === 'exact', shown?.textContent.trim());
+        mark('facets', facets !== null && facetsText() !== before.facets, facets?.getAttribute('data-exact') === 'false' ? `estimate: ${q('[data-testid="facets-note"]')?.textContent ?? ''}` : 'exact');
+        mark(
+          'facetsExact',
+          at.facets !== undefined && facets?.getAttribute('aria-busy') !== 'true' && facets?.getAttribute('data-exact') !== 'false',
+        );
+        mark('histogram', (q('[data-testid="log-histogram"]')?.getAttribute('data-total') ?? null) !== before.total && q('[data-testid="log-histogram"]') !== null, q('[data-testid="log-histogram"]')?.getAttribute('data-total'));
+        mark('traces', q('[data-testid="traces-shown"]')?.textContent !== before.traces, q('[data-testid="traces-shown"]')?.textContent.trim());
+        mark('ready', sawBusy && app?.getAttribute('data-ready') === 'true');
+        if (at.ready !== undefined || performance.now() - started > most) {
+          seen.finalCount = shown?.textContent.trim();
+          done({ at, seen });
+          return;
+        }
+        requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    },
+    text,
+    wait,
+  );
+}
+
+async function measureSearches(session) {
+  const lines = [
+    `| search | first rows | lines shown then | line count exact | facets (first shown) | facets exact | histogram total | trace list count | ready | load avg |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const text of LOG_SEARCHES) {
+    const loadAt = load();
+    say(`search ${JSON.stringify(text)}`);
+    const { at, seen } = await timedSearch(session, text, SEARCH_WAIT);
+    const upTo = (key) => (at[key] === undefined ? `> ${SEARCH_WAIT / 1000} s` : ms(at[key]));
+    lines.push(
+      `| \`${text}\` | ${upTo('rows')} | ${seen.rows ?? '–'} | ${upTo('countExact')} (${seen.countExact ?? seen.finalCount ?? '–'}) | ${upTo('facets')} (${seen.facets ?? '–'}) | ${upTo('facetsExact')} | ${upTo('histogram')} (${seen.histogram ?? 'unchanged'}) | ${upTo('traces')} (${seen.traces ?? 'unchanged'}) | ${upTo('ready')} | ${loadAt} |`,
+    );
+    // A search left running would slow the next one: wait for the window to settle.
+    if (at.ready === undefined) await waitReady(session, SEARCH_WAIT).catch(() => say('not ready: the next search starts anyway'));
+  }
+  return lines.join('\n');
+}
+
 async function measureLogs() {
   ensureLogsCase();
   const loadBefore = load();
@@ -497,6 +582,8 @@ async function measureLogs() {
     const readyAt = await waitReady(session);
     const memBefore = memory();
     const histogramTotal = await session.execute(() => document.querySelector('[data-testid="log-histogram"]')?.getAttribute('data-total'));
+    say('searches');
+    const searches = await measureSearches(session);
     const loadDown = load();
     say('paging down');
     const down = await pageLogs(session, true, LOG_PAGES);
@@ -529,6 +616,10 @@ async function measureLogs() {
       `| … then scroll to the last row | ${per(tailDown)}; at end: ${tailDown.end} | |`,
       `| clear the search (back to the start) → first rows / ready | ${ms(back.rows)} / ${ms(back.ready)} | ${load()} |`,
       `| RSS weft-app / WebKit web process | first rows ${mib(memBefore.app)} / ${mib(memBefore.web)}; after all the above ${mib(memAfter.app)} / ${mib(memAfter.web)} | |`,
+      '',
+      `Searches in the log view (times from the click on Search; "ready": every list and chart settled):`,
+      '',
+      searches,
     ].join('\n');
   } finally {
     await window.close();

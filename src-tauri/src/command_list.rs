@@ -41,6 +41,7 @@ macro_rules! command_list {
             ) -> Histogram;
             search::time_density(query: String) -> TimeDensity;
             search::log_facets(query: String) -> Facets;
+            search::log_facets_upto(query: String, at_most: u32) -> Facets;
             search::query_vocabulary() -> Vocabulary;
             search::get_trace(trace_id: String) -> WireTrace;
             search::find_trace(text: String) -> Option<String>;

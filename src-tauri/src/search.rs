@@ -166,6 +166,21 @@ pub async fn log_facets(case: State<'_, Case>, query: String) -> Result<Facets, 
     Ok(case.reader()?.facets(&query).await?)
 }
 
+/// The facets of `query` counted over its first `at_most` matches only (`exact`
+/// false when there are more): what the log view shows at once, before `log_facets`.
+#[tauri::command]
+pub async fn log_facets_upto(
+    case: State<'_, Case>,
+    query: String,
+    at_most: u32,
+) -> Result<Facets, ApiError> {
+    let query = parse_query(&query)?;
+    Ok(case
+        .reader()?
+        .facets_upto(&query, i64::from(at_most))
+        .await?)
+}
+
 /// What the search box completes: the query language's fields, the case's
 /// services and attribute keys.
 #[tauri::command]

@@ -178,8 +178,58 @@ async fn a_query_the_counts_cannot_answer_is_counted_from_its_first_rows_and_say
     assert!(!first.exact, "20 of 50 matches counted");
     let seen: i64 = first.levels.iter().map(|facet| facet.count).sum();
     assert_eq!(seen, 21, "the bound and one more, to know there are more");
+    let exact = reader.facets(&words).await.unwrap();
+    // Counted from the lines written above: one in five is an error.
+    let levels: Vec<(String, i64)> = exact
+        .levels
+        .iter()
+        .map(|facet| (facet.value.clone(), facet.count))
+        .collect();
+    assert_eq!(
+        levels,
+        [("info".to_string(), 40), ("error".to_string(), 10)]
+    );
+    assert_eq!(exact.sources.iter().map(|f| f.count).sum::<i64>(), 50);
+    assert_eq!(exact.services.iter().map(|f| f.count).sum::<i64>(), 50);
+    // Words with another term: the full-text matches checked against it.
+    let errors = weft::query::parse("request level:error", 0).unwrap();
+    let error_facets = reader.facets(&errors).await.unwrap();
+    assert_eq!(error_facets.levels.len(), 1);
+    assert_eq!(error_facets.levels[0].count, 10);
+    let first_errors = reader.facets_upto(&errors, 4).await.unwrap();
+    assert!(!first_errors.exact);
+    assert_eq!(first_errors.levels[0].count, 5);
+    let negated = weft::query::parse("request -level:error", 0).unwrap();
+    assert_eq!(
+        reader.facets(&negated).await.unwrap().levels[0].count,
+        40,
+        "a negated term is checked on the matches too"
+    );
+    // Each estimated count is a lower bound of the exact one (the UI says "at least").
+    for (estimated, counted) in [
+        (&first.services, &exact.services),
+        (&first.levels, &exact.levels),
+        (&first.sources, &exact.sources),
+    ] {
+        for facet in estimated {
+            let whole = counted.iter().find(|f| f.value == facet.value).unwrap();
+            assert!(facet.count <= whole.count, "{facet:?} within {whole:?}");
+        }
+    }
+    // Stopping one short of the last match is stopping early; reaching it is not.
+    assert!(!reader.facets_upto(&words, 49).await.unwrap().exact);
     let all = reader.facets_upto(&words, 50).await.unwrap();
-    assert!(all.exact);
-    assert_eq!(sorted(all), sorted(reader.facets(&words).await.unwrap()));
+    assert!(
+        all.exact,
+        "the bound is every match: nothing left uncounted"
+    );
+    assert_eq!(sorted(all), sorted(exact.clone()));
+    assert!(reader.facets_upto(&words, 1_000).await.unwrap().exact);
+    let none = weft::query::parse("nosuchword", 0).unwrap();
+    let empty = reader.facets_upto(&none, 0).await.unwrap();
+    assert!(
+        empty.exact && empty.levels.is_empty(),
+        "no match: nothing left, exact"
+    );
     reader.close().await;
 }

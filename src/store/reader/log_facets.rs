@@ -5,6 +5,14 @@
 //! another from the rows its condition (`query::LogSql`) selects, all of them
 //! (`facets`) or the first ones only (`facets_upto`, marked not exact). Severity
 //! names from `severity`.
+//!
+//! A query with words or phrases is counted in one pass over its matches, the
+//! full-text index outermost (`matching_rows`): SQLite walks the index's matches
+//! and reads each row once, and under a `LIMIT` stops after the first ones, where
+//! `l.id IN (SELECT rowid … MATCH …)` first collects every match. On the large bench
+//! case (5M lines), sqlite3 shell, load average 13: the first 10 001 matches of
+//! `"connection pool"` (199 511 lines) 0.73 s → 0.14 s; all of them, services,
+//! levels and sources together 3 × 2.5 s → 2.2 s.
 
 use std::collections::HashMap;
 
@@ -14,7 +22,7 @@ use sqlx::Row;
 
 use super::rows::query_with;
 use super::Reader;
-use crate::query::{Condition, LogSql, Param, Query};
+use crate::query::{Condition, LogSql, Param, Query, Resolved};
 use crate::severity;
 use crate::store::StoreError;
 
@@ -52,6 +60,17 @@ impl Reader {
     /// `facets` counted from the rows (what the kept counts stand in for).
     pub async fn facets_by_rows(&self, query: &Query) -> Result<Facets, StoreError> {
         let resolved = self.with_regex_words(query).await?;
+        if LogSql::fts_match(query, &resolved).is_some() {
+            let rows = matching_rows(query, &resolved);
+            let sql = format!(
+                "SELECT service, severity, source_id, COUNT(*) AS n FROM ({}) GROUP BY 1, 2, 3",
+                rows.sql
+            );
+            let counted = query_with(sql, &rows.params).fetch_all(&self.pool).await?;
+            return self.fold_facets(&counted).await;
+        }
+        // No words: each list along its own index (service, severity, source), which
+        // for a condition an index answers reads no row.
         let condition = LogSql::condition(query, &resolved);
         let read = |rows: Vec<SqliteRow>| -> Vec<Facet> {
             rows.iter()
@@ -120,14 +139,13 @@ impl Reader {
             return self.facets_of_counts(&kept).await;
         }
         let resolved = self.with_regex_words(query).await?;
-        let condition = LogSql::condition(query, &resolved);
-        let mut params = condition.params.clone();
+        let rows = matching_rows(query, &resolved);
+        let mut params = rows.params;
         params.push(Param::Int(at_most.max(0) + 1));
         let sql = format!(
-            "SELECT service, severity, source_id, COUNT(*) AS n FROM \
-             (SELECT l.service, l.severity, l.source_id FROM logs l WHERE {} LIMIT ?) \
+            "SELECT service, severity, source_id, COUNT(*) AS n FROM ({} LIMIT ?) \
              GROUP BY 1, 2, 3",
-            condition.sql
+            rows.sql
         );
         let rows = query_with(sql, &params).fetch_all(&self.pool).await?;
         let seen: i64 = rows.iter().map(|row| row.get::<i64, _>("n")).sum();
@@ -190,5 +208,35 @@ impl Reader {
             sources: most_first(sources),
             exact: true,
         })
+    }
+}
+
+/// The service, severity and source of every log matching `query`, as a `SELECT`:
+/// from the full-text index's matches joined to their rows when the query has
+/// positive words or phrases (its other terms checked on those rows), else from
+/// the rows its condition selects.
+fn matching_rows(query: &Query, resolved: &Resolved) -> Condition {
+    let columns = "l.service AS service, l.severity AS severity, l.source_id AS source_id";
+    match LogSql::fts_match(query, resolved) {
+        Some(expr) => {
+            let rest = LogSql::condition_without_words(query, resolved);
+            let mut params = vec![Param::Text(expr)];
+            params.extend(rest.params);
+            Condition {
+                sql: format!(
+                    "SELECT {columns} FROM logs_fts f JOIN logs l ON l.id = f.rowid \
+                     WHERE logs_fts MATCH ? AND ({})",
+                    rest.sql
+                ),
+                params,
+            }
+        }
+        None => {
+            let condition = LogSql::condition(query, resolved);
+            Condition {
+                sql: format!("SELECT {columns} FROM logs l WHERE {}", condition.sql),
+                params: condition.params,
+            }
+        }
     }
 }

@@ -127,6 +127,16 @@ export function fakeSearchApi(nLogs = 0): SearchApi & { calls: Calls } {
       sources: [{ value: '/logs/checkout.log', count: nLogs }],
       exact: true,
     }),
+    // As the engine's facets_upto: the first atMost matches and one more, when there are more.
+    logFacetsUpto: async (args) => {
+      const seen = Math.min(nLogs, args.atMost + 1);
+      return {
+        services: [{ value: 'checkout', count: seen }],
+        levels: [{ value: 'info', count: seen }],
+        sources: [{ value: '/logs/checkout.log', count: seen }],
+        exact: nLogs <= args.atMost,
+      };
+    },
     queryVocabulary: async () => ({
       fields: [
         { name: 'service', values: [] },

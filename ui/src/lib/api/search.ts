@@ -24,6 +24,8 @@ export interface SearchApi {
   /** The query's traces and logs per minute (for fitting the charts' time axes). */
   timeDensity(query: string): Promise<TimeDensity>;
   logFacets(query: string): Promise<Facets>;
+  /** The query's facets counted over its first `atMost` matches (`exact` false: more). */
+  logFacetsUpto(args: { query: string; atMost: number }): Promise<Facets>;
   /** The fields, services and attribute keys the search box completes. */
   queryVocabulary(): Promise<Vocabulary>;
   getTrace(traceId: string): Promise<TraceView>;
@@ -38,6 +40,7 @@ export const searchApi: SearchApi = {
   countLogs: (args) => call('count_logs', { ...args }),
   logHistogram: (args) => call('log_histogram', { ...args }),
   logFacets: (query) => call('log_facets', { query }),
+  logFacetsUpto: (args) => call('log_facets_upto', { ...args }),
   timeDensity: (query) => call('time_density', { query }),
   queryVocabulary: () => call('query_vocabulary', {}),
   getTrace: (traceId) => call('get_trace', { traceId }),

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   countOf,
+  facetCountText,
+  facetTally,
+  facetsAnnouncement,
+  facetsNote,
   histogramTotal,
   logTally,
   logsEmpty,
@@ -120,5 +124,36 @@ describe('what the Listen switch received', () => {
     expect(receivedShort({ requests: 4, spans: 1, logs: 20, rejected: 0 })).toBe('1 span · 20 logs');
     expect(receivedShort({ requests: 1, spans: 0, logs: 0, rejected: 1 })).toBe('0 spans · 0 logs · 1 rejected');
     expect(receivedShort({ requests: 0, spans: 0, logs: 0, rejected: 2 })).toBe('nothing yet · 2 rejected');
+  });
+});
+
+describe('facet counts', () => {
+  it('are exact, or at least their count when only the first matches were counted', () => {
+    expect(facetCountText(facetTally(1234, true))).toBe('1\u2009234');
+    expect(facetCountText(facetTally(9800, false))).toBe('≥ 9\u2009800');
+    expect(tallyOf(facetTally(9800, false), 'line')).toBe('at least 9\u2009800 lines');
+    expect(facetCountText({ kind: 'about', count: 12_000 })).toBe('≈ 12\u2009000');
+  });
+
+  it('say an estimate, and while the exact ones are counted', () => {
+    const estimate = { exact: false, sample: 10_000, counting: true, replacedEstimate: false };
+    expect(facetsNote(estimate)).toBe('Estimate from the first 10\u2009000 matches; counting all…');
+    expect(facetsNote({ ...estimate, counting: false })).toBe('Estimate from the first 10\u2009000 matches');
+    expect(facetsNote({ ...estimate, sample: 1 })).toBe('Estimate from the first 1 match; counting all…');
+    expect(facetsNote({ ...estimate, exact: true })).toBeNull();
+  });
+
+  it('tell a screen reader of the estimate, then of the exact counts only when they replaced one', () => {
+    const estimate = { exact: false, sample: 10_000, counting: true, replacedEstimate: false };
+    expect(facetsAnnouncement(estimate)).toBe(
+      'Facet counts are estimates from the first 10\u2009000 matches; counting all…',
+    );
+    expect(facetsAnnouncement({ ...estimate, exact: true, counting: false, replacedEstimate: true })).toBe(
+      'Facet counts are now exact.',
+    );
+    expect(facetsAnnouncement({ ...estimate, counting: false })).toBe(
+      'Facet counts are estimates from the first 10\u2009000 matches.',
+    );
+    expect(facetsAnnouncement({ ...estimate, exact: true, counting: false })).toBe('');
   });
 });

@@ -98,6 +98,48 @@ export function logTally(counts: LogCounts): Tally {
   return { kind: 'atLeast', count: shown };
 }
 
+/** A facet's count: exact, or — counted on the query's first matches only — at least that. */
+export function facetTally(count: number, exact: boolean): Tally {
+  return { kind: exact ? 'exact' : 'atLeast', count };
+}
+
+/** The short count beside a facet value: "1 234", "≥ 1 234" (its words: `tallyOf`). */
+export function facetCountText(tally: Tally): string {
+  if (tally.kind === 'atLeast') return `≥ ${formatCount(tally.count)}`;
+  if (tally.kind === 'about') return `≈ ${formatCount(tally.count)}`;
+  return formatCount(tally.count);
+}
+
+/** Where the facets shown stand: estimated or exact, and whether the exact ones are
+ * still being counted. */
+export interface FacetsState {
+  /** The facets shown count every match. */
+  exact: boolean;
+  /** How many matches an estimate was counted on. */
+  sample: number;
+  /** The exact facets are on their way. */
+  counting: boolean;
+  /** The facets shown replaced an estimate of the same query. */
+  replacedEstimate: boolean;
+}
+
+/** The note shown under estimated facets; null when they are exact. */
+export function facetsNote({ exact, sample, counting }: FacetsState): string | null {
+  if (exact) return null;
+  const first = `Estimate from the first ${countOf(sample, ['match', 'matches'])}`;
+  return counting ? `${first}; counting all…` : first;
+}
+
+/** What a screen reader is told of the facets (a polite live region): the estimate,
+ * then that the counts are exact once they replaced it; nothing for facets exact at once. */
+export function facetsAnnouncement(state: FacetsState): string {
+  if (!state.exact) {
+    const first = `Facet counts are estimates from the first ${countOf(state.sample, ['match', 'matches'])}`;
+    return state.counting ? `${first}; counting all…` : `${first}.`;
+  }
+  return state.replacedEstimate ? 'Facet counts are now exact.' : '';
+}
+
 /** The log view with no row: what matched nothing, out of how many. */
 export function logsEmpty(query: string, inCase: number | null, scope: 'span' | 'trace' | null): string {
   if (scope) return `No log lines of this ${scope}.`;

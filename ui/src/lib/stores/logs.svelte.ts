@@ -3,7 +3,10 @@
 // read after the last row drops pages from the top once the window is full, a
 // page read before the first row drops them from the bottom. Pages are kept whole,
 // so the window's two ends always have the engine's own cursors. Plus the query's
-// facets (its volume histogram is the charts' time axis's: `timeline.svelte.ts`);
+// facets (its volume histogram is the charts' time axis's: `timeline.svelte.ts`):
+// first counted on its first `FACET_SAMPLE` matches (at once, even over millions of
+// lines), then — when that stopped early — on every match, which replaces the
+// estimate in place; the answers of an older search are dropped;
 // or, while a span is selected, the logs of that span (or of its whole trace). A
 // query the engine cannot parse leaves the rows, count and facets of the query
 // before it in place (`stale`) with the error, until a query that parses runs. The
@@ -30,6 +33,8 @@ export const WINDOW_PAGES = 5;
 export const SCOPE_LIMIT = 5_000;
 /** How far the engine counts the matches of a query before the histogram's total comes. */
 export const COUNT_BOUND = 100_000;
+/** Matches the facets are first counted on (an estimate when there are more). */
+export const FACET_SAMPLE = 10_000;
 
 /** Logs of one span (`spanId`) or of a whole trace (`spanId` null). */
 export interface LogScope {
@@ -50,6 +55,7 @@ interface Unscoped {
   expanded: ReadonlySet<number>;
   counted: LogCount | null;
   facets: Facets | null;
+  facetsEstimated: boolean;
   scrollTop: number;
 }
 
@@ -63,6 +69,9 @@ export class LogListStore {
   /** The facets of the query are on their way. */
   summarizing = $state(false);
   facets = $state.raw<Facets | null>(null);
+  /** This query's facets were shown as an estimate first (`facets.exact` false), so
+   * the exact ones, when in, replaced an estimate (what a screen reader is told). */
+  facetsEstimated = $state(false);
   /** The query's matches counted up to `COUNT_BOUND`; null until counted (and for a scope). */
   counted = $state.raw<LogCount | null>(null);
   error = $state.raw<WeftError | null>(null);
@@ -84,6 +93,7 @@ export class LogListStore {
   readonly #api: SearchApi;
   readonly #pageSize: number;
   readonly #windowPages: number;
+  readonly #facetSample: number;
   #pages: LogPage[] = [];
   #generation = 0;
   /** Bumped by each reload only (not by a jump, which keeps the query): the count
@@ -91,10 +101,16 @@ export class LogListStore {
   #reloads = 0;
   #unscoped: Unscoped | null = null;
 
-  constructor(api: SearchApi = searchApi, pageSize = LOG_PAGE, windowPages = WINDOW_PAGES) {
+  constructor(api: SearchApi = searchApi, pageSize = LOG_PAGE, windowPages = WINDOW_PAGES, facetSample = FACET_SAMPLE) {
     this.#api = api;
     this.#pageSize = pageSize;
     this.#windowPages = Math.max(2, windowPages);
+    this.#facetSample = facetSample;
+  }
+
+  /** How many matches an estimate of the facets was counted on. */
+  get facetSample(): number {
+    return this.#facetSample;
   }
 
   /** The last match is in the window. */
@@ -125,6 +141,7 @@ export class LogListStore {
         expanded: this.expanded,
         counted: this.counted,
         facets: this.facets,
+        facetsEstimated: this.facetsEstimated,
         scrollTop: this.scrollTop,
       };
     } else if (scope === null) {
@@ -137,6 +154,7 @@ export class LogListStore {
       query: this.query,
       scope: this.scope,
       facets: this.facets,
+      facetsEstimated: this.facetsEstimated,
       counted: this.counted,
       expanded: this.expanded,
     };
@@ -176,6 +194,7 @@ export class LogListStore {
         this.query = kept.query;
         this.scope = kept.scope;
         this.facets = kept.facets;
+        this.facetsEstimated = kept.facetsEstimated;
         this.counted = kept.counted;
         this.expanded = kept.expanded;
         this.summarizing = false;
@@ -209,11 +228,14 @@ export class LogListStore {
     this.expanded = saved.expanded;
     this.counted = saved.counted;
     this.facets = saved.facets;
+    this.facetsEstimated = saved.facetsEstimated;
     this.error = null;
     this.stale = false;
     this.loading = false;
     this.summarizing = false;
     this.jumped = { to: saved.scrollTop, seq: (this.jumped?.seq ?? 0) + 1 };
+    // Facets left as an estimate (the scope came before the exact ones): count them now.
+    if (saved.facets !== null && !saved.facets.exact) void this.#summarize(saved.query, this.#reloads);
   }
 
   /** The case's records changed (a load, another case): the kept window is stale. */
@@ -221,11 +243,18 @@ export class LogListStore {
     this.#unscoped = null;
   }
 
-  /** The facets of `query`, for reload number `reload`. */
+  /** The facets of `query`, for reload number `reload`: counted on its first
+   * matches, then, if there were more, on all of them (only after the estimate is
+   * in, so the two never race and the cheap one never waits behind the dear one). */
   async #summarize(query: string, reload: number): Promise<void> {
     const current = () => reload === this.#reloads;
     this.summarizing = true;
     try {
+      const first = await this.#api.logFacetsUpto({ query, atMost: this.#facetSample });
+      if (!current()) return;
+      this.facets = first;
+      this.facetsEstimated = !first.exact;
+      if (first.exact) return;
       const facets = await this.#api.logFacets(query);
       if (current()) this.facets = facets;
     } catch (raw) {

@@ -1,7 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { WeftError } from '../api';
 import { fakeSearchApi } from '../api/fakeSearch';
-import { COUNT_BOUND, LogListStore } from './logs.svelte';
+import type { Facets } from '../api';
+import { COUNT_BOUND, FACET_SAMPLE, LogListStore, WINDOW_PAGES } from './logs.svelte';
+
+/** A promise and the function that settles it, for answers that come when a test says. */
+function later<T>(): { promise: Promise<T>; settle: (value: T) => void } {
+  let settle: (value: T) => void = () => {};
+  const promise = new Promise<T>((resolve) => (settle = resolve));
+  return { promise, settle };
+}
+
+/** Lets every answer already settled reach the store. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Facets of one service, `count` lines, exact or not. */
+function facetsOf(service: string, count: number, exact: boolean): Facets {
+  return {
+    services: [{ value: service, count }],
+    levels: [{ value: 'info', count }],
+    sources: [{ value: `/logs/${service}.log`, count }],
+    exact,
+  };
+}
 
 describe('LogListStore', () => {
   it('pages forward with the cursor the engine gave, exactly, until the end', async () => {
@@ -24,29 +45,24 @@ describe('LogListStore', () => {
 
   it('shows the rows before the facets are counted', async () => {
     const api = fakeSearchApi(5);
-    let counted: () => void = () => {};
-    const slow = new Promise<void>((resolve) => (counted = resolve));
-    const facets = api.logFacets;
-    api.logFacets = async (query) => {
-      await slow;
-      return facets(query);
-    };
+    const slow = later<void>();
+    const { logFacetsUpto } = api;
+    api.logFacetsUpto = async (args) => (await slow.promise, logFacetsUpto(args));
     const store = new LogListStore(api, 2);
     await store.reload('');
     expect(store.rows.map((row) => row.id)).toEqual([1, 2]);
     expect([store.loading, store.summarizing, store.facets]).toEqual([false, true, null]);
-    counted();
-    await slow;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    slow.settle();
+    await settled();
     expect(store.summarizing).toBe(false);
-    expect(store.facets).not.toBeNull();
+    expect(store.facets?.exact).toBe(true);
   });
 
   it('is not left summarizing when a scope replaces a query still being counted', async () => {
     const api = fakeSearchApi(5);
     const never = new Promise<never>(() => {});
     api.logFacets = async () => never;
-    const store = new LogListStore(api, 2);
+    const store = new LogListStore(api, 2, WINDOW_PAGES, 2);
     await store.reload('');
     expect(store.summarizing).toBe(true);
     await store.setScope({ traceId: 'a'.repeat(32), spanId: null });
@@ -202,6 +218,95 @@ describe('LogListStore window', () => {
     const store = new LogListStore(fakeSearchApi(3));
     await store.reload('level>=info');
     expect(store.facets?.services).toEqual([{ value: 'checkout', count: 3 }]);
+  });
+});
+
+describe('LogListStore facets, estimated then exact', () => {
+  it('asks for the first matches’ facets, and for no more when those were all of them', async () => {
+    const api = fakeSearchApi(5);
+    const asked: unknown[] = [];
+    const { logFacetsUpto, logFacets } = api;
+    api.logFacetsUpto = async (args) => (asked.push(['upto', args]), logFacetsUpto(args));
+    api.logFacets = async (query) => (asked.push(['all', query]), logFacets(query));
+    const store = new LogListStore(api, 2);
+    await store.reload('level>=info');
+    await settled();
+    expect(asked).toEqual([['upto', { query: 'level>=info', atMost: FACET_SAMPLE }]]);
+    expect([store.facets?.exact, store.facetsEstimated, store.summarizing]).toEqual([true, false, false]);
+  });
+
+  it('shows the estimate with the rows, then the exact facets in its place', async () => {
+    const api = fakeSearchApi(5);
+    const exact = later<Facets>();
+    api.logFacets = async () => exact.promise;
+    const store = new LogListStore(api, 2, WINDOW_PAGES, 3);
+    await store.reload('timeout');
+    await settled();
+    expect(store.rows).toHaveLength(2);
+    expect([store.facets?.exact, store.facets?.services[0]?.count]).toEqual([false, 4]);
+    expect([store.facetsEstimated, store.summarizing]).toEqual([true, true]);
+    exact.settle(facetsOf('checkout', 5, true));
+    await settled();
+    expect(store.facets).toEqual(facetsOf('checkout', 5, true));
+    expect([store.facetsEstimated, store.summarizing]).toEqual([true, false]);
+  });
+
+  it('drops an older search’s estimate that comes after a newer one’s, and never counts it whole', async () => {
+    const api = fakeSearchApi(5);
+    const answers = new Map([
+      ['service:a', later<Facets>()],
+      ['service:b', later<Facets>()],
+    ]);
+    const wholes: string[] = [];
+    api.logFacetsUpto = async ({ query }) => answers.get(query)!.promise;
+    api.logFacets = async (query) => (wholes.push(query), facetsOf('b', 50, true));
+    const store = new LogListStore(api, 2);
+    await store.reload('service:a');
+    await store.reload('service:b');
+    answers.get('service:b')!.settle(facetsOf('b', 20, false));
+    await settled();
+    answers.get('service:a')!.settle(facetsOf('a', 10, false));
+    await settled();
+    expect(store.facets).toEqual(facetsOf('b', 50, true));
+    expect(wholes).toEqual(['service:b']);
+    expect(store.summarizing).toBe(false);
+  });
+
+  it('drops an older search’s exact facets that come after a newer search began', async () => {
+    const api = fakeSearchApi(5);
+    const olderWhole = later<Facets>();
+    const newerFirst = later<Facets>();
+    api.logFacetsUpto = async ({ query }) => (query === 'old' ? facetsOf('a', 3, false) : newerFirst.promise);
+    api.logFacets = async () => olderWhole.promise;
+    const store = new LogListStore(api, 2, WINDOW_PAGES, 3);
+    await store.reload('old');
+    await settled();
+    expect(store.facets).toEqual(facetsOf('a', 3, false));
+    await store.reload('new');
+    // The older query's estimate stays in sight (no empty flash) while the newer one counts.
+    expect([store.facets, store.summarizing]).toEqual([facetsOf('a', 3, false), true]);
+    olderWhole.settle(facetsOf('a', 9, true));
+    await settled();
+    expect([store.facets, store.summarizing]).toEqual([facetsOf('a', 3, false), true]);
+    newerFirst.settle(facetsOf('b', 2, true));
+    await settled();
+    expect([store.facets, store.facetsEstimated, store.summarizing]).toEqual([facetsOf('b', 2, true), false, false]);
+  });
+
+  it('counts facets left as an estimate when a scope came back to their query', async () => {
+    const api = fakeSearchApi(5);
+    const firstWhole = later<Facets>();
+    let wholes = 0;
+    api.logFacets = async () => (++wholes === 1 ? firstWhole.promise : facetsOf('checkout', 5, true));
+    const store = new LogListStore(api, 2, WINDOW_PAGES, 3);
+    await store.reload('timeout');
+    await settled();
+    await store.setScope({ traceId: 'ab'.repeat(16), spanId: null });
+    firstWhole.settle(facetsOf('stale', 1, true));
+    await store.setScope(null);
+    await settled();
+    expect(store.facets).toEqual(facetsOf('checkout', 5, true));
+    expect(wholes).toBe(2);
   });
 });
 

@@ -761,6 +761,7 @@ export type Commands = {
   log_histogram: { args: { query: string; buckets: number; startNs?: number | null; endNs?: number | null }; result: Histogram };
   time_density: { args: { query: string }; result: TimeDensity };
   log_facets: { args: { query: string }; result: Facets };
+  log_facets_upto: { args: { query: string; atMost: number }; result: Facets };
   query_vocabulary: { args: Record<string, never>; result: Vocabulary };
   get_trace: { args: { traceId: string }; result: WireTrace };
   find_trace: { args: { text: string }; result: string | null };
