@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use weft::analysis::layout::{find_needle, resource_text, span_text};
-use weft::store::KeptLayout;
+use weft::store::{KeptLayout, SpanView};
 use weft::{SpanId, TraceId};
 
 use crate::common::{span_json, traces_line, weft_json, TestCase};
@@ -303,24 +303,7 @@ async fn find_in_trace_is_the_apps_matching_over_every_span() {
         let id: TraceId = summary.trace_id.parse().unwrap();
         let trace = reader.trace(id).await.unwrap().unwrap();
         for text in ["payments", "POST", " ord ", "http", "x-nothing-x", "   "] {
-            let want: HashSet<String> = match find_needle(text) {
-                None => HashSet::new(),
-                Some(needle) => trace
-                    .spans
-                    .iter()
-                    .filter(|span| {
-                        span_text(
-                            &span.name,
-                            &span.service,
-                            &span.status_message,
-                            &span.attributes,
-                        )
-                        .contains(&needle)
-                            || resource_text(&span.resource).contains(&needle)
-                    })
-                    .map(|span| span.span_id.clone())
-                    .collect(),
-            };
+            let want = spans_matching(&trace.spans, text);
             let found = reader
                 .trace_find(id, text.to_string(), Vec::new())
                 .await
@@ -416,24 +399,7 @@ async fn find_in_trace_with_its_prefilter_is_the_apps_matching() {
         "zzz",
     ];
     for text in needles {
-        let want: HashSet<String> = match find_needle(text) {
-            None => HashSet::new(),
-            Some(needle) => trace
-                .spans
-                .iter()
-                .filter(|span| {
-                    span_text(
-                        &span.name,
-                        &span.service,
-                        &span.status_message,
-                        &span.attributes,
-                    )
-                    .contains(&needle)
-                        || resource_text(&span.resource).contains(&needle)
-                })
-                .map(|span| span.span_id.clone())
-                .collect(),
-        };
+        let want = spans_matching(&trace.spans, text);
         let found = reader
             .trace_find(id, text.to_string(), Vec::new())
             .await
@@ -538,4 +504,26 @@ fn weft_trace_rows_prints_the_issues_shape() {
         ],
     );
     assert_eq!(collapsed["total_rows"], 6);
+}
+
+/// The span ids of `spans` that find-in-trace's matching finds `text` in, one span
+/// at a time (the brute force the reader's answers are held to).
+fn spans_matching(spans: &[SpanView], text: &str) -> HashSet<String> {
+    let Some(needle) = find_needle(text) else {
+        return HashSet::new();
+    };
+    spans
+        .iter()
+        .filter(|span| {
+            span_text(
+                &span.name,
+                &span.service,
+                &span.status_message,
+                &span.attributes,
+            )
+            .contains(&needle)
+                || resource_text(&span.resource).contains(&needle)
+        })
+        .map(|span| span.span_id.clone())
+        .collect()
 }

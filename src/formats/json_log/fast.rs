@@ -267,9 +267,17 @@ fn is_named(key: &str) -> bool {
 fn table_paths() -> impl Iterator<Item = &'static str> {
     DIALECTS
         .iter()
+        .flat_map(|dialect| dialect.detect.iter().copied())
+        .chain(read_paths())
+}
+
+/// The key paths the dialect table reads values from (times, levels, messages, ids,
+/// services, trace flags).
+fn read_paths() -> impl Iterator<Item = &'static str> {
+    DIALECTS
+        .iter()
         .flat_map(|dialect| {
             [
-                dialect.detect,
                 dialect.time,
                 dialect.level,
                 dialect.message,
@@ -397,21 +405,7 @@ mod tests {
 
     #[test]
     fn every_key_the_table_reads_is_parsed_as_it_streams() {
-        let read = DIALECTS
-            .iter()
-            .flat_map(|dialect| {
-                [
-                    dialect.time,
-                    dialect.level,
-                    dialect.message,
-                    dialect.trace_id,
-                    dialect.span_id,
-                    dialect.service,
-                ]
-            })
-            .chain([trace_flag_keys()])
-            .flatten();
-        for key in read {
+        for key in read_paths() {
             assert!(is_named(key), "{key} is not in is_named");
         }
     }
