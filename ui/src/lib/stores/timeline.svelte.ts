@@ -50,6 +50,9 @@ export class TimelineStore {
   /** The query last loaded (its picked range included). */
   query = $state('');
   density = $state.raw<TimeDensity | null>(null);
+  /** The query `density` was read for: until the density of a new query is in, the
+   * one shown is the query before's (kept so the charts do not flash empty). */
+  densityQuery = $state('');
   /** The logs per bucket and level over `axis`. */
   histogram = $state.raw<Histogram | null>(null);
   /** With no range picked: fit the densest range, or show the whole case. */
@@ -96,7 +99,7 @@ export class TimelineStore {
   /** Every log matching the query, counted by the density, when it counts them all
    * (no range picked: the density is read without it); else null. */
   get logTotal(): number | null {
-    if (!this.density || this.picked) return null;
+    if (!this.density || this.picked || this.densityQuery !== this.query) return null;
     return this.density.logs.reduce((sum, bucket) => sum + bucket.n, 0);
   }
 
@@ -109,7 +112,7 @@ export class TimelineStore {
 
   /** Loads the density of `query` (without its picked range) and the histogram on the axis. */
   async reload(query: string): Promise<void> {
-    const kept = { query: this.query, density: this.density, histogram: this.histogram };
+    const kept = { query: this.query, density: this.density, densityQuery: this.densityQuery, histogram: this.histogram };
     this.query = query;
     this.preview = null;
     const generation = ++this.#generation;
@@ -119,6 +122,7 @@ export class TimelineStore {
       const density = await this.#api.timeDensity(withoutPickedRange(query));
       if (generation !== this.#generation) return;
       this.density = density;
+      this.densityQuery = query;
       this.stale = false;
       await this.#loadHistogram(generation);
     } catch (raw) {

@@ -76,6 +76,20 @@ describe('TimelineStore', () => {
     expect(store.logTotal).toBeNull();
   });
 
+  it('counts no log total while a new query\'s density is on its way (the one shown is the query before\'s)', async () => {
+    const { store, api } = setup();
+    await store.reload('level>=info');
+    expect(store.logTotal).toBe(4 + 10 * 30);
+    let answer: (density: TimeDensity) => void = () => {};
+    api.timeDensity = () => new Promise((resolve) => (answer = resolve));
+    const next = store.reload('level>=error');
+    expect(store.density).toBe(MULTI_YEAR);
+    expect(store.logTotal).toBeNull();
+    answer({ ...MULTI_YEAR, logs: [{ start_ns: T0, n: 7 }] });
+    await next;
+    expect(store.logTotal).toBe(7);
+  });
+
   it('keeps the charts of the query before, marked stale, when a query does not parse', async () => {
     const { store, api } = setup();
     const density = api.timeDensity;
