@@ -75,7 +75,12 @@ impl Reader {
             sql.push_str(" AND l.link = ?");
             params.push(Param::Int(link as i64));
         }
-        sql.push_str(" ORDER BY l.ts_ns IS NULL, l.ts_ns, l.id");
+        let (mut sql, mut params) = if filter.limit == 0 {
+            sql.push_str(" ORDER BY l.ts_ns IS NULL, l.ts_ns, l.id");
+            (sql, params)
+        } else {
+            first_in_time_order(&sql, &params, filter.limit.saturating_add(filter.offset))
+        };
         push_page(&mut sql, &mut params, filter.limit, filter.offset);
         let rows = query_with(sql, &params).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(log_view).collect())
@@ -113,6 +118,27 @@ impl Reader {
         lines.sort_by_key(|log| (log.line.unwrap_or(0), log.id));
         Ok(lines)
     }
+}
+
+/// The first `upto` rows of `matching` (a `SELECT … WHERE …` over `logs l`, with
+/// its `params`) in time order, records without a time last, for a page to be cut
+/// from: the timed ones and the untimed ones each read in their own order (the time
+/// index serves the first: one `ORDER BY l.ts_ns IS NULL, …` sorted every match,
+/// 1.5 s for the first log of 5M), then the two merged.
+fn first_in_time_order(matching: &str, params: &[Param], upto: u64) -> (String, Vec<Param>) {
+    let upto = Param::Int(upto.min(i64::MAX as u64) as i64);
+    let sql = format!(
+        "SELECT * FROM ( \
+           SELECT * FROM ({matching} AND l.ts_ns IS NOT NULL ORDER BY l.ts_ns, l.id LIMIT ?) \
+           UNION ALL \
+           SELECT * FROM ({matching} AND l.ts_ns IS NULL ORDER BY l.id LIMIT ?)) \
+         ORDER BY ts_ns IS NULL, ts_ns, id"
+    );
+    let mut all = params.to_vec();
+    all.push(upto.clone());
+    all.extend_from_slice(params);
+    all.push(upto);
+    (sql, all)
 }
 
 /// A row of `LOG_COLUMNS` as a `LogView`.
