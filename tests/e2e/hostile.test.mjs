@@ -145,6 +145,9 @@ describe('hostile content in every view', () => {
   it('expands log lines, shows context, and searches with a payload', async () => {
     // The whole log view again (selecting spans scoped it to one span).
     if (await $('scope-clear').isExisting()) await $('scope-clear').click();
+    // Its rows replace the span's: wait for them, or the rows found below may be
+    // re-rendered under WebDriver ("stale element" in a clean-clone run).
+    await settled(app.browser, 20_000);
     // The Logs view: the whole height for the log rows (the pane under a trace is smaller).
     await showView(app.browser, 'logs');
     await waitForRows(app.browser, 'log-expand', (count) => count >= 10);
