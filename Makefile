@@ -217,8 +217,6 @@ soak: deps-engine
 
 MEASURE_TARGET ?= target
 
-.PHONY: measure-app
-
 # measure-frames  the release app under Xvfb: the web view's frame floor (an empty page, a
 #                canvas, the waterfall's structure) and the 1M-span waterfall's JS per frame
 #                (scripts/measure-frames.mjs; PARTS=floor,trace, TRACE_SPANS, FRAMES).
@@ -227,6 +225,7 @@ measure-frames: deps-app ui/dist/index.html
 	CARGO_TARGET_DIR=$(MEASURE_TARGET) $(CARGO) build --locked --release -p weft-app -p weft --features weft-app/custom-protocol
 	PATH="$(CARGO_BIN):$$PATH" CARGO_TARGET_DIR=$(MEASURE_TARGET) $(XVFB_RUN) node scripts/measure-frames.mjs
 
+.PHONY: measure-app
 measure-app: deps-app ui/dist/index.html demo
 	$(call apt_install,sqlite3)
 	CARGO_TARGET_DIR=$(MEASURE_TARGET) $(CARGO) build --locked --release -p weft-app -p weft --features weft-app/custom-protocol
