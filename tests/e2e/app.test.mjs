@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, weft, weftJson, windowOn, withWindow, showView } from './harness.mjs';
+import { SHOTS, weft, weftJson, windowOn, withWindow, showView, saveScreenshot } from './harness.mjs';
 
 const FIXTURES = ['tests/fixtures/otlp-json', 'tests/fixtures/otlp-jsonl'];
 
@@ -80,7 +80,7 @@ describe('a case made from the fixtures', () => {
       assert.equal(await element.getAttribute('data-value'), String(stats[field]));
     }
     assert.equal(await app.browser.getTitle(), 'Weft');
-    await app.browser.saveScreenshot(join(SHOTS, 'case.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'case.png'));
   });
 
   it('lists every source and every trace, in the CLI order', async () => {
@@ -147,7 +147,7 @@ describe('a case that cannot be opened', () => {
       assert.equal(await banner.getAttribute('data-code'), 'case_unavailable');
       assert.match(await banner.getText(), /could not be opened/);
       assert.equal(await session.$('[data-testid="traces"]').isExisting(), false);
-      await session.saveScreenshot(join(SHOTS, 'unavailable.png'));
+      await saveScreenshot(session, join(SHOTS, 'unavailable.png'));
     });
   });
 });
@@ -162,7 +162,7 @@ describe('the OS in dark mode', () => {
       assert.equal(dark, true);
       const [red, green, blue] = background.match(/\d+/g).map(Number);
       assert.ok(red + green + blue < 3 * 64, `a dark background, not ${background}`);
-      await session.saveScreenshot(join(SHOTS, 'dark.png'));
+      await saveScreenshot(session, join(SHOTS, 'dark.png'));
     });
   });
 });

@@ -221,6 +221,41 @@ export function windowOn(casePath, { env = {}, beforeOpen } = {}) {
   return window;
 }
 
+/**
+ * Saves a PNG of the window's page to `file` (the screenshots are review artifacts in
+ * target/e2e/, not assertions). Every test and script that saves one goes through here.
+ *
+ * WebKitWebDriver takes the screenshot after the page's next paint. Without compositing
+ * (the app's mode where there is no GPU render node: src-tauri/src/compositing.rs) a page
+ * with nothing left to repaint never paints again, so a bare `saveScreenshot` never
+ * returns: seen on the error page, and with the focus on a button after the palette
+ * (no caret blinking), while pages with a blinking caret returned. So while the
+ * screenshot is taken, a requestAnimationFrame loop repaints one pixel at 1 % opacity
+ * (invisible in the picture); the pixel goes afterwards.
+ */
+export async function saveScreenshot(browser, file) {
+  await browser.execute(() => {
+    const dot = document.createElement('div');
+    dot.id = 'e2e-repaint';
+    dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+    document.body.append(dot);
+    let frame = 0;
+    const repaint = () => {
+      dot.style.backgroundColor = frame++ % 2 ? 'rgba(0, 0, 0, 0.01)' : 'rgba(0, 0, 0, 0.02)';
+      window.__e2eRepaint = requestAnimationFrame(repaint);
+    };
+    repaint();
+  });
+  try {
+    await browser.saveScreenshot(file);
+  } finally {
+    await browser.execute(() => {
+      cancelAnimationFrame(window.__e2eRepaint);
+      document.getElementById('e2e-repaint')?.remove();
+    });
+  }
+}
+
 /** Waits until the window has answered everything it asked for (lists and log view loaded). */
 export async function settled(browser, timeout = 10_000) {
   await browser.waitUntil(
