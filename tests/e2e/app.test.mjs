@@ -4,7 +4,7 @@
 // Run with `make e2e`; screenshots land in target/e2e/.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -163,6 +163,57 @@ describe('the OS in dark mode', () => {
       const [red, green, blue] = background.match(/\d+/g).map(Number);
       assert.ok(red + green + blue < 3 * 64, `a dark background, not ${background}`);
       await saveScreenshot(session, join(SHOTS, 'dark.png'));
+    });
+  });
+});
+
+/**
+ * The environment of the web process(es) of the window started with `marker` in its
+ * environment, as name → value (read from /proc: the web process inherits the app's
+ * environment as the app left it when WebKit started).
+ */
+function webProcessEnvironments(marker) {
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let comm, environ;
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!comm.startsWith('WebKitWebProces') || !environ.includes(marker)) continue;
+    found.push(Object.fromEntries(environ.filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])));
+  }
+  return found;
+}
+
+describe("WebKit's compositing mode (src-tauri/src/compositing.rs)", () => {
+  const renderNode = existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  // Unset for the app (an undefined value is left out of the child's environment).
+  const unset = { WEBKIT_DISABLE_COMPOSITING_MODE: undefined, WEBKIT_WEB_RENDER_DEVICE_FILE: undefined };
+
+  it('is off in the web process where there is no GPU render node, and left alone where there is', async () => {
+    const marker = `WEFT_E2E_WINDOW=compositing-default-${process.pid}`;
+    const [name, value] = marker.split('=');
+    await withWindow({ ...unset, WEFT_CASE: casePath, [name]: value }, [], async () => {
+      const environments = webProcessEnvironments(marker);
+      assert.ok(environments.length > 0, 'the window has a web process');
+      for (const environment of environments) {
+        assert.equal(environment.WEBKIT_DISABLE_COMPOSITING_MODE, renderNode ? undefined : '1', `render node: ${renderNode}`);
+      }
+    });
+  });
+
+  it("keeps the user's own value (0: compositing on)", async () => {
+    const marker = `WEFT_E2E_WINDOW=compositing-user-${process.pid}`;
+    const [name, value] = marker.split('=');
+    await withWindow({ ...unset, WEBKIT_DISABLE_COMPOSITING_MODE: '0', WEFT_CASE: casePath, [name]: value }, [], async (session) => {
+      const environments = webProcessEnvironments(marker);
+      assert.ok(environments.length > 0, 'the window has a web process');
+      for (const environment of environments) assert.equal(environment.WEBKIT_DISABLE_COMPOSITING_MODE, '0');
+      // Composited, the window still shows the case.
+      assert.equal(await session.$('[data-testid="case-path"]').getText(), casePath);
     });
   });
 });
