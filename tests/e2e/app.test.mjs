@@ -4,11 +4,11 @@
 // Run with `make e2e`; screenshots land in target/e2e/.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, weft, weftJson, windowOn, withWindow, showView, saveScreenshot } from './harness.mjs';
+import { SHOTS, hasRenderNode, weft, weftJson, windowOn, withWindow, showView, saveScreenshot } from './harness.mjs';
 
 const FIXTURES = ['tests/fixtures/otlp-json', 'tests/fixtures/otlp-jsonl'];
 
@@ -189,7 +189,7 @@ function webProcessEnvironments(marker) {
 }
 
 describe("WebKit's compositing mode (src-tauri/src/compositing.rs)", () => {
-  const renderNode = existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  const renderNode = hasRenderNode();
   // Unset for the app (an undefined value is left out of the child's environment).
   const unset = { WEBKIT_DISABLE_COMPOSITING_MODE: undefined, WEBKIT_WEB_RENDER_DEVICE_FILE: undefined };
 

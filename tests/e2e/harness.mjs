@@ -6,7 +6,7 @@
 // Assumes `make app` has built target/debug/{weft,weft-app} with the UI embedded.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -29,6 +29,22 @@ const DATA_HOME = mkdtempSync(join(tmpdir(), 'weft-e2e-data-'));
 
 for (const binary of [WEFT, APP]) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`make app\` first`);
+}
+
+/** Whether this machine has a GPU render node (/dev/dri/renderD*), as src-tauri/src/compositing.rs looks. */
+export function hasRenderNode() {
+  return existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+}
+
+/**
+ * The WebKit compositing mode a window started from this environment gets, in words
+ * (for the measurement scripts' headers): the user's WEBKIT_DISABLE_COMPOSITING_MODE
+ * if set, else the app's choice (src-tauri/src/compositing.rs).
+ */
+export function compositingMode(env = process.env) {
+  const value = env.WEBKIT_DISABLE_COMPOSITING_MODE;
+  if (value !== undefined) return `compositing ${value === '0' ? 'on' : 'off'} (WEBKIT_DISABLE_COMPOSITING_MODE=${value})`;
+  return hasRenderNode() ? 'compositing on (the app\'s default: a GPU render node)' : 'compositing off (the app\'s default: no GPU render node)';
 }
 
 /** Runs the real CLI on `casePath` and returns its stdout. */
