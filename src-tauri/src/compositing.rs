@@ -7,14 +7,16 @@
 //! Why: WebKitGTK's compositing mode draws through its GL compositor; with no render
 //! node (no `/dev/dri/renderD*`: a VM, a container, Xvfb on a server, a machine with no
 //! GPU driver) Mesa runs that compositor in software and it costs each frame more than
-//! the page itself. Measured on the release build under Xvfb, WebKitGTK 2.50, 2 cores,
-//! no `/dev/dri` (`make measure-frames`, `make measure-app PARTS=trace`, a quiet machine):
-//! composited, an empty page takes 16 ms a frame, one repainted 900×700 canvas 29 ms,
-//! the 16 M px scroller with its sticky canvas 47–72 ms, and the 1M-span waterfall
-//! scrolls a viewport per frame at 24/32 ms median/p95 (40 frames/s), our JavaScript
-//! about 5 ms of it; without compositing the same build scrolls it at 16/20 ms (73
-//! frames/s) and the idle web process holds about 100 MiB less. With a render node the
-//! compositor runs on the GPU and WebKit's default stays.
+//! the page itself. Measured back to back on the release build under Xvfb, WebKitGTK
+//! 2.50.6, 2 shared cores at load 6–9, no `/dev/dri`, composited → not composited
+//! (median/p95 frame, `make measure-frames`, `make measure-app PARTS=trace`):
+//! an empty page 16/20 → 16/17 ms; one repainted 900×700 canvas 24–29/32–41 → 16/18–24 ms;
+//! the 16 M px scroller with its sticky canvas 36–40/48–50 → 16/18–20 ms; the 1M-span
+//! waterfall scrolled a viewport per frame 35/52 ms (27 frames/s) → 16/18 ms (77), the
+//! 10k-span one 37/52 → 12/18 ms, End on the 1M-span trace 146 → 37 ms; the idle web
+//! process 290 → 197 MiB; launch → first contentful paint 1171–1425 → 1071–1240 ms
+//! (p50 of 5–10 launches). With a render node the compositor runs on the GPU and
+//! WebKit's default stays.
 //!
 //! WebKit reads the variable as "set and not `0` turns compositing off"
 //! (`HardwareAccelerationManager`), so `0` keeps compositing on a machine without a
