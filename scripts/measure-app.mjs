@@ -32,7 +32,7 @@ const TARGET = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TA
 process.env.APP_BIN ??= join(TARGET, 'release', 'weft-app');
 process.env.WEFT_BIN ??= join(TARGET, 'release', 'weft');
 // The harness checks the binaries when it loads: import it once the paths are set.
-const { APP, WEFT, startDriver } = await import('../tests/e2e/harness.mjs');
+const { APP, WEFT, compositingMode, startDriver } = await import('../tests/e2e/harness.mjs');
 // webdriverio lives in tests/e2e/node_modules (its ESM entry, as the harness gets it).
 const { remote } = await import(pathToFileURL(join(ROOT, 'tests', 'e2e', 'node_modules', 'webdriverio', 'build', 'node.js')).href);
 
@@ -696,7 +696,7 @@ async function measureOpen() {
 }
 
 const started = performance.now();
-const tables = [`## Weft app measurements (${new Date().toISOString()}, ${APP})`, '', `Load average at start: ${load()}; ${(await import('node:os')).cpus().length} cores.`];
+const tables = [`## Weft app measurements (${new Date().toISOString()}, ${APP})`, '', `Load average at start: ${load()}; ${(await import('node:os')).cpus().length} cores; WebKit ${compositingMode()}.`];
 for (const part of PARTS) {
   const measure = { launch: measureLaunch, open: measureOpen, trace: measureTrace, logs: measureLogs }[part];
   if (!measure) throw new Error(`unknown part ${part}: launch, open, trace or logs`);

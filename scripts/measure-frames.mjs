@@ -29,7 +29,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const TARGET = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, 'target');
 process.env.APP_BIN ??= join(TARGET, 'release', 'weft-app');
 process.env.WEFT_BIN ??= join(TARGET, 'release', 'weft');
-const { APP, WEFT, startDriver } = await import('../tests/e2e/harness.mjs');
+const { APP, WEFT, compositingMode, startDriver } = await import('../tests/e2e/harness.mjs');
 const { remote } = await import(pathToFileURL(join(ROOT, 'tests', 'e2e', 'node_modules', 'webdriverio', 'build', 'node.js')).href);
 
 const PARTS = (process.env.PARTS ?? 'floor,trace').split(',');
@@ -387,7 +387,7 @@ async function measureTrace() {
   }
 }
 
-const tables = [`## Frames (${new Date().toISOString()}, ${APP}; load ${load()}; env ${Object.keys(process.env).filter((key) => key.startsWith('WEBKIT_') || key.startsWith('JSC_')).map((key) => `${key}=${process.env[key]}`).join(' ') || 'default'})`];
+const tables = [`## Frames (${new Date().toISOString()}, ${APP}; load ${load()}; ${compositingMode()}; env ${Object.keys(process.env).filter((key) => key.startsWith('WEBKIT_') || key.startsWith('JSC_')).map((key) => `${key}=${process.env[key]}`).join(' ') || 'default'})`];
 for (const part of PARTS) {
   const measure = { floor: measureFloor, trace: measureTrace }[part];
   if (!measure) throw new Error(`unknown part ${part}: floor or trace`);

@@ -20,6 +20,9 @@ mod command_list;
 mod bindings;
 mod case;
 mod commands;
+// WebKitGTK is the window's engine on Linux only.
+#[cfg(target_os = "linux")]
+mod compositing;
 mod error;
 mod export;
 mod follows;
@@ -56,6 +59,9 @@ macro_rules! handler {
 }
 
 fn main() -> ExitCode {
+    // First, before any thread or WebKit starts: compositing off where there is no GPU.
+    #[cfg(target_os = "linux")]
+    compositing::apply();
     let launched = case::launch(
         std::env::args().skip(1),
         std::env::var_os("WEFT_CASE"),

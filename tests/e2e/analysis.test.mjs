@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, logBodies, settled, typeInSearch, waitForRows, weft, weftJson, windowOn } from './harness.mjs';
+import { SHOTS, logBodies, settled, typeInSearch, waitForRows, weft, weftJson, windowOn, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-analysis-'));
 const demoCase = join(tmp, 'demo.weft');
@@ -140,7 +140,7 @@ describe('critical path, comparison and selection on the demo case', () => {
     assert.ok((await $('span-self-time').getText()).length > 0);
     const bySelf = [...analysed.spans].sort((x, y) => y.self_ns - x.self_ns || (x.span_id < y.span_id ? -1 : 1));
     assert.equal(await (await $$('top-self-span'))[0].getAttribute('data-span-id'), bySelf[0].span_id);
-    await app.browser.saveScreenshot(join(SHOTS, 'analysis-critical-path.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'analysis-critical-path.png'));
 
     // Collapsed, the root row shows the sections of everything it hides.
     await $('collapse-all').click();
@@ -178,7 +178,7 @@ describe('critical path, comparison and selection on the demo case', () => {
     // The slow trace's root took longer: its difference is marked faster in B.
     const rootRow = (await $$('compare-row'))[0];
     assert.equal(await rootRow.getAttribute('data-change'), 'faster');
-    await app.browser.saveScreenshot(join(SHOTS, 'analysis-compare.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'analysis-compare.png'));
 
     const name = await marked[0].getAttribute('data-name');
     await marked[0].$('[data-testid="compare-open-b"]').click();
@@ -231,7 +231,7 @@ describe('critical path, comparison and selection on the demo case', () => {
       [...document.querySelectorAll('[data-testid="selection-attribute"]')].map((node) => node.getAttribute('data-attribute')),
     );
     assert.deepEqual(shown, ranked.attributes.filter((attribute) => attribute.score > 0).slice(0, 12).map((attribute) => attribute.attribute));
-    await app.browser.saveScreenshot(join(SHOTS, 'analysis-selection.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'analysis-selection.png'));
 
     const value = await app.browser.$('[data-testid="selection-value"]:not([disabled])');
     const term = await value.getAttribute('data-term');
@@ -278,7 +278,7 @@ describe('clock skew adjusted and undone', () => {
     assert.equal(await $('path-switch').isSelected(), true);
     const serverPath = app.browser.$$('[data-testid="span-row"][data-span-id="3333333333333333"] [data-testid="path-section"]');
     assert.ok((await serverPath).length > 0);
-    await app.browser.saveScreenshot(join(SHOTS, 'analysis-skew.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'analysis-skew.png'));
     // Stored in the case, the spans as loaded.
     const stored = weftJson(skewCase, 'trace', SKEWED);
     assert.equal(stored.skew_adjusted, false);

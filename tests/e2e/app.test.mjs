@@ -4,11 +4,11 @@
 // Run with `make e2e`; screenshots land in target/e2e/.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, weft, weftJson, windowOn, withWindow, showView } from './harness.mjs';
+import { SHOTS, hasRenderNode, weft, weftJson, windowOn, withWindow, showView, saveScreenshot } from './harness.mjs';
 
 const FIXTURES = ['tests/fixtures/otlp-json', 'tests/fixtures/otlp-jsonl'];
 
@@ -80,7 +80,7 @@ describe('a case made from the fixtures', () => {
       assert.equal(await element.getAttribute('data-value'), String(stats[field]));
     }
     assert.equal(await app.browser.getTitle(), 'Weft');
-    await app.browser.saveScreenshot(join(SHOTS, 'case.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'case.png'));
   });
 
   it('lists every source and every trace, in the CLI order', async () => {
@@ -147,7 +147,7 @@ describe('a case that cannot be opened', () => {
       assert.equal(await banner.getAttribute('data-code'), 'case_unavailable');
       assert.match(await banner.getText(), /could not be opened/);
       assert.equal(await session.$('[data-testid="traces"]').isExisting(), false);
-      await session.saveScreenshot(join(SHOTS, 'unavailable.png'));
+      await saveScreenshot(session, join(SHOTS, 'unavailable.png'));
     });
   });
 });
@@ -162,7 +162,58 @@ describe('the OS in dark mode', () => {
       assert.equal(dark, true);
       const [red, green, blue] = background.match(/\d+/g).map(Number);
       assert.ok(red + green + blue < 3 * 64, `a dark background, not ${background}`);
-      await session.saveScreenshot(join(SHOTS, 'dark.png'));
+      await saveScreenshot(session, join(SHOTS, 'dark.png'));
+    });
+  });
+});
+
+/**
+ * The environment of the web process(es) of the window started with `marker` in its
+ * environment, as name → value (read from /proc: the web process inherits the app's
+ * environment as the app left it when WebKit started).
+ */
+function webProcessEnvironments(marker) {
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let comm, environ;
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!comm.startsWith('WebKitWebProces') || !environ.includes(marker)) continue;
+    found.push(Object.fromEntries(environ.filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])));
+  }
+  return found;
+}
+
+describe("WebKit's compositing mode (src-tauri/src/compositing.rs)", () => {
+  const renderNode = hasRenderNode();
+  // Unset for the app (an undefined value is left out of the child's environment).
+  const unset = { WEBKIT_DISABLE_COMPOSITING_MODE: undefined, WEBKIT_WEB_RENDER_DEVICE_FILE: undefined };
+
+  it('is off in the web process where there is no GPU render node, and left alone where there is', async () => {
+    const marker = `WEFT_E2E_WINDOW=compositing-default-${process.pid}`;
+    const [name, value] = marker.split('=');
+    await withWindow({ ...unset, WEFT_CASE: casePath, [name]: value }, [], async () => {
+      const environments = webProcessEnvironments(marker);
+      assert.ok(environments.length > 0, 'the window has a web process');
+      for (const environment of environments) {
+        assert.equal(environment.WEBKIT_DISABLE_COMPOSITING_MODE, renderNode ? undefined : '1', `render node: ${renderNode}`);
+      }
+    });
+  });
+
+  it("keeps the user's own value (0: compositing on)", async () => {
+    const marker = `WEFT_E2E_WINDOW=compositing-user-${process.pid}`;
+    const [name, value] = marker.split('=');
+    await withWindow({ ...unset, WEBKIT_DISABLE_COMPOSITING_MODE: '0', WEFT_CASE: casePath, [name]: value }, [], async (session) => {
+      const environments = webProcessEnvironments(marker);
+      assert.ok(environments.length > 0, 'the window has a web process');
+      for (const environment of environments) assert.equal(environment.WEBKIT_DISABLE_COMPOSITING_MODE, '0');
+      // Composited, the window still shows the case.
+      assert.equal(await session.$('[data-testid="case-path"]').getText(), casePath);
     });
   });
 });

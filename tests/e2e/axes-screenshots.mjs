@@ -7,7 +7,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ROOT, openWindow, settled, showView, startDriver } from './harness.mjs';
+import { ROOT, openWindow, settled, showView, startDriver, saveScreenshot } from './harness.mjs';
 
 const [caseArg, when] = process.argv.slice(2);
 if (!caseArg || !['before', 'after'].includes(when)) {
@@ -25,7 +25,7 @@ async function shot(name) {
   await settled(browser, 15_000);
   await browser.pause(400);
   const file = join(outDir, `point3-${when}-${name}.png`);
-  await browser.saveScreenshot(file);
+  await saveScreenshot(browser, file);
   console.log(`wrote ${file}`);
 }
 

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, SHOTS, WEFT, settled, typeInSearch, weftJson, windowOn } from './harness.mjs';
+import { ROOT, SHOTS, WEFT, settled, typeInSearch, weftJson, windowOn, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-axes-'));
 const casePath = join(tmp, 'multi-year.weft');
@@ -82,7 +82,7 @@ describe('time axes of a case spanning 14 years', () => {
     assert.equal(Number(await $('histogram-earlier').getAttribute('data-count')), logs.length - denseLogs.length);
     assert.equal(Number(await $('log-histogram').getAttribute('data-total')), denseLogs.length);
     assert.deepEqual(await axisOf('histogram'), scatterAxis);
-    await app.browser.saveScreenshot(join(SHOTS, 'axes-fitted.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'axes-fitted.png'));
   });
 
   it('"show all" widens both charts to the whole case, and "Fit" fits again', async () => {
@@ -102,7 +102,7 @@ describe('time axes of a case spanning 14 years', () => {
     await settled(app.browser);
     assert.equal(await dots(), allTraces().length);
     assert.equal(await $('scatter-earlier').isExisting(), false);
-    await app.browser.saveScreenshot(join(SHOTS, 'axes-all.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'axes-all.png'));
 
     await $('scatter-preset-fit').click();
     await app.browser.waitUntil(async () => await $('scatter-earlier').isExisting(), {
@@ -168,7 +168,7 @@ describe('time axes of a case spanning 14 years', () => {
     assert.ok(Math.abs((picked.end - axis.start) / span - 0.75) < 0.02, 'ends three quarters along');
     const rows = weftJson(casePath, 'traces', await query(), '--limit', '10000');
     assert.equal(await dots(), rows.length);
-    await app.browser.saveScreenshot(join(SHOTS, 'axes-dragged.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'axes-dragged.png'));
   });
 
   it('an empty result draws no axis, never one at 1970', async () => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Key } from 'webdriverio';
-import { ROOT, SHOTS, settled, weft, weftJson, windowOn } from './harness.mjs';
+import { ROOT, SHOTS, settled, weft, weftJson, windowOn, saveScreenshot } from './harness.mjs';
 
 const SPANS = 100_000;
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-bigtrace-'));
@@ -70,7 +70,7 @@ describe('a 100k-span trace', { timeout: 300_000 }, () => {
     await waitFor(async () => (await shown()).rows.slice(0, 5).every((row, index) => row.spanId === expected[index]), 'the first rows are not the CLI’s');
     assert.match(await $('waterfall-summary').getText(), /^100\D?000 spans/);
     mkdirSync(SHOTS, { recursive: true });
-    await browser().saveScreenshot(join(SHOTS, 'bigtrace.png'));
+    await saveScreenshot(browser(), join(SHOTS, 'bigtrace.png'));
   });
 
   it('End goes to the last row', async () => {

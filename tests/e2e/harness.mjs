@@ -6,7 +6,7 @@
 // Assumes `make app` has built target/debug/{weft,weft-app} with the UI embedded.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -29,6 +29,22 @@ const DATA_HOME = mkdtempSync(join(tmpdir(), 'weft-e2e-data-'));
 
 for (const binary of [WEFT, APP]) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`make app\` first`);
+}
+
+/** Whether this machine has a GPU render node (/dev/dri/renderD*), as src-tauri/src/compositing.rs looks. */
+export function hasRenderNode() {
+  return existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+}
+
+/**
+ * The WebKit compositing mode a window started from this environment gets, in words
+ * (for the measurement scripts' headers): the user's WEBKIT_DISABLE_COMPOSITING_MODE
+ * if set, else the app's choice (src-tauri/src/compositing.rs).
+ */
+export function compositingMode(env = process.env) {
+  const value = env.WEBKIT_DISABLE_COMPOSITING_MODE;
+  if (value !== undefined) return `compositing ${value === '0' ? 'on' : 'off'} (WEBKIT_DISABLE_COMPOSITING_MODE=${value})`;
+  return hasRenderNode() ? 'compositing on (the app\'s default: a GPU render node)' : 'compositing off (the app\'s default: no GPU render node)';
 }
 
 /** Runs the real CLI on `casePath` and returns its stdout. */
@@ -219,6 +235,41 @@ export function windowOn(casePath, { env = {}, beforeOpen } = {}) {
     await window.driver?.stop();
   });
   return window;
+}
+
+/**
+ * Saves a PNG of the window's page to `file` (the screenshots are review artifacts in
+ * target/e2e/, not assertions). Every test and script that saves one goes through here.
+ *
+ * WebKitWebDriver takes the screenshot after the page's next paint. Without compositing
+ * (the app's mode where there is no GPU render node: src-tauri/src/compositing.rs) a page
+ * with nothing left to repaint never paints again, so a bare `saveScreenshot` never
+ * returns: seen on the error page, and with the focus on a button after the palette
+ * (no caret blinking), while pages with a blinking caret returned. So while the
+ * screenshot is taken, a requestAnimationFrame loop repaints one pixel at 1 % opacity
+ * (invisible in the picture); the pixel goes afterwards.
+ */
+export async function saveScreenshot(browser, file) {
+  await browser.execute(() => {
+    const dot = document.createElement('div');
+    dot.id = 'e2e-repaint';
+    dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+    document.body.append(dot);
+    let frame = 0;
+    const repaint = () => {
+      dot.style.backgroundColor = frame++ % 2 ? 'rgba(0, 0, 0, 0.01)' : 'rgba(0, 0, 0, 0.02)';
+      window.__e2eRepaint = requestAnimationFrame(repaint);
+    };
+    repaint();
+  });
+  try {
+    await browser.saveScreenshot(file);
+  } finally {
+    await browser.execute(() => {
+      cancelAnimationFrame(window.__e2eRepaint);
+      document.getElementById('e2e-repaint')?.remove();
+    });
+  }
 }
 
 /** Waits until the window has answered everything it asked for (lists and log view loaded). */

@@ -16,7 +16,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ROOT, openWindow, settled, showView, startDriver, typeInSearch, weft } from './harness.mjs';
+import { ROOT, openWindow, settled, showView, startDriver, typeInSearch, weft, saveScreenshot } from './harness.mjs';
 
 const [phase, out = join(ROOT, 'docs/screenshots/issue23')] = process.argv.slice(2);
 if (phase !== 'before' && phase !== 'after') {
@@ -49,7 +49,7 @@ async function painted() {
 
 async function shot(name) {
   const file = join(outDir, `${name}-${phase}.png`);
-  await browser.saveScreenshot(file);
+  await saveScreenshot(browser, file);
   console.log(`wrote ${file}`);
 }
 

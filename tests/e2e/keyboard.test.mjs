@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Key } from 'webdriverio';
-import { SHOTS, settled, weft, windowOn } from './harness.mjs';
+import { SHOTS, settled, weft, windowOn, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-keyboard-'));
 const casePath = join(tmp, 'demo.weft');
@@ -127,7 +127,7 @@ describe('the window by keyboard alone', () => {
     await press(Key.Enter);
     await waitFor(() => row.$('[data-testid="log-attributes"]').isExisting(), 'Enter did not expand the log row');
     assert.equal((await focused()).testid, 'log-expand');
-    await browser().saveScreenshot(join(SHOTS, 'keyboard-log-expanded.png'));
+    await saveScreenshot(browser(), join(SHOTS, 'keyboard-log-expanded.png'));
   });
 
   it('switches views through the rail with Alt+2 / Alt+1 and Tab + Enter', async () => {
@@ -194,6 +194,6 @@ describe('the window by keyboard alone', () => {
     assert.ok((await $$('source-row')).length > 0, 'the sources are listed');
     const inSources = await tabUntil((now) => now.inSources, 'the sources table');
     assert.ok(inSources.testid, 'a control of a source has the focus');
-    await browser().saveScreenshot(join(SHOTS, 'keyboard-case.png'));
+    await saveScreenshot(browser(), join(SHOTS, 'keyboard-case.png'));
   });
 });

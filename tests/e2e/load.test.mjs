@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, SHOTS, osDrag, waitForRows, weftJson, windowOn, showView } from './harness.mjs';
+import { ROOT, SHOTS, osDrag, waitForRows, weftJson, windowOn, showView, saveScreenshot } from './harness.mjs';
 
 const TRACES = 'otlp-json/jaeger__internal__storage__integration__fixtures__traces__example_trace.json';
 const TEXT_LOG = 'logs-text/lnav__test__logfile_logfmt.0';
@@ -81,7 +81,7 @@ describe('dropping files on an empty case', () => {
     }
     const bad = rows.find((row) => row.path === fixturePath(BAD_JSON));
     assert.match(bad.problems, /line \d+/, 'a problem names its line');
-    await app.browser.saveScreenshot(join(SHOTS, 'loaded.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'loaded.png'));
   });
 
   it('lists the new sources with their counts, and the views show the records', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Key } from 'webdriverio';
-import { SHOTS, settled, weft, weftJson, windowOn, withWindow } from './harness.mjs';
+import { SHOTS, settled, weft, weftJson, windowOn, withWindow, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-look-'));
 const casePath = join(tmp, 'demo.weft');
@@ -49,7 +49,7 @@ describe('the command palette and the time switch', () => {
       async () => (await $('palette-item').getAttribute('data-action-id')) === 'theme.dark',
       { timeout: 3000, timeoutMsg: '"theme dark" does not put "Theme: dark" first' },
     );
-    await app.browser.saveScreenshot(join(SHOTS, 'palette.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'palette.png'));
     await app.browser.keys(['Enter']);
     await $('palette').waitForExist({ reverse: true, timeout: 3000 });
     assert.equal(await htmlTheme(), 'dark');
@@ -127,7 +127,7 @@ describe('the command palette and the time switch', () => {
     const spanStart = await $('span-start').getText();
     if (root.start_ns === trace.start_ns) assert.equal(spanStart, '+0ns');
     else assert.match(spanStart, /^\+\d/);
-    await app.browser.saveScreenshot(join(SHOTS, 'times-relative.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'times-relative.png'));
 
     // UTC again, by the shortcut that cycles the modes (relative → UTC).
     await app.browser.keys([Key.Ctrl, Key.Shift, 'u']);
@@ -156,7 +156,7 @@ describe('themes', () => {
       await session.$('[data-testid="theme-light"]').click();
       assert.equal(await session.execute(() => document.documentElement.dataset.theme), 'light');
       assert.ok(!isDark(await background(session)), 'a light background although the OS prefers dark');
-      await session.saveScreenshot(join(SHOTS, 'light-over-dark-os.png'));
+      await saveScreenshot(session, join(SHOTS, 'light-over-dark-os.png'));
       // WebKit writes localStorage to disk a moment later, and ending the session
       // kills the app: give it that moment.
       await session.pause(2000);
@@ -178,7 +178,7 @@ describe('themes', () => {
       assert.ok(!isDark(await background(session)), 'a light background');
       await session.$('[data-testid="theme-dark"]').click();
       assert.ok(isDark(await background(session)), 'a dark background once the switch says dark');
-      await session.saveScreenshot(join(SHOTS, 'dark-by-switch.png'));
+      await saveScreenshot(session, join(SHOTS, 'dark-by-switch.png'));
     });
   });
 });

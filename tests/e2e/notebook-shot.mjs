@@ -7,7 +7,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ROOT, openWindow, settled, showView, startDriver, weftJson } from './harness.mjs';
+import { ROOT, openWindow, settled, showView, startDriver, weftJson, saveScreenshot } from './harness.mjs';
 
 const [casePath, out = join(ROOT, 'docs/screenshots/notebook.png')] = process.argv.slice(2);
 if (!casePath) {
@@ -28,7 +28,7 @@ try {
   );
   await browser.pause(400);
   mkdirSync(dirname(resolve(out)), { recursive: true });
-  await browser.saveScreenshot(resolve(out));
+  await saveScreenshot(browser, resolve(out));
   console.log(`wrote ${resolve(out)}`);
   await browser.deleteSession();
 } finally {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Key } from 'webdriverio';
-import { SHOTS, openWindow, settled, showView, startDriver, weft, weftJson } from './harness.mjs';
+import { SHOTS, openWindow, settled, showView, startDriver, weft, weftJson, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-notebook-'));
 const caseFile = join(tmp, 'notebook.weft');
@@ -212,7 +212,7 @@ describe('the Notebook', () => {
     await browser.waitUntil(async () => (await timeline())[1][1][0][0] === 'note', { timeout: 5000, timeoutMsg: 'Alt+Up did not move the note' });
     const order = weftJson(caseFile, 'marks').map((mark) => mark.kind);
     assert.deepEqual(order, ['span', 'note', 'log']);
-    await browser.saveScreenshot(join(SHOTS, 'notebook-e2e.png'));
+    await saveScreenshot(browser, join(SHOTS, 'notebook-e2e.png'));
   });
 
   it('exports the HTML report through the save dialog', async () => {

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, settled, showView, weft, weftJson, windowOn } from './harness.mjs';
+import { SHOTS, settled, showView, weft, weftJson, windowOn, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-quality-'));
 const caseFile = join(tmp, 'quality.weft');
@@ -106,7 +106,7 @@ describe('the Quality view', () => {
     ]);
     assert.equal(await $('quality-error').getText(), 'Errors (1)');
     assert.equal(await $('quality-warn').getText(), 'Warnings (3)');
-    await app.browser.saveScreenshot(join(SHOTS, 'quality-view.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'quality-view.png'));
   });
 
   it('opens an example span in its trace, and a log example in its context', async () => {

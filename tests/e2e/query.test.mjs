@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Key } from 'webdriverio';
-import { SHOTS, settled, typeInSearch, weft, weftJson, windowOn } from './harness.mjs';
+import { SHOTS, settled, typeInSearch, weft, weftJson, windowOn, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-query-'));
 const casePath = join(tmp, 'demo.weft');
@@ -100,7 +100,7 @@ describe('the search box with a bad query, no match, and completion', () => {
     assert.ok((await opacity('traces')) < 0.6, 'the kept trace rows are dimmed');
     assert.ok((await opacity('log-rows')) < 0.6, 'the kept log rows are dimmed');
     assert.equal(await $('logs-shown').getText(), `${count(logs.length)} lines`);
-    await app.browser.saveScreenshot(join(SHOTS, 'query-error-kept.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'query-error-kept.png'));
 
     // Editing the text puts the error away; the results stay dimmed until a query runs.
     await $('search-input').click();
@@ -165,7 +165,7 @@ describe('the search box with a bad query, no match, and completion', () => {
       (await completions()).map((item) => item.label),
       ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
     );
-    await app.browser.saveScreenshot(join(SHOTS, 'completion.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'completion.png'));
     // ↓ ×5 reaches the fifth, ↑ goes back to the fourth; Enter accepts it, Enter again searches.
     for (const key of [...Array(5).fill(Key.ArrowDown), Key.ArrowUp]) await app.browser.keys(key);
     assert.deepEqual((await completions()).find((item) => item.chosen), { label: 'warn', chosen: true });

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Key } from 'webdriverio';
-import { openWindow, settled, startDriver, weftJson } from './harness.mjs';
+import { openWindow, settled, startDriver, weftJson, saveScreenshot } from './harness.mjs';
 
 const [casePath, outDir] = process.argv.slice(2).map((arg) => resolve(arg));
 if (!casePath || !outDir) {
@@ -31,7 +31,7 @@ async function painted() {
 
 async function shot(name) {
   const file = join(outDir, name);
-  await browser.saveScreenshot(file);
+  await saveScreenshot(browser, file);
   console.log(`wrote ${file}`);
 }
 

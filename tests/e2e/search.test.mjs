@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, settled, weft, weftJson, windowOn } from './harness.mjs';
+import { SHOTS, settled, weft, weftJson, windowOn, saveScreenshot } from './harness.mjs';
 
 const PAYLOAD = '<img src=x onerror="document.title=\'pwned\'"><script>document.title=\'pwned\'</script><b>bold</b>';
 
@@ -86,7 +86,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     await app.browser.pause(100);
     const bottom = await shownLogs();
     assert.deepEqual(bottom.map((row) => row.id), logs.slice(-bottom.length).map((log) => log.id));
-    await app.browser.saveScreenshot(join(SHOTS, 'search.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'search.png'));
   });
 
   it('sorts the trace list by duration and by errors like the CLI', async () => {
@@ -111,7 +111,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     );
     assert.equal(caret, `${' '.repeat(17)}^`);
     assert.match(await $('query-error-message').getText(), /column 18: unterminated phrase/);
-    await app.browser.saveScreenshot(join(SHOTS, 'query-error.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'query-error.png'));
     await search('');
     assert.equal(await $('query-error').isExisting(), false);
   });
@@ -155,7 +155,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
       timeout: 3000,
       timeoutMsg: 'the span of the hovered log line is not highlighted',
     });
-    await app.browser.saveScreenshot(join(SHOTS, 'waterfall.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'waterfall.png'));
     await $('scope-whole-trace').click();
     await settled(app.browser);
     assert.equal((await shownLogs()).length, logIds.length);
@@ -205,7 +205,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     );
     assert.notEqual(firstTick, '0');
     assert.notEqual(firstTick, startTick);
-    await app.browser.saveScreenshot(join(SHOTS, 'waterfall-zoom.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'waterfall-zoom.png'));
     await $('zoom-reset').click();
     assert.equal(await $('zoom-reset').isExisting(), false);
   });
@@ -250,7 +250,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     assert.equal(await $('logs-shown').getText(), `${logs.length} lines`);
     const shown = await shownLogs();
     assert.deepEqual(shown.map((row) => row.id), logs.slice(0, shown.length).map((log) => log.id));
-    await app.browser.saveScreenshot(join(SHOTS, 'histogram-range.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'histogram-range.png'));
   });
 
   it('a dot of the duration plot opens its trace, marked when it has errors', async () => {
@@ -268,7 +268,7 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
       { timeout: 5000, timeoutMsg: 'the slowest trace did not open' },
     );
     await settled(app.browser);
-    await app.browser.saveScreenshot(join(SHOTS, 'traces.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'traces.png'));
   });
 
   it('the facets count like the CLI, and a click adds its term to the search', async () => {
@@ -325,6 +325,6 @@ describe('search, trace list, waterfall and logs on the demo incident', () => {
     );
     assert.equal(injected, 0);
     assert.equal(await app.browser.getTitle(), 'Weft');
-    await app.browser.saveScreenshot(join(SHOTS, 'hostile-log.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'hostile-log.png'));
   });
 });

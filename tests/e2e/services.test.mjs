@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, settled, showView, typeInSearch, waitForRows, weft, weftJson, windowOn } from './harness.mjs';
+import { SHOTS, settled, showView, typeInSearch, waitForRows, weft, weftJson, windowOn, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-services-'));
 const demoCase = join(tmp, 'demo.weft');
@@ -147,7 +147,7 @@ describe('the Services view on the demo case', () => {
     for (const service of services.filter((row) => map.nodes.some((node) => node.name === row.service && !node.virtual))) {
       assert.equal(bands[service.service] === 'none', service.errors === 0, `band of ${service.service}`);
     }
-    await app.browser.saveScreenshot(join(SHOTS, 'services-map.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'services-map.png'));
   });
 
   it('shows the RED of weft services --json and sorts it by any column', async () => {
@@ -365,7 +365,7 @@ describe('the Services view on the demo case', () => {
       bars: added.buckets.map((bucket) => bucket.good + bucket.bad),
     });
     await $('objective-form').scrollIntoView({ block: 'center' });
-    await app.browser.saveScreenshot(join(SHOTS, 'services-objectives.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'services-objectives.png'));
     // Removed in the window: gone from the case.
     const remove = app.browser.$(`[data-testid="slo"][data-id="${added.objective.id}"] [data-testid="slo-remove"]`);
     await remove.scrollIntoView({ block: 'center' });

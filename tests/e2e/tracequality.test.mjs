@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, settled, showView, weft, weftJson, windowOn } from './harness.mjs';
+import { SHOTS, settled, showView, weft, weftJson, windowOn, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-tracequality-'));
 const caseFile = join(tmp, 'tracequality.weft');
@@ -131,7 +131,7 @@ describe('a trace with missing parents', () => {
     // A click on the placeholder selects no span.
     await app.browser.$(`[data-missing-span-id="${MISSING_A}"]`).click();
     assert.equal(await $('span-details').isExisting(), false, 'the placeholder is not a span to show');
-    await app.browser.saveScreenshot(join(SHOTS, 'trace-incomplete.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'trace-incomplete.png'));
   });
 
   it("lists the trace's findings in its header, badges their rows, and a click selects the span", async () => {
@@ -200,7 +200,7 @@ describe('a trace with missing parents', () => {
     });
     const selected = await app.browser.execute(() => document.querySelector('[data-testid="span-row"][aria-selected="true"]')?.dataset.spanId);
     assert.equal(selected, '3000000000000002');
-    await app.browser.saveScreenshot(join(SHOTS, 'trace-findings.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'trace-findings.png'));
   });
 
   it('opens from a Quality view example with the finding that led there open', async () => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Key } from 'webdriverio';
-import { SHOTS, settled, weft, weftJson, windowOn } from './harness.mjs';
+import { SHOTS, settled, weft, weftJson, windowOn, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-waterfall-'));
 const casePath = join(tmp, 'demo.weft');
@@ -151,7 +151,7 @@ describe('the waterfall', () => {
     await waitFor(async () => (await state()).focused === 'span-tree', 'Escape did not go back to the tree');
     now = await sound('escape');
     assert.equal(now.focusRow, firstChild.span_id);
-    await browser().saveScreenshot(join(SHOTS, 'waterfall-keyboard.png'));
+    await saveScreenshot(browser(), join(SHOTS, 'waterfall-keyboard.png'));
   });
 
   it('after a click on a span, ↑ ↑ and ← collapse its parent and the keys go on working', async () => {
@@ -299,7 +299,7 @@ describe('the waterfall', () => {
       assert.equal(edges[span.span_id], want, `${span.name}`);
     }
     assert.equal(edges[root.span_id], 'bar');
-    await browser().saveScreenshot(join(SHOTS, 'waterfall-zoom-edges.png'));
+    await saveScreenshot(browser(), join(SHOTS, 'waterfall-zoom-edges.png'));
     await $('zoom-reset').click();
     await $('minimap-zoom').waitForExist({ reverse: true, timeout: 3000 });
   });

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, settled, typeInSearch, waitForRows, weft, weftJson, windowOn, withWindow } from './harness.mjs';
+import { SHOTS, settled, typeInSearch, waitForRows, weft, weftJson, windowOn, withWindow, saveScreenshot } from './harness.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-e2e-workbench-'));
 const casePath = join(tmp, 'demo.weft');
@@ -73,7 +73,7 @@ describe('tabs, history and links in one window', () => {
       'true',
     );
     assert.match(await $('log-scope').getText(), new RegExp(first.trace_id));
-    await app.browser.saveScreenshot(join(SHOTS, 'workbench-tabs.png'));
+    await saveScreenshot(app.browser, join(SHOTS, 'workbench-tabs.png'));
   });
 
   it('goes back and forward (buttons and Alt+← / Alt+→)', async () => {
