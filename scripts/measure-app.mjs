@@ -122,10 +122,62 @@ function rssKiB(pid) {
   }
 }
 
+/** RssAnon, RssFile and RssShmem of `pid` from /proc/PID/status, KiB. */
+function rssParts(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)`, 'm'))?.[1] ?? NaN);
+    return { anon: field('RssAnon'), file: field('RssFile'), shmem: field('RssShmem') };
+  } catch {
+    return null;
+  }
+}
+
 function memory() {
   const procs = appProcesses();
   if (!procs) return { app: null, web: null };
-  return { app: rssKiB(procs.app.pid), web: procs.web.reduce((sum, proc) => sum + (rssKiB(proc.pid) ?? 0), 0) };
+  return {
+    app: rssKiB(procs.app.pid),
+    appParts: rssParts(procs.app.pid),
+    web: procs.web.reduce((sum, proc) => sum + (rssKiB(proc.pid) ?? 0), 0),
+  };
+}
+
+/**
+ * With MEASURE_SMAPS=1, weft-app's RSS from /proc/PID/smaps by mapping: file-backed per
+ * file, anonymous as the heap, thread stacks and malloc arenas / other anon maps; the
+ * largest first, as a markdown list.
+ */
+function smapsBreakdown() {
+  if (!process.env.MEASURE_SMAPS) return null;
+  const procs = appProcesses();
+  if (!procs) return null;
+  let text;
+  try {
+    text = readFileSync(`/proc/${procs.app.pid}/smaps`, 'utf8');
+  } catch {
+    return null;
+  }
+  const sums = new Map();
+  let name = null;
+  for (const line of text.split('\n')) {
+    const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+    if (head) {
+      const path = head[1].trim();
+      name = path === '' ? 'anon (malloc arenas, mmaps)' : path.startsWith('[stack') ? '[stack]' : path.startsWith('/') ? `file ${path.split('/').pop()}` : path;
+      continue;
+    }
+    const rss = line.match(/^Rss:\s+(\d+)/);
+    if (rss && name) sums.set(name, (sums.get(name) ?? 0) + Number(rss[1]));
+  }
+  const top = [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  return top.map(([key, kib]) => `${key} ${(kib / 1024).toFixed(1)} MiB`).join('; ');
+}
+
+/** weft-app's RSS as anon / file-backed / shared memory. */
+function appParts(mem) {
+  const parts = mem.appParts;
+  return parts ? `${mib(parts.anon)} / ${mib(parts.file)} / ${mib(parts.shmem)}` : '–';
 }
 
 // ---- windows ---------------------------------------------------------------------------
@@ -329,6 +381,7 @@ async function measureTraceOf(spans) {
     await waitReady(session);
     say(`opening the ${spans}-span trace`);
     const memBefore = memory();
+    const smapsBefore = smapsBreakdown();
     // Click the (only) trace's first cell; time until span rows are in the DOM and a frame has passed.
     const open = await session.executeAsync((done) => {
       const started = performance.now();
@@ -391,6 +444,7 @@ async function measureTraceOf(spans) {
       );
     });
     const memAfter = memory();
+    const smapsAfter = smapsBreakdown();
     const stats = (run) => `median ${ms(quantile(run.gaps, 0.5))}, p95 ${ms(quantile(run.gaps, 0.95))}, max ${ms(Math.max(...run.gaps))}`;
     const fps = (run) => (run.gaps.length ? (1000 / (run.gaps.reduce((sum, gap) => sum + gap, 0) / run.gaps.length)).toFixed(0) : '–');
     const together = (mem) => (mem.app && mem.web ? mib(mem.app + mem.web) : '–');
@@ -407,6 +461,8 @@ async function measureTraceOf(spans) {
       `| scroll 20 viewports per frame to the end (${fling.scrollHeight} px): time to reach the end | ${ms(fling.ms)} over ${fling.frames} frames (${stats(fling)}) | |`,
       `| jump to the end (${jump.how}) → last row painted | ${ms(jump.ms)} (${jump.rows} rows in the DOM) | ${load()} |`,
       `| RSS weft-app / WebKit web process | before open ${mib(memBefore.app)} / ${mib(memBefore.web)}; opened ${mib(memOpen.app)} / ${mib(memOpen.web)}; after scrolling ${mib(memAfter.app)} / ${mib(memAfter.web)} (together ${together(memAfter)}) | |`,
+      `| weft-app RSS anon / file / shmem (/proc/PID/status) | before open ${appParts(memBefore)}; opened ${appParts(memOpen)}; after scrolling ${appParts(memAfter)} | |`,
+      ...(smapsBefore ? ['', `weft-app RSS by mapping before open: ${smapsBefore}`, '', `after scrolling: ${smapsAfter}`] : []),
     ].join('\n');
   } finally {
     await window.close();

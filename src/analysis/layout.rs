@@ -403,48 +403,161 @@ impl TraceLayout {
         to_ns: i64,
         buckets: u32,
     ) -> Vec<SummaryCell> {
+        let mut summary = Summarizer::new(from_ns, to_ns, buckets);
+        let walked = collapsed.walk_visible(self.rows.len() as u32, |full| {
+            let row = self.rows[full as usize];
+            summary.push(full, &row);
+            Ok::<_, ()>(Some(row))
+        });
+        debug_assert_eq!(walked, Ok(Some(())));
+        summary.finish().into_iter().map(|(cell, _)| cell).collect()
+    }
+}
+
+/// (key, full row) of some keys, in key order (`TraceLayout::rows_of_keys`).
+pub type KeyRows = Vec<([u8; 8], u32)>;
+
+/// The overview (`TraceLayout::summary`) made a visible row at a time, in row
+/// order, so that it can be made from the rows read a piece at a time
+/// (`LayoutPieces::summary`) without holding them: per cell, the count and the
+/// longest row.
+pub struct Summarizer {
+    from_ns: i64,
+    to_ns: i64,
+    buckets: u32,
+    cells: std::collections::HashMap<(u32, u32), (SummaryCell, LayoutRow)>,
+}
+
+impl Summarizer {
+    pub fn new(from_ns: i64, to_ns: i64, buckets: u32) -> Summarizer {
+        Summarizer {
+            from_ns,
+            to_ns,
+            buckets,
+            cells: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Counts visible row `row` at full row `full` (rows come in row order).
+    pub fn push(&mut self, full: u32, row: &LayoutRow) {
+        let (from_ns, to_ns, buckets) = (self.from_ns, self.to_ns, self.buckets);
         if buckets == 0 || to_ns <= from_ns {
-            return Vec::new();
+            return;
+        }
+        let end = row.end_ns.max(row.start_ns);
+        if !(row.start_ns < to_ns && (end > from_ns || row.start_ns >= from_ns)) {
+            return;
         }
         let width = (to_ns - from_ns) as i128;
-        let mut cells: std::collections::HashMap<(u32, u32), SummaryCell> =
-            std::collections::HashMap::new();
+        let offset = (row.start_ns.max(from_ns) - from_ns) as i128;
+        let bucket = ((offset * buckets as i128) / width).min(buckets as i128 - 1) as u32;
+        let length = end - row.start_ns;
+        self.cells
+            .entry((row.depth, bucket))
+            .and_modify(|(cell, best)| {
+                cell.count += 1;
+                if length > best.end_ns.max(best.start_ns) - best.start_ns {
+                    cell.longest_row = full;
+                    *best = *row;
+                }
+            })
+            .or_insert((
+                SummaryCell {
+                    depth: row.depth,
+                    bucket,
+                    count: 1,
+                    longest_row: full,
+                },
+                *row,
+            ));
+    }
+
+    /// The cells by depth, then bucket, each with its longest row.
+    pub fn finish(self) -> Vec<(SummaryCell, LayoutRow)> {
+        let mut out: Vec<(SummaryCell, LayoutRow)> = self.cells.into_values().collect();
+        out.sort_by_key(|(cell, _)| (cell.depth, cell.bucket));
+        out
+    }
+}
+
+impl Collapsed {
+    /// Walks the visible rows of a layout of `n_rows` rows in order: `row_at(full)`
+    /// gives each one's row (`None`: unreadable, which ends the walk with `None`),
+    /// and the subtree of a collapsed one is skipped.
+    pub fn walk_visible<E>(
+        &self,
+        n_rows: u32,
+        mut row_at: impl FnMut(u32) -> Result<Option<LayoutRow>, E>,
+    ) -> Result<Option<()>, E> {
         let mut full = 0u32;
         let mut next_collapsed = 0usize;
-        let n_rows = self.rows.len() as u32;
         while full < n_rows {
-            let row = &self.rows[full as usize];
-            let end = row.end_ns.max(row.start_ns);
-            if row.start_ns < to_ns && (end > from_ns || row.start_ns >= from_ns) {
-                let offset = (row.start_ns.max(from_ns) - from_ns) as i128;
-                let bucket = ((offset * buckets as i128) / width).min(buckets as i128 - 1) as u32;
-                let length = end - row.start_ns;
-                cells
-                    .entry((row.depth, bucket))
-                    .and_modify(|cell| {
-                        cell.count += 1;
-                        let best = &self.rows[cell.longest_row as usize];
-                        if length > best.end_ns.max(best.start_ns) - best.start_ns {
-                            cell.longest_row = full;
-                        }
-                    })
-                    .or_insert(SummaryCell {
-                        depth: row.depth,
-                        bucket,
-                        count: 1,
-                        longest_row: full,
-                    });
-            }
-            if collapsed.rows.get(next_collapsed) == Some(&full) {
+            let Some(row) = row_at(full)? else {
+                return Ok(None);
+            };
+            if self.rows.get(next_collapsed) == Some(&full) {
                 next_collapsed += 1;
-                full += row.size;
+                full += row.size.max(1);
             } else {
                 full += 1;
             }
         }
-        let mut out: Vec<SummaryCell> = cells.into_values().collect();
-        out.sort_by_key(|cell| (cell.depth, cell.bucket));
-        out
+        Ok(Some(()))
+    }
+}
+
+/// The self time of a span: its length less what its children cover
+/// (`analysis::self_times` over the span and its children's rows).
+pub fn self_time(row: &LayoutRow, children: &[LayoutRow]) -> i64 {
+    use super::{self_times, SpanTiming, TraceTree};
+    let hex = |id: &[u8; 8]| -> String { id.iter().map(|byte| format!("{byte:02x}")).collect() };
+    let id = hex(&row.span_id);
+    let child_ids: Vec<String> = children.iter().map(|child| hex(&child.span_id)).collect();
+    let mut spans = vec![SpanTiming {
+        span_id: &id,
+        parent_span_id: None,
+        start_ns: row.start_ns,
+        end_ns: row.end_ns,
+        kind: 0,
+    }];
+    spans.extend(
+        children
+            .iter()
+            .zip(&child_ids)
+            .map(|(child, child_id)| SpanTiming {
+                span_id: child_id,
+                parent_span_id: Some(&id),
+                start_ns: child.start_ns,
+                end_ns: child.end_ns,
+                kind: 0,
+            }),
+    );
+    let tree = TraceTree::new(&spans);
+    self_times(&spans, &tree)[0]
+}
+
+impl TraceLayout {
+    /// The row at full row `full` and the rows of its children, in order.
+    pub fn children(&self, full: u32) -> Option<(LayoutRow, Vec<LayoutRow>)> {
+        let row = *self.rows.get(full as usize)?;
+        let mut children = Vec::with_capacity(row.child_count as usize);
+        let mut at = full + 1;
+        for _ in 0..row.child_count {
+            let child = *self.rows.get(at as usize)?;
+            children.push(child);
+            at += child.size.max(1);
+        }
+        Some((row, children))
+    }
+
+    /// The (key, full row) of each of `keys` the layout has, in key order.
+    pub fn rows_of_keys(&self, keys: &[[u8; 8]]) -> KeyRows {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.iter()
+            .filter_map(|key| Some((*key, self.row_of(key)?)))
+            .collect()
     }
 }
 
@@ -830,6 +943,171 @@ impl<E, F: FnMut(usize) -> Result<Option<Vec<u8>>, E>> LayoutPieces<F> {
         }
         Ok(Some(Collapsed::of_rows(entries)))
     }
+
+    /// Bytes `at..at + len` of the encoding read in a `Stream`: `at` never goes
+    /// back in one stream, and the pieces passed are dropped, not held.
+    fn streamed<'s>(
+        &mut self,
+        stream: &'s mut Stream,
+        at: usize,
+        len: usize,
+    ) -> Result<Option<&'s [u8]>, E> {
+        let total = self.header.encoded_len();
+        if at + len > total || at < stream.at {
+            return Ok(None);
+        }
+        if at >= stream.at + stream.bytes.len() {
+            // Past what is held: start again at the piece holding `at`.
+            stream.next = at / self.chunk_len;
+            stream.at = stream.next * self.chunk_len;
+            stream.bytes.clear();
+        }
+        while stream.at + stream.bytes.len() < at + len {
+            let Some(piece) = (self.fetch)(stream.next)? else {
+                return Ok(None);
+            };
+            let want = self.chunk_len.min(total - stream.next * self.chunk_len);
+            if piece.len() != want {
+                return Ok(None);
+            }
+            // Drop the bytes before `at` held (the rest of the pieces before).
+            let done = (at - stream.at).min(stream.bytes.len());
+            stream.bytes.drain(..done);
+            stream.at += done;
+            stream.bytes.extend_from_slice(&piece);
+            stream.next += 1;
+        }
+        Ok(Some(&stream.bytes[at - stream.at..at - stream.at + len]))
+    }
+
+    /// Full row `full`, read in `stream`.
+    fn streamed_row(&mut self, stream: &mut Stream, full: u32) -> Result<Option<LayoutRow>, E> {
+        if full >= self.header.n_rows {
+            return Ok(None);
+        }
+        Ok(self
+            .streamed(stream, HEADER + full as usize * ROW, ROW)?
+            .and_then(decode_row))
+    }
+
+    /// The overview of the visible rows, as `TraceLayout::summary` makes it, with
+    /// each cell's longest row: the visible rows read in order a piece at a time,
+    /// holding one or two pieces, never the whole layout.
+    pub fn summary(
+        &mut self,
+        collapsed: &Collapsed,
+        from_ns: i64,
+        to_ns: i64,
+        buckets: u32,
+    ) -> Result<Option<Vec<(SummaryCell, LayoutRow)>>, E> {
+        let mut summary = Summarizer::new(from_ns, to_ns, buckets);
+        let mut stream = Stream::default();
+        let walked = collapsed.walk_visible(self.header.n_rows, |full| {
+            let row = self.streamed_row(&mut stream, full)?;
+            if let Some(row) = &row {
+                summary.push(full, row);
+            }
+            Ok(row)
+        })?;
+        Ok(walked.map(|()| summary.finish()))
+    }
+
+    /// The keys of every row with children at `depth` or deeper, in row order, as
+    /// `TraceLayout::keys_from_depth` gives them, read in order a piece at a time.
+    pub fn keys_from_depth(&mut self, depth: u32) -> Result<Option<Vec<[u8; 8]>>, E> {
+        let mut out = Vec::new();
+        let mut stream = Stream::default();
+        for full in 0..self.header.n_rows {
+            let Some(row) = self.streamed_row(&mut stream, full)? else {
+                return Ok(None);
+            };
+            if row.has_children() && row.depth >= depth {
+                out.push(row.span_id);
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// The row at full row `full` and the rows of its children, in order, read
+    /// in one stream (a span's self time).
+    pub fn children(&mut self, full: u32) -> Result<Option<(LayoutRow, Vec<LayoutRow>)>, E> {
+        let mut stream = Stream::default();
+        let Some(row) = self.streamed_row(&mut stream, full)? else {
+            return Ok(None);
+        };
+        let mut children = Vec::with_capacity(row.child_count as usize);
+        let mut at = full + 1;
+        for _ in 0..row.child_count {
+            let Some(child) = self.streamed_row(&mut stream, at)? else {
+                return Ok(None);
+            };
+            children.push(child);
+            at += child.size.max(1);
+        }
+        Ok(Some((row, children)))
+    }
+
+    /// The (key, full row) of each of `keys` the layout has, in key order, as
+    /// `TraceLayout::rows_of_keys` gives them: the key index read once in order
+    /// (for many keys, where a binary search each would read most pieces anyway).
+    pub fn rows_of_keys(&mut self, keys: &[[u8; 8]]) -> Result<Option<KeyRows>, E> {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        let keys_at = HEADER + self.header.n_rows as usize * ROW;
+        let mut stream = Stream::default();
+        let mut out = Vec::new();
+        let mut wanted = keys.iter().peekable();
+        for at in 0..self.header.n_keys as usize {
+            let Some(&next) = wanted.peek() else {
+                break;
+            };
+            let Some((key, full)) = self
+                .streamed(&mut stream, keys_at + at * KEY, KEY)?
+                .and_then(decode_key)
+            else {
+                return Ok(None);
+            };
+            if *next > key {
+                continue;
+            }
+            while wanted.next_if(|wanted| **wanted < key).is_some() {}
+            if wanted.next_if(|wanted| **wanted == key).is_some() {
+                out.push((key, full));
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// The collapsed set of these keys, as `collapsed` makes it, for many keys:
+    /// the key index read once in order, then the rows of the keys found in order.
+    pub fn collapsed_streamed(&mut self, keys: &[[u8; 8]]) -> Result<Option<Collapsed>, E> {
+        let Some(found) = self.rows_of_keys(keys)? else {
+            return Ok(None);
+        };
+        let mut fulls: Vec<u32> = found.into_iter().map(|(_, full)| full).collect();
+        fulls.sort_unstable();
+        let mut stream = Stream::default();
+        let mut entries = Vec::new();
+        for full in fulls {
+            let Some(row) = self.streamed_row(&mut stream, full)? else {
+                return Ok(None);
+            };
+            if row.has_children() {
+                entries.push((full, row.size));
+            }
+        }
+        Ok(Some(Collapsed::of_rows(entries)))
+    }
+}
+
+/// Where a read of a layout's pieces in order stands (`LayoutPieces::streamed`):
+/// the bytes from `at` held (the end of one piece, the next), and the next piece.
+#[derive(Default)]
+struct Stream {
+    at: usize,
+    bytes: Vec<u8>,
+    next: usize,
 }
 
 #[cfg(test)]
@@ -1091,6 +1369,106 @@ mod tests {
             }
             prop_assert_eq!(read.row_of(&id(255)).unwrap(), None);
         }
+    }
+
+    proptest! {
+        #[test]
+        fn layouts_streamed_from_pieces_equal_the_whole_layout(
+            (spans, picks) in arbitrary_trace(),
+            from in -5i64..40,
+            width in 1i64..80,
+            buckets in 1u32..9,
+            depth in 0u32..5,
+            chunk_len in HEADER..HEADER + 200,
+        ) {
+            let layout = TraceLayout::new(spans);
+            let bytes = encode(&layout);
+            let pieces: Vec<Vec<u8>> = bytes.chunks(chunk_len).map(<[u8]>::to_vec).collect();
+            let mut read = LayoutPieces::open(chunk_len, |k: usize| {
+                Ok::<_, ()>(pieces.get(k).cloned())
+            })
+            .unwrap()
+            .expect("a layout");
+            let mut keys: Vec<[u8; 8]> = picks.iter().map(|&p| key_of(p % 100)).collect();
+            keys.extend(picks.iter().filter(|&&p| p % 7 == 0).map(|&p| id(200 + (p % 4) as u8)));
+            let set = layout.collapsed(&keys);
+            // The collapsed set from the key index read in order, as from binary searches.
+            prop_assert_eq!(read.collapsed_streamed(&keys).unwrap(), Some(set.clone()));
+            prop_assert_eq!(read.rows_of_keys(&keys).unwrap(), Some(layout.rows_of_keys(&keys)));
+            let want: Vec<(SummaryCell, LayoutRow)> = layout
+                .summary(&set, from, from + width, buckets)
+                .into_iter()
+                .map(|cell| (cell, layout.rows[cell.longest_row as usize]))
+                .collect();
+            prop_assert_eq!(read.summary(&set, from, from + width, buckets).unwrap(), Some(want));
+            prop_assert_eq!(read.keys_from_depth(depth).unwrap(), Some(layout.keys_from_depth(depth)));
+            for full in 0..layout.rows.len() as u32 {
+                let streamed = read.children(full).unwrap().expect("a row");
+                prop_assert_eq!(Some(streamed.clone()), layout.children(full));
+                // The children are the rows one below it inside its subtree.
+                let row = layout.rows[full as usize];
+                let below: Vec<LayoutRow> = layout.rows[full as usize + 1..(full + row.size) as usize]
+                    .iter()
+                    .filter(|child| child.depth == row.depth + 1)
+                    .copied()
+                    .collect();
+                prop_assert_eq!(streamed.1, below);
+            }
+        }
+    }
+
+    #[test]
+    fn a_stream_of_pieces_holds_at_most_two_and_reads_each_once() {
+        let spans: Vec<LayoutSpan> = (0..200u8)
+            .map(|n| {
+                span(
+                    n,
+                    n.checked_sub(1).filter(|p| p % 10 != 0),
+                    i64::from(n),
+                    500,
+                )
+            })
+            .collect();
+        let layout = TraceLayout::new(spans);
+        let bytes = encode(&layout);
+        let chunk_len = 100;
+        let pieces: Vec<Vec<u8>> = bytes.chunks(chunk_len).map(<[u8]>::to_vec).collect();
+        let fetched = std::cell::RefCell::new(Vec::new());
+        let mut read = LayoutPieces::open(chunk_len, |k: usize| {
+            fetched.borrow_mut().push(k);
+            Ok::<_, ()>(pieces.get(k).cloned())
+        })
+        .unwrap()
+        .expect("a layout");
+        let set = Collapsed::default();
+        let cells = read.summary(&set, 0, 500, 10).unwrap().expect("cells");
+        assert_eq!(cells.iter().map(|(cell, _)| cell.count).sum::<u32>(), 200);
+        // Piece 0 for the header, then every piece of the rows once, in order.
+        let rows_end = HEADER + layout.rows.len() * ROW;
+        let want: Vec<usize> = std::iter::once(0)
+            .chain(0..rows_end.div_ceil(chunk_len))
+            .collect();
+        assert_eq!(*fetched.borrow(), want);
+        assert!(
+            read.held.len() == 1,
+            "the summary holds no piece past the call"
+        );
+        let mut stream = Stream::default();
+        for full in 0..layout.rows.len() as u32 {
+            read.streamed_row(&mut stream, full)
+                .unwrap()
+                .expect("a row");
+            assert!(
+                stream.bytes.len() <= chunk_len + ROW,
+                "{} bytes held",
+                stream.bytes.len()
+            );
+        }
+        assert_eq!(
+            read.streamed_row(&mut stream, 0).unwrap(),
+            None,
+            "a stream never goes back"
+        );
     }
 
     #[test]

@@ -65,8 +65,9 @@ pub struct Reader {
     /// The case file, for the readers that open a rusqlite connection of their own
     /// (the services scan: `services.rs`).
     pub(super) path: std::path::PathBuf,
-    /// Kept layouts of big traces read by this reader and its clones (`trace_rows`).
-    layouts: std::sync::Arc<trace_rows::LayoutCache>,
+    /// The last collapsed set of many keys of a big trace made by this reader and
+    /// its clones (`trace_rows`).
+    collapsed_sets: std::sync::Arc<trace_rows::CollapsedCache>,
 }
 
 impl Reader {
@@ -74,7 +75,7 @@ impl Reader {
         Reader {
             pool,
             path,
-            layouts: Default::default(),
+            collapsed_sets: Default::default(),
         }
     }
 

@@ -186,8 +186,9 @@ async fn windows_put_together_are_the_whole_layout_under_any_collapsed_set() {
 }
 
 /// A window read a piece at a time from the kept layout (a fresh reader) equals
-/// the same window of the whole decoded layout (a reader whose cache holds it, after
-/// an overview) and of `TraceLayout::window`, for random collapsed sets and windows.
+/// the same window asked again of a reader that made its collapsed set before (a
+/// set of many keys: the one it keeps) and `TraceLayout::window` of the whole
+/// decoded layout, for random collapsed sets and windows.
 #[tokio::test]
 async fn windows_read_piecewise_equal_windows_of_the_whole_layout() {
     let case = TestCase::new().await;
@@ -201,7 +202,7 @@ async fn windows_read_piecewise_equal_windows_of_the_whole_layout() {
     let whole = case.store.reader().await.unwrap();
     let kept = whole.kept_layout(id).await.unwrap().expect("a kept layout");
     let layout = &kept.layout;
-    // The overview reads the layout whole: `whole` windows from its cache after.
+    // The overview streams the rows: nothing of the layout is kept after.
     whole
         .trace_overview(id, layout.start_ns, layout.end_ns, 10, Vec::new())
         .await
@@ -215,8 +216,13 @@ async fn windows_read_piecewise_equal_windows_of_the_whole_layout() {
         (seed >> 33) % below
     };
     for round in 0..25 {
-        // The first set is too big to read piecewise: it is made from the whole layout.
-        let count = if round == 0 { 300 } else { next(12) };
+        // The first sets are too big for a binary search a key: the key index is
+        // streamed, and `whole` keeps the set for the next window.
+        let count = if round < 3 {
+            300 + next(2000)
+        } else {
+            next(12)
+        };
         let keys: Vec<[u8; 8]> = (0..count)
             .map(|_| match next(10) {
                 0 => {
@@ -237,12 +243,14 @@ async fn windows_read_piecewise_equal_windows_of_the_whole_layout() {
             .await
             .unwrap()
             .unwrap();
-        let from_whole = whole
-            .trace_rows(id, start, end, collapsed.clone())
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(piecewise, from_whole);
+        for _ in 0..2 {
+            let again = whole
+                .trace_rows(id, start, end, collapsed.clone())
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(piecewise, again);
+        }
         assert_eq!(piecewise.total_rows, visible);
         let want: Vec<(String, u32)> = layout
             .window(&set, start, end)
@@ -285,6 +293,169 @@ async fn windows_read_piecewise_equal_windows_of_the_whole_layout() {
         case.count("SELECT COUNT(*) FROM trace_layout_chunks").await > 1,
         "the layout is kept in pieces"
     );
+}
+
+/// The calls that used to read a big trace's layout whole, now streaming its
+/// pieces: the overview equals `TraceLayout::summary` of the whole decoded layout,
+/// "to depth N" its `keys_from_depth`, a span's self time its length less its
+/// children's union, find's rows the visible rows of the matches, for random
+/// collapsed sets of few and of many keys.
+#[tokio::test]
+async fn overview_depth_self_time_and_find_from_pieces_equal_the_whole_layout() {
+    let case = TestCase::new().await;
+    let file = write(
+        case.dir.path(),
+        "big.jsonl",
+        &big_trace_lines("web", 0, 6_000),
+    );
+    case.ingest(&[file]).await;
+    let id: TraceId = TRACE.parse().unwrap();
+    let reader = case.store.reader().await.unwrap();
+    let kept = reader
+        .kept_layout(id)
+        .await
+        .unwrap()
+        .expect("a kept layout");
+    let layout = &kept.layout;
+    let mut seed: u64 = 0xfeed;
+    let mut next = |below: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % below
+    };
+    for round in 0..8 {
+        let count = if round % 2 == 0 {
+            next(12)
+        } else {
+            257 + next(1500)
+        };
+        let keys: Vec<[u8; 8]> = (0..count)
+            .map(|_| layout.rows[next(layout.rows.len() as u64) as usize].span_id)
+            .collect();
+        let collapsed: Vec<SpanId> = keys.iter().map(|key| SpanId(*key)).collect();
+        let set = layout.collapsed(&keys);
+        let (from, to) = (
+            layout.start_ns + next(500) as i64,
+            layout.end_ns - next(500) as i64,
+        );
+        let buckets = 1 + next(300) as u32;
+        let overview = reader
+            .trace_overview(id, from, to, buckets, collapsed.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(overview.total_rows, layout.visible_count(&set));
+        let want: Vec<(u32, u32, u32, u32, String)> = layout
+            .summary(&set, from, to, buckets)
+            .iter()
+            .map(|cell| {
+                let row = &layout.rows[cell.longest_row as usize];
+                (
+                    cell.depth,
+                    cell.bucket,
+                    cell.count,
+                    layout.visible_row_of(&set, cell.longest_row).unwrap(),
+                    SpanId(row.span_id).to_hex(),
+                )
+            })
+            .collect();
+        let got: Vec<(u32, u32, u32, u32, String)> = overview
+            .cells
+            .iter()
+            .map(|cell| {
+                (
+                    cell.depth,
+                    cell.bucket,
+                    cell.count,
+                    cell.row,
+                    cell.span_id.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "round {round}");
+        let found = reader
+            .trace_find(id, "op 7".to_string(), collapsed.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        let mut want: Vec<(u32, String)> = layout
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| !row.placeholder && span_index(row.span_id) % 13 == 7)
+            .map(|(full, row)| (full as u32, SpanId(row.span_id).to_hex()))
+            .collect();
+        want.sort();
+        assert_eq!(found.total as usize, want.len());
+        let got: Vec<(String, Option<u32>)> = found
+            .matches
+            .iter()
+            .map(|m| (m.span_id.clone(), m.row))
+            .collect();
+        let want: Vec<(String, Option<u32>)> = want
+            .into_iter()
+            .map(|(full, hex)| (hex, layout.visible_row_of(&set, full)))
+            .collect();
+        assert_eq!(got, want, "round {round}");
+    }
+    for depth in [0, 1, 3, 5, 40] {
+        let got = reader
+            .trace_collapse_to_depth(id, depth)
+            .await
+            .unwrap()
+            .unwrap();
+        let want: Vec<String> = layout
+            .keys_from_depth(depth)
+            .iter()
+            .map(|key| SpanId(*key).to_hex())
+            .collect();
+        assert_eq!(got, want, "depth {depth}");
+    }
+    for n in [0usize, 1, 5, 97, 1234, 5999] {
+        let span: SpanId = span_id(n).parse().unwrap();
+        let detail = reader.span_detail(id, span).await.unwrap().unwrap();
+        // Its length less the union of its children clipped to it, brute force.
+        let full = layout.row_of(&span.0).unwrap();
+        let row = layout.rows[full as usize];
+        let mut covered: Vec<(i64, i64)> = layout.rows
+            [full as usize + 1..(full + row.size) as usize]
+            .iter()
+            .filter(|child| child.depth == row.depth + 1)
+            .map(|child| {
+                (
+                    child.start_ns.max(row.start_ns),
+                    child.end_ns.min(row.end_ns),
+                )
+            })
+            .filter(|(start, end)| start < end)
+            .collect();
+        covered.sort();
+        let (mut union, mut reach) = (0i64, i64::MIN);
+        for (start, end) in covered {
+            let start = start.max(reach);
+            if end > start {
+                union += end - start;
+                reach = end;
+            }
+        }
+        assert_eq!(
+            detail.self_ns,
+            row.end_ns - row.start_ns - union,
+            "span {n}"
+        );
+        assert_eq!(detail.trace_start_ns, layout.start_ns);
+    }
+    let missing: SpanId = "00000000dead0001".parse().unwrap();
+    assert!(
+        reader.span_detail(id, missing).await.unwrap().is_none(),
+        "a placeholder has no details"
+    );
+}
+
+/// The number `span_id` gave a span of the big trace.
+fn span_index(key: [u8; 8]) -> usize {
+    (u64::from_be_bytes(key) - 0x1000_0000_0000) as usize
 }
 
 #[tokio::test]

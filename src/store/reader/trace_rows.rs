@@ -5,13 +5,17 @@
 //! "to depth N" (`trace_collapse_to_depth`) and one span in full (`span_detail`).
 //! They stand on the trace's layout (`analysis::layout`): the one kept in the case
 //! for a big trace (`store/layouts.rs`), or one made from the spans for a small
-//! trace. The outline, a window and the row of a span read a kept layout a piece
-//! at a time (its header, the pieces holding the window's rows and the collapsed
-//! rows, a binary search of its keys) unless the reader's cache holds it whole;
-//! the overview, find, "to depth N" and a span's self time read it whole, once
-//! per process, and the cache holds it by its id. A window reads its rows' spans
-//! by primary key, so its cost does not depend on the trace's size. Times are the
-//! stored ones (no skew adjustment).
+//! trace. Every call reads a kept layout a piece at a time and holds no more of
+//! it than the call needs: the outline its header, a window and the row of a
+//! span the pieces holding those rows and a binary search of its keys; the
+//! overview and "to depth N" stream the rows in order (one or two pieces held);
+//! a span's self time its row and its children's; find and a collapsed set of
+//! many keys stream the key index. Only a kept layout whose pieces cannot be read
+//! is read whole (or laid out again), for that call. What a reader keeps between
+//! calls is the last collapsed set of many keys (`CollapsedCache`: the app sends
+//! the same set with every window). A window reads its rows' spans by primary
+//! key, so its cost does not depend on the trace's size. Times are the stored
+//! ones (no skew adjustment).
 
 use std::sync::{Arc, Mutex};
 
@@ -23,34 +27,60 @@ use super::rows::{hex_column, json_column};
 use super::trace_view::{EventView, LinkView, ScopeView, SpanView};
 use super::Reader;
 use crate::analysis::layout::{
-    find_needle, may_match, plain_needle, resource_text, span_text, Collapsed, LayoutHeader,
-    LayoutRow, TraceLayout,
+    find_needle, may_match, plain_needle, resource_text, self_time, span_text, Collapsed, KeyRows,
+    LayoutHeader, LayoutRow, SummaryCell,
 };
-use crate::analysis::{self_times, SpanTiming, TraceTree};
 use crate::ids::{SpanId, TraceId};
 use crate::model::{Link, StatusCode};
 use crate::store::layouts::{self, KeptLayout, Pieces};
 use crate::store::StoreError;
 
-/// Layouts a reader holds (the app scrolls one trace, maybe compares two).
-const CACHED_LAYOUTS: usize = 4;
-
 /// At most this many rows in one window; a longer one is cut.
 pub const MAX_WINDOW_ROWS: u32 = 10_000;
 
-/// A collapsed set of more keys than this is made from the whole layout (each key
-/// read piecewise is a binary search of the kept key index).
+/// Up to this many keys are looked up each by a binary search of a kept layout's
+/// key index; more stream the whole key index once (`LayoutPieces::rows_of_keys`).
 const MAX_PIECEWISE_KEYS: usize = 256;
 
 /// At most this many matches in one `TraceFind` (its `total` stays exact).
 pub const MAX_FIND_MATCHES: usize = 10_000;
 
-/// The kept layouts this reader read, by trace and layout id.
+/// The last collapsed set of more than `MAX_PIECEWISE_KEYS` keys this reader
+/// made from a kept layout, by the layout's id (never reused) and the keys as
+/// asked: the app asks each window of a trace "to depth N" with the same
+/// hundreds of thousands of keys, which would otherwise stream the key index
+/// each time. One set: ~20 bytes a key.
 #[derive(Default)]
-pub(in crate::store) struct LayoutCache(Mutex<Vec<CachedLayout>>);
+pub(in crate::store) struct CollapsedCache(Mutex<Option<CachedSet>>);
 
-/// A kept layout read: its trace, its id in `trace_layouts`, the layout.
-type CachedLayout = ([u8; 16], i64, Arc<KeptLayout>);
+struct CachedSet {
+    layout_id: i64,
+    keys: Vec<[u8; 8]>,
+    set: Collapsed,
+}
+
+impl CollapsedCache {
+    fn get(&self, layout_id: i64, keys: &[[u8; 8]]) -> Option<Collapsed> {
+        let held = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        held.as_ref()
+            .filter(|cached| cached.layout_id == layout_id && cached.keys == keys)
+            .map(|cached| cached.set.clone())
+    }
+
+    fn put(&self, layout_id: i64, keys: &[[u8; 8]], set: &Collapsed) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(CachedSet {
+            layout_id,
+            keys: keys.to_vec(),
+            set: set.clone(),
+        });
+    }
+}
 
 /// What a trace's waterfall needs before its rows.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -246,51 +276,34 @@ fn hex8(id: &[u8; 8]) -> String {
 }
 
 impl Reader {
-    /// Runs `work` on a blocking thread with a read-only rusqlite connection and
-    /// the layout of trace `trace_id` (`None`: the case holds no span of it).
-    async fn with_layout<T: Send + 'static>(
-        &self,
-        trace_id: TraceId,
-        work: impl FnOnce(&Connection, &KeptLayout) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<Option<T>, StoreError> {
-        let path = self.path.clone();
-        let cache = self.layouts.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = read_only(&path)?;
-            match layout_of(&conn, &cache, &trace_id)? {
-                Some(kept) => work(&conn, &kept).map(Some),
-                None => Ok(None),
-            }
-        })
-        .await
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
-    }
-
     /// Runs `work` on a blocking thread with a read-only rusqlite connection and the
     /// rows of trace `trace_id`'s layout (`None`: the case holds no span of it): a
-    /// kept layout the cache does not hold is read a piece at a time; when its
-    /// pieces are unreadable (`work` gives `None`), it runs again on the whole
-    /// layout, laid out from the spans if need be.
+    /// kept layout is read a piece at a time; when its pieces are unreadable
+    /// (`work` gives `None`), it runs again on the whole layout, read or laid out
+    /// from the spans for this call only (as a small trace's always is).
     async fn with_rows<T: Send + 'static>(
         &self,
         trace_id: TraceId,
         work: impl Fn(&Connection, &mut dyn RowSource) -> Result<Option<T>, StoreError> + Send + 'static,
     ) -> Result<Option<T>, StoreError> {
         let path = self.path.clone();
-        let cache = self.layouts.clone();
+        let sets = self.collapsed_sets.clone();
         tokio::task::spawn_blocking(move || {
             let conn = read_only(&path)?;
             if let Some(id) = layouts::kept_id(&conn, &trace_id.0)? {
-                if cached(&cache, &trace_id, id).is_none() {
-                    if let Some((pieces, services)) = layouts::open_pieces(&conn, id)? {
-                        let mut source = PieceSource { pieces, services };
-                        if let Some(out) = work(&conn, &mut source)? {
-                            return Ok(Some(out));
-                        }
+                if let Some((pieces, services)) = layouts::open_pieces(&conn, id)? {
+                    let mut source = PieceSource {
+                        pieces,
+                        services,
+                        sets: &sets,
+                        layout_id: id,
+                    };
+                    if let Some(out) = work(&conn, &mut source)? {
+                        return Ok(Some(out));
                     }
                 }
             }
-            match layout_of(&conn, &cache, &trace_id)? {
+            match layout_of(&conn, &trace_id)? {
                 Some(kept) => work(&conn, &mut WholeSource(kept)),
                 None => Ok(None),
             }
@@ -388,36 +401,38 @@ impl Reader {
         collapsed: Vec<SpanId>,
     ) -> Result<Option<TraceOverview>, StoreError> {
         let buckets = buckets.min(100_000);
-        self.with_layout(trace_id, move |_, kept| {
-            let layout = &kept.layout;
-            let set = layout.collapsed(&keys(&collapsed));
-            let cells = layout
-                .summary(&set, start_ns, end_ns, buckets)
+        let keys = keys(&collapsed);
+        self.with_rows(trace_id, move |_, source| {
+            let header = source.header();
+            let Some(set) = source.collapsed(&keys)? else {
+                return Ok(None);
+            };
+            let Some(cells) = source.summary(&set, start_ns, end_ns, buckets)? else {
+                return Ok(None);
+            };
+            let cells = cells
                 .into_iter()
-                .map(|cell| {
-                    let row = &layout.rows[cell.longest_row as usize];
-                    OverviewCell {
-                        depth: cell.depth,
-                        bucket: cell.bucket,
-                        count: cell.count,
-                        row: layout.visible_row_of(&set, cell.longest_row).unwrap_or(0),
-                        span_id: hex8(&row.span_id),
-                        service: row.service,
-                        error: row.error,
-                        placeholder: row.placeholder,
-                        start_offset_ns: row.start_ns - layout.start_ns,
-                        end_offset_ns: row.end_ns - layout.start_ns,
-                    }
+                .map(|(cell, row)| OverviewCell {
+                    depth: cell.depth,
+                    bucket: cell.bucket,
+                    count: cell.count,
+                    row: set.visible_row_of(cell.longest_row).unwrap_or(0),
+                    span_id: hex8(&row.span_id),
+                    service: row.service,
+                    error: row.error,
+                    placeholder: row.placeholder,
+                    start_offset_ns: row.start_ns - header.start_ns,
+                    end_offset_ns: row.end_ns - header.start_ns,
                 })
                 .collect();
-            Ok(TraceOverview {
+            Ok(Some(TraceOverview {
                 trace_id: trace_id.to_hex(),
                 start_ns: start_ns.to_string(),
                 end_ns: end_ns.to_string(),
                 buckets,
-                total_rows: layout.visible_count(&set),
+                total_rows: set.visible_count(header.n_rows),
                 cells,
-            })
+            }))
         })
         .await
     }
@@ -431,31 +446,35 @@ impl Reader {
         text: String,
         collapsed: Vec<SpanId>,
     ) -> Result<Option<TraceFind>, StoreError> {
-        self.with_layout(trace_id, move |conn, kept| {
+        let keys = keys(&collapsed);
+        self.with_rows(trace_id, move |conn, source| {
             let Some(needle) = find_needle(&text) else {
-                return Ok(TraceFind {
+                return Ok(Some(TraceFind {
                     total: 0,
                     matches: Vec::new(),
-                });
+                }));
             };
-            let layout = &kept.layout;
-            let mut full_rows: Vec<u32> = matching_spans(conn, &trace_id, &needle)?
-                .iter()
-                .filter_map(|id| layout.row_of(id))
-                .collect();
-            full_rows.sort_unstable();
-            let set = layout.collapsed(&keys(&collapsed));
-            Ok(TraceFind {
-                total: full_rows.len() as u32,
-                matches: full_rows
+            let matched = matching_spans(conn, &trace_id, &needle)?;
+            let Some(found) = source.rows_of_keys(&matched)? else {
+                return Ok(None);
+            };
+            let Some(set) = source.collapsed(&keys)? else {
+                return Ok(None);
+            };
+            let mut found: Vec<(u32, [u8; 8])> =
+                found.into_iter().map(|(key, full)| (full, key)).collect();
+            found.sort_unstable();
+            Ok(Some(TraceFind {
+                total: found.len() as u32,
+                matches: found
                     .iter()
                     .take(MAX_FIND_MATCHES)
-                    .map(|&full| FindMatch {
-                        span_id: hex8(&layout.rows[full as usize].span_id),
-                        row: layout.visible_row_of(&set, full),
+                    .map(|(full, key)| FindMatch {
+                        span_id: hex8(key),
+                        row: set.visible_row_of(*full),
                     })
                     .collect(),
-            })
+            }))
         })
         .await
     }
@@ -488,13 +507,10 @@ impl Reader {
         trace_id: TraceId,
         depth: u32,
     ) -> Result<Option<Vec<String>>, StoreError> {
-        self.with_layout(trace_id, move |_, kept| {
-            Ok(kept
-                .layout
-                .keys_from_depth(depth)
-                .iter()
-                .map(hex8)
-                .collect())
+        self.with_rows(trace_id, move |_, source| {
+            Ok(source
+                .keys_from_depth(depth)?
+                .map(|keys| keys.iter().map(hex8).collect()))
         })
         .await
     }
@@ -507,15 +523,17 @@ impl Reader {
         span_id: SpanId,
     ) -> Result<Option<SpanDetail>, StoreError> {
         let found = self
-            .with_layout(trace_id, move |_, kept| {
-                let layout = &kept.layout;
-                let Some(full) = layout
-                    .row_of(&span_id.0)
-                    .filter(|&full| !layout.rows[full as usize].placeholder)
-                else {
+            .with_rows(trace_id, move |_, source| {
+                let start_ns = source.header().start_ns;
+                let Some(full) = source.row_of(&span_id.0)? else {
+                    return Ok(Some(None));
+                };
+                let Some((row, children)) = source.children(full)? else {
                     return Ok(None);
                 };
-                Ok(Some((self_time(layout, full), layout.start_ns)))
+                Ok(Some(
+                    (!row.placeholder).then(|| (self_time(&row, &children), start_ns)),
+                ))
             })
             .await?
             .flatten();
@@ -633,42 +651,15 @@ fn read_only(path: &std::path::Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// The layout of trace `trace_id`: the kept one (from `cache`, else read and
-/// cached), else laid out from its spans.
-fn layout_of(
-    conn: &Connection,
-    cache: &LayoutCache,
-    trace_id: &TraceId,
-) -> Result<Option<Arc<KeptLayout>>, StoreError> {
+/// The whole layout of trace `trace_id`, for one call: the kept one, else laid
+/// out from its spans.
+fn layout_of(conn: &Connection, trace_id: &TraceId) -> Result<Option<KeptLayout>, StoreError> {
     if let Some(id) = layouts::kept_id(conn, &trace_id.0)? {
-        let hit = cached(cache, trace_id, id);
-        if hit.is_some() {
-            return Ok(hit);
-        }
         if let Some(kept) = layouts::read_kept(conn, id)? {
-            let kept = Arc::new(kept);
-            let mut held = cache
-                .0
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            held.retain(|(trace, _, _)| *trace != trace_id.0);
-            held.insert(0, (trace_id.0, id, kept.clone()));
-            held.truncate(CACHED_LAYOUTS);
             return Ok(Some(kept));
         }
     }
-    Ok(layouts::lay_out(conn, &trace_id.0)?.map(Arc::new))
-}
-
-/// Kept layout `id` of trace `trace_id` if the cache holds it.
-fn cached(cache: &LayoutCache, trace_id: &TraceId, id: i64) -> Option<Arc<KeptLayout>> {
-    cache
-        .0
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .iter()
-        .find(|(trace, kept_id, _)| *trace == trace_id.0 && *kept_id == id)
-        .map(|(_, _, kept)| kept.clone())
+    layouts::lay_out(conn, &trace_id.0)
 }
 
 /// The rows of a layout as the windowed calls read them: whole, or a piece at a
@@ -680,9 +671,24 @@ trait RowSource {
     /// The rows at these full rows (ascending).
     fn rows_at(&mut self, fulls: &[u32]) -> Result<Option<Vec<LayoutRow>>, StoreError>;
     fn row_of(&mut self, key: &[u8; 8]) -> Result<Option<u32>, StoreError>;
+    /// The (key, full row) of each of `keys` the layout has, in key order.
+    fn rows_of_keys(&mut self, keys: &[[u8; 8]]) -> Result<Option<KeyRows>, StoreError>;
+    /// The overview's cells with their longest rows (`TraceLayout::summary`).
+    fn summary(
+        &mut self,
+        set: &Collapsed,
+        from_ns: i64,
+        to_ns: i64,
+        buckets: u32,
+    ) -> Result<Option<Vec<(SummaryCell, LayoutRow)>>, StoreError>;
+    fn keys_from_depth(&mut self, depth: u32) -> Result<Option<Vec<[u8; 8]>>, StoreError>;
+    /// The row at full row `full` and its children's rows.
+    fn children(&mut self, full: u32) -> Result<Option<(LayoutRow, Vec<LayoutRow>)>, StoreError>;
 }
 
-struct WholeSource(Arc<KeptLayout>);
+/// A whole layout: a small trace's, laid out for the call, or a kept one whose
+/// pieces could not be read.
+struct WholeSource(KeptLayout);
 
 impl RowSource for WholeSource {
     fn header(&self) -> LayoutHeader {
@@ -703,11 +709,39 @@ impl RowSource for WholeSource {
     fn row_of(&mut self, key: &[u8; 8]) -> Result<Option<u32>, StoreError> {
         Ok(self.0.layout.row_of(key))
     }
+    fn rows_of_keys(&mut self, keys: &[[u8; 8]]) -> Result<Option<KeyRows>, StoreError> {
+        Ok(Some(self.0.layout.rows_of_keys(keys)))
+    }
+    fn summary(
+        &mut self,
+        set: &Collapsed,
+        from_ns: i64,
+        to_ns: i64,
+        buckets: u32,
+    ) -> Result<Option<Vec<(SummaryCell, LayoutRow)>>, StoreError> {
+        let layout = &self.0.layout;
+        Ok(Some(
+            layout
+                .summary(set, from_ns, to_ns, buckets)
+                .into_iter()
+                .map(|cell| (cell, layout.rows[cell.longest_row as usize]))
+                .collect(),
+        ))
+    }
+    fn keys_from_depth(&mut self, depth: u32) -> Result<Option<Vec<[u8; 8]>>, StoreError> {
+        Ok(Some(self.0.layout.keys_from_depth(depth)))
+    }
+    fn children(&mut self, full: u32) -> Result<Option<(LayoutRow, Vec<LayoutRow>)>, StoreError> {
+        Ok(self.0.layout.children(full))
+    }
 }
 
+/// A kept layout read a piece at a time.
 struct PieceSource<'c> {
     pieces: Pieces<'c>,
     services: Vec<String>,
+    sets: &'c CollapsedCache,
+    layout_id: i64,
 }
 
 impl RowSource for PieceSource<'_> {
@@ -718,16 +752,53 @@ impl RowSource for PieceSource<'_> {
         &self.services
     }
     fn collapsed(&mut self, keys: &[[u8; 8]]) -> Result<Option<Collapsed>, StoreError> {
-        if keys.len() > MAX_PIECEWISE_KEYS {
-            return Ok(None);
+        if keys.len() <= MAX_PIECEWISE_KEYS {
+            return self.pieces.collapsed(keys);
         }
-        self.pieces.collapsed(keys)
+        if let Some(set) = self.sets.get(self.layout_id, keys) {
+            return Ok(Some(set));
+        }
+        let set = self.pieces.collapsed_streamed(keys)?;
+        if let Some(set) = &set {
+            self.sets.put(self.layout_id, keys, set);
+        }
+        Ok(set)
     }
     fn rows_at(&mut self, fulls: &[u32]) -> Result<Option<Vec<LayoutRow>>, StoreError> {
         self.pieces.rows_at(fulls)
     }
     fn row_of(&mut self, key: &[u8; 8]) -> Result<Option<u32>, StoreError> {
         self.pieces.row_of(key)
+    }
+    fn rows_of_keys(&mut self, keys: &[[u8; 8]]) -> Result<Option<KeyRows>, StoreError> {
+        if keys.len() > MAX_PIECEWISE_KEYS {
+            return self.pieces.rows_of_keys(keys);
+        }
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            if let Some(full) = self.pieces.row_of(&key)? {
+                out.push((key, full));
+            }
+        }
+        Ok(Some(out))
+    }
+    fn summary(
+        &mut self,
+        set: &Collapsed,
+        from_ns: i64,
+        to_ns: i64,
+        buckets: u32,
+    ) -> Result<Option<Vec<(SummaryCell, LayoutRow)>>, StoreError> {
+        self.pieces.summary(set, from_ns, to_ns, buckets)
+    }
+    fn keys_from_depth(&mut self, depth: u32) -> Result<Option<Vec<[u8; 8]>>, StoreError> {
+        self.pieces.keys_from_depth(depth)
+    }
+    fn children(&mut self, full: u32) -> Result<Option<(LayoutRow, Vec<LayoutRow>)>, StoreError> {
+        self.pieces.children(full)
     }
 }
 
@@ -879,41 +950,4 @@ fn matching_spans(
         }
     }
     Ok(out)
-}
-
-/// The self time of the span at full row `full`: its length less what its
-/// children cover (`analysis::self_times`).
-fn self_time(layout: &TraceLayout, full: u32) -> i64 {
-    let row = &layout.rows[full as usize];
-    let id = hex8(&row.span_id);
-    let mut child_ids = Vec::with_capacity(row.child_count as usize);
-    let mut child_rows = Vec::with_capacity(row.child_count as usize);
-    let mut at = full + 1;
-    for _ in 0..row.child_count {
-        let child = &layout.rows[at as usize];
-        child_ids.push(hex8(&child.span_id));
-        child_rows.push(child);
-        at += child.size;
-    }
-    let mut spans = vec![SpanTiming {
-        span_id: &id,
-        parent_span_id: None,
-        start_ns: row.start_ns,
-        end_ns: row.end_ns,
-        kind: 0,
-    }];
-    spans.extend(
-        child_rows
-            .iter()
-            .zip(&child_ids)
-            .map(|(child, child_id)| SpanTiming {
-                span_id: child_id,
-                parent_span_id: Some(&id),
-                start_ns: child.start_ns,
-                end_ns: child.end_ns,
-                kind: 0,
-            }),
-    );
-    let tree = TraceTree::new(&spans);
-    self_times(&spans, &tree)[0]
 }
