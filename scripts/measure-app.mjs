@@ -322,6 +322,8 @@ function startupTimeline(start, page, shell, rows) {
     caseOpenInApp: rel(caseOpenInApp),
   };
   for (const [sel, seen] of Object.entries(rows)) moments[sel] = rel(seen.at);
+  // Other `weft:` marks the UI sets (none today; a profiling session adds its own).
+  for (const [name, at] of Object.entries(page.marks)) if (name !== 'script' && name !== 'mounted') moments[`mark:${name}`] = rel(at);
   const seenNames = new Set();
   const calls = [];
   for (const call of [...page.calls].sort((a, b) => a.sent - b.sent)) {
@@ -364,6 +366,8 @@ function timelineTables(title, runs, rowLabels) {
     moment('App mounted', 'mounted', "mark 'weft:mounted'"),
     moment('**case open in the app** (later of navigation start and engine open)', 'caseOpenInApp'),
   ];
+  const marks = [...new Set(runs.flatMap((run) => Object.keys(run.moments).filter((key) => key.startsWith('mark:'))))];
+  for (const key of marks) lines.push(moment(`mark '${key.slice(5)}'`, key, 'performance.mark'));
   for (const [sel, label] of rowLabels) {
     const exact = runs.filter((run) => !run.before[sel]).length;
     lines.push(moment(`**${label}**`, sel, `MutationObserver; exact in ${exact}/${runs.length}`));
