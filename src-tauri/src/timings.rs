@@ -24,6 +24,7 @@ fn sink() -> Option<&'static Mutex<Sink>> {
     static SINK: OnceLock<Option<Mutex<Sink>>> = OnceLock::new();
     SINK.get_or_init(|| {
         let path = std::env::var_os("WEFT_TIMINGS").filter(|path| !path.is_empty())?;
+        let path = std::path::PathBuf::from(path);
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
