@@ -20,9 +20,19 @@
 //                       the empty query again; a search for the query shown runs nothing)
 //   SEARCH_WAIT         seconds a search may take to be ready before the next one (default 120)
 //   OPENS               traces of the demo case opened from the trace list, part `open` (default 10)
+//   LOG_LAUNCHES        launches of the large case whose startup timeline part `logs` gives (default 3;
+//                       the searches and paging run in the last one)
+//   LOG_START_ONLY      1: part `logs` measures the launches only (no searches, no paging)
+//
+// Startup timeline (parts `launch` and `logs`): the app writes its own moments to the file
+// named by WEFT_TIMINGS (src-tauri/src/timings.rs: the case opened, the window built, each
+// command received and its engine call begun and ended), the page gives its navigation
+// start and the UI's marks and measures (ui/src/main.ts, ui/src/lib/api/call.ts: each
+// command sent and answered), a MutationObserver the first rows; all are epoch ms.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -46,6 +56,8 @@ const TRACE_SIZES = (process.env.TRACE_SIZES ?? '10000,100000,1000000').split(',
 const LOGS_CASE = resolve(ROOT, process.env.LOGS_CASE ?? 'bench-data/large/case.weft');
 const LOG_SEARCHES = (process.env.LOG_SEARCHES ?? 'service:checkout|level:error|failed|"connection pool"|exceeded|').split('|');
 const SEARCH_WAIT = Number(process.env.SEARCH_WAIT ?? 120) * 1000;
+const LOG_LAUNCHES = Number(process.env.LOG_LAUNCHES ?? 3);
+const LOG_START_ONLY = process.env.LOG_START_ONLY === '1';
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 // Boot time in epoch ms from /proc/uptime (10 ms steps; /proc/stat's btime is whole seconds).
@@ -194,7 +206,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 /** A session on weft-app with `casePath`; returns it with the wall-clock times around it. */
 async function launch(casePath) {
   say(`starting tauri-driver for ${casePath}`);
-  const driver = await startDriver({ WEFT_CASE: casePath });
+  const timingsDir = mkdtempSync(join(tmpdir(), 'weft-timings-'));
+  const timings = join(timingsDir, 'timings.jsonl');
+  const driver = await startDriver({ WEFT_CASE: casePath, WEFT_TIMINGS: timings });
   say('new session');
   const requested = Date.now();
   const session = await remote({
@@ -213,8 +227,9 @@ async function launch(casePath) {
   const close = async () => {
     await session.deleteSession().catch(() => {});
     await driver.stop();
+    rmSync(timingsDir, { recursive: true, force: true });
   };
-  return { session, requested, sessionAt, close };
+  return { session, requested, sessionAt, close, timings };
 }
 
 /**
@@ -271,20 +286,198 @@ function pageTimes(session) {
   });
 }
 
+// ---- the startup timeline ------------------------------------------------------------
+
+/**
+ * Polls the page until every selector is in the DOM; like `firstAppearance`, each
+ * selector's MutationObserver notes when it appeared (exact unless it was there at the
+ * first poll). Returns { selector: { at, before } }.
+ */
+async function firstAppearances(session, selectors, timeout = 300_000) {
+  const deadline = Date.now() + timeout;
+  for (let poll = 0; Date.now() < deadline; poll++) {
+    const state = await session.execute((list) => {
+      const seen = {};
+      for (const sel of list) {
+        const key = `__measure_${sel}`;
+        if (document.querySelector(sel)) {
+          seen[sel] = { at: window[key] ?? Date.now(), before: !(key in window) };
+        } else if (!(key in window) && document.body) {
+          const observer = new MutationObserver(() => {
+            if (window[key] == null && document.querySelector(sel)) {
+              window[key] = Date.now();
+              observer.disconnect();
+            }
+          });
+          observer.observe(document.body, { childList: true, subtree: true });
+          window[key] = null;
+        }
+      }
+      return seen;
+    }, selectors);
+    if (poll % 200 === 0) say(`waiting for ${selectors.filter((sel) => !state[sel]).join(', ')} (poll ${poll})`);
+    if (selectors.every((sel) => state[sel])) return state;
+    await sleep(5);
+  }
+  throw new Error(`${selectors.join(', ')} did not all appear within ${timeout / 1000} s`);
+}
+
+/** The page's marks (`weft:*`), its command measures and the bundle's fetch, in epoch ms. */
+function pageMoments(session) {
+  return session.execute(() => {
+    const origin = performance.timeOrigin;
+    const marks = {};
+    for (const entry of performance.getEntriesByType('mark')) {
+      if (entry.name.startsWith('weft:')) marks[entry.name.slice(5)] ??= origin + entry.startTime;
+    }
+    const calls = performance
+      .getEntriesByType('measure')
+      .filter((entry) => entry.name.startsWith('weft:'))
+      .map((entry) => ({ name: entry.name.slice(5), sent: origin + entry.startTime, answered: origin + entry.startTime + entry.duration }));
+    const script = performance.getEntriesByType('resource').find((entry) => /\/assets\/.*\.js$/.test(entry.name));
+    const nav = performance.getEntriesByType('navigation')[0];
+    return {
+      origin,
+      marks,
+      calls,
+      scriptFetched: script ? origin + script.responseEnd : null,
+      domContentLoaded: nav ? origin + nav.domContentLoadedEventEnd : null,
+    };
+  });
+}
+
+/** The shell's lines of WEFT_TIMINGS: [{ at_ms, what, name }]. */
+function shellMoments(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line));
+}
+
+/** The commands of a start, in the order they were first sent, with the same command's
+ * first shell reception and engine call, all in ms from process start. */
+function startupTimeline(start, page, shell, rows) {
+  const first = (what, name) => shell.find((line) => line.what === what && line.name === name)?.at_ms ?? null;
+  const rel = (at) => (at === null || at === undefined ? null : at - start);
+  const opened = first('end', 'case-open');
+  const caseOpenInApp = Math.max(page.origin, opened ?? page.origin);
+  const moments = {
+    caseOpenBegin: rel(first('begin', 'case-open')),
+    caseOpenEnd: rel(opened),
+    windowBegin: rel(first('begin', 'window')),
+    windowEnd: rel(first('end', 'window')),
+    nav: rel(page.origin),
+    scriptFetched: rel(page.scriptFetched),
+    script: rel(page.marks.script),
+    mounted: rel(page.marks.mounted),
+    caseOpenInApp: rel(caseOpenInApp),
+  };
+  for (const [sel, seen] of Object.entries(rows)) moments[sel] = rel(seen.at);
+  // Other `weft:` marks the UI sets (none today; a profiling session adds its own).
+  for (const [name, at] of Object.entries(page.marks)) if (name !== 'script' && name !== 'mounted') moments[`mark:${name}`] = rel(at);
+  const seenNames = new Set();
+  const calls = [];
+  for (const call of [...page.calls].sort((a, b) => a.sent - b.sent)) {
+    if (seenNames.has(call.name)) continue;
+    seenNames.add(call.name);
+    // The shell's first reception and engine call of this command at or after it was sent.
+    const after = (what) => shell.find((line) => line.what === what && line.name === call.name && line.at_ms >= call.sent - 1)?.at_ms ?? null;
+    calls.push({ name: call.name, sent: rel(call.sent), received: rel(after('received')), begin: rel(after('begin')), end: rel(after('end')), answered: rel(call.answered) });
+  }
+  return { moments, calls, caseOpenInApp: caseOpenInApp - start };
+}
+
+/** Markdown tables of startup timelines (p50 over runs; each in ms from process start). */
+function timelineTables(title, runs, rowLabels) {
+  const p50 = (values) => ms(quantile(values, 0.5));
+  const range = (values) => {
+    const list = values.filter((v) => typeof v === 'number');
+    return list.length ? `${ms(Math.min(...list))} – ${ms(Math.max(...list))}` : '–';
+  };
+  const moment = (label, key, note = '') => {
+    const values = runs.map((run) => run.moments[key]);
+    return `| ${label} | ${p50(values)} | ${range(values)} | ${note} |`;
+  };
+  const since = (label, key, note = '') => {
+    const values = runs.map((run) => (run.moments[key] === null || run.moments[key] === undefined ? null : run.moments[key] - run.caseOpenInApp));
+    return `| ${label} | ${p50(values)} | ${range(values)} | ${note} |`;
+  };
+  const lines = [
+    `#### ${title}: startup moments (${runs.length} launches; ms from weft-app process start)`,
+    '',
+    '| moment | p50 | min – max | how |',
+    '| --- | --- | --- | --- |',
+    moment('case open in the engine: begun', 'caseOpenBegin', 'WEFT_TIMINGS, setup'),
+    moment('case open in the engine: done (store, writer turn, read pool)', 'caseOpenEnd', 'WEFT_TIMINGS'),
+    moment('window built (begun)', 'windowBegin', 'WEFT_TIMINGS'),
+    moment('window built (done)', 'windowEnd', 'WEFT_TIMINGS'),
+    moment('page navigation start', 'nav', 'performance.timeOrigin'),
+    moment('bundle fetched', 'scriptFetched', 'resource timing responseEnd'),
+    moment('bundle evaluated (main.ts runs)', 'script', "mark 'weft:script'"),
+    moment('App mounted', 'mounted', "mark 'weft:mounted'"),
+    moment('**case open in the app** (later of navigation start and engine open)', 'caseOpenInApp'),
+  ];
+  const marks = [...new Set(runs.flatMap((run) => Object.keys(run.moments).filter((key) => key.startsWith('mark:'))))];
+  for (const key of marks) lines.push(moment(`mark '${key.slice(5)}'`, key, 'performance.mark'));
+  for (const [sel, label] of rowLabels) {
+    const exact = runs.filter((run) => !run.before[sel]).length;
+    lines.push(moment(`**${label}**`, sel, `MutationObserver; exact in ${exact}/${runs.length}`));
+  }
+  for (const [sel, label] of rowLabels) lines.push(since(`**case open in the app → ${label}**`, sel));
+  lines.push('', `#### ${title}: the commands of the start (first call of each, in the order sent; p50, ms from process start)`, '');
+  lines.push('| command | sent (UI) | received (shell) | engine begun | engine done | answered (UI) | engine ms | queued before the engine |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  const names = [];
+  for (const run of runs) for (const call of run.calls) if (!names.includes(call.name)) names.push(call.name);
+  const order = (name) => quantile(runs.map((run) => run.calls.find((call) => call.name === name)?.sent ?? null), 0.5) ?? Infinity;
+  names.sort((a, b) => order(a) - order(b));
+  for (const name of names) {
+    const of = (key) => runs.map((run) => run.calls.find((call) => call.name === name)?.[key] ?? null);
+    const diff = (a, b) => runs.map((run) => {
+      const call = run.calls.find((c) => c.name === name);
+      return call && call[a] !== null && call[b] !== null ? call[a] - call[b] : null;
+    });
+    lines.push(`| ${name} | ${p50(of('sent'))} | ${p50(of('received'))} | ${p50(of('begin'))} | ${p50(of('end'))} | ${p50(of('answered'))} | ${p50(diff('end', 'begin'))} | ${p50(diff('begin', 'sent'))} |`);
+  }
+  return lines.join('\n');
+}
+
+/** One launch's startup: waits for `rowLabels`' selectors, then reads every moment. */
+async function measureStart(window, rowLabels) {
+  const procs = appProcesses();
+  const rows = await firstAppearances(window.session, rowLabels.map(([sel]) => sel));
+  const readyAt = await waitReady(window.session);
+  const page = await pageMoments(window.session);
+  const start = procs?.app.start ?? null;
+  if (start === null) throw new Error('no weft-app process found');
+  const timeline = startupTimeline(start, page, shellMoments(window.timings), rows);
+  const before = Object.fromEntries(Object.entries(rows).map(([sel, seen]) => [sel, seen.before]));
+  return { ...timeline, before, readyAt, start };
+}
+
 // ---- 1. launch → first paint of the demo case ------------------------------------------
+
+/** The first rows a start waits for: the trace list's and the log view's (both shown at start). */
+const START_ROWS = [
+  ['[data-testid="trace-row"]', 'first trace-list row in the DOM'],
+  ['[data-testid="log-row"]', 'first log row in the DOM'],
+];
 
 async function measureLaunch() {
   if (!existsSync(DEMO_CASE)) throw new Error(`${DEMO_CASE} is missing: run \`make demo\``);
   const runs = [];
+  const timelines = [];
   for (let run = 0; run < LAUNCHES; run++) {
     const loadBefore = load();
     const window = await launch(DEMO_CASE);
     try {
-      const row = await firstAppearance(window.session, '[data-testid="trace-row"]');
-      const readyAt = await waitReady(window.session);
+      const started = await measureStart(window, START_ROWS);
+      const readyAt = started.readyAt;
       const page = await pageTimes(window.session);
-      const procs = appProcesses();
-      const start = procs?.app.start ?? null;
+      const start = started.start;
+      const row = { at: started.moments['[data-testid="trace-row"]'] + start, before: started.before['[data-testid="trace-row"]'] };
+      timelines.push(started);
       runs.push({
         load: loadBefore,
         startToNav: start ? page.origin - start : null,
@@ -321,6 +514,8 @@ async function measureLaunch() {
     line('new-session request → data-ready (all first queries done)', 'requestToReady'),
     '',
     `Process start is /proc/<pid>/stat starttime (10 ms steps). RSS after ready: weft-app ${mib(quantile(runs.map((r) => r.rss.app), 0.5))}, WebKit web process ${mib(quantile(runs.map((r) => r.rss.web), 0.5))} (p50). Load average before each launch: ${runs.map((r) => r.load.split(' ')[0]).join(', ')}.`,
+    '',
+    timelineTables('Demo case', timelines, START_ROWS),
   ].join('\n');
 }
 
@@ -626,15 +821,35 @@ async function measureSearches(session) {
 
 async function measureLogs() {
   ensureLogsCase();
-  const loadBefore = load();
-  const window = await launch(LOGS_CASE);
+  // Launches whose start alone is measured; the last one goes on with searches and paging.
+  const timelines = [];
+  const loads = [];
+  let window = null;
+  for (let run = 0; run < Math.max(1, LOG_LAUNCHES); run++) {
+    if (window) {
+      await window.close();
+      await sleep(500);
+    }
+    loads.push(load());
+    window = await launch(LOGS_CASE);
+    timelines.push(await measureStart(window, START_ROWS));
+    process.stderr.write(`logs launch ${run + 1}: ${JSON.stringify(timelines.at(-1).moments)}\n`);
+  }
+  const startTables = [
+    `### Large case start (${LOGS_CASE}; load average before each launch: ${loads.map((l) => l.split(' ')[0]).join(', ')})`,
+    '',
+    timelineTables('Large case', timelines, START_ROWS),
+  ].join('\n');
+  if (LOG_START_ONLY) {
+    await window.close();
+    return startTables;
+  }
+  const loadBefore = loads.at(-1);
   const { session } = window;
   try {
-    say('looking for the app process');
     const procs = appProcesses();
-    say(`app process ${procs?.app.pid}`);
-    const row = await firstAppearance(session, '[data-testid="log-row"]');
-    say('first log row');
+    const last = timelines.at(-1);
+    const row = { at: last.moments['[data-testid="log-row"]'] + last.start, before: last.before['[data-testid="log-row"]'] };
     const readyAt = await waitReady(session);
     const memBefore = memory();
     const histogramTotal = await session.execute(() => document.querySelector('[data-testid="log-histogram"]')?.getAttribute('data-total'));
@@ -660,6 +875,8 @@ async function measureLogs() {
     const memAfter = memory();
     const per = (run) => `${run.times.length} pages, ${ms(run.times.reduce((a, b) => a + b, 0))} total; per page median ${ms(quantile(run.times, 0.5))}, p95 ${ms(quantile(run.times, 0.95))}`;
     return [
+      startTables,
+      '',
       `### 5M-line log view (bench-data/large: ${histogramTotal} logs in the histogram)`,
       '',
       '| step | result | load avg |',

@@ -12,6 +12,7 @@ use weft::store::{SourceView, Stats};
 use crate::case::{Case, OpenCase};
 use crate::error::{ApiError, Code};
 use crate::loads::Loads;
+use crate::timings::timed;
 
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct CaseInfo {
@@ -23,7 +24,7 @@ pub struct CaseInfo {
 #[tauri::command]
 pub async fn case_info(case: State<'_, Case>) -> Result<CaseInfo, ApiError> {
     let open = case.current();
-    let stats = open.reader()?.stats().await?;
+    let stats = timed("case_info", open.reader()?.stats()).await?;
     let path = open.path().display().to_string();
     Ok(CaseInfo { path, stats })
 }
@@ -78,7 +79,8 @@ pub struct WireSource {
 #[tauri::command]
 pub async fn list_sources(case: State<'_, Case>) -> Result<Vec<WireSource>, ApiError> {
     let reader = case.reader()?;
-    let (sources, services) = tokio::try_join!(reader.sources(), reader.source_services())?;
+    let both = async { tokio::try_join!(reader.sources(), reader.source_services()) };
+    let (sources, services) = timed("list_sources", both).await?;
     Ok(sources
         .into_iter()
         .map(|source| {

@@ -35,6 +35,7 @@ mod recent;
 mod sampling;
 mod search;
 mod services;
+mod timings;
 mod trace_rows;
 
 use std::path::{Path, PathBuf};
@@ -90,7 +91,8 @@ fn main() -> ExitCode {
         .setup(move |app| {
             let handle = app.handle().clone();
             let path = named.clone().unwrap_or_else(|| last_or_default(&handle));
-            let open = tauri::async_runtime::block_on(OpenCase::open(path));
+            let open =
+                tauri::async_runtime::block_on(timings::timed("case-open", OpenCase::open(path)));
             match open.reader() {
                 // The window still opens and shows this error; the terminal gets it too.
                 Err(error) => eprintln!("weft-app: {error}"),
@@ -108,7 +110,9 @@ fn main() -> ExitCode {
                 .first()
                 .cloned()
                 .ok_or("no window")?;
+            timings::note("begin", "window");
             tauri::WebviewWindowBuilder::from_config(&handle, &config)?.build()?;
+            timings::note("end", "window");
             menu::set_title(&handle, &path);
             Loads::start(&handle);
             Ok(())
@@ -120,7 +124,7 @@ fn main() -> ExitCode {
                 app.state::<Loads>().enqueue(app, paths.clone());
             }
         })
-        .invoke_handler(command_list!(handler))
+        .invoke_handler(timings::received(command_list!(handler)))
         .build(tauri::generate_context!())
         .map(|app| {
             app.run(|handle, event| {

@@ -276,7 +276,8 @@ pub async fn edit(store: &Store, id: i64, edit: WireMarkEdit) -> Result<(), ApiE
 /// Every mark with its note as a tree, and the timeline's groups.
 #[tauri::command]
 pub async fn list_marks(case: State<'_, Case>) -> Result<Notebook, ApiError> {
-    Ok(read_notebook(&case.reader()?).await?)
+    let reader = case.reader()?;
+    Ok(crate::timings::timed("list_marks", read_notebook(&reader)).await?)
 }
 
 /// Adds a mark; its id. Its author is `draft.author`, else the OS user name.

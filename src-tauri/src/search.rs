@@ -20,6 +20,7 @@ use weft::{SpanId, TraceId};
 
 use crate::case::Case;
 use crate::error::{ApiError, Code};
+use crate::timings::timed;
 
 /// The most rows one page call returns.
 pub const MAX_PAGE: u64 = 5_000;
@@ -119,7 +120,11 @@ pub async fn search_logs(
     let query = parse_query(&query)?;
     let limit = limit.clamp(1, MAX_PAGE as u32);
     let reader = case.reader()?;
-    let page = reader.log_page(&query, anchor.try_into()?, limit).await?;
+    let page = timed(
+        "search_logs",
+        reader.log_page(&query, anchor.try_into()?, limit),
+    )
+    .await?;
     Ok(page.into())
 }
 
@@ -132,7 +137,11 @@ pub async fn count_logs(
 ) -> Result<LogCount, ApiError> {
     let query = parse_query(&query)?;
     let reader = case.reader()?;
-    Ok(reader.log_count_upto(&query, i64::from(at_most)).await?)
+    Ok(timed(
+        "count_logs",
+        reader.log_count_upto(&query, i64::from(at_most)),
+    )
+    .await?)
 }
 
 /// Counts of the logs matching `query` per time bucket and level class, over
@@ -149,21 +158,25 @@ pub async fn log_histogram(
     let query = parse_query(&query)?;
     let buckets = buckets.clamp(1, MAX_BUCKETS);
     let range = start_ns.zip(end_ns).filter(|(start, end)| start <= end);
-    Ok(case.reader()?.histogram(&query, buckets, range).await?)
+    Ok(timed(
+        "log_histogram",
+        case.reader()?.histogram(&query, buckets, range),
+    )
+    .await?)
 }
 
 /// The traces and logs matching `query` per minute, for fitting the charts' time axes.
 #[tauri::command]
 pub async fn time_density(case: State<'_, Case>, query: String) -> Result<TimeDensity, ApiError> {
     let query = parse_query(&query)?;
-    Ok(case.reader()?.time_density(&query).await?)
+    Ok(timed("time_density", case.reader()?.time_density(&query)).await?)
 }
 
 /// The services, levels and sources of the logs matching `query`, with counts.
 #[tauri::command]
 pub async fn log_facets(case: State<'_, Case>, query: String) -> Result<Facets, ApiError> {
     let query = parse_query(&query)?;
-    Ok(case.reader()?.facets(&query).await?)
+    Ok(timed("log_facets", case.reader()?.facets(&query)).await?)
 }
 
 /// The facets of `query` counted over its first `at_most` matches only (`exact`
@@ -175,17 +188,19 @@ pub async fn log_facets_upto(
     at_most: u32,
 ) -> Result<Facets, ApiError> {
     let query = parse_query(&query)?;
-    Ok(case
-        .reader()?
-        .facets_upto(&query, i64::from(at_most))
-        .await?)
+    let reader = case.reader()?;
+    Ok(timed(
+        "log_facets_upto",
+        reader.facets_upto(&query, i64::from(at_most)),
+    )
+    .await?)
 }
 
 /// What the search box completes: the query language's fields, the case's
 /// services and attribute keys.
 #[tauri::command]
 pub async fn query_vocabulary(case: State<'_, Case>) -> Result<Vocabulary, ApiError> {
-    Ok(case.reader()?.vocabulary().await?)
+    Ok(timed("query_vocabulary", case.reader()?.vocabulary()).await?)
 }
 
 /// One page of the traces matching `query` (empty: all), sorted by `sort`.
@@ -204,7 +219,7 @@ pub async fn list_traces(
         offset,
         ..TraceFilter::default()
     };
-    Ok(case.reader()?.traces(&filter).await?)
+    Ok(timed("list_traces", case.reader()?.traces(&filter)).await?)
 }
 
 /// The trace the search-box text names, when it is a trace id in a spelling the engine

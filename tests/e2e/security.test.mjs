@@ -71,7 +71,8 @@ describe('the shell', () => {
     assert.match(build, /const COMMANDS: &\[&str\] = command_list!\(command_names\);/);
     assert.match(build, /\.commands\(COMMANDS\)/);
     const main = readFileSync(join(SHELL, 'src/main.rs'), 'utf8');
-    assert.match(main, /\.invoke_handler\(command_list!\(handler\)\)/);
+    // The handler made from the list, wrapped only to note when commands arrive (timings.rs).
+    assert.match(main, /\.invoke_handler\(timings::received\(command_list!\(handler\)\)\)/);
     assert.doesNotMatch(main, /generate_handler!\[\s*[a-z_]+::/);
     for (const command of listed) {
       assert.ok(capability.permissions.includes(`allow-${command.replaceAll('_', '-')}`), `${command} is granted`);

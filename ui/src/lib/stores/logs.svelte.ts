@@ -176,11 +176,14 @@ export class LogListStore {
         if (generation !== this.#generation) return;
         this.#setPages([{ rows, before: null, after: null }]);
       } else {
-        // The rows show as soon as their page is in; the facets (which
-        // count every match: seconds over millions of lines) follow on their own.
+        // The page is asked for first (issue 19: on a 5M-line case the first rows come
+        // before anything else) and shows as soon as it is in; the count and the
+        // facets (which count every match: seconds over millions of lines) follow on
+        // their own.
+        const asked = this.#api.searchLogs({ query, anchor: { kind: 'first' }, limit: this.#pageSize });
         void this.#summarize(query, reload);
         void this.#count(query, reload);
-        const page = await this.#api.searchLogs({ query, anchor: { kind: 'first' }, limit: this.#pageSize });
+        const page = await asked;
         if (generation !== this.#generation) return;
         this.#setPages([page]);
       }

@@ -221,6 +221,28 @@ describe('LogListStore window', () => {
   });
 });
 
+describe('LogListStore, the first rows first (issue 19)', () => {
+  it('asks for the page before the count and the facets, and shows it before they answer', async () => {
+    const api = fakeSearchApi(5);
+    const asked: string[] = [];
+    const { searchLogs } = api;
+    const facets = later<Facets>();
+    const counted = later<{ count: number; exact: boolean }>();
+    api.searchLogs = async (args) => (asked.push('page'), searchLogs(args));
+    api.logFacetsUpto = async () => (asked.push('facets'), facets.promise);
+    api.countLogs = async () => (asked.push('count'), counted.promise);
+    const store = new LogListStore(api, 2);
+    await store.reload('');
+    expect(asked).toEqual(['page', 'facets', 'count']);
+    expect(store.rows.map((row) => row.id)).toEqual([1, 2]);
+    expect([store.loading, store.summarizing, store.counted]).toEqual([false, true, null]);
+    facets.settle(facetsOf('checkout', 5, true));
+    counted.settle({ count: 5, exact: true });
+    await settled();
+    expect([store.summarizing, store.counted?.count]).toEqual([false, 5]);
+  });
+});
+
 describe('LogListStore facets, estimated then exact', () => {
   it('asks for the first matches’ facets, and for no more when those were all of them', async () => {
     const api = fakeSearchApi(5);
