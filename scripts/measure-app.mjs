@@ -19,6 +19,7 @@
 //                       (default: a service, a level, a rare word, a phrase, a common word, and
 //                       the empty query again; a search for the query shown runs nothing)
 //   SEARCH_WAIT         seconds a search may take to be ready before the next one (default 120)
+//   SETTLE_MS           ms the window idles, the big trace open, before its memory is read again (default 3000)
 //   OPENS               traces of the demo case opened from the trace list, part `open` (default 10)
 //   LOG_LAUNCHES        launches of the large case whose startup timeline part `logs` gives (default 3;
 //                       the searches and paging run in the last one)
@@ -56,6 +57,7 @@ const TRACE_SIZES = (process.env.TRACE_SIZES ?? '10000,100000,1000000').split(',
 const LOGS_CASE = resolve(ROOT, process.env.LOGS_CASE ?? 'bench-data/large/case.weft');
 const LOG_SEARCHES = (process.env.LOG_SEARCHES ?? 'service:checkout|level:error|failed|"connection pool"|exceeded|').split('|');
 const SEARCH_WAIT = Number(process.env.SEARCH_WAIT ?? 120) * 1000;
+const SETTLE_MS = Number(process.env.SETTLE_MS ?? 3000);
 const LOG_LAUNCHES = Number(process.env.LOG_LAUNCHES ?? 3);
 const LOG_START_ONLY = process.env.LOG_START_ONLY === '1';
 
@@ -639,6 +641,10 @@ async function measureTraceOf(spans) {
       );
     });
     const memAfter = memory();
+    // The same, the trace still open and the window idle for SETTLE_MS: the rows fetched
+    // while flinging are garbage the web process frees within a second or two.
+    await sleep(SETTLE_MS);
+    const memSettled = memory();
     const smapsAfter = smapsBreakdown();
     const stats = (run) => `median ${ms(quantile(run.gaps, 0.5))}, p95 ${ms(quantile(run.gaps, 0.95))}, max ${ms(Math.max(...run.gaps))}`;
     const fps = (run) => (run.gaps.length ? (1000 / (run.gaps.reduce((sum, gap) => sum + gap, 0) / run.gaps.length)).toFixed(0) : '–');
@@ -655,7 +661,7 @@ async function measureTraceOf(spans) {
       `| scroll one viewport per frame, ${page.frames} frames: frame times | ${stats(page)}; ${fps(page)} frames/s | ${loadScroll} |`,
       `| scroll 20 viewports per frame to the end (${fling.scrollHeight} px): time to reach the end | ${ms(fling.ms)} over ${fling.frames} frames (${stats(fling)}) | |`,
       `| jump to the end (${jump.how}) → last row painted | ${ms(jump.ms)} (${jump.rows} rows in the DOM) | ${load()} |`,
-      `| RSS weft-app / WebKit web process | before open ${mib(memBefore.app)} / ${mib(memBefore.web)}; opened ${mib(memOpen.app)} / ${mib(memOpen.web)}; after scrolling ${mib(memAfter.app)} / ${mib(memAfter.web)} (together ${together(memAfter)}) | |`,
+      `| RSS weft-app / WebKit web process | before open ${mib(memBefore.app)} / ${mib(memBefore.web)}; opened ${mib(memOpen.app)} / ${mib(memOpen.web)}; after scrolling ${mib(memAfter.app)} / ${mib(memAfter.web)} (together ${together(memAfter)}); idle ${SETTLE_MS / 1000} s later ${mib(memSettled.app)} / ${mib(memSettled.web)} (together ${together(memSettled)}) | |`,
       `| weft-app RSS anon / file / shmem (/proc/PID/status) | before open ${appParts(memBefore)}; opened ${appParts(memOpen)}; after scrolling ${appParts(memAfter)} | |`,
       ...(smapsBefore ? ['', `weft-app RSS by mapping before open: ${smapsBefore}`, '', `after scrolling: ${smapsAfter}`] : []),
     ].join('\n');
