@@ -15,6 +15,8 @@ export class FollowStore {
 
   readonly #api: FollowApi;
   readonly #pacer: RefreshPacer;
+  /** Followers that said they stopped, counted per source (see `set`). */
+  readonly #stops = new Map<number, number>();
 
   constructor(
     onchange: () => void,
@@ -42,8 +44,14 @@ export class FollowStore {
     // Said before the call: the follower's first event may come before the call's
     // answer, and must not be overwritten by it.
     this.#say(sourceId, on ? 'starting…' : 'stopping…');
+    const stopsBefore = this.#stops.get(sourceId) ?? 0;
     try {
-      this.followed = await this.#api.setFollow(sourceId, on);
+      const followed = await this.#api.setFollow(sourceId, on);
+      // The answer lists the followers when the shell answered: one switched off is
+      // still there, stopping. If it said it stopped before the answer came here, the
+      // answer is older than that and must not switch it on again.
+      const stoppedSince = (this.#stops.get(sourceId) ?? 0) !== stopsBefore;
+      this.followed = stoppedSince ? followed.filter((followed) => followed !== sourceId) : followed;
     } catch (raw) {
       this.error = toWeftError(raw);
       this.#say(sourceId, '');
@@ -53,6 +61,7 @@ export class FollowStore {
   apply(message: FollowMessage): void {
     const id = message.source_id;
     if (message.type === 'stopped') {
+      this.#stops.set(id, (this.#stops.get(id) ?? 0) + 1);
       this.followed = this.followed.filter((followed) => followed !== id);
       this.#say(id, message.error ? `stopped: ${message.error.message}` : '');
       if (message.error) this.error = toWeftError(message.error);

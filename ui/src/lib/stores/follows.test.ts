@@ -34,6 +34,26 @@ describe('FollowStore', () => {
     expect(store.news[7]).toBe('following');
   });
 
+  it('keeps a follower switched off when it stopped before the switch was answered', async () => {
+    const { api, emit } = fakeFollowApi();
+    const store = new FollowStore(() => {}, api, () => 0, () => {});
+    await store.listen();
+    await store.set(7, true);
+    expect(store.followed).toEqual([7]);
+    // The shell answers with the followers as they were, 7 still stopping; its
+    // 'stopped' comes first.
+    api.setFollow = async (id) => {
+      emit({ type: 'stopped', source_id: id, error: null });
+      return [7];
+    };
+    await store.set(7, false);
+    expect(store.followed).toEqual([]);
+    // Without a stop during the call, the answer stands.
+    api.setFollow = async () => [7];
+    await store.set(7, true);
+    expect(store.followed).toEqual([7]);
+  });
+
   it('switches following on, tells what came in, refreshes at most once a second and after the last', async () => {
     const { api, emit } = fakeFollowApi();
     let refreshed = 0;
