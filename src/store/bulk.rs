@@ -231,6 +231,9 @@ pub struct BulkWriter {
     side_index: Option<SideIndex>,
     /// Ids of the logs of the last batch written, for `side_index`.
     batch_ids: Vec<i64>,
+    /// The case's file, while `side_index` is to start with the first logs (the
+    /// case's `logs_fts` was empty when this load began).
+    side_case: Option<std::path::PathBuf>,
 }
 
 impl BulkWriter {
@@ -257,15 +260,16 @@ impl BulkWriter {
         Ok(writer)
     }
 
-    /// Starts the side index (`fts_side.rs`) when the case's `logs_fts` holds
-    /// nothing and the case is a file.
+    /// Builds the logs' full-text index on the side (`fts_side.rs`), from the first
+    /// batch with logs on, when the case's `logs_fts` holds nothing and the case is a
+    /// file.
     fn side_index_if_empty(&mut self) -> Result<(), StoreError> {
         let case = match self.conn.path() {
             Some(path) if !path.is_empty() => std::path::PathBuf::from(path),
             _ => return Ok(()),
         };
         if fts_side::logs_index_is_empty(&self.conn)? {
-            self.side_index = Some(SideIndex::start(&case, self.source_id)?);
+            self.side_case = Some(case);
         }
         Ok(())
     }
@@ -321,6 +325,7 @@ impl BulkWriter {
             words_given: false,
             side_index: None,
             batch_ids: Vec::new(),
+            side_case: None,
         })
     }
 
@@ -467,6 +472,11 @@ impl BulkWriter {
         self.begin()?;
         for (span, attributes) in spans.iter().zip(&encoded.spans) {
             self.write_span(span, attributes)?;
+        }
+        if !logs.is_empty() {
+            if let Some(case) = self.side_case.take() {
+                self.side_index = Some(SideIndex::start(&case, self.source_id)?);
+            }
         }
         self.write_logs(logs, &encoded.logs)?;
         if !self.durable && self.last_commit.elapsed() >= COMMIT_EVERY {

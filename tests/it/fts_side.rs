@@ -89,7 +89,7 @@ async fn a_first_load_indexed_on_the_side_searches_as_a_load_indexed_inline() {
     )
     .unwrap();
 
-    let phases = load(&side, &[logs.clone()]).await;
+    let phases = load(&side, std::slice::from_ref(&logs)).await;
     assert!(
         phases
             .iter()
