@@ -470,7 +470,9 @@ impl BulkWriter {
             "the attributes encoded are those of the records"
         );
         self.begin()?;
-        self.write_spans(spans, &encoded.spans)?;
+        for (span, attributes) in spans.iter().zip(&encoded.spans) {
+            self.write_span(span, attributes)?;
+        }
         if !logs.is_empty() {
             if let Some(case) = self.side_case.take() {
                 self.side_index = Some(SideIndex::start(&case, self.source_id)?);
@@ -483,88 +485,52 @@ impl BulkWriter {
         Ok(())
     }
 
-    /// Writes a batch's spans in three passes, so that the span insert is looked up in
-    /// the statement cache once per batch, as `write_logs` does for logs: pass 1 finds
-    /// resources and scopes (this writer's state), pass 2 inserts (with events and
-    /// links), pass 3 settles the spans already stored (`span_conflict`) and counts.
-    /// A conflict only reads and raises the stored copy, which no insert of the batch
-    /// depends on (they do nothing on a conflict), so settling them after the
-    /// inserts gives what settling each in turn gave.
-    fn write_spans(&mut self, spans: &[Span], attributes: &[String]) -> Result<(), StoreError> {
-        if spans.is_empty() {
-            return Ok(());
-        }
-        let mut owners = Vec::with_capacity(spans.len());
-        for span in spans {
-            owners.push((
-                self.resource_id(&span.resource)?,
-                self.scope_id(&span.scope)?,
-            ));
-        }
-        let mut conflicts = Vec::new();
-        {
-            let mut insert = self.conn.prepare_cached(
+    fn write_span(&mut self, span: &Span, attributes: &str) -> Result<(), StoreError> {
+        let resource_id = self.resource_id(&span.resource)?;
+        let scope_id = self.scope_id(&span.scope)?;
+        let trace_id = &span.trace_id.0[..];
+        let span_id = &span.span_id.0[..];
+        let service = match &self.given_service {
+            Some(name) if span.resource.service == UNKNOWN_SERVICE => name.as_str(),
+            _ => span.resource.service.as_str(),
+        };
+        // The first record of a span wins (a later copy is `span_conflict`'s business,
+        // which also raises an error status: the rollups then take the stored call out
+        // as it was, `LoadSummary::errors_raised`).
+        let inserted = self
+            .conn
+            .prepare_cached(
                 "INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, flags, name, \
                  kind, start_ns, end_ns, status_code, status_message, service, attributes, \
                  resource_id, scope_id, dropped_attributes_count, dropped_events_count, \
                  dropped_links_count, source_id) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
                  ON CONFLICT (trace_id, span_id) DO NOTHING",
-            )?;
-            for (span_idx, ((span, attributes), (resource_id, scope_id))) in
-                spans.iter().zip(attributes).zip(&owners).enumerate()
-            {
-                // The first record of a span wins (a later copy is `span_conflict`'s
-                // business, which also raises an error status: the rollups then take the
-                // stored call out as it was, `LoadSummary::errors_raised`).
-                let inserted = insert.execute(params![
-                    &span.trace_id.0[..],
-                    &span.span_id.0[..],
-                    span.parent_span_id.as_ref().map(|id| &id.0[..]),
-                    span.trace_state,
-                    span.flags,
-                    span.name,
-                    span.kind,
-                    span.start_ns,
-                    span.end_ns,
-                    span.status_code as i64,
-                    span.status_message,
-                    self.service_of(span),
-                    attributes,
-                    resource_id,
-                    scope_id,
-                    span.dropped_attributes_count,
-                    span.dropped_events_count,
-                    span.dropped_links_count,
-                    self.source_id,
-                ])?;
-                if inserted == 0 {
-                    conflicts.push(span_idx);
-                }
-                self.write_events_and_links(span)?;
-            }
+            )?
+            .execute(params![
+                trace_id,
+                span_id,
+                span.parent_span_id.as_ref().map(|id| &id.0[..]),
+                span.trace_state,
+                span.flags,
+                span.name,
+                span.kind,
+                span.start_ns,
+                span.end_ns,
+                span.status_code as i64,
+                span.status_message,
+                service,
+                attributes,
+                resource_id,
+                scope_id,
+                span.dropped_attributes_count,
+                span.dropped_events_count,
+                span.dropped_links_count,
+                self.source_id,
+            ])?;
+        if inserted == 0 {
+            self.span_conflict(span)?;
         }
-        for span_idx in conflicts {
-            self.span_conflict(&spans[span_idx])?;
-        }
-        for span in spans {
-            self.count_span(span);
-        }
-        Ok(())
-    }
-
-    /// The service a span is stored under: its resource's, or the user's name for
-    /// the source when the resource names none.
-    fn service_of<'span>(&'span self, span: &'span Span) -> &'span str {
-        match &self.given_service {
-            Some(name) if span.resource.service == UNKNOWN_SERVICE => name.as_str(),
-            _ => span.resource.service.as_str(),
-        }
-    }
-
-    fn write_events_and_links(&self, span: &Span) -> Result<(), StoreError> {
-        let trace_id = &span.trace_id.0[..];
-        let span_id = &span.span_id.0[..];
         if !span.events.is_empty() {
             let mut insert = self.conn.prepare_cached(
                 "INSERT OR IGNORE INTO span_events (trace_id, span_id, event_idx, time_ns, name, \
@@ -602,11 +568,6 @@ impl BulkWriter {
                 ])?;
             }
         }
-        Ok(())
-    }
-
-    /// The tallies of a written span (pass 3 of `write_spans`).
-    fn count_span(&mut self, span: &Span) {
         self.summary.span_traces.insert(span.trace_id.0);
         for form in span.id_forms.iter() {
             self.summary
@@ -615,8 +576,8 @@ impl BulkWriter {
                 .or_insert_with(|| FormTally {
                     spans: 0,
                     logs: 0,
-                    example_trace: Some(span.trace_id.0.to_vec()),
-                    example_span: Some(span.span_id.0.to_vec()),
+                    example_trace: Some(trace_id.to_vec()),
+                    example_span: Some(span_id.to_vec()),
                     example_log: None,
                 })
                 .spans += 1;
@@ -634,6 +595,7 @@ impl BulkWriter {
                 i64::from(span.kind),
             );
         }
+        Ok(())
     }
 
     /// A span whose (trace id, span id) is already stored: the stored copy stays,
