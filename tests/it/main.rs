@@ -16,6 +16,7 @@ mod edit;
 mod encodings;
 mod export;
 mod follow;
+mod fts_side;
 mod fuzz_regressions;
 mod golden;
 mod interrupted;
