@@ -64,11 +64,7 @@ impl From<StoreError> for ApiError {
             | StoreError::Newer { .. }
             | StoreError::NotACase { .. } => Code::CaseUnavailable,
             StoreError::NoSource(_) => Code::NotFound,
-            StoreError::Sql(_)
-            | StoreError::Bulk(_)
-            | StoreError::RowsThread
-            | StoreError::SideIndex { .. }
-            | StoreError::SideIndexThread => Code::Database,
+            StoreError::Sql(_) | StoreError::Bulk(_) | StoreError::RowsThread => Code::Database,
         };
         ApiError::new(code, error.to_string())
     }

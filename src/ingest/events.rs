@@ -33,10 +33,7 @@ pub enum IngestEvent {
 }
 
 /// The phases of a load, in order. A file's rows are visible (and joined to their
-/// spans) from `rows` on; searchable by words once `search_index` is over — the end
-/// of the load (`Finished`) when its logs are the case's first and their index is
-/// built beside the rows (`store/fts_side.rs`); as they are written otherwise, when a
-/// load has no `search_index` phase.
+/// spans) from `rows` on; searchable by words once `search_index` is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -427,7 +427,7 @@ fn write_rows(
     phase(LoadPhase::Rows, 0, 0);
     while let Some(mut batch) = batches.blocking_recv() {
         bulk.add_words(std::mem::take(&mut batch.words));
-        bulk.write_taking_bodies(&batch.spans, &mut batch.logs, &batch.attributes)?;
+        bulk.write_encoded(&batch.spans, &batch.logs, &batch.attributes)?;
         counts.spans += batch.spans.len() as u64;
         counts.logs += batch.logs.len() as u64;
         counts.unparsed += batch.logs.iter().filter(|log| log.unparsed).count() as u64;
@@ -444,13 +444,6 @@ fn write_rows(
     bulk.commit()?;
     // The indexes are built even when cancelled: the case must not stay without them.
     bulk.build_indexes(&mut |done, total| phase(LoadPhase::Indexing, done, total))?;
-    // A first load's full-text index is built beside the rows (fts_side.rs): its
-    // logs are searchable by words once the source is finished.
-    if let Some((done, total)) = bulk.search_index_progress() {
-        phase(LoadPhase::SearchIndex, done, total);
-        bulk.finish_search_index()?;
-        phase(LoadPhase::SearchIndex, total, total);
-    }
     Ok(Written {
         counts,
         problems,

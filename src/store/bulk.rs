@@ -25,14 +25,11 @@
 //! 2. **indexing**: the deferred indexes are created again (sorting once is much
 //!    cheaper than keeping five B-trees up to date row by row).
 //!
-//! The full-text index of log bodies: when the case's `logs_fts` is empty at the
-//! start (a first load of logs), the bodies go to a thread of their own that
-//! indexes them in a side file, copied into `logs_fts` by the transaction that
-//! finishes the source (fts_side.rs; the index was ~30 % of this thread's
-//! CPU, the pipeline's critical path). Otherwise they go into `logs_fts` as
-//! their rows are written (measured on 1M lines: 14.0 s in all against 17.4 s with
-//! a separate pass after the rows), and every commit records in `sources.fts_upto`
-//! how far, so removing a half-loaded source deletes exactly what was indexed.
+//! Log bodies go into `logs_fts` as their rows are written (measured on 1M lines:
+//! 14.0 s in all against 17.4 s with a separate pass after the rows; it is still ~30 % of
+//! this thread's CPU, the pipeline's critical path); every commit
+//! records in `sources.fts_upto` how far, so removing a half-loaded source
+//! deletes exactly what was indexed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -41,7 +38,6 @@ use std::time::{Duration, Instant};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::correlate::KnownSpans;
-use super::fts_side::{self, Bodies, SideFile, SideIndex};
 use super::log_counts;
 use super::rollups::OperationLogKey;
 use super::words::NewWords;
@@ -90,10 +86,6 @@ pub struct LoadSummary {
     /// Logs per service, second, severity and link as decided on insert, for the
     /// kept log counts (`log_counts`).
     pub log_counts: log_counts::Tally,
-    /// The full-text index of the logs, built on the side (`fts_side.rs`): copied
-    /// into `logs_fts` by the transaction that finishes the source; the file is
-    /// deleted when this is dropped.
-    pub side_index: Option<SideFile>,
 }
 
 /// The records of one id form in a write of rows, and the first of them.
@@ -226,14 +218,6 @@ pub struct BulkWriter {
     words: NewWords,
     /// The caller finds the words (`add_words`), off this thread.
     words_given: bool,
-    /// The logs' full-text index built by a thread of its own (a bulk load into a
-    /// case whose `logs_fts` is empty), else `None`: inserted inline.
-    side_index: Option<SideIndex>,
-    /// Ids of the logs of the last batch written, for `side_index`.
-    batch_ids: Vec<i64>,
-    /// The case's file, while `side_index` is to start with the first logs (the
-    /// case's `logs_fts` was empty when this load began).
-    side_case: Option<std::path::PathBuf>,
 }
 
 impl BulkWriter {
@@ -256,22 +240,7 @@ impl BulkWriter {
         writer.begin()?;
         writer.defer_indexes_if_empty("logs")?;
         writer.defer_indexes_if_empty("spans")?;
-        writer.side_index_if_empty()?;
         Ok(writer)
-    }
-
-    /// Builds the logs' full-text index on the side (`fts_side.rs`), from the first
-    /// batch with logs on, when the case's `logs_fts` holds nothing and the case is a
-    /// file.
-    fn side_index_if_empty(&mut self) -> Result<(), StoreError> {
-        let case = match self.conn.path() {
-            Some(path) if !path.is_empty() => std::path::PathBuf::from(path),
-            _ => return Ok(()),
-        };
-        if fts_side::logs_index_is_empty(&self.conn)? {
-            self.side_case = Some(case);
-        }
-        Ok(())
     }
 
     /// Takes `conn` for one append of followed source `source_id` (follow mode):
@@ -323,9 +292,6 @@ impl BulkWriter {
             durable,
             words: NewWords::default(),
             words_given: false,
-            side_index: None,
-            batch_ids: Vec::new(),
-            side_case: None,
         })
     }
 
@@ -348,8 +314,7 @@ impl BulkWriter {
     pub fn commit(&mut self) -> Result<(), StoreError> {
         if self.in_transaction {
             self.words.flush(&self.conn)?;
-            let inline_index = !self.durable && self.side_index.is_none();
-            if let Some(last) = self.last_log_id.filter(|_| inline_index) {
+            if let Some(last) = self.last_log_id.filter(|_| !self.durable) {
                 self.conn.execute(
                     "UPDATE sources SET fts_upto = ? WHERE id = ?",
                     params![last, self.source_id],
@@ -408,58 +373,9 @@ impl BulkWriter {
         self.write_encoded(spans, logs, &encode_attributes(spans, logs))
     }
 
-    /// `write_encoded` that takes the logs' bodies (left empty) for the full-text
-    /// index when it is built on the side, instead of copying them.
-    pub fn write_taking_bodies(
-        &mut self,
-        spans: &[Span],
-        logs: &mut [LogRecord],
-        encoded: &EncodedAttributes,
-    ) -> Result<(), StoreError> {
-        self.write_rows(spans, logs, encoded)?;
-        self.send_bodies(logs.iter_mut().map(|log| std::mem::take(&mut log.body)))
-    }
-
     /// `write` with the attributes already encoded (`encode_attributes` of the same
     /// records, by the caller's thread).
     pub fn write_encoded(
-        &mut self,
-        spans: &[Span],
-        logs: &[LogRecord],
-        encoded: &EncodedAttributes,
-    ) -> Result<(), StoreError> {
-        self.write_rows(spans, logs, encoded)?;
-        self.send_bodies(logs.iter().map(|log| log.body.clone()))
-    }
-
-    /// Hands the bodies of the batch just written to the side index, if any.
-    fn send_bodies(&mut self, bodies: impl Iterator<Item = String>) -> Result<(), StoreError> {
-        let ids = std::mem::take(&mut self.batch_ids);
-        match &mut self.side_index {
-            Some(side) if !ids.is_empty() => {
-                let bodies: Bodies = ids.into_iter().zip(bodies).collect();
-                side.send(bodies)
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Bodies the side index has indexed and bodies sent to it; `None` when the
-    /// logs are indexed inline.
-    pub fn search_index_progress(&self) -> Option<(u64, u64)> {
-        self.side_index.as_ref().map(SideIndex::progress)
-    }
-
-    /// Waits for the side index to take in every body sent (the `search_index`
-    /// phase); its file is copied into the case when the source is finished.
-    pub fn finish_search_index(&mut self) -> Result<(), StoreError> {
-        if let Some(side) = self.side_index.take() {
-            self.summary.side_index = Some(side.finish()?);
-        }
-        Ok(())
-    }
-
-    fn write_rows(
         &mut self,
         spans: &[Span],
         logs: &[LogRecord],
@@ -472,11 +388,6 @@ impl BulkWriter {
         self.begin()?;
         for (span, attributes) in spans.iter().zip(&encoded.spans) {
             self.write_span(span, attributes)?;
-        }
-        if !logs.is_empty() {
-            if let Some(case) = self.side_case.take() {
-                self.side_index = Some(SideIndex::start(&case, self.source_id)?);
-            }
         }
         self.write_logs(logs, &encoded.logs)?;
         if !self.durable && self.last_commit.elapsed() >= COMMIT_EVERY {
@@ -678,15 +589,10 @@ impl BulkWriter {
                  unparsed, ts_inferred, link, service_fallback) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )?;
-            // The full-text index takes each body as it comes, or is given them after
-            // the batch (see the module comment).
-            let mut index = match self.side_index {
-                Some(_) => None,
-                None => Some(
-                    self.conn
-                        .prepare_cached("INSERT INTO logs_fts (rowid, body) VALUES (?, ?)")?,
-                ),
-            };
+            // The full-text index takes each body as it comes (see the module comment).
+            let mut index = self
+                .conn
+                .prepare_cached("INSERT INTO logs_fts (rowid, body) VALUES (?, ?)")?;
             for ((log, attributes), row) in logs.iter().zip(attributes).zip(&decided) {
                 let service = row.own_service(log).unwrap_or(&self.default_service);
                 insert.execute(params![
@@ -710,17 +616,12 @@ impl BulkWriter {
                     !row.has_own_service,
                 ])?;
                 let id = self.conn.last_insert_rowid();
-                if let Some(index) = &mut index {
-                    index.execute(params![id, log.body])?;
-                }
+                index.execute(params![id, log.body])?;
                 ids.push(id);
             }
         }
-        for ((log, row), id) in logs.iter().zip(&decided).zip(&ids) {
-            self.count_log(log, row, *id);
-        }
-        if self.side_index.is_some() {
-            self.batch_ids = ids;
+        for ((log, row), id) in logs.iter().zip(&decided).zip(ids) {
+            self.count_log(log, row, id);
         }
         Ok(())
     }
@@ -849,7 +750,6 @@ impl BulkWriter {
     /// needs to finish the source.
     pub fn finish(mut self) -> Result<Loaded, StoreError> {
         self.commit()?;
-        self.finish_search_index()?;
         if let Some(known) = &self.known {
             for (log_service, per_operation) in self.operation_logs.drain() {
                 for (operation, (logs, errors)) in per_operation {

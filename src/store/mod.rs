@@ -1,8 +1,7 @@
 //! The case file: one SQLite database (WAL) per incident, its schema applied
 //! from `migrations/` on open. `Store::open` hands out turns to write with the
 //! case's one `Writer` (turn.rs) and a read-only `Reader` pool. Every statement
-//! that writes a case is in this folder: sources (writer.rs), rows (bulk.rs), a
-//! first load's full-text index (fts_side.rs),
+//! that writes a case is in this folder: sources (writer.rs), rows (bulk.rs),
 //! correlation (correlate.rs), followed sources (follow.rs), edits (edit.rs), the
 //! notebook's marks (marks.rs), the receiver's sources (received.rs).
 //! Decoding and file handling are left to `formats` and `ingest`.
@@ -11,7 +10,6 @@ mod bulk;
 mod correlate;
 mod edit;
 mod follow;
-mod fts_side;
 mod layouts;
 mod log_counts;
 mod marks;
@@ -87,14 +85,6 @@ pub enum StoreError {
     Query(#[from] crate::query::QueryError),
     #[error("the thread writing a load's rows stopped unexpectedly")]
     RowsThread,
-    /// The side file of a load's full-text index (`fts_side.rs`).
-    #[error("full-text index file {path}: {source}")]
-    SideIndex {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("the thread building a load's full-text index stopped unexpectedly")]
-    SideIndexThread,
 }
 
 /// An open case file.

@@ -127,8 +127,7 @@ pub(super) struct Finish<'a> {
 /// Finishes rows written for source `source_id`, in the caller's transaction: the
 /// correlation of the traces they touched, their logs in the time rollup
 /// (`log_seconds`), their spans in the span full-text index (their logs are in
-/// theirs already: `BulkWriter::write`, or copied there from a side index by
-/// `Writer::finish_source` in the same transaction), and the source's counts, kept problems
+/// theirs already: `BulkWriter::write`), and the source's counts, kept problems
 /// and status (and, for a follow append, its offset). The one way every write of
 /// rows ends: bulk loads (`Writer::finish_source`), follow appends
 /// (`Writer::append_followed`).
@@ -259,11 +258,9 @@ impl Writer {
 
     /// Removes what loads of dead processes left behind and marks them `interrupted`,
     /// so the case never shows half a source (loading the file again redoes it);
-    /// builds the indexes such a load dropped and deletes its full-text side file.
-    /// Run at the start of every write turn.
+    /// builds the indexes such a load dropped. Run at the start of every write turn.
     pub(super) async fn settle_interrupted(&mut self) -> Result<(), StoreError> {
-        let case = self.path.clone();
-        self.run(move |conn| {
+        self.run(|conn| {
             let loading: Vec<(i64, Option<i64>)> = conn
                 .prepare("SELECT id, loader_pid FROM sources WHERE status = 'loading'")?
                 .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
@@ -280,7 +277,6 @@ impl Writer {
                 )?;
             }
             build_deferred_indexes(conn)?;
-            super::fts_side::remove_stale(conn, &case)?;
             rollups::build_if_missing(conn)
         })
         .await
@@ -354,23 +350,11 @@ impl Writer {
         status: SourceStatus,
         counts: SourceCounts,
         problems: Vec<Problem>,
-        mut summary: LoadSummary,
+        summary: LoadSummary,
     ) -> Result<(), StoreError> {
-        let side_index = summary.side_index.take();
-        if side_index.is_some() {
-            // A connection that never opened `logs_fts`, whose cached structure
-            // record would not see the copy (fts_side.rs).
-            self.conn = None;
-        }
         self.run(move |conn| {
             conn.execute_batch("PRAGMA synchronous = FULL")?;
-            if let Some(side) = &side_index {
-                side.attach(conn)?;
-            }
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            if let Some(side) = &side_index {
-                side.copy_into(&tx, source_id)?;
-            }
             let finish = Finish {
                 status,
                 counts: &counts,
@@ -380,12 +364,7 @@ impl Writer {
             };
             finish_source(&tx, source_id, &finish)?;
             tx.commit()?;
-            if let Some(side) = &side_index {
-                side.detach(conn)?;
-            }
             conn.execute_batch("PRAGMA synchronous = NORMAL")?;
-            // The side file is deleted here, once the copy is committed.
-            drop(side_index);
             Ok(())
         })
         .await?;

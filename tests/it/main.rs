@@ -16,7 +16,6 @@ mod edit;
 mod encodings;
 mod export;
 mod follow;
-mod fts_side;
 mod fuzz_regressions;
 mod golden;
 mod interrupted;
