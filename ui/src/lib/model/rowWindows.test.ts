@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BlockCache,
   blocksFor,
+  marginFor,
   missingRuns,
   movedFocus,
   rowsInView,
@@ -10,6 +11,17 @@ import {
   scrollTopFor,
   topToShow,
 } from './rowWindows';
+
+describe('marginFor', () => {
+  it('keeps the margin while the view moves at most a viewport between requests, none past that', () => {
+    expect(marginFor(null, 50_000, 600, 128)).toBe(128);
+    expect(marginFor(1_000, 1_000, 600, 128)).toBe(128);
+    expect(marginFor(1_000, 1_600, 600, 128)).toBe(128);
+    expect(marginFor(1_600, 1_000, 600, 128)).toBe(128);
+    expect(marginFor(1_000, 1_601, 600, 128)).toBe(0);
+    expect(marginFor(13_000, 1_000, 600, 128)).toBe(0);
+  });
+});
 
 describe('blocksFor', () => {
   it('covers the rows in view and the margin, in aligned blocks within the rows', () => {

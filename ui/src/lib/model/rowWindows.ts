@@ -30,6 +30,17 @@ export function blocksFor(first: number, last: number, margin: number, total: nu
 }
 
 /**
+ * The rows to fetch beyond each side of the viewport: `margin` while the view moves
+ * less than a viewport between two requests (reading, scrolling), none while it moves
+ * more (a fling, a jump): the rows around a view that is already gone would never be
+ * shown, and each fetched row is memory the web view holds until it collects it.
+ */
+export function marginFor(previousTop: number | null, top: number, viewportPx: number, margin: number): number {
+  if (previousTop === null) return margin;
+  return Math.abs(top - previousTop) > viewportPx ? 0 : margin;
+}
+
+/**
  * The blocks of `wanted` not cached and not in flight, as runs of consecutive blocks
  * `[firstBlock, lastBlock]` (one request each).
  */

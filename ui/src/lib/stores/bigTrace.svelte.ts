@@ -9,7 +9,7 @@
 // dropped.
 import { toWeftError, type SpanView, type WeftError } from '../api';
 import type { BigRow, SummaryCell, TraceOutlineView, TraceRowsApi } from '../api/traceRows';
-import { BLOCK_ROWS, BlockCache, blocksFor, missingRuns, movedFocus, rowsInView, topToShow } from '../model/rowWindows';
+import { BLOCK_ROWS, BlockCache, blocksFor, marginFor, missingRuns, movedFocus, rowsInView, topToShow } from '../model/rowWindows';
 
 /** Height of a row of the windowed waterfall, in CSS px. */
 export const BIG_ROW_HEIGHT = 22;
@@ -57,6 +57,8 @@ export class BigTraceStore {
   /** The fetch loop running, if any. */
   #loop: Promise<void> | null = null;
   #again = false;
+  /** The viewport's top at the last request (`marginFor`). */
+  #requestedTop: number | null = null;
   #summaryVersion = -1;
 
   constructor(api: TraceRowsApi) {
@@ -137,7 +139,9 @@ export class BigTraceStore {
         const version = this.version;
         const collapsed = [...this.collapsed];
         const { first, last } = rowsInView(this.top, this.viewportPx, BIG_ROW_HEIGHT, this.totalRows);
-        const blocks = blocksFor(first, last, MARGIN_ROWS, this.totalRows);
+        const margin = marginFor(this.#requestedTop, this.top, this.viewportPx, MARGIN_ROWS);
+        this.#requestedTop = this.top;
+        const blocks = blocksFor(first, last, margin, this.totalRows);
         for (const [from, to] of missingRuns(blocks, (block) => this.#cache.has(version, block))) {
           const page = await this.#api.rows(outline.traceId, from * BLOCK_ROWS, (to + 1) * BLOCK_ROWS, collapsed);
           if (generation !== this.#generation || version !== this.version) break;
