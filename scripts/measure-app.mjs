@@ -234,34 +234,9 @@ async function launch(casePath) {
   return { session, requested, sessionAt, close, timings };
 }
 
-/**
- * Polls the page until `selector` is in the DOM. The first poll installs a
- * MutationObserver that notes Date.now() when the element appears, so the time is
- * exact unless the element was already there at the first poll (then `before` is set).
- */
+/** Polls the page until `selector` is in the DOM (`firstAppearances` of one): { at, before }. */
 async function firstAppearance(session, selector, timeout = 300_000) {
-  const deadline = Date.now() + timeout;
-  for (let poll = 0; Date.now() < deadline; poll++) {
-    const state = await session.execute((sel) => {
-      const key = `__measure_${sel}`;
-      if (document.querySelector(sel)) return { at: window[key] ?? Date.now(), observed: key in window, now: Date.now() };
-      if (!(key in window) && document.body) {
-        const observer = new MutationObserver(() => {
-          if (window[key] == null && document.querySelector(sel)) {
-            window[key] = Date.now();
-            observer.disconnect();
-          }
-        });
-        observer.observe(document.body, { childList: true, subtree: true });
-        window[key] = null;
-      }
-      return null;
-    }, selector);
-    if (poll % 200 === 0) say(`waiting for ${selector} (poll ${poll})`);
-    if (state) return { at: state.at, before: !state.observed, polls: poll + 1 };
-    await sleep(5);
-  }
-  throw new Error(`${selector} did not appear within ${timeout / 1000} s`);
+  return (await firstAppearances(session, [selector], timeout))[selector];
 }
 
 async function waitReady(session, timeout = 600_000) {
@@ -291,9 +266,10 @@ function pageTimes(session) {
 // ---- the startup timeline ------------------------------------------------------------
 
 /**
- * Polls the page until every selector is in the DOM; like `firstAppearance`, each
- * selector's MutationObserver notes when it appeared (exact unless it was there at the
- * first poll). Returns { selector: { at, before } }.
+ * Polls the page until every selector is in the DOM. The first poll installs a
+ * MutationObserver per selector that notes Date.now() when it appears, so the time is
+ * exact unless it was there at the first poll (then `before` is set). Returns
+ * { selector: { at, before } }.
  */
 async function firstAppearances(session, selectors, timeout = 300_000) {
   const deadline = Date.now() + timeout;
