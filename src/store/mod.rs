@@ -169,10 +169,7 @@ async fn migrate(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::migrate:
         let busy = match &error {
             sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(db))
             | sqlx::migrate::MigrateError::ExecuteMigration(sqlx::Error::Database(db), _) => {
-                // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
-                db.code()
-                    .and_then(|code| code.parse::<i32>().ok())
-                    .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+                is_busy(db.code().as_deref())
             }
             _ => false,
         };
@@ -182,6 +179,30 @@ async fn migrate(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::migrate:
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// The first connection to a case. Processes creating one case at once each switch
+/// the new file to WAL, which takes an exclusive lock; SQLite answers one of two
+/// processes that both wait for it "busy" at once, without its busy timeout (it
+/// would deadlock otherwise), so that one tries again while the other goes on.
+async fn connect(options: &SqliteConnectOptions) -> Result<sqlx::SqliteConnection, sqlx::Error> {
+    let started = std::time::Instant::now();
+    loop {
+        match options.connect().await {
+            Err(sqlx::Error::Database(db))
+                if is_busy(db.code().as_deref()) && started.elapsed() <= MIGRATION_PATIENCE =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// Whether an SQLite result code is SQLITE_BUSY or SQLITE_LOCKED (with their extended codes).
+fn is_busy(code: Option<&str>) -> bool {
+    code.and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 /// The latest migration applied to the case (0 before the first).
@@ -217,7 +238,7 @@ impl Store {
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(false)
             .with_regexp();
-        let mut conn = options.connect().await.map_err(|source| StoreError::Open {
+        let mut conn = connect(&options).await.map_err(|source| StoreError::Open {
             path: path.to_path_buf(),
             source,
         })?;
