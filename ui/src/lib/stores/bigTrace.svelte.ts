@@ -5,10 +5,8 @@
 // is the WaterfallStore's (the log view and the history follow it there).
 //
 // Fetching: one request at a time; scrolling while it runs only waits for it, and
-// when it returns the rows of the viewport then are asked for (coalesced). A view that
-// moved more than a viewport since the last request (a fling, a jump) asks for its own
-// rows alone; its blocks, with a margin around, once it stays (`marginFor`). An answer
-// for a collapsed set or a trace that is no longer shown is dropped.
+// when it returns the rows of the viewport then are asked for (coalesced). An answer for a collapsed set or a trace that is no longer shown is
+// dropped.
 import { toWeftError, type SpanView, type WeftError } from '../api';
 import type { BigRow, SummaryCell, TraceOutlineView, TraceRowsApi } from '../api/traceRows';
 import { BLOCK_ROWS, BlockCache, blocksFor, marginFor, missingRuns, movedFocus, rowsInView, topToShow } from '../model/rowWindows';
@@ -47,7 +45,7 @@ export class BigTraceStore {
   shown = $derived.by(() => {
     void this.arrived;
     const { first, last } = rowsInView(this.top, this.viewportPx, BIG_ROW_HEIGHT, this.totalRows);
-    return { first, rows: this.#withPassing(first, this.#cache.rows(this.version, first, last + 1)) };
+    return { first, rows: this.#cache.rows(this.version, first, last + 1) };
   });
   matchIds = $derived(new Set(this.found?.matches.map((match) => match.spanId) ?? []));
   durationNs = $derived(this.outline?.durationNs ?? 0);
@@ -61,12 +59,6 @@ export class BigTraceStore {
   #again = false;
   /** The viewport's top at the last request (`marginFor`). */
   #requestedTop: number | null = null;
-  /**
-   * The rows of a view passed while flinging: only the view's rows are asked for then,
-   * not its blocks (which would be gone before they were read); the blocks come once
-   * the view stays.
-   */
-  #passing: { version: number; start: number; rows: BigRow[] } | null = null;
   #summaryVersion = -1;
 
   constructor(api: TraceRowsApi) {
@@ -80,8 +72,6 @@ export class BigTraceStore {
   async open(outline: TraceOutlineView, spanId: string | null = null): Promise<boolean> {
     this.#generation++;
     this.#cache.clear();
-    this.#passing = null;
-    this.#requestedTop = null;
     this.outline = outline;
     this.collapsed = new Set();
     this.version++;
@@ -106,15 +96,13 @@ export class BigTraceStore {
   close(): void {
     this.#generation++;
     this.#cache.clear();
-    this.#passing = null;
-    this.#requestedTop = null;
     this.outline = null;
     this.detail = null;
   }
 
   /** The row at `row` if fetched. */
   rowAt(row: number): BigRow | undefined {
-    return this.#withPassing(row, this.#cache.rows(this.version, row, row + 1))[0];
+    return this.#cache.rows(this.version, row, row + 1)[0];
   }
 
   /**
@@ -153,16 +141,6 @@ export class BigTraceStore {
         const { first, last } = rowsInView(this.top, this.viewportPx, BIG_ROW_HEIGHT, this.totalRows);
         const margin = marginFor(this.#requestedTop, this.top, this.viewportPx, MARGIN_ROWS);
         this.#requestedTop = this.top;
-        if (margin === 0 && last >= first) {
-          // Flinging: the view's rows alone; then round again, for the blocks if the view stays.
-          const page = await this.#api.rows(outline.traceId, first, last + 1, collapsed);
-          if (generation !== this.#generation || version !== this.version) break;
-          this.#passing = { version, start: first, rows: page.rows };
-          this.#again = true;
-          if (page.totalRows !== this.totalRows) this.#fewerRows(page.totalRows);
-          this.arrived++;
-          continue;
-        }
         const blocks = blocksFor(first, last, margin, this.totalRows);
         for (const [from, to] of missingRuns(blocks, (block) => this.#cache.has(version, block))) {
           const page = await this.#api.rows(outline.traceId, from * BLOCK_ROWS, (to + 1) * BLOCK_ROWS, collapsed);
@@ -171,28 +149,19 @@ export class BigTraceStore {
             const start = (block - from) * BLOCK_ROWS;
             this.#cache.set(version, block, page.rows.slice(start, start + BLOCK_ROWS));
           }
-          if (page.totalRows !== this.totalRows) this.#fewerRows(page.totalRows);
+          if (page.totalRows !== this.totalRows) {
+            // Fewer rows than thought (a collapse): the viewport moves up onto them and asks again.
+            this.totalRows = page.totalRows;
+            this.top = Math.min(this.top, Math.max(0, this.totalRows * BIG_ROW_HEIGHT - this.viewportPx));
+            this.focus = Math.min(this.focus, Math.max(0, this.totalRows - 1));
+            this.#again = true;
+          }
           this.arrived++;
         }
       } while (this.#again);
     } catch (raw) {
       this.error = toWeftError(raw);
     }
-  }
-
-  /** Fewer rows than thought (a collapse): the viewport moves up onto them and asks again. */
-  #fewerRows(totalRows: number): void {
-    this.totalRows = totalRows;
-    this.top = Math.min(this.top, Math.max(0, this.totalRows * BIG_ROW_HEIGHT - this.viewportPx));
-    this.focus = Math.min(this.focus, Math.max(0, this.totalRows - 1));
-    this.#again = true;
-  }
-
-  /** `rows` (from row `start`) with the rows not cached taken from the passed view's where it has them. */
-  #withPassing(start: number, rows: Array<BigRow | undefined>): Array<BigRow | undefined> {
-    const passing = this.#passing;
-    if (passing === null || passing.version !== this.version) return rows;
-    return rows.map((row, i) => row ?? passing.rows[start + i - passing.start]);
   }
 
   /** The overview: the engine's per-depth, per-bucket longest span for the collapsed set. */
