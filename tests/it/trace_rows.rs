@@ -65,6 +65,18 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// A case holding one big trace of `spans` spans of service `web` (`TRACE`).
+async fn big_trace_case(spans: usize) -> TestCase {
+    let case = TestCase::new().await;
+    let file = write(
+        case.dir.path(),
+        "big.jsonl",
+        &big_trace_lines("web", 0, spans),
+    );
+    case.ingest(&[file]).await;
+    case
+}
+
 async fn kept_and_fresh(case: &TestCase, trace: &str) -> (Option<KeptLayout>, KeptLayout) {
     let reader = case.store.reader().await.unwrap();
     let id: TraceId = trace.parse().unwrap();
@@ -125,13 +137,7 @@ async fn a_big_traces_kept_layout_is_its_layout_after_loads_and_removals() {
 
 #[tokio::test]
 async fn windows_put_together_are_the_whole_layout_under_any_collapsed_set() {
-    let case = TestCase::new().await;
-    let file = write(
-        case.dir.path(),
-        "big.jsonl",
-        &big_trace_lines("web", 0, 6_000),
-    );
-    case.ingest(&[file]).await;
+    let case = big_trace_case(6_000).await;
     let reader = case.store.reader().await.unwrap();
     let id: TraceId = TRACE.parse().unwrap();
     let outline = reader.trace_outline(id).await.unwrap().unwrap();
@@ -191,13 +197,7 @@ async fn windows_put_together_are_the_whole_layout_under_any_collapsed_set() {
 /// decoded layout, for random collapsed sets and windows.
 #[tokio::test]
 async fn windows_read_piecewise_equal_windows_of_the_whole_layout() {
-    let case = TestCase::new().await;
-    let file = write(
-        case.dir.path(),
-        "big.jsonl",
-        &big_trace_lines("web", 0, 7_000),
-    );
-    case.ingest(&[file]).await;
+    let case = big_trace_case(7_000).await;
     let id: TraceId = TRACE.parse().unwrap();
     let whole = case.store.reader().await.unwrap();
     let kept = whole.kept_layout(id).await.unwrap().expect("a kept layout");
@@ -302,13 +302,7 @@ async fn windows_read_piecewise_equal_windows_of_the_whole_layout() {
 /// collapsed sets of few and of many keys.
 #[tokio::test]
 async fn overview_depth_self_time_and_find_from_pieces_equal_the_whole_layout() {
-    let case = TestCase::new().await;
-    let file = write(
-        case.dir.path(),
-        "big.jsonl",
-        &big_trace_lines("web", 0, 6_000),
-    );
-    case.ingest(&[file]).await;
+    let case = big_trace_case(6_000).await;
     let id: TraceId = TRACE.parse().unwrap();
     let reader = case.store.reader().await.unwrap();
     let kept = reader
