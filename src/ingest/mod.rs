@@ -4,6 +4,7 @@
 
 mod events;
 mod follow;
+mod identify;
 mod open;
 mod parallel;
 mod pipeline;

@@ -33,10 +33,23 @@ pub fn hash_file(path: &Path) -> io::Result<String> {
 /// The blake3 hash of the first `len` bytes of a file (a file still being written
 /// is loaded as the `len` bytes it had when its load began).
 pub fn hash_prefix(path: &Path, len: u64) -> io::Result<String> {
+    hash_prefix_until(path, len, &|| false)
+}
+
+/// `hash_prefix`, ending with an error at the first read after
+/// `stopped` says so.
+pub(crate) fn hash_prefix_until(
+    path: &Path,
+    len: u64,
+    stopped: &dyn Fn() -> bool,
+) -> io::Result<String> {
     let mut hasher = blake3::Hasher::new();
     let hashed = io::copy(
         &mut File::open(path)?.take(len),
-        &mut HashWriter(&mut hasher),
+        &mut HashWriter {
+            hasher: &mut hasher,
+            stopped,
+        },
     )?;
     if hashed < len {
         return Err(io::Error::other(format!(
@@ -46,11 +59,18 @@ pub fn hash_prefix(path: &Path, len: u64) -> io::Result<String> {
     Ok(hasher.finalize().to_hex().to_string())
 }
 
-struct HashWriter<'a>(&'a mut blake3::Hasher);
+struct HashWriter<'a> {
+    hasher: &'a mut blake3::Hasher,
+    stopped: &'a dyn Fn() -> bool,
+}
 
 impl io::Write for HashWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
+        if (self.stopped)() {
+            // Not `Interrupted`: io::copy would retry that.
+            return Err(io::Error::other("stopped before the file was read"));
+        }
+        self.hasher.update(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {

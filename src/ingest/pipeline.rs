@@ -1,5 +1,5 @@
-//! Loads files and folders into a case: for each file, hash → already loaded? →
-//! open (gzip/zstd) → sniff the format → decode on a thread of its own while this
+//! Loads files and folders into a case: for each file, hash (one file ahead, on a
+//! thread of its own: identify.rs) → already loaded? → open (gzip/zstd) → sniff the format → decode on a thread of its own while this
 //! task writes the batches it sends over a bounded channel → finish the source
 //! (correlation, counts, status). Memory stays bounded by the channel.
 //! One `FileReport` per file; a bad file never stops the others.
@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::open::{hash_prefix, open_sniffed_prefix};
+use super::identify::{identify, IdentifyAhead, Identity};
+use super::open::open_sniffed_prefix;
 use super::parallel;
 use super::{IngestEvent, LoadPhase};
 use crate::formats::{DecodeError, Problem, RecordSink};
@@ -105,12 +106,14 @@ pub async fn ingest(
             report: report.clone(),
         });
     }
+    let mut identities = IdentifyAhead::start(files.clone(), options.cancel.clone());
     for path in files {
         if options.cancel.load(Ordering::Relaxed) {
             break;
         }
+        let identity = identities.next().await;
         let mut writer = store.writer().await?;
-        let report = ingest_file(&mut writer, &path, options, on_event).await?;
+        let report = ingest_identified(&mut writer, &path, identity, options, on_event).await?;
         on_event(IngestEvent::Finished {
             report: report.clone(),
         });
@@ -156,9 +159,27 @@ pub(super) fn walk(dir: &Path, files: &mut Vec<PathBuf>, reports: &mut Vec<FileR
     }
 }
 
+/// Loads one file (identified here, on a blocking thread).
 pub(super) async fn ingest_file(
     writer: &mut Writer,
     path: &Path,
+    options: &IngestOptions,
+    on_event: &mut (dyn FnMut(IngestEvent) + Send),
+) -> Result<FileReport, StoreError> {
+    let owned = path.to_path_buf();
+    let cancel = options.cancel.clone();
+    let identity =
+        tokio::task::spawn_blocking(move || identify(&owned, &|| cancel.load(Ordering::Relaxed)))
+            .await
+            .unwrap_or_else(|error| Err(error.to_string()));
+    ingest_identified(writer, path, identity, options, on_event).await
+}
+
+/// Loads one file whose identity (size, time, hash) was worked out before.
+async fn ingest_identified(
+    writer: &mut Writer,
+    path: &Path,
+    identity: Result<Identity, String>,
     options: &IngestOptions,
     on_event: &mut (dyn FnMut(IngestEvent) + Send),
 ) -> Result<FileReport, StoreError> {
@@ -166,22 +187,18 @@ pub(super) async fn ingest_file(
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string();
-    let (size, modified_ns) = match std::fs::metadata(path) {
-        Ok(meta) => (meta.len(), modified_ns(&meta)),
-        Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
+    let Identity {
+        size,
+        modified_ns,
+        hash,
+    } = match identity {
+        Ok(identity) => identity,
+        Err(message) => return Ok(FileReport::failed(path, None, message)),
     };
     on_event(IngestEvent::Started {
         path: shown.clone(),
         bytes_total: size,
     });
-    let hash = {
-        let owned = path.to_path_buf();
-        match tokio::task::spawn_blocking(move || hash_prefix(&owned, size)).await {
-            Ok(Ok(hash)) => hash,
-            Ok(Err(error)) => return Ok(FileReport::failed(path, None, error.to_string())),
-            Err(error) => return Ok(FileReport::failed(path, None, error.to_string())),
-        }
-    };
     if let Some(existing) = writer.source_by_hash(&hash).await? {
         if existing.status == SourceStatus::Complete {
             return Ok(FileReport {
