@@ -13,7 +13,8 @@
 # there when missing). BENCH_ONLY=compare runs only the comparison. REFERENCE: the
 # reference's folder. Prints tables; not a test: numbers depend on the machine.
 # Then the CPU seconds of each thread of one more weft load (scripts/thread_cpu.py):
-# which stage holds the wall time (weft-rows includes SQLite's sorter threads).
+# which stage holds the wall time (weft-rows includes SQLite's sorter threads), and a
+# timeline of the cores each thread kept busy per THREAD_TIMELINE seconds (default 0.5).
 set -euo pipefail
 set_name=${1:-medium}
 case "$set_name" in
@@ -183,4 +184,4 @@ compare
 echo
 echo "CPU per thread of weft ingest traces + logs, $set_name set (scripts/thread_cpu.py; $(uptime)):"
 rm -f "$work/cpu.weft" "$work/cpu.weft-wal" "$work/cpu.weft-shm"
-python3 scripts/thread_cpu.py "$weft" --case "$work/cpu.weft" ingest "$data/traces.jsonl" "$data/logs.ndjson"
+THREAD_TIMELINE=${THREAD_TIMELINE:-0.5} python3 scripts/thread_cpu.py "$weft" --case "$work/cpu.weft" ingest "$data/traces.jsonl" "$data/logs.ndjson"
