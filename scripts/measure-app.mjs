@@ -150,11 +150,44 @@ function rssParts(pid) {
 function memory() {
   const procs = appProcesses();
   if (!procs) return { app: null, web: null };
+  const webParts = { anon: 0, file: 0, shmem: 0 };
+  for (const proc of procs.web) {
+    const parts = rssParts(proc.pid);
+    if (parts) for (const key of Object.keys(webParts)) webParts[key] += parts[key];
+  }
   return {
     app: rssKiB(procs.app.pid),
     appParts: rssParts(procs.app.pid),
     web: procs.web.reduce((sum, proc) => sum + (rssKiB(proc.pid) ?? 0), 0),
+    webParts,
   };
+}
+
+/**
+ * Runs `work` while reading memory() every `everyMs`: resolves to [work's result, the
+ * largest samples] — the most of app + web together (with its parts) and of the web
+ * process's anonymous memory.
+ */
+async function sampledWhile(work, everyMs = 50) {
+  const most = { together: null, webAnon: null, samples: 0 };
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      const mem = memory();
+      if (mem.app && mem.web) {
+        most.samples++;
+        if (!most.together || mem.app + mem.web > most.together.app + most.together.web) most.together = mem;
+        if (most.webAnon === null || mem.webParts.anon > most.webAnon) most.webAnon = mem.webParts.anon;
+      }
+      await sleep(everyMs);
+    }
+  })();
+  try {
+    return [await work(), most];
+  } finally {
+    running = false;
+    await sampler;
+  }
 }
 
 /**
@@ -192,6 +225,45 @@ function smapsBreakdown() {
 function appParts(mem) {
   const parts = mem.appParts;
   return parts ? `${mib(parts.anon)} / ${mib(parts.file)} / ${mib(parts.shmem)}` : '–';
+}
+
+/** The web process's RSS as anon / file-backed / shared memory. */
+function webParts(mem) {
+  const parts = mem.webParts;
+  return parts ? `${mib(parts.anon)} / ${mib(parts.file)} / ${mib(parts.shmem)}` : '–';
+}
+
+/**
+ * The page's IPC since `clearIpc`: each command the UI sends is a fetch of Tauri's
+ * ipc:// protocol, which resource timing lists — per command name, the fetches and
+ * their body bytes (decoded).
+ */
+function clearIpc(session) {
+  return session.execute(() => {
+    performance.setResourceTimingBufferSize(1_000_000);
+    performance.clearResourceTimings();
+  });
+}
+function ipcSince(session) {
+  return session.execute(() => {
+    const byCommand = {};
+    for (const entry of performance.getEntriesByType('resource')) {
+      const match = entry.name.match(/^(?:ipc:\/\/localhost|http:\/\/ipc\.localhost)\/([^?/]+)/);
+      if (!match) continue;
+      const seen = (byCommand[match[1]] ??= { fetches: 0, bytes: 0 });
+      seen.fetches++;
+      seen.bytes += entry.decodedBodySize || entry.encodedBodySize || 0;
+    }
+    return byCommand;
+  });
+}
+
+/** The windowed waterfall's own tally of row requests and rows received (data attributes). */
+function rowTally(session) {
+  return session.execute(() => {
+    const waterfall = document.querySelector('[data-testid="waterfall"]');
+    return { requests: Number(waterfall?.getAttribute('data-row-requests') ?? NaN), rows: Number(waterfall?.getAttribute('data-rows-received') ?? NaN) };
+  });
 }
 
 // ---- windows ---------------------------------------------------------------------------
@@ -587,7 +659,16 @@ async function measureTraceOf(spans) {
     const page = await scrollFrames(session, '[data-testid="span-rows"]', 1, 600);
     await session.execute(() => (document.querySelector('[data-testid="span-rows"]').scrollTop = 0));
     await sleep(300);
-    const fling = await scrollFrames(session, '[data-testid="span-rows"]', 20, 100_000);
+    const loadFling = load();
+    await clearIpc(session);
+    const tallyBefore = await rowTally(session);
+    const memBeforeFling = memory();
+    const [fling, flingMost] = await sampledWhile(() => scrollFrames(session, '[data-testid="span-rows"]', 20, 100_000));
+    const memFlung = memory();
+    const ipcFling = await ipcSince(session);
+    const tallyAfter = await rowTally(session);
+    await sleep(SETTLE_MS);
+    const memFlingSettled = memory();
     await session.execute(() => (document.querySelector('[data-testid="span-rows"]').scrollTop = 0));
     await sleep(500);
     // The jump: End on the span tree of the windowed waterfall (until the last row, with
@@ -624,7 +705,9 @@ async function measureTraceOf(spans) {
     const smapsAfter = smapsBreakdown();
     const stats = (run) => `median ${ms(quantile(run.gaps, 0.5))}, p95 ${ms(quantile(run.gaps, 0.95))}, max ${ms(Math.max(...run.gaps))}`;
     const fps = (run) => (run.gaps.length ? (1000 / (run.gaps.reduce((sum, gap) => sum + gap, 0) / run.gaps.length)).toFixed(0) : '–');
-    const together = (mem) => (mem.app && mem.web ? mib(mem.app + mem.web) : '–');
+    const together = (mem) => (mem && mem.app && mem.web ? mib(mem.app + mem.web) : '–');
+    const ipcText = Object.entries(ipcFling).map(([name, seen]) => `${name} ${seen.fetches} fetches, ${(seen.bytes / 1024 / 1024).toFixed(1)} MiB`).join('; ') || 'none seen';
+    const memLine = (mem) => `${mib(mem.app)} + ${mib(mem.web)} = ${together(mem)} (web anon/file/shmem ${webParts(mem)})`;
     return [
       `### ${spans.toLocaleString('en')}-span trace (${casePath.replace(`${ROOT}/`, '')}, scripts/gen-big-trace.py)`,
       '',
@@ -639,6 +722,9 @@ async function measureTraceOf(spans) {
       `| jump to the end (${jump.how}) → last row painted | ${ms(jump.ms)} (${jump.rows} rows in the DOM) | ${load()} |`,
       `| RSS weft-app / WebKit web process | before open ${mib(memBefore.app)} / ${mib(memBefore.web)}; opened ${mib(memOpen.app)} / ${mib(memOpen.web)}; after scrolling ${mib(memAfter.app)} / ${mib(memAfter.web)} (together ${together(memAfter)}); idle ${SETTLE_MS / 1000} s later ${mib(memSettled.app)} / ${mib(memSettled.web)} (together ${together(memSettled)}) | |`,
       `| weft-app RSS anon / file / shmem (/proc/PID/status) | before open ${appParts(memBefore)}; opened ${appParts(memOpen)}; after scrolling ${appParts(memAfter)} | |`,
+      `| web process RSS anon / file / shmem | before open ${webParts(memBefore)}; opened ${webParts(memOpen)}; after scrolling ${webParts(memAfter)}; idle ${webParts(memSettled)} | |`,
+      `| the fling: RSS app + web before / most during (${flingMost.samples} samples, 50 ms) / right after / ${SETTLE_MS / 1000} s later | ${memLine(memBeforeFling)} / ${flingMost.together ? memLine(flingMost.together) : '–'}, web anon at most ${mib(flingMost.webAnon)} / ${memLine(memFlung)} / ${memLine(memFlingSettled)} | ${loadFling} |`,
+      `| the fling's IPC (resource timing) / row requests and rows received (the waterfall's tally) | ${ipcText} / ${tallyAfter.requests - tallyBefore.requests} requests, ${tallyAfter.rows - tallyBefore.rows} rows | |`,
       ...(smapsBefore ? ['', `weft-app RSS by mapping before open: ${smapsBefore}`, '', `after scrolling: ${smapsAfter}`] : []),
     ].join('\n');
   } finally {

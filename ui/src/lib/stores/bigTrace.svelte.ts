@@ -40,6 +40,9 @@ export class BigTraceStore {
   error = $state.raw<WeftError | null>(null);
   /** Bumped when a block of rows arrives (what is drawn depends on it). */
   arrived = $state(0);
+  /** Row requests made and rows received since the store was made (`make measure-app` reads them). */
+  requests = $state(0);
+  rowsReceived = $state(0);
 
   /** The rows in view (undefined where not fetched yet), from `first`. */
   shown = $derived.by(() => {
@@ -143,7 +146,9 @@ export class BigTraceStore {
         this.#requestedTop = this.top;
         const blocks = blocksFor(first, last, margin, this.totalRows);
         for (const [from, to] of missingRuns(blocks, (block) => this.#cache.has(version, block))) {
+          this.requests++;
           const page = await this.#api.rows(outline.traceId, from * BLOCK_ROWS, (to + 1) * BLOCK_ROWS, collapsed);
+          this.rowsReceived += page.rows.length;
           if (generation !== this.#generation || version !== this.version) break;
           for (let block = from; block <= to; block++) {
             const start = (block - from) * BLOCK_ROWS;
