@@ -191,17 +191,18 @@ async function sampledWhile(work, everyMs = 50) {
 }
 
 /**
- * With MEASURE_SMAPS=1, weft-app's RSS from /proc/PID/smaps by mapping: file-backed per
+ * With MEASURE_SMAPS=1, the RSS of weft-app (or, `which` 'web', its web process) from /proc/PID/smaps by mapping: file-backed per
  * file, anonymous as the heap, thread stacks and malloc arenas / other anon maps; the
  * largest first, as a markdown list.
  */
-function smapsBreakdown() {
+function smapsBreakdown(which = 'app') {
   if (!process.env.MEASURE_SMAPS) return null;
   const procs = appProcesses();
   if (!procs) return null;
+  const pid = which === 'app' ? procs.app.pid : procs.web[0]?.pid;
   let text;
   try {
-    text = readFileSync(`/proc/${procs.app.pid}/smaps`, 'utf8');
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
   } catch {
     return null;
   }
@@ -217,7 +218,7 @@ function smapsBreakdown() {
     const rss = line.match(/^Rss:\s+(\d+)/);
     if (rss && name) sums.set(name, (sums.get(name) ?? 0) + Number(rss[1]));
   }
-  const top = [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  const top = [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 16);
   return top.map(([key, kib]) => `${key} ${(kib / 1024).toFixed(1)} MiB`).join('; ');
 }
 
@@ -627,6 +628,7 @@ async function measureTraceOf(spans) {
     say(`opening the ${spans}-span trace`);
     const memBefore = memory();
     const smapsBefore = smapsBreakdown();
+    const smapsWebBefore = smapsBreakdown('web');
     // Click the (only) trace's first cell; time until span rows are in the DOM and a frame has passed.
     const open = await session.executeAsync((done) => {
       const started = performance.now();
@@ -703,6 +705,7 @@ async function measureTraceOf(spans) {
     await sleep(SETTLE_MS);
     const memSettled = memory();
     const smapsAfter = smapsBreakdown();
+    const smapsWebAfter = smapsBreakdown('web');
     const stats = (run) => `median ${ms(quantile(run.gaps, 0.5))}, p95 ${ms(quantile(run.gaps, 0.95))}, max ${ms(Math.max(...run.gaps))}`;
     const fps = (run) => (run.gaps.length ? (1000 / (run.gaps.reduce((sum, gap) => sum + gap, 0) / run.gaps.length)).toFixed(0) : '–');
     const together = (mem) => (mem && mem.app && mem.web ? mib(mem.app + mem.web) : '–');
@@ -726,6 +729,7 @@ async function measureTraceOf(spans) {
       `| the fling: RSS app + web before / most during (${flingMost.samples} samples, 50 ms) / right after / ${SETTLE_MS / 1000} s later | ${memLine(memBeforeFling)} / ${flingMost.together ? memLine(flingMost.together) : '–'}, web anon at most ${mib(flingMost.webAnon)} / ${memLine(memFlung)} / ${memLine(memFlingSettled)} | ${loadFling} |`,
       `| the fling's IPC (resource timing) / row requests and rows received (the waterfall's tally) | ${ipcText} / ${tallyAfter.requests - tallyBefore.requests} requests, ${tallyAfter.rows - tallyBefore.rows} rows | |`,
       ...(smapsBefore ? ['', `weft-app RSS by mapping before open: ${smapsBefore}`, '', `after scrolling: ${smapsAfter}`] : []),
+      ...(smapsWebBefore ? ['', `web process RSS by mapping before open: ${smapsWebBefore}`, '', `after scrolling: ${smapsWebAfter}`] : []),
     ].join('\n');
   } finally {
     await window.close();
