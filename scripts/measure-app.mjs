@@ -658,7 +658,11 @@ async function measureTraceOf(spans) {
     const memOpen = memory();
     say('scrolling the waterfall');
     const loadScroll = load();
+    const tallyBeforePage = await rowTally(session);
     const page = await scrollFrames(session, '[data-testid="span-rows"]', 1, 600);
+    const tallyPage = await rowTally(session);
+    // Rows of the view shown at the last frame of that scroll (the labels with a span).
+    const shownAfterPage = await session.execute(() => document.querySelectorAll('[data-testid="span-row"][data-span-id]').length);
     await session.execute(() => (document.querySelector('[data-testid="span-rows"]').scrollTop = 0));
     await sleep(300);
     const loadFling = load();
@@ -720,7 +724,7 @@ async function measureTraceOf(spans) {
       `| click trace row → first span rows in the DOM | ${ms(open.rows)} (${open.inDom} rows in the DOM) | ${loadBefore} |`,
       `| click → next frame painted | ${ms(open.painted)} | |`,
       `| click → data-ready (trace logs loaded too) | ≈ ${ms(readyAfter)} | |`,
-      `| scroll one viewport per frame, ${page.frames} frames: frame times | ${stats(page)}; ${fps(page)} frames/s | ${loadScroll} |`,
+      `| scroll one viewport per frame, ${page.frames} frames: frame times | ${stats(page)}; ${fps(page)} frames/s; ${tallyPage.requests - tallyBeforePage.requests} row requests, ${tallyPage.rows - tallyBeforePage.rows} rows; rows with their span in view at its end: ${shownAfterPage} | ${loadScroll} |`,
       `| scroll 20 viewports per frame to the end (${fling.scrollHeight} px): time to reach the end | ${ms(fling.ms)} over ${fling.frames} frames (${stats(fling)}) | |`,
       `| jump to the end (${jump.how}) → last row painted | ${ms(jump.ms)} (${jump.rows} rows in the DOM) | ${load()} |`,
       `| RSS weft-app / WebKit web process | before open ${mib(memBefore.app)} / ${mib(memBefore.web)}; opened ${mib(memOpen.app)} / ${mib(memOpen.web)}; after scrolling ${mib(memAfter.app)} / ${mib(memAfter.web)} (together ${together(memAfter)}); idle ${SETTLE_MS / 1000} s later ${mib(memSettled.app)} / ${mib(memSettled.web)} (together ${together(memSettled)}) | |`,

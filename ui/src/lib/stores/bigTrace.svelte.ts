@@ -16,12 +16,18 @@ export const BIG_ROW_HEIGHT = 22;
 /** Rows fetched beyond each edge of the viewport. */
 const MARGIN_ROWS = 128;
 /**
- * How long a view scrolled by more than a viewport at once (a frame of a fling, a
- * drag of the thumb) must stay before it asks for its rows. The frames of a fling
- * are closer together, so a fling asks nothing until it stops; a scroll of a
- * viewport or less per frame asks at once.
+ * How long a view scrolled by more than FLING_VIEWPORTS viewports at once (a frame
+ * of a fling, a drag of the thumb) must stay before it asks for its rows. The frames
+ * of a fling are closer together, so a fling asks nothing until it stops; a steadier
+ * scroll asks at once.
  */
 export const REST_MS = 30;
+/**
+ * A scroll step of more viewports of rows than this is a fling. Past the capped
+ * scroll space (`MAX_SCROLL_PX`) a scroll of one viewport moves more than a viewport
+ * of rows (1.375 on a 1M-span trace), and such a scroll must still show its rows.
+ */
+export const FLING_VIEWPORTS = 3;
 /** Time buckets of the overview's summary. */
 export const SUMMARY_BUCKETS = 400;
 
@@ -138,11 +144,11 @@ export class BigTraceStore {
     this.#rest = undefined;
     const previous = this.#scrolledTop;
     this.#scrolledTop = this.top;
-    // A view scrolled more than a viewport in one step may be gone by the next frame:
+    // A view scrolled several viewports in one step may be gone by the next frame:
     // its rows are asked for once it stays (every answer is memory the web view holds
     // until it collects it; a fling to the end of a 1M-span trace asked for ~880 000
     // rows in ~3 300 requests).
-    if (jumped(previous, this.top, this.viewportPx)) {
+    if (jumped(previous, this.top, FLING_VIEWPORTS * this.viewportPx)) {
       this.#rest = setTimeout(() => {
         this.#rest = undefined;
         void this.fetch();

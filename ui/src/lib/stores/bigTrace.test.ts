@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeTraceRows, fakeTree } from '../api/fakeTraceRows';
 import { BLOCK_ROWS } from '../model/rowWindows';
-import { BIG_ROW_HEIGHT, BigTraceStore, REST_MS } from './bigTrace.svelte';
+import { BIG_ROW_HEIGHT, BigTraceStore, FLING_VIEWPORTS, REST_MS } from './bigTrace.svelte';
 
 async function opened(count = 5000) {
   const api = fakeTraceRows(fakeTree(count));
@@ -41,6 +41,23 @@ describe('BigTraceStore', () => {
     expect(asked).toEqual([`rows ${3 * BLOCK_ROWS}..${4 * BLOCK_ROWS} []`, `rows ${4 * BLOCK_ROWS}..${5 * BLOCK_ROWS} []`]);
     expect(store.shown.first).toBe(1000);
     expect(store.shown.rows.every((row) => row !== undefined)).toBe(true);
+  });
+
+  it('asks for the rows of each step of a scroll of under FLING_VIEWPORTS viewports a step', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, store } = await opened(100_000);
+      const step = (FLING_VIEWPORTS - 0.5) * store.viewportPx;
+      for (let frame = 1; frame <= 12; frame++) {
+        store.setViewport(frame * step, store.viewportPx);
+        // Less than REST_MS later: asked for at once, and shown.
+        await vi.advanceTimersByTimeAsync(1);
+        expect(store.shown.rows.every((row) => row !== undefined)).toBe(true);
+      }
+      expect(api.calls.filter((call) => call.startsWith('rows')).length).toBeGreaterThan(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('asks nothing while flung, then the rows of where the fling rests, then their margin', async () => {
