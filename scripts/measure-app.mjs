@@ -234,31 +234,6 @@ function webParts(mem) {
   return parts ? `${mib(parts.anon)} / ${mib(parts.file)} / ${mib(parts.shmem)}` : '–';
 }
 
-/**
- * The page's IPC since `clearIpc`: each command the UI sends is a fetch of Tauri's
- * ipc:// protocol, which resource timing lists — per command name, the fetches and
- * their body bytes (decoded).
- */
-function clearIpc(session) {
-  return session.execute(() => {
-    performance.setResourceTimingBufferSize(1_000_000);
-    performance.clearResourceTimings();
-  });
-}
-function ipcSince(session) {
-  return session.execute(() => {
-    const byCommand = {};
-    for (const entry of performance.getEntriesByType('resource')) {
-      const match = entry.name.match(/^(?:ipc:\/\/localhost|http:\/\/ipc\.localhost)\/([^?/]+)/);
-      if (!match) continue;
-      const seen = (byCommand[match[1]] ??= { fetches: 0, bytes: 0 });
-      seen.fetches++;
-      seen.bytes += entry.decodedBodySize || entry.encodedBodySize || 0;
-    }
-    return byCommand;
-  });
-}
-
 /** The windowed waterfall's own tally of row requests and rows received (data attributes). */
 function rowTally(session) {
   return session.execute(() => {
@@ -666,12 +641,10 @@ async function measureTraceOf(spans) {
     await session.execute(() => (document.querySelector('[data-testid="span-rows"]').scrollTop = 0));
     await sleep(300);
     const loadFling = load();
-    await clearIpc(session);
     const tallyBefore = await rowTally(session);
     const memBeforeFling = memory();
     const [fling, flingMost] = await sampledWhile(() => scrollFrames(session, '[data-testid="span-rows"]', 20, 100_000));
     const memFlung = memory();
-    const ipcFling = await ipcSince(session);
     const tallyAfter = await rowTally(session);
     await sleep(SETTLE_MS);
     const memFlingSettled = memory();
@@ -713,7 +686,6 @@ async function measureTraceOf(spans) {
     const stats = (run) => `median ${ms(quantile(run.gaps, 0.5))}, p95 ${ms(quantile(run.gaps, 0.95))}, max ${ms(Math.max(...run.gaps))}`;
     const fps = (run) => (run.gaps.length ? (1000 / (run.gaps.reduce((sum, gap) => sum + gap, 0) / run.gaps.length)).toFixed(0) : '–');
     const together = (mem) => (mem && mem.app && mem.web ? mib(mem.app + mem.web) : '–');
-    const ipcText = Object.entries(ipcFling).map(([name, seen]) => `${name} ${seen.fetches} fetches, ${(seen.bytes / 1024 / 1024).toFixed(1)} MiB`).join('; ') || 'none seen';
     const memLine = (mem) => `${mib(mem.app)} + ${mib(mem.web)} = ${together(mem)} (web anon/file/shmem ${webParts(mem)})`;
     return [
       `### ${spans.toLocaleString('en')}-span trace (${casePath.replace(`${ROOT}/`, '')}, scripts/gen-big-trace.py)`,
@@ -731,7 +703,7 @@ async function measureTraceOf(spans) {
       `| weft-app RSS anon / file / shmem (/proc/PID/status) | before open ${appParts(memBefore)}; opened ${appParts(memOpen)}; after scrolling ${appParts(memAfter)} | |`,
       `| web process RSS anon / file / shmem | before open ${webParts(memBefore)}; opened ${webParts(memOpen)}; after scrolling ${webParts(memAfter)}; idle ${webParts(memSettled)} | |`,
       `| the fling: RSS app + web before / most during (${flingMost.samples} samples, 50 ms) / right after / ${SETTLE_MS / 1000} s later | ${memLine(memBeforeFling)} / ${flingMost.together ? memLine(flingMost.together) : '–'}, web anon at most ${mib(flingMost.webAnon)} / ${memLine(memFlung)} / ${memLine(memFlingSettled)} | ${loadFling} |`,
-      `| the fling's IPC (resource timing) / row requests and rows received (the waterfall's tally) | ${ipcText} / ${tallyAfter.requests - tallyBefore.requests} requests, ${tallyAfter.rows - tallyBefore.rows} rows | |`,
+      `| the fling's row requests and rows received (the waterfall's tally) | ${tallyAfter.requests - tallyBefore.requests} requests, ${tallyAfter.rows - tallyBefore.rows} rows | |`,
       ...(smapsBefore ? ['', `weft-app RSS by mapping before open: ${smapsBefore}`, '', `after scrolling: ${smapsAfter}`] : []),
       ...(smapsWebBefore ? ['', `web process RSS by mapping before open: ${smapsWebBefore}`, '', `after scrolling: ${smapsWebAfter}`] : []),
     ].join('\n');
