@@ -150,25 +150,59 @@ function rssParts(pid) {
 function memory() {
   const procs = appProcesses();
   if (!procs) return { app: null, web: null };
+  const webParts = { anon: 0, file: 0, shmem: 0 };
+  for (const proc of procs.web) {
+    const parts = rssParts(proc.pid);
+    if (parts) for (const key of Object.keys(webParts)) webParts[key] += parts[key];
+  }
   return {
     app: rssKiB(procs.app.pid),
     appParts: rssParts(procs.app.pid),
     web: procs.web.reduce((sum, proc) => sum + (rssKiB(proc.pid) ?? 0), 0),
+    webParts,
   };
 }
 
 /**
- * With MEASURE_SMAPS=1, weft-app's RSS from /proc/PID/smaps by mapping: file-backed per
+ * Runs `work` while reading memory() every `everyMs`: resolves to [work's result, the
+ * largest samples] — the most of app + web together (with its parts) and of the web
+ * process's anonymous memory.
+ */
+async function sampledWhile(work, everyMs = 50) {
+  const most = { together: null, webAnon: null, samples: 0 };
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      const mem = memory();
+      if (mem.app && mem.web) {
+        most.samples++;
+        if (!most.together || mem.app + mem.web > most.together.app + most.together.web) most.together = mem;
+        if (most.webAnon === null || mem.webParts.anon > most.webAnon) most.webAnon = mem.webParts.anon;
+      }
+      await sleep(everyMs);
+    }
+  })();
+  try {
+    return [await work(), most];
+  } finally {
+    running = false;
+    await sampler;
+  }
+}
+
+/**
+ * With MEASURE_SMAPS=1, the RSS of weft-app (or, `which` 'web', its web process) from /proc/PID/smaps by mapping: file-backed per
  * file, anonymous as the heap, thread stacks and malloc arenas / other anon maps; the
  * largest first, as a markdown list.
  */
-function smapsBreakdown() {
+function smapsBreakdown(which = 'app') {
   if (!process.env.MEASURE_SMAPS) return null;
   const procs = appProcesses();
   if (!procs) return null;
+  const pid = which === 'app' ? procs.app.pid : procs.web[0]?.pid;
   let text;
   try {
-    text = readFileSync(`/proc/${procs.app.pid}/smaps`, 'utf8');
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
   } catch {
     return null;
   }
@@ -184,7 +218,7 @@ function smapsBreakdown() {
     const rss = line.match(/^Rss:\s+(\d+)/);
     if (rss && name) sums.set(name, (sums.get(name) ?? 0) + Number(rss[1]));
   }
-  const top = [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  const top = [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 16);
   return top.map(([key, kib]) => `${key} ${(kib / 1024).toFixed(1)} MiB`).join('; ');
 }
 
@@ -192,6 +226,20 @@ function smapsBreakdown() {
 function appParts(mem) {
   const parts = mem.appParts;
   return parts ? `${mib(parts.anon)} / ${mib(parts.file)} / ${mib(parts.shmem)}` : '–';
+}
+
+/** The web process's RSS as anon / file-backed / shared memory. */
+function webParts(mem) {
+  const parts = mem.webParts;
+  return parts ? `${mib(parts.anon)} / ${mib(parts.file)} / ${mib(parts.shmem)}` : '–';
+}
+
+/** The windowed waterfall's own tally of row requests and rows received (data attributes). */
+function rowTally(session) {
+  return session.execute(() => {
+    const waterfall = document.querySelector('[data-testid="waterfall"]');
+    return { requests: Number(waterfall?.getAttribute('data-row-requests') ?? NaN), rows: Number(waterfall?.getAttribute('data-rows-received') ?? NaN) };
+  });
 }
 
 // ---- windows ---------------------------------------------------------------------------
@@ -555,6 +603,7 @@ async function measureTraceOf(spans) {
     say(`opening the ${spans}-span trace`);
     const memBefore = memory();
     const smapsBefore = smapsBreakdown();
+    const smapsWebBefore = smapsBreakdown('web');
     // Click the (only) trace's first cell; time until span rows are in the DOM and a frame has passed.
     const open = await session.executeAsync((done) => {
       const started = performance.now();
@@ -584,10 +633,21 @@ async function measureTraceOf(spans) {
     const memOpen = memory();
     say('scrolling the waterfall');
     const loadScroll = load();
+    const tallyBeforePage = await rowTally(session);
     const page = await scrollFrames(session, '[data-testid="span-rows"]', 1, 600);
+    const tallyPage = await rowTally(session);
+    // Rows of the view shown at the last frame of that scroll (the labels with a span).
+    const shownAfterPage = await session.execute(() => document.querySelectorAll('[data-testid="span-row"][data-span-id]').length);
     await session.execute(() => (document.querySelector('[data-testid="span-rows"]').scrollTop = 0));
     await sleep(300);
-    const fling = await scrollFrames(session, '[data-testid="span-rows"]', 20, 100_000);
+    const loadFling = load();
+    const tallyBefore = await rowTally(session);
+    const memBeforeFling = memory();
+    const [fling, flingMost] = await sampledWhile(() => scrollFrames(session, '[data-testid="span-rows"]', 20, 100_000));
+    const memFlung = memory();
+    const tallyAfter = await rowTally(session);
+    await sleep(SETTLE_MS);
+    const memFlingSettled = memory();
     await session.execute(() => (document.querySelector('[data-testid="span-rows"]').scrollTop = 0));
     await sleep(500);
     // The jump: End on the span tree of the windowed waterfall (until the last row, with
@@ -622,9 +682,11 @@ async function measureTraceOf(spans) {
     await sleep(SETTLE_MS);
     const memSettled = memory();
     const smapsAfter = smapsBreakdown();
+    const smapsWebAfter = smapsBreakdown('web');
     const stats = (run) => `median ${ms(quantile(run.gaps, 0.5))}, p95 ${ms(quantile(run.gaps, 0.95))}, max ${ms(Math.max(...run.gaps))}`;
     const fps = (run) => (run.gaps.length ? (1000 / (run.gaps.reduce((sum, gap) => sum + gap, 0) / run.gaps.length)).toFixed(0) : '–');
-    const together = (mem) => (mem.app && mem.web ? mib(mem.app + mem.web) : '–');
+    const together = (mem) => (mem && mem.app && mem.web ? mib(mem.app + mem.web) : '–');
+    const memLine = (mem) => `${mib(mem.app)} + ${mib(mem.web)} = ${together(mem)} (web anon/file/shmem ${webParts(mem)})`;
     return [
       `### ${spans.toLocaleString('en')}-span trace (${casePath.replace(`${ROOT}/`, '')}, scripts/gen-big-trace.py)`,
       '',
@@ -634,12 +696,16 @@ async function measureTraceOf(spans) {
       `| click trace row → first span rows in the DOM | ${ms(open.rows)} (${open.inDom} rows in the DOM) | ${loadBefore} |`,
       `| click → next frame painted | ${ms(open.painted)} | |`,
       `| click → data-ready (trace logs loaded too) | ≈ ${ms(readyAfter)} | |`,
-      `| scroll one viewport per frame, ${page.frames} frames: frame times | ${stats(page)}; ${fps(page)} frames/s | ${loadScroll} |`,
+      `| scroll one viewport per frame, ${page.frames} frames: frame times | ${stats(page)}; ${fps(page)} frames/s; ${tallyPage.requests - tallyBeforePage.requests} row requests, ${tallyPage.rows - tallyBeforePage.rows} rows; rows with their span in view at its end: ${shownAfterPage} | ${loadScroll} |`,
       `| scroll 20 viewports per frame to the end (${fling.scrollHeight} px): time to reach the end | ${ms(fling.ms)} over ${fling.frames} frames (${stats(fling)}) | |`,
       `| jump to the end (${jump.how}) → last row painted | ${ms(jump.ms)} (${jump.rows} rows in the DOM) | ${load()} |`,
       `| RSS weft-app / WebKit web process | before open ${mib(memBefore.app)} / ${mib(memBefore.web)}; opened ${mib(memOpen.app)} / ${mib(memOpen.web)}; after scrolling ${mib(memAfter.app)} / ${mib(memAfter.web)} (together ${together(memAfter)}); idle ${SETTLE_MS / 1000} s later ${mib(memSettled.app)} / ${mib(memSettled.web)} (together ${together(memSettled)}) | |`,
       `| weft-app RSS anon / file / shmem (/proc/PID/status) | before open ${appParts(memBefore)}; opened ${appParts(memOpen)}; after scrolling ${appParts(memAfter)} | |`,
+      `| web process RSS anon / file / shmem | before open ${webParts(memBefore)}; opened ${webParts(memOpen)}; after scrolling ${webParts(memAfter)}; idle ${webParts(memSettled)} | |`,
+      `| the fling: RSS app + web before / most during (${flingMost.samples} samples, 50 ms) / right after / ${SETTLE_MS / 1000} s later | ${memLine(memBeforeFling)} / ${flingMost.together ? memLine(flingMost.together) : '–'}, web anon at most ${mib(flingMost.webAnon)} / ${memLine(memFlung)} / ${memLine(memFlingSettled)} | ${loadFling} |`,
+      `| the fling's row requests and rows received (the waterfall's tally) | ${tallyAfter.requests - tallyBefore.requests} requests, ${tallyAfter.rows - tallyBefore.rows} rows | |`,
       ...(smapsBefore ? ['', `weft-app RSS by mapping before open: ${smapsBefore}`, '', `after scrolling: ${smapsAfter}`] : []),
+      ...(smapsWebBefore ? ['', `web process RSS by mapping before open: ${smapsWebBefore}`, '', `after scrolling: ${smapsWebAfter}`] : []),
     ].join('\n');
   } finally {
     await window.close();

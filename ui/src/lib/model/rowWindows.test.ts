@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BlockCache,
   blocksFor,
+  jumped,
   marginFor,
   missingRuns,
   movedFocus,
@@ -11,6 +12,16 @@ import {
   scrollTopFor,
   topToShow,
 } from './rowWindows';
+
+describe('jumped', () => {
+  it('is a move of more than a viewport, never the first', () => {
+    expect(jumped(null, 50_000, 600)).toBe(false);
+    expect(jumped(1_000, 1_600, 600)).toBe(false);
+    expect(jumped(1_600, 1_000, 600)).toBe(false);
+    expect(jumped(1_000, 1_601, 600)).toBe(true);
+    expect(jumped(13_000, 1_000, 600)).toBe(true);
+  });
+});
 
 describe('marginFor', () => {
   it('keeps the margin while the view moves at most a viewport between requests, none past that', () => {

@@ -36,8 +36,12 @@ export function blocksFor(first: number, last: number, margin: number, total: nu
  * shown, and each fetched row is memory the web view holds until it collects it.
  */
 export function marginFor(previousTop: number | null, top: number, viewportPx: number, margin: number): number {
-  if (previousTop === null) return margin;
-  return Math.abs(top - previousTop) > viewportPx ? 0 : margin;
+  return jumped(previousTop, top, viewportPx) ? 0 : margin;
+}
+
+/** Whether the view moved more than a viewport since `previousTop` (a fling, a jump); never before a first request. */
+export function jumped(previousTop: number | null, top: number, viewportPx: number): boolean {
+  return previousTop !== null && Math.abs(top - previousTop) > viewportPx;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeTraceRows, fakeTree } from '../api/fakeTraceRows';
 import { BLOCK_ROWS } from '../model/rowWindows';
-import { BIG_ROW_HEIGHT, BigTraceStore } from './bigTrace.svelte';
+import { BIG_ROW_HEIGHT, BigTraceStore, FLING_VIEWPORTS, REST_MS } from './bigTrace.svelte';
 
 async function opened(count = 5000) {
   const api = fakeTraceRows(fakeTree(count));
@@ -27,23 +27,64 @@ describe('BigTraceStore', () => {
   it('asks once for the rows of where the scrolling ends while an answer is awaited', async () => {
     const { api, store } = await opened();
     api.hold();
-    store.setViewport(1000 * BIG_ROW_HEIGHT, store.viewportPx);
-    store.setViewport(2000 * BIG_ROW_HEIGHT, store.viewportPx);
-    store.setViewport(3000 * BIG_ROW_HEIGHT, store.viewportPx);
+    // A viewport (20 rows) per step, as a steady scroll: each asks at once, and
+    // while the first request runs the others wait and coalesce into one.
+    for (let top = 20; top <= 1000; top += 20) store.setViewport(top * BIG_ROW_HEIGHT, store.viewportPx);
     api.release();
     await store.fetch();
     await new Promise((wake) => setTimeout(wake, 0));
     const asked = api.calls.filter((call) => call.startsWith('rows')).slice(1);
-    // The first scroll's request, then one for the viewport the scrolling ended at —
-    // 2 000 rows from the last request, so without the margin around it (marginFor) —,
-    // then, the view staying there, the margin's block it lacks.
-    expect(asked).toEqual([
-      `rows 768..1024 []`,
-      `rows ${Math.floor(3000 / BLOCK_ROWS) * BLOCK_ROWS}..${(Math.floor((3000 + 20) / BLOCK_ROWS) + 1) * BLOCK_ROWS} []`,
-      `rows ${(Math.floor((3000 + 20) / BLOCK_ROWS) + 1) * BLOCK_ROWS}..${(Math.floor((3000 + 20 + 128) / BLOCK_ROWS) + 1) * BLOCK_ROWS} []`,
-    ]);
-    expect(store.shown.first).toBe(3000);
+    // The first step needs no block (row 20 and its margin are in block 0); the
+    // steps after it wait for that loop and then ask once, for the view the
+    // scrolling ended at — 980 rows from the last request, so without the margin
+    // around it (marginFor) —, then, the view staying, for its margin's block.
+    expect(asked).toEqual([`rows ${3 * BLOCK_ROWS}..${4 * BLOCK_ROWS} []`, `rows ${4 * BLOCK_ROWS}..${5 * BLOCK_ROWS} []`]);
+    expect(store.shown.first).toBe(1000);
     expect(store.shown.rows.every((row) => row !== undefined)).toBe(true);
+  });
+
+  it('asks for the rows of each step of a scroll of under FLING_VIEWPORTS viewports a step', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, store } = await opened(100_000);
+      const step = (FLING_VIEWPORTS - 0.5) * store.viewportPx;
+      for (let frame = 1; frame <= 12; frame++) {
+        store.setViewport(frame * step, store.viewportPx);
+        // Less than REST_MS later: asked for at once, and shown.
+        await vi.advanceTimersByTimeAsync(1);
+        expect(store.shown.rows.every((row) => row !== undefined)).toBe(true);
+      }
+      expect(api.calls.filter((call) => call.startsWith('rows')).length).toBeGreaterThan(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('asks nothing while flung, then the rows of where the fling rests, then their margin', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, store } = await opened(100_000);
+      // A fling: 20 viewports per frame, frames 16 ms apart.
+      for (let frame = 1; frame <= 50; frame++) {
+        store.setViewport(frame * 20 * store.viewportPx, store.viewportPx);
+        await vi.advanceTimersByTimeAsync(16);
+      }
+      expect(api.calls.filter((call) => call.startsWith('rows')).slice(1)).toEqual([]);
+      expect(store.shown.rows.every((row) => row === undefined)).toBe(true);
+      await vi.advanceTimersByTimeAsync(REST_MS);
+      const first = 50 * 20 * 20;
+      const asked = api.calls.filter((call) => call.startsWith('rows')).slice(1);
+      // The view's own blocks alone (it jumped: no margin)…
+      expect(asked[0]).toBe(`rows ${Math.floor(first / BLOCK_ROWS) * BLOCK_ROWS}..${(Math.floor((first + 19) / BLOCK_ROWS) + 1) * BLOCK_ROWS} []`);
+      expect(store.shown.first).toBe(first);
+      expect(store.shown.rows.every((row) => row !== undefined)).toBe(true);
+      // …and the margin once it scrolls a little there.
+      store.setViewport(store.top + BIG_ROW_HEIGHT, store.viewportPx);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(api.calls.filter((call) => call.startsWith('rows')).length).toBeGreaterThan(asked.length + 1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('drops an answer for a collapsed set no longer shown', async () => {
