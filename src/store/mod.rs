@@ -21,6 +21,7 @@ mod sampled;
 mod turn;
 pub mod words;
 mod writer;
+mod written_spans;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
