@@ -451,7 +451,7 @@ impl BulkWriter {
         if inserted == 0 {
             self.span_conflict(span)?;
         } else if let Some(written) = &mut self.summary.written_spans {
-            written.add(span, service, attributes, self.conn.last_insert_rowid());
+            written.add(span, service, self.conn.last_insert_rowid());
         }
         if !span.events.is_empty() {
             let mut insert = self.conn.prepare_cached(
