@@ -51,6 +51,10 @@ use crate::severity::ERROR;
 /// Rows are committed (and so visible to readers) at least this often.
 const COMMIT_EVERY: Duration = Duration::from_millis(500);
 
+/// At most this many spans of a load into an empty table are kept for its finish
+/// (`written_spans.rs`: ≈ 80 bytes each).
+const KEPT_SPANS_MAX: usize = 500_000;
+
 /// At most this many resources and scopes are remembered by their `Arc`
 /// (`BulkWriter::resource_arcs`); past it the memory starts over.
 const ARCS_KEPT: usize = 4096;
@@ -245,7 +249,7 @@ impl BulkWriter {
         writer.begin()?;
         writer.defer_indexes_if_empty("logs")?;
         if writer.defer_indexes_if_empty("spans")? {
-            writer.summary.written_spans = Some(WrittenSpans::new(source_id));
+            writer.summary.written_spans = Some(WrittenSpans::new(source_id, KEPT_SPANS_MAX));
         }
         Ok(writer)
     }
@@ -451,7 +455,9 @@ impl BulkWriter {
         if inserted == 0 {
             self.span_conflict(span)?;
         } else if let Some(written) = &mut self.summary.written_spans {
-            written.add(span, service, self.conn.last_insert_rowid());
+            if !written.add(span, service, self.conn.last_insert_rowid()) {
+                self.summary.written_spans = None;
+            }
         }
         if !span.events.is_empty() {
             let mut insert = self.conn.prepare_cached(

@@ -9,6 +9,10 @@
 //! touches are exactly its own. A later copy of a span changes nothing stored but
 //! the error status, which `LoadSummary::errors_raised` records; `rows_of` applies it.
 //!
+//! At most `bulk::KEPT_SPANS_MAX` spans are kept (≈ 40 MB), so a load of more
+//! reads them back as before: on the large set (1M spans) keeping all of them
+//! raised the peak RSS from 256 to 300 MB (one run each).
+//!
 //! Measured with callgrind on the medium set's traces (200k spans): the thread that
 //! finishes the source 7 047M -> 5 278M instructions (`read_touched` 3 277M ->
 //! 1 397M), the rows thread 5 682M -> 6 275M (keeping the spans 396M, sorting them
@@ -21,7 +25,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::rollups::SpanRow;
-use crate::analysis::services::{ServiceSpan, KIND_CLIENT, PEER_KEYS};
+use crate::analysis::services::{peer_of, ServiceSpan, KIND_CLIENT, PEER_KEYS};
 use crate::analysis::KIND_PRODUCER;
 use crate::model::{Attributes, Span, StatusCode};
 
@@ -30,6 +34,8 @@ use crate::model::{Attributes, Span, StatusCode};
 pub struct WrittenSpans {
     /// The source the load writes (the `source_id` of every span here).
     source_id: i64,
+    /// At most this many spans are kept (`add`).
+    max_spans: usize,
     spans: Vec<WrittenSpan>,
     /// Services and names, each once (`WrittenSpan::service`, `::name`).
     texts: Vec<String>,
@@ -52,16 +58,18 @@ struct WrittenSpan {
     start_ns: i64,
     end_ns: i64,
     rowid: i64,
-    /// For a CLIENT or PRODUCER span, the attributes `peer_of` reads (the rest of
-    /// its attributes are not kept); `None` for other kinds.
-    peer_attributes: Option<Box<Value>>,
+    /// For a CLIENT or PRODUCER span, what `peer_of` makes of its attributes (an
+    /// id in `texts`; `NO_PEER` for other kinds): all the rollups read of them.
+    peer: u32,
 }
 
 impl WrittenSpans {
-    /// Nothing kept yet, for a load of source `source_id`.
-    pub(super) fn new(source_id: i64) -> WrittenSpans {
+    /// Nothing kept yet, for a load of source `source_id` of which at most
+    /// `max_spans` spans are kept.
+    pub(super) fn new(source_id: i64, max_spans: usize) -> WrittenSpans {
         WrittenSpans {
             source_id,
+            max_spans,
             ..WrittenSpans::default()
         }
     }
@@ -71,12 +79,22 @@ impl WrittenSpans {
     /// (`bulk::encode_attributes`), so the peer keys are taken from the map, not
     /// parsed from the text (parsing them here cost the rows thread 869M
     /// instructions on the medium set's 200k spans, callgrind).
-    pub(super) fn add(&mut self, span: &Span, service: &str, rowid: i64) {
+    /// Says `false`, keeping nothing, when `max_spans` are kept already: then the
+    /// caller drops these and the finish reads the spans from the table.
+    #[must_use]
+    pub(super) fn add(&mut self, span: &Span, service: &str, rowid: i64) -> bool {
+        if self.spans.len() >= self.max_spans {
+            return false;
+        }
         let service = self.service_id(service);
         let name = self.text_id(&span.name);
         let kind = i64::from(span.kind);
-        let peer_attributes = (kind == KIND_CLIENT || kind == KIND_PRODUCER)
-            .then(|| Box::new(peer_part(&span.attributes)));
+        let peer = if kind == KIND_CLIENT || kind == KIND_PRODUCER {
+            let peer = peer_of(Some(&Value::Object(peer_part(&span.attributes))));
+            self.text_id(&peer)
+        } else {
+            NO_PEER
+        };
         self.spans.push(WrittenSpan {
             trace_id: span.trace_id.0,
             span_id: span.span_id.0,
@@ -88,9 +106,10 @@ impl WrittenSpans {
             start_ns: span.start_ns,
             end_ns: span.end_ns,
             rowid,
-            peer_attributes,
+            peer,
         });
         self.sorted = false;
+        true
     }
 
     /// The id of a service: spans of a resource come together, so the last one
@@ -162,11 +181,8 @@ impl WrittenSpans {
                     start_ns: span.start_ns,
                     duration_ns: span.end_ns.wrapping_sub(span.start_ns),
                     matched: true,
-                    attributes: span
-                        .peer_attributes
-                        .as_deref()
-                        .filter(|_| with_attributes)
-                        .cloned(),
+                    attributes: (with_attributes && span.peer != NO_PEER)
+                        .then(|| peer_attributes(&self.texts[span.peer as usize])),
                 },
                 source_id: self.source_id,
                 rowid: span.rowid,
@@ -175,15 +191,26 @@ impl WrittenSpans {
     }
 }
 
+/// `WrittenSpan::peer` of a span that is neither CLIENT nor PRODUCER.
+const NO_PEER: u32 = u32::MAX;
+
 /// The part of a span's attributes that `peer_of` reads: the peer keys it has.
-fn peer_part(attributes: &Attributes) -> Value {
+fn peer_part(attributes: &Attributes) -> Map<String, Value> {
     let mut kept = Map::new();
     for key in PEER_KEYS {
         if let Some(value) = attributes.get(key) {
             kept.insert(key.to_string(), value.clone());
         }
     }
-    Value::Object(kept)
+    kept
+}
+
+/// Attributes of which `peer_of` makes `peer` (`peer_of` of the span's own: never
+/// empty, so the first peer key holding it gives it back).
+fn peer_attributes(peer: &str) -> Value {
+    let mut attributes = Map::new();
+    attributes.insert(PEER_KEYS[0].to_string(), Value::String(peer.to_string()));
+    Value::Object(attributes)
 }
 
 #[cfg(test)]
@@ -223,7 +250,7 @@ mod tests {
 
     #[test]
     fn a_trace_s_rows_come_in_span_id_order_with_raised_errors_and_peer_attributes() {
-        let mut written = WrittenSpans::new(7);
+        let mut written = WrittenSpans::new(7, 4);
         let peer = r#"{"http.method":"GET","server.address":"db-1","peer.service":""}"#;
         for (rowid, span) in [
             span(2, 9, 1, "{}"),
@@ -234,8 +261,12 @@ mod tests {
         .iter()
         .enumerate()
         {
-            written.add(span, "checkout", rowid as i64 + 1);
+            assert!(written.add(span, "checkout", rowid as i64 + 1));
         }
+        assert!(
+            !written.add(&span(4, 1, 1, "{}"), "checkout", 5),
+            "4 spans at most"
+        );
         written.sort();
         let raised = HashSet::from([([2; 16], [9; 8])]);
         let mut rows = Vec::new();
@@ -254,10 +285,8 @@ mod tests {
             })
             .collect();
         assert_eq!(got, [(3, false, 15, 3, 7), (9, true, 15, 1, 7)]);
-        assert_eq!(
-            rows[0].span.attributes,
-            Some(serde_json::json!({"peer.service": "", "server.address": "db-1"}))
-        );
+        let peer = rows[0].span.attributes.as_ref();
+        assert_eq!(crate::analysis::services::peer_of(peer), "db-1");
         assert_eq!(rows[1].span.attributes, None);
         rows.clear();
         written.rows_of(&[2; 16], false, &raised, &mut rows);
