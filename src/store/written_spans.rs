@@ -13,11 +13,12 @@
 //! reads them back as before: on the large set (1M spans) keeping all of them
 //! raised the peak RSS from 256 to 300 MB (one run each).
 //!
-//! Measured with callgrind on the medium set's traces (200k spans): the thread that
+//! Measured with callgrind on the medium set's traces (200k spans; with the peer
+//! attributes kept as a JSON map, before the peer became an interned string): the thread that
 //! finishes the source 7 047M -> 5 278M instructions (`read_touched` 3 277M ->
 //! 1 397M), the rows thread 5 682M -> 6 275M (keeping the spans 396M, sorting them
 //! 197M): 1 177M fewer on the writer's chain, and the finish runs alone on one core
-//! while the rows thread runs beside the decoder (6 636M). Memory: ≈ 90 bytes a
+//! while the rows thread runs beside the decoder (6 636M). Memory: ≈ 80 bytes a
 //! span, freed when the source is finished.
 
 use std::collections::{HashMap, HashSet};
