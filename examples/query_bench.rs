@@ -99,11 +99,44 @@ async fn main() -> anyhow::Result<()> {
         reader.log_page(&errors, Anchor::First, 100)
     })
     .await;
+    // Paths of the deferred log indexes (issue 22): a level without a service, a
+    // rare level, a service alone, each from both ends; the logs of one span.
+    for text in [
+        "level>=error".to_string(),
+        "level:fatal".to_string(),
+        format!("service:{service}"),
+    ] {
+        let query = parse(&text, now)?;
+        measure(&format!("`{text}` first page"), || {
+            reader.log_page(&query, Anchor::First, 100)
+        })
+        .await;
+        measure(&format!("`{text}` last page"), || {
+            reader.log_page(&query, Anchor::Last, 100)
+        })
+        .await;
+    }
     let of_trace = LogFilter {
         trace_id: Some(trace),
         ..LogFilter::default()
     };
     measure("logs of one trace", || reader.logs(&of_trace)).await;
+    let logs_of_trace = reader.logs(&of_trace).await?;
+    if let Some(span_id) = logs_of_trace.iter().find_map(|log| log.span_id.as_deref()) {
+        let of_span = LogFilter {
+            trace_id: Some(trace),
+            span_id: Some(span_id.parse()?),
+            limit: 100,
+            ..LogFilter::default()
+        };
+        measure("logs of one span (first 100)", || reader.logs(&of_span)).await;
+    }
+    if let Some(log) = logs_of_trace.first() {
+        measure("20 lines around a log (its file)", || {
+            reader.log_context(log.id, 10, 10)
+        })
+        .await;
+    }
     measure("one trace with its logs", || reader.trace(trace)).await;
     let all = parse("", now)?;
     measure("histogram of all logs (100 buckets)", || {

@@ -23,7 +23,8 @@
 //!    When a table is empty at the start, its secondary indexes are dropped and
 //!    their SQL kept in `deferred_indexes` (committed with the drop).
 //! 2. **indexing**: the deferred indexes are created again (sorting once is much
-//!    cheaper than keeping five B-trees up to date row by row).
+//!    cheaper than keeping four B-trees up to date row by row; which query uses
+//!    which index, and what its build costs: migration 0021 and `it::index_plans`).
 //!
 //! Log bodies go into `logs_fts` as their rows are written (measured on 1M lines:
 //! 14.0 s in all against 17.4 s with a separate pass after the rows; it is still ~30 % of
@@ -41,6 +42,7 @@ use super::correlate::KnownSpans;
 use super::log_counts;
 use super::rollups::OperationLogKey;
 use super::words::NewWords;
+use super::written_spans::WrittenSpans;
 use super::StoreError;
 use crate::id_forms::IdForm;
 use crate::model::{Link, LogRecord, Resource, Scope, Span, StatusCode, UNKNOWN_SERVICE};
@@ -48,6 +50,10 @@ use crate::severity::ERROR;
 
 /// Rows are committed (and so visible to readers) at least this often.
 const COMMIT_EVERY: Duration = Duration::from_millis(500);
+
+/// At most this many spans of a load into an empty table are kept for its finish
+/// (`written_spans.rs`: ≈ 80 bytes each).
+const KEPT_SPANS_MAX: usize = 500_000;
 
 /// At most this many resources and scopes are remembered by their `Arc`
 /// (`BulkWriter::resource_arcs`); past it the memory starts over.
@@ -86,6 +92,9 @@ pub struct LoadSummary {
     /// Logs per service, second, severity and link as decided on insert, for the
     /// kept log counts (`log_counts`).
     pub log_counts: log_counts::Tally,
+    /// The spans written, kept when the `spans` table was empty at the start of a
+    /// bulk load: the finish gets the touched traces' spans from here, not the table.
+    pub written_spans: Option<WrittenSpans>,
 }
 
 /// The records of one id form in a write of rows, and the first of them.
@@ -239,7 +248,9 @@ impl BulkWriter {
         writer.summary.links_decided = true;
         writer.begin()?;
         writer.defer_indexes_if_empty("logs")?;
-        writer.defer_indexes_if_empty("spans")?;
+        if writer.defer_indexes_if_empty("spans")? {
+            writer.summary.written_spans = Some(WrittenSpans::new(source_id, KEPT_SPANS_MAX));
+        }
         Ok(writer)
     }
 
@@ -331,14 +342,15 @@ impl BulkWriter {
     /// lines: keeping only the time-ordered ones up to date during the load made it
     /// 1.3 s slower than building all five after), keeping their
     /// SQL in `deferred_indexes` (in the same transaction) for `build_indexes`.
-    fn defer_indexes_if_empty(&mut self, table: &str) -> Result<(), StoreError> {
+    /// Says whether the table was empty.
+    fn defer_indexes_if_empty(&mut self, table: &str) -> Result<bool, StoreError> {
         let empty: bool = self.conn.query_row(
             &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
             [],
             |row| row.get(0),
         )?;
         if !empty {
-            return Ok(());
+            return Ok(false);
         }
         let indexes: Vec<(String, String)> = self
             .conn
@@ -358,7 +370,8 @@ impl BulkWriter {
         }
         // Committed now, so a reader never meets a half-dropped set of indexes.
         self.commit()?;
-        self.begin()
+        self.begin()?;
+        Ok(true)
     }
 
     /// Words of log bodies the caller found (`words::NewWords`) for the logs it
@@ -441,6 +454,10 @@ impl BulkWriter {
             ])?;
         if inserted == 0 {
             self.span_conflict(span)?;
+        } else if let Some(written) = &mut self.summary.written_spans {
+            if !written.add(span, service, self.conn.last_insert_rowid()) {
+                self.summary.written_spans = None;
+            }
         }
         if !span.events.is_empty() {
             let mut insert = self.conn.prepare_cached(
@@ -750,6 +767,9 @@ impl BulkWriter {
     /// needs to finish the source.
     pub fn finish(mut self) -> Result<Loaded, StoreError> {
         self.commit()?;
+        if let Some(written) = &mut self.summary.written_spans {
+            written.sort();
+        }
         if let Some(known) = &self.known {
             for (log_service, per_operation) in self.operation_logs.drain() {
                 for (operation, (logs, errors)) in per_operation {

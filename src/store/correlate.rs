@@ -20,7 +20,7 @@ use std::hash::{BuildHasher, RandomState};
 use rusqlite::{params, Connection};
 
 use super::bulk::LoadSummary;
-use super::rollups::{read_touched, TouchedParts};
+use super::rollups::{read_touched, FromMemory, TouchedParts};
 use super::StoreError;
 use crate::analysis::services::ServiceSpan;
 use crate::ids::{SpanId, TraceId};
@@ -169,7 +169,11 @@ pub(super) fn correlate_after_rows(
         touch.execute([&trace_id[..]])?;
     }
     super::log_counts::move_changed_links(conn, Some(source_id))?;
-    summarize_touched(conn, rollup)?;
+    let from_memory = summary
+        .written_spans
+        .as_ref()
+        .map(|written| (written, &summary.errors_raised));
+    summarize_touched(conn, rollup, from_memory)?;
     super::layouts::relayout_touched(conn)
 }
 
@@ -204,16 +208,17 @@ pub(super) fn recompute_touched(
     finishing: Option<i64>,
 ) -> Result<(), StoreError> {
     super::log_counts::move_changed_links(conn, finishing)?;
-    summarize_touched(conn, None)?;
+    summarize_touched(conn, None, None)?;
     super::layouts::relayout_touched(conn)
 }
 
 /// The `traces` rows of the touched traces, made again from their spans, each
-/// trace's spans read once (`rollups::read_touched`) and, when `rollup` is given,
-/// given to it too.
+/// trace's spans read once (`rollups::read_touched`, or taken `from_memory`) and,
+/// when `rollup` is given, given to it too.
 fn summarize_touched(
     conn: &Connection,
     mut rollup: Option<&mut TouchedParts>,
+    from_memory: Option<FromMemory<'_>>,
 ) -> Result<(), StoreError> {
     conn.execute(
         "DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM temp.touched)",
@@ -225,27 +230,32 @@ fn summarize_touched(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?;
     let mut count_logs = conn.prepare_cached("SELECT COUNT(*) FROM logs WHERE trace_id = ?")?;
-    read_touched(conn, rollup.is_some(), &mut |trace_id, spans| {
-        if let Some(row) = trace_summary(spans.iter().map(|row| &row.span)) {
-            let logs: i64 = count_logs.query_row([trace_id], |row| row.get(0))?;
-            insert.execute(params![
-                trace_id,
-                row.root_service,
-                row.root_name,
-                row.start_ns,
-                row.end_ns,
-                row.end_ns - row.start_ns,
-                row.spans,
-                row.errors,
-                row.services,
-                logs,
-            ])?;
-        }
-        if let Some(rollup) = rollup.as_deref_mut() {
-            rollup.add(conn, trace_id, spans)?;
-        }
-        Ok(())
-    })
+    read_touched(
+        conn,
+        rollup.is_some(),
+        from_memory,
+        &mut |trace_id, spans| {
+            if let Some(row) = trace_summary(spans.iter().map(|row| &row.span)) {
+                let logs: i64 = count_logs.query_row([trace_id], |row| row.get(0))?;
+                insert.execute(params![
+                    trace_id,
+                    row.root_service,
+                    row.root_name,
+                    row.start_ns,
+                    row.end_ns,
+                    row.end_ns - row.start_ns,
+                    row.spans,
+                    row.errors,
+                    row.services,
+                    logs,
+                ])?;
+            }
+            if let Some(rollup) = rollup.as_deref_mut() {
+                rollup.add(conn, trace_id, spans)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 /// The summary of one trace made from its spans (a `traces` row without its log

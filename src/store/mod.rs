@@ -21,6 +21,7 @@ mod sampled;
 mod turn;
 pub mod words;
 mod writer;
+mod written_spans;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -35,12 +36,12 @@ pub use layouts::{KeptLayout, LAYOUT_KEPT_MIN_SPANS};
 pub use log_counts::NO_TIME;
 pub use marks::MarkError;
 pub use reader::{
-    rollup_filter, Anchor, Cursor, DensityBucket, EventView, ExportLog, Facet, Facets, FieldWords,
-    FindMatch, Histogram, InternedRows, LinkView, LogCount, LogFilter, LogPage, LogView,
-    OverviewCell, Reader, RecordSelection, ScopeView, SelectionSql, ServiceLogs, ServiceStats,
-    SourceView, SpanDetail, SpanView, Stats, TimeDensity, TraceFilter, TraceFind, TraceOutline,
-    TraceOverview, TraceRow, TraceRowJson, TraceRows, TraceRowsJson, TraceSort, TraceSummary,
-    TraceView, Vocabulary, DENSITY_BUCKET_NS, MAX_FIND_MATCHES, MAX_WINDOW_ROWS,
+    log_page_sql, rollup_filter, Anchor, Cursor, DensityBucket, EventView, ExportLog, Facet,
+    Facets, FieldWords, FindMatch, Histogram, InternedRows, LinkView, LogCount, LogFilter, LogPage,
+    LogView, OverviewCell, Reader, RecordSelection, ScopeView, SelectionSql, ServiceLogs,
+    ServiceStats, SourceView, SpanDetail, SpanView, Stats, TimeDensity, TraceFilter, TraceFind,
+    TraceOutline, TraceOverview, TraceRow, TraceRowJson, TraceRows, TraceRowsJson, TraceSort,
+    TraceSummary, TraceView, Vocabulary, DENSITY_BUCKET_NS, MAX_FIND_MATCHES, MAX_WINDOW_ROWS,
 };
 pub use sampled::AppliedSampling;
 pub use turn::WriteTurn;

@@ -44,7 +44,7 @@ use sqlx::SqlitePool;
 pub use export_rows::{ExportLog, InternedRows, RecordSelection, SelectionSql};
 pub use log_facets::{Facet, Facets};
 pub use log_histogram::Histogram;
-pub use log_search::{Anchor, Cursor, LogCount, LogPage};
+pub use log_search::{log_page_sql, Anchor, Cursor, LogCount, LogPage};
 pub use logs::{LogFilter, LogView};
 pub use services::{rollup_filter, ServiceLogs};
 pub use sources::SourceView;

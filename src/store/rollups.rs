@@ -38,6 +38,7 @@ use serde_json::Value;
 
 use super::bulk::LoadSummary;
 use super::rollup_blob;
+use super::written_spans::WrittenSpans;
 use super::StoreError;
 use crate::analysis::services::{span_roles, Call, ServiceSpan, SpanRole, KIND_CLIENT};
 use crate::analysis::KIND_PRODUCER;
@@ -120,19 +121,36 @@ struct LogRow {
 /// What `read_touched` gives each trace's id and spans to.
 pub(super) type EachTrace<'a> = dyn FnMut(&[u8], &[SpanRow]) -> Result<(), StoreError> + 'a;
 
+/// Where `read_touched` takes the spans from: the kept spans of a load into an
+/// empty table (`WrittenSpans`) with the error statuses its later copies raised
+/// (`LoadSummary::errors_raised`), instead of the table.
+pub(super) type FromMemory<'a> = (&'a WrittenSpans, &'a HashSet<([u8; 16], [u8; 8])>);
+
 /// Reads the spans of each trace of `temp.touched` once, in trace id order, and
 /// gives them to `each` (an empty slice for a trace without spans). The
 /// attributes of CLIENT and PRODUCER spans are parsed only `with_attributes`
-/// (what the rollups need; the trace summaries do not).
+/// (what the rollups need; the trace summaries do not). With `from_memory`, the
+/// spans come from there (the same rows, in the same order; `it::rollups` and
+/// `it::correlation` compare the results with brute force after such loads).
 pub(super) fn read_touched(
     conn: &Connection,
     with_attributes: bool,
+    from_memory: Option<FromMemory<'_>>,
     each: &mut EachTrace<'_>,
 ) -> Result<(), StoreError> {
     let traces: Vec<Vec<u8>> = conn
         .prepare("SELECT trace_id FROM temp.touched ORDER BY trace_id")?
         .query_map([], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
+    if let Some((written, errors_raised)) = from_memory {
+        let mut spans: Vec<SpanRow> = Vec::new();
+        for trace_id in &traces {
+            spans.clear();
+            written.rows_of(trace_id, with_attributes, errors_raised, &mut spans);
+            each(trace_id, &spans)?;
+        }
+        return Ok(());
+    }
     let mut select_spans = conn.prepare_cached(&format!(
         "SELECT span_id, parent_span_id, service, name, kind, status_code, start_ns, \
          end_ns - start_ns, CASE WHEN ?2 AND kind IN ({KIND_CLIENT}, {KIND_PRODUCER}) \
@@ -228,7 +246,7 @@ pub(super) fn parts_of_touched(
     states: &[&State],
 ) -> Result<Vec<Parts>, StoreError> {
     let mut touched = TouchedParts::new(states.iter().map(|state| (*state).clone()).collect());
-    read_touched(conn, true, &mut |trace_id, spans| {
+    read_touched(conn, true, None, &mut |trace_id, spans| {
         touched.add(conn, trace_id, spans)
     })?;
     Ok(touched.into_parts())

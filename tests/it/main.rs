@@ -18,6 +18,7 @@ mod export;
 mod follow;
 mod fuzz_regressions;
 mod golden;
+mod index_plans;
 mod interrupted;
 mod kill;
 mod log_counts;

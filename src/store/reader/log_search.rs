@@ -61,6 +61,18 @@ pub struct LogCount {
     pub exact: bool,
 }
 
+/// The SQL of a page of logs without a common word (`Reader::log_page`): the rows
+/// matching `condition` (SQL over `logs l`) past `bound`, in time order (newest
+/// first when `descending`), the number of rows the last parameter. Public so that
+/// a test can ask SQLite which index serves it (`it::index_plans`).
+pub fn log_page_sql(condition: &str, bound: &str, descending: bool) -> String {
+    let order = if descending { "DESC" } else { "ASC" };
+    format!(
+        "SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id \
+         WHERE ({condition}) AND {bound} ORDER BY l.ts_ns {order}, l.id {order} LIMIT ?"
+    )
+}
+
 /// From how many matches on a word counts as common (see `log_page`).
 const COMMON_MATCHES: i64 = 2_000;
 /// Ids per window of the time index when paging a common word.
@@ -112,12 +124,7 @@ impl Reader {
                 let mut params = condition.params.clone();
                 params.extend(bound_params);
                 params.push(Param::Int(wanted as i64));
-                let order = if descending { "DESC" } else { "ASC" };
-                let sql = format!(
-                    "SELECT {LOG_COLUMNS} FROM logs l JOIN sources src ON src.id = l.source_id \
-                     WHERE ({}) AND {bound} ORDER BY l.ts_ns {order}, l.id {order} LIMIT ?",
-                    condition.sql
-                );
+                let sql = log_page_sql(&condition.sql, bound, descending);
                 query_with(sql, &params).fetch_all(&self.pool).await?
             }
         };

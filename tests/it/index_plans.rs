@@ -1,0 +1,137 @@
+//! Which index serves a page of logs of a level or service term (issue 22): SQLite's
+//! own plan for the SQL `Reader::log_page` runs (`log_page_sql`), and the page
+//! itself against the same logs filtered and sorted here. Migration 0021 dropped
+//! `logs_severity_time`: a level term walks the time index, which carries the
+//! severity, so no such page scans the table or sorts every match.
+
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection};
+use weft::query::{parse, LogSql, Param, Resolved};
+use weft::store::{log_page_sql, Anchor};
+
+use crate::common::TestCase;
+
+const LINES: usize = 3_000;
+const PAGE: u32 = 40;
+
+/// One pino line: levels mostly info, every 41st fatal, three services, times out
+/// of file order with ties.
+fn line(n: usize) -> String {
+    let level = match n % 10 {
+        _ if n % 41 == 0 => 60,
+        0..=5 => 30,
+        6 | 7 => 20,
+        8 => 40,
+        _ => 50,
+    };
+    let service = ["api", "db", "web"][n % 3];
+    let time = 1_700_000_000_000 + ((n * 7919) % LINES) as i64 / 2;
+    format!(
+        r#"{{"level":{level},"time":{time},"pid":1,"hostname":"h","name":"{service}","trace_id":"{:032x}","span_id":"{:016x}","msg":"line {n}"}}"#,
+        n / 10 + 1,
+        n % 10 + 1
+    )
+}
+
+/// The plan of `sql` with `params` bound, one detail line each.
+fn plan(conn: &Connection, sql: &str, params: &[Param]) -> Vec<String> {
+    let values = params.iter().map(|param| match param {
+        Param::Int(value) => Value::Integer(*value),
+        Param::Real(value) => Value::Real(*value),
+        Param::Text(value) => Value::Text(value.clone()),
+        Param::Blob(value) => Value::Blob(value.clone()),
+    });
+    let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let rows = statement
+        .query_map(params_from_iter(values), |row| row.get::<_, String>(3))
+        .unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+#[tokio::test]
+async fn pages_of_level_and_service_terms_are_read_along_an_index_in_time_order() {
+    let case = TestCase::new().await;
+    let path = case.dir.path().join("levels.log");
+    let text: String = (0..LINES).map(|n| line(n) + "\n").collect();
+    std::fs::write(&path, text).unwrap();
+    case.ingest(&[path]).await;
+    let conn = Connection::open(case.path()).unwrap();
+    // (id, time, severity, service) of every log, read without an index.
+    let all: Vec<(i64, i64, i64, String)> = conn
+        .prepare("SELECT id, ts_ns, severity, service FROM logs NOT INDEXED")
+        .unwrap()
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(all.len(), LINES);
+    let reader = case.store.reader().await.unwrap();
+    type Keep = fn(i64, &str) -> bool;
+    let cases: [(&str, &str, Keep); 5] = [
+        ("level>=error", "logs_time", |severity, _| severity >= 17),
+        ("level:fatal", "logs_time", |severity, _| {
+            (21..=24).contains(&severity)
+        }),
+        ("level<=debug", "logs_time", |severity, _| {
+            (1..=8).contains(&severity)
+        }),
+        ("service:db", "logs_service_time", |_, service| {
+            service == "db"
+        }),
+        (
+            "level>=error service:db",
+            "logs_service_time",
+            |severity, service| severity >= 17 && service == "db",
+        ),
+    ];
+    for (text, index, keep) in cases {
+        let query = parse(text, 0).unwrap();
+        let condition = LogSql::condition(&query, &Resolved::default());
+        let mut expected: Vec<(i64, i64)> = all
+            .iter()
+            .filter(|(_, _, severity, service)| keep(*severity, service))
+            .map(|(id, ts_ns, _, _)| (*ts_ns, *id))
+            .collect();
+        expected.sort_unstable();
+        assert!(
+            expected.len() > PAGE as usize,
+            "{text}: {} matches",
+            expected.len()
+        );
+        for (anchor, descending) in [(Anchor::First, false), (Anchor::Last, true)] {
+            let mut params = condition.params.clone();
+            params.push(Param::Int(i64::from(PAGE) + 1));
+            let steps = plan(
+                &conn,
+                &log_page_sql(&condition.sql, "1", descending),
+                &params,
+            );
+            assert!(
+                steps.iter().any(|step| (step.starts_with("SCAN l ")
+                    || step.starts_with("SEARCH l "))
+                    && step.contains("USING INDEX ")
+                    && step.split_whitespace().any(|word| word == index)),
+                "{text} ({anchor:?}): {steps:?}"
+            );
+            assert!(
+                !steps
+                    .iter()
+                    .any(|step| step == "SCAN l" || step == "USE TEMP B-TREE FOR ORDER BY"),
+                "{text} ({anchor:?}) scans the table or sorts every match: {steps:?}"
+            );
+            let page = reader.log_page(&query, anchor, PAGE).await.unwrap();
+            let got: Vec<(i64, i64)> = page
+                .rows
+                .iter()
+                .map(|log| (log.ts_ns.unwrap(), log.id))
+                .collect();
+            let want = match anchor {
+                Anchor::First => &expected[..PAGE as usize],
+                _ => &expected[expected.len() - PAGE as usize..],
+            };
+            assert_eq!(got, want, "{text} ({anchor:?})");
+        }
+    }
+}
