@@ -111,8 +111,8 @@ pub async fn ingest(
         if options.cancel.load(Ordering::Relaxed) {
             break;
         }
-        let identity = identities.next().await;
         let mut writer = store.writer().await?;
+        let identity = identities.next();
         let report = ingest_identified(&mut writer, &path, identity, options, on_event).await?;
         on_event(IngestEvent::Finished {
             report: report.clone(),
@@ -168,18 +168,20 @@ pub(super) async fn ingest_file(
 ) -> Result<FileReport, StoreError> {
     let owned = path.to_path_buf();
     let cancel = options.cancel.clone();
-    let identity =
+    let identity = async move {
         tokio::task::spawn_blocking(move || identify(&owned, &|| cancel.load(Ordering::Relaxed)))
             .await
-            .unwrap_or_else(|error| Err(error.to_string()));
+            .unwrap_or_else(|error| Err(error.to_string()))
+    };
     ingest_identified(writer, path, identity, options, on_event).await
 }
 
-/// Loads one file whose identity (size, time, hash) was worked out before.
+/// Loads one file once `identity` (its size, time and hash) is known: the load is
+/// reported started before, so a file whose hash takes a while shows at once.
 async fn ingest_identified(
     writer: &mut Writer,
     path: &Path,
-    identity: Result<Identity, String>,
+    identity: impl std::future::Future<Output = Result<Identity, String>>,
     options: &IngestOptions,
     on_event: &mut (dyn FnMut(IngestEvent) + Send),
 ) -> Result<FileReport, StoreError> {
@@ -187,18 +189,24 @@ async fn ingest_identified(
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string();
+    let listed = std::fs::metadata(path);
+    if let Ok(meta) = &listed {
+        on_event(IngestEvent::Started {
+            path: shown.clone(),
+            bytes_total: meta.len(),
+        });
+    }
+    // Awaited whatever happened: `IdentifyAhead` answers for the files in order.
+    let identity = identity.await;
     let Identity {
         size,
         modified_ns,
         hash,
-    } = match identity {
-        Ok(identity) => identity,
-        Err(message) => return Ok(FileReport::failed(path, None, message)),
+    } = match (listed, identity) {
+        (Err(error), _) => return Ok(FileReport::failed(path, None, error.to_string())),
+        (Ok(_), Err(message)) => return Ok(FileReport::failed(path, None, message)),
+        (Ok(_), Ok(identity)) => identity,
     };
-    on_event(IngestEvent::Started {
-        path: shown.clone(),
-        bytes_total: size,
-    });
     if let Some(existing) = writer.source_by_hash(&hash).await? {
         if existing.status == SourceStatus::Complete {
             return Ok(FileReport {

@@ -2,6 +2,8 @@
 //! that took the fallback service are renamed, records that named their own keep
 //! it, and the trace summaries follow the spans.
 
+use std::path::PathBuf;
+
 use weft::store::TraceFilter;
 
 use crate::common::{fixture, TestCase};
@@ -270,4 +272,59 @@ async fn a_log_that_names_its_file_name_as_service_keeps_it() {
         services_of(&case, "logs", id).await,
         [("card-gateway".into(), 2), ("gateway".into(), 1)]
     );
+}
+
+/// Files are hashed one ahead of the load (`ingest::identify`): a file removed before
+/// its turn fails alone, reported started and finished, and the files after it load
+/// as themselves.
+#[tokio::test]
+async fn a_file_removed_before_its_turn_fails_alone() {
+    let case = TestCase::new().await;
+    let line = |msg: &str| format!(r#"{{"level":30,"time":1717200000000,"pid":1,"msg":"{msg}"}}"#);
+    let files: Vec<PathBuf> = ["a.log", "b.log", "c.log"]
+        .iter()
+        .map(|name| {
+            let path = case.dir.path().join(name);
+            std::fs::write(&path, line(name) + "\n" + &line("second") + "\n").unwrap();
+            path
+        })
+        .collect();
+    let doomed = files[1].clone();
+    let mut started = Vec::new();
+    let reports = weft::ingest::ingest(&case.store, &files, &Default::default(), &mut |event| {
+        if let weft::ingest::IngestEvent::Started { path, .. } = event {
+            // The first file's load has begun: the second goes before its turn.
+            if path.ends_with("a.log") {
+                std::fs::remove_file(&doomed).unwrap();
+            }
+            started.push(path);
+        }
+    })
+    .await
+    .unwrap();
+    let statuses: Vec<_> = reports.iter().map(|report| report.status).collect();
+    use weft::ingest::FileStatus::{Complete, Failed};
+    assert_eq!(statuses, [Complete, Failed, Complete], "{reports:?}");
+    assert_eq!((reports[0].logs, reports[2].logs), (2, 2));
+    assert!(
+        reports[1].errors[0].message.contains("No such file"),
+        "{reports:?}"
+    );
+    assert!(started[0].ends_with("a.log") && started.last().unwrap().ends_with("c.log"));
+    // Each complete source holds its own file's lines and hash.
+    let conn = rusqlite::Connection::open(case.path()).unwrap();
+    for (name, file) in [("a.log", &files[0]), ("c.log", &files[2])] {
+        let id = source_id(&case, name).await;
+        let (first, hash): (String, String) = conn
+            .query_row(
+                "SELECT (SELECT body FROM logs WHERE source_id = s.id ORDER BY line LIMIT 1), s.hash \
+                 FROM sources s WHERE s.id = ?",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(first, name);
+        let bytes = std::fs::read(file).unwrap();
+        assert_eq!(hash, blake3::hash(&bytes).to_hex().to_string(), "{name}");
+    }
 }
