@@ -1,9 +1,9 @@
 //! A file's identity before it loads — its size, modification time and the blake3
 //! hash of those bytes, by which the case knows content it already holds — worked
 //! out one file ahead of the load on a thread of its own. Hashing reads the whole
-//! file (≈ 0.25 s for 300 MB from the page cache) on one core while the other
-//! waits; a load of several files hashes the next file while the writer is busy
-//! with the current one, when the decoder leaves a core idle.
+//! file; done between two files it ran alone on one core (the medium bench set's
+//! logs file: about a quarter of a second in `scripts/thread_cpu.py`'s timeline).
+//! A load of several files hashes the next file while the current one loads.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

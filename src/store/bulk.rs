@@ -340,7 +340,7 @@ impl BulkWriter {
 
     /// Drops the secondary indexes of `table` when it holds no rows (measured on 1M pino
     /// lines: keeping only the time-ordered ones up to date during the load made it
-    /// 1.3 s slower than building all five after), keeping their
+    /// 1.3 s slower than building all five there were then after), keeping their
     /// SQL in `deferred_indexes` (in the same transaction) for `build_indexes`.
     /// Says whether the table was empty.
     fn defer_indexes_if_empty(&mut self, table: &str) -> Result<bool, StoreError> {
