@@ -1017,7 +1017,7 @@ async function measureOpen() {
 }
 
 const started = performance.now();
-const tables = [`## Weft app measurements (${new Date().toISOString()}, ${APP})`, '', `Load average at start: ${load()}; ${(await import('node:os')).cpus().length} cores; WebKit ${compositingMode()}.`];
+const tables = [`## Weft app measurements (${new Date().toISOString()}, ${APP})`, '', `Load average at start: ${load()}; ${(await import('node:os')).cpus().length} cores; WebKit ${compositingMode()}; JavaScriptCore options ${Object.keys(process.env).filter((key) => key.startsWith('JSC_')).map((key) => `${key}=${process.env[key]}`).join(' ') || "the app's (src-tauri/src/js_heap.rs)"}.`];
 for (const part of PARTS) {
   const measure = { launch: measureLaunch, open: measureOpen, trace: measureTrace, logs: measureLogs }[part];
   if (!measure) throw new Error(`unknown part ${part}: launch, open, trace or logs`);

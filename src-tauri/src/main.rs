@@ -26,6 +26,9 @@ mod compositing;
 mod error;
 mod export;
 mod follows;
+// JavaScriptCore's options reach WebKitGTK's web process through the environment.
+#[cfg(target_os = "linux")]
+mod js_heap;
 mod listen;
 mod loads;
 mod menu;
@@ -63,6 +66,9 @@ fn main() -> ExitCode {
     // First, before any thread or WebKit starts: compositing off where there is no GPU.
     #[cfg(target_os = "linux")]
     compositing::apply();
+    // Also first: the web view's JavaScript heap collects before it grows far.
+    #[cfg(target_os = "linux")]
+    js_heap::apply();
     let launched = case::launch(
         std::env::args().skip(1),
         std::env::var_os("WEFT_CASE"),

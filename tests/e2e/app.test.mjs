@@ -188,6 +188,27 @@ function webProcessEnvironments(marker) {
   return found;
 }
 
+describe("the web view's JavaScript heap options (src-tauri/src/js_heap.rs)", () => {
+  const options = { JSC_largeHeapSize: '8388608', JSC_heapGrowthMaxIncrease: '0.5', JSC_useFTLJIT: '0' };
+  const unset = Object.fromEntries(Object.keys(options).map((name) => [name, undefined]));
+
+  it('reach the web process, and a value the user set stays', async () => {
+    const marker = `WEFT_E2E_WINDOW=js-heap-${process.pid}`;
+    const [name, value] = marker.split('=');
+    await withWindow({ ...unset, JSC_useFTLJIT: '1', WEFT_CASE: casePath, [name]: value }, [], async (session) => {
+      const environments = webProcessEnvironments(marker);
+      assert.ok(environments.length > 0, 'the window has a web process');
+      for (const environment of environments) {
+        assert.equal(environment.JSC_largeHeapSize, options.JSC_largeHeapSize);
+        assert.equal(environment.JSC_heapGrowthMaxIncrease, options.JSC_heapGrowthMaxIncrease);
+        assert.equal(environment.JSC_useFTLJIT, '1', "the user's value");
+      }
+      // JavaScriptCore took the options and the page runs.
+      assert.equal(await session.$('[data-testid="case-path"]').getText(), casePath);
+    });
+  });
+});
+
 describe("WebKit's compositing mode (src-tauri/src/compositing.rs)", () => {
   const renderNode = hasRenderNode();
   // Unset for the app (an undefined value is left out of the child's environment).
