@@ -163,9 +163,16 @@ fn some_record_matches(query: &Query, resolved: &Resolved) -> Condition {
         });
     }
     let logs = LogSql::condition(query, resolved);
+    // The guard is implied by the query's level term, so it changes no result; it is
+    // there in the words of the partial index's WHERE, which SQLite needs to use it.
+    let severe = if severe_levels_only(query) {
+        format!(" AND l.severity >= {SEVERE_FROM}")
+    } else {
+        String::new()
+    };
     branches.push(Condition {
         sql: format!(
-            "t.trace_id IN (SELECT l.trace_id FROM logs l WHERE l.trace_id IS NOT NULL AND ({}))",
+            "t.trace_id IN (SELECT l.trace_id FROM logs l WHERE l.trace_id IS NOT NULL{severe} AND ({}))",
             logs.sql
         ),
         params: logs.params,
@@ -182,6 +189,25 @@ fn some_record_matches(query: &Query, resolved: &Resolved) -> Condition {
             .flat_map(|branch| branch.params)
             .collect(),
     }
+}
+
+/// The lowest severity of the partial index `logs_severe_trace` (migration 0022): WARN.
+pub const SEVERE_FROM: u8 = 13;
+
+/// Whether a level term of `query` (not negated) lets only WARN or worse match: then
+/// the traced logs it matches are all in `logs_severe_trace`.
+fn severe_levels_only(query: &Query) -> bool {
+    query.terms.iter().any(|term| match term.kind {
+        TermKind::Level(cmp, number) if !term.negated => {
+            let low = (number - 1) / 4 * 4 + 1;
+            match cmp {
+                Cmp::Eq | Cmp::Ge => low >= SEVERE_FROM,
+                Cmp::Gt => low + 4 >= SEVERE_FROM,
+                Cmp::Ne | Cmp::Le | Cmp::Lt => false,
+            }
+        }
+        _ => false,
+    })
 }
 
 /// The condition over `spans s`, or `None` when a term cannot hold for a span (`level:`).

@@ -2,11 +2,14 @@
 //! own plan for the SQL `Reader::log_page` runs (`log_page_sql`), and the page
 //! itself against the same logs filtered and sorted here. Migration 0021 dropped
 //! `logs_severity_time`: a level term walks the time index, which carries the
-//! severity, so no such page scans the table or sorts every match.
+//! severity, so no such page scans the table or sorts every match. Migration 0022
+//! added the partial `logs_severe_trace` for the traces of a level term of WARN or
+//! worse (issue 19: the trace list of `level:error` on the 5M-line case had walked
+//! every traced log).
 
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
-use weft::query::{parse, LogSql, Param, Resolved};
+use weft::query::{parse, LogSql, Param, Resolved, TraceSql};
 use weft::store::{log_page_sql, Anchor};
 
 use crate::common::TestCase;
@@ -133,5 +136,99 @@ async fn pages_of_level_and_service_terms_are_read_along_an_index_in_time_order(
             };
             assert_eq!(got, want, "{text} ({anchor:?})");
         }
+    }
+}
+
+/// The traces with a log of a level term (the condition of the trace list and of the
+/// time density, `TraceSql`): a term of WARN or worse is answered from the partial index
+/// `logs_severe_trace` (migration 0022), others as before; the traces found equal
+/// those of the logs filtered here.
+#[tokio::test]
+async fn traces_with_a_log_of_a_warning_level_or_worse_are_found_in_the_partial_index() {
+    let case = TestCase::new().await;
+    let path = case.dir.path().join("levels.log");
+    let text: String = (0..LINES).map(|n| line(n) + "\n").collect();
+    std::fs::write(&path, text).unwrap();
+    case.ingest(&[path]).await;
+    let conn = Connection::open(case.path()).unwrap();
+    let logs: Vec<(Vec<u8>, i64, String)> = conn
+        .prepare(
+            "SELECT trace_id, severity, service FROM logs NOT INDEXED WHERE trace_id IS NOT NULL",
+        )
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(logs.len(), LINES);
+    type Keep = fn(i64, &str) -> bool;
+    // Whether the plan uses the partial index (None: SQLite chooses; with `service:` it
+    // may walk `logs_service_time` instead, which answers as well).
+    let cases: [(&str, Option<bool>, Keep); 7] = [
+        ("level:error", Some(true), |severity, _| {
+            (17..=20).contains(&severity)
+        }),
+        ("level>=error", Some(true), |severity, _| severity >= 17),
+        ("level:fatal", Some(true), |severity, _| {
+            (21..=24).contains(&severity)
+        }),
+        ("level>=warn", Some(true), |severity, _| severity >= 13),
+        ("level>info", Some(true), |severity, _| severity >= 13),
+        ("level>=error service:db", None, |severity, service| {
+            severity >= 17 && service == "db"
+        }),
+        ("level<=info", Some(false), |severity, _| {
+            (1..=12).contains(&severity)
+        }),
+    ];
+    for (text, severe, keep) in cases {
+        let query = parse(text, 0).unwrap();
+        let condition = TraceSql::condition(&query, &Resolved::default());
+        // The condition over every trace id of the logs (the case has no spans, so
+        // no `traces` rows: the condition is what is tested, not the trace list).
+        let sql = format!(
+            "SELECT t.trace_id FROM (SELECT DISTINCT trace_id FROM logs \
+             WHERE trace_id IS NOT NULL) t WHERE {} ORDER BY t.trace_id",
+            condition.sql
+        );
+        let steps = plan(&conn, &sql, &condition.params);
+        if let Some(severe) = severe {
+            assert_eq!(
+                steps.iter().any(|step| step.contains("logs_severe_trace")),
+                severe,
+                "{text}: {steps:?}"
+            );
+        }
+        let mut want: Vec<Vec<u8>> = logs
+            .iter()
+            .filter(|(_, severity, service)| keep(*severity, service))
+            .map(|(trace_id, _, _)| trace_id.clone())
+            .collect();
+        want.sort_unstable();
+        want.dedup();
+        assert!(!want.is_empty(), "{text}");
+        let values: Vec<Value> = condition
+            .params
+            .iter()
+            .map(|param| match param {
+                Param::Int(value) => Value::Integer(*value),
+                Param::Real(value) => Value::Real(*value),
+                Param::Text(value) => Value::Text(value.clone()),
+                Param::Blob(value) => Value::Blob(value.clone()),
+            })
+            .collect();
+        let got: Vec<Vec<u8>> = conn
+            .prepare(&sql)
+            .unwrap()
+            .query_map(params_from_iter(values), |row| row.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            got == want,
+            "{text}: {} traces found, {} expected",
+            got.len(),
+            want.len()
+        );
     }
 }

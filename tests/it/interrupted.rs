@@ -97,8 +97,8 @@ async fn a_killed_load_leaves_no_half_source() {
     assert_eq!(case.count("SELECT COUNT(*) FROM deferred_indexes").await, 0);
     let indexes = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN \
         ('spans_source', 'spans_name', 'logs_trace', 'logs_time', 'logs_source', \
-         'logs_service_time')";
-    assert_eq!(case.count(indexes).await, 6);
+         'logs_service_time', 'logs_severe_trace')";
+    assert_eq!(case.count(indexes).await, 7);
 
     let report = &case.ingest(&[export]).await[0];
     assert_eq!(report.status, FileStatus::Complete);
