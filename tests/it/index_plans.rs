@@ -51,14 +51,20 @@ fn plan(conn: &Connection, sql: &str, params: &[Param]) -> Vec<String> {
     rows.map(Result::unwrap).collect()
 }
 
-#[tokio::test]
-async fn pages_of_level_and_service_terms_are_read_along_an_index_in_time_order() {
+/// A case of the `LINES` lines of `line`, and a connection of its own to it.
+async fn levels_case() -> (TestCase, Connection) {
     let case = TestCase::new().await;
     let path = case.dir.path().join("levels.log");
     let text: String = (0..LINES).map(|n| line(n) + "\n").collect();
     std::fs::write(&path, text).unwrap();
     case.ingest(&[path]).await;
     let conn = Connection::open(case.path()).unwrap();
+    (case, conn)
+}
+
+#[tokio::test]
+async fn pages_of_level_and_service_terms_are_read_along_an_index_in_time_order() {
+    let (case, conn) = levels_case().await;
     // (id, time, severity, service) of every log, read without an index.
     let all: Vec<(i64, i64, i64, String)> = conn
         .prepare("SELECT id, ts_ns, severity, service FROM logs NOT INDEXED")
@@ -145,12 +151,7 @@ async fn pages_of_level_and_service_terms_are_read_along_an_index_in_time_order(
 /// those of the logs filtered here.
 #[tokio::test]
 async fn traces_with_a_log_of_a_warning_level_or_worse_are_found_in_the_partial_index() {
-    let case = TestCase::new().await;
-    let path = case.dir.path().join("levels.log");
-    let text: String = (0..LINES).map(|n| line(n) + "\n").collect();
-    std::fs::write(&path, text).unwrap();
-    case.ingest(&[path]).await;
-    let conn = Connection::open(case.path()).unwrap();
+    let (_case, conn) = levels_case().await; // The case lives while it is read.
     let logs: Vec<(Vec<u8>, i64, String)> = conn
         .prepare(
             "SELECT trace_id, severity, service FROM logs NOT INDEXED WHERE trace_id IS NOT NULL",
