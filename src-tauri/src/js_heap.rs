@@ -2,14 +2,15 @@
 //! the budget of a collection cycle from the machine's RAM: on one of 16 GiB or more it
 //! runs in its "aggressive" mode, where a small heap may grow to four times what is live
 //! before it collects (`heapGrowthMaxIncrease` 3), and a page's heap (WebKit's "large"
-//! heap type) grows by at least 32 MiB whatever is live (`largeHeapSize`). The window's live heap is small (~12 MB with a
-//! 1M-span trace open) but scrolling the waterfall allocates every frame, so the
-//! garbage between collections was most of the web process's growth: the JS heap's
-//! committed memory climbed to 77 MB while 12–40 MB of it was live.
+//! heap type) grows by at least 32 MiB whatever is live (`largeHeapSize`). The window's
+//! live heap is small (~12 MB with a 1M-span trace open) but scrolling the waterfall
+//! allocates every frame, so the garbage between collections was most of the web
+//! process's growth: the JS heap's committed memory climbed to 77 MB while 12–40 MB of
+//! it was live.
 //!
-//! So the app sets JavaScriptCore's options, which it reads from `JSC_*`
-//! variables of the environment when it starts in the web process (which inherits the
-//! app's environment), each only when the user has not set it. Measured on the release
+//! So the app sets JavaScriptCore's options, which it reads from `JSC_*` variables of
+//! the environment when it starts in the web process (which inherits the app's
+//! environment), each only when the user has not set it. Measured on the release
 //! build under Xvfb (WebKitGTK 2.50.6, 24 GiB), the 1M-span trace opened, scrolled 600
 //! frames a viewport a frame and flung to its end, the web process sampled by WebKit
 //! (`WEBKIT_SAMPLE_MEMORY=1`): JS heap committed ≤ 77 MB → ≤ 20 MB, live ~12 MB, the

@@ -192,7 +192,7 @@ fn some_record_matches(query: &Query, resolved: &Resolved) -> Condition {
 }
 
 /// The lowest severity of the partial index `logs_severe_trace` (migration 0022): WARN.
-pub const SEVERE_FROM: u8 = 13;
+const SEVERE_FROM: u8 = 13;
 
 /// Whether a level term of `query` (not negated) lets only WARN or worse match: then
 /// the traced logs it matches are all in `logs_severe_trace`.
