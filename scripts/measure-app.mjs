@@ -222,17 +222,13 @@ function smapsBreakdown(which = 'app') {
   return top.map(([key, kib]) => `${key} ${(kib / 1024).toFixed(1)} MiB`).join('; ');
 }
 
-/** weft-app's RSS as anon / file-backed / shared memory. */
-function appParts(mem) {
-  const parts = mem.appParts;
+/** An RSS split (rssParts) as anon / file-backed / shared memory. */
+function partsText(parts) {
   return parts ? `${mib(parts.anon)} / ${mib(parts.file)} / ${mib(parts.shmem)}` : '–';
 }
-
-/** The web process's RSS as anon / file-backed / shared memory. */
-function webParts(mem) {
-  const parts = mem.webParts;
-  return parts ? `${mib(parts.anon)} / ${mib(parts.file)} / ${mib(parts.shmem)}` : '–';
-}
+/** weft-app's RSS, and the web process's, as anon / file-backed / shared memory. */
+const appParts = (mem) => partsText(mem.appParts);
+const webParts = (mem) => partsText(mem.webParts);
 
 /** The windowed waterfall's own tally of row requests and rows received (data attributes). */
 function rowTally(session) {

@@ -199,10 +199,10 @@ const SEVERE_FROM: u8 = 13;
 fn severe_levels_only(query: &Query) -> bool {
     query.terms.iter().any(|term| match term.kind {
         TermKind::Level(cmp, number) if !term.negated => {
-            let low = (number - 1) / 4 * 4 + 1;
+            let (low, high) = level_range(number);
             match cmp {
-                Cmp::Eq | Cmp::Ge => low >= SEVERE_FROM,
-                Cmp::Gt => low + 4 >= SEVERE_FROM,
+                Cmp::Eq | Cmp::Ge => low >= i64::from(SEVERE_FROM),
+                Cmp::Gt => high + 1 >= i64::from(SEVERE_FROM),
                 Cmp::Ne | Cmp::Le | Cmp::Lt => false,
             }
         }
@@ -493,9 +493,14 @@ fn text_fallback(term: &Term, column: &str) -> Option<Condition> {
 }
 
 /// `level:warn` is the warn range (13–16); `level>=warn` from 13; `level>warn` from 17.
-pub(super) fn level_condition(cmp: Cmp, number: u8) -> Condition {
+/// The severity numbers of the level of severity `number` (1–4 TRACE, 5–8 DEBUG, …).
+fn level_range(number: u8) -> (i64, i64) {
     let low = i64::from((number - 1) / 4 * 4 + 1);
-    let high = low + 3;
+    (low, low + 3)
+}
+
+pub(super) fn level_condition(cmp: Cmp, number: u8) -> Condition {
+    let (low, high) = level_range(number);
     let (sql, params) = match cmp {
         Cmp::Eq => ("l.severity BETWEEN ? AND ?", vec![low, high]),
         Cmp::Ne => ("l.severity NOT BETWEEN ? AND ?", vec![low, high]),

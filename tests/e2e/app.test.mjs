@@ -168,6 +168,15 @@ describe('the OS in dark mode', () => {
 });
 
 /**
+ * A variable that tells this test's window apart in /proc: `marker` as `NAME=value`
+ * (what /proc/PID/environ lists) and `env` to start the window with.
+ */
+function windowMarker(label) {
+  const value = `${label}-${process.pid}`;
+  return { marker: `WEFT_E2E_WINDOW=${value}`, env: { WEFT_E2E_WINDOW: value } };
+}
+
+/**
  * The environment of the web process(es) of the window started with `marker` in its
  * environment, as name → value (read from /proc: the web process inherits the app's
  * environment as the app left it when WebKit started).
@@ -193,9 +202,8 @@ describe("the web view's JavaScript heap options (src-tauri/src/js_heap.rs)", ()
   const unset = Object.fromEntries(Object.keys(options).map((name) => [name, undefined]));
 
   it('reach the web process, and a value the user set stays', async () => {
-    const marker = `WEFT_E2E_WINDOW=js-heap-${process.pid}`;
-    const [name, value] = marker.split('=');
-    await withWindow({ ...unset, JSC_useFTLJIT: '1', WEFT_CASE: casePath, [name]: value }, [], async (session) => {
+    const { marker, env } = windowMarker('js-heap');
+    await withWindow({ ...unset, JSC_useFTLJIT: '1', WEFT_CASE: casePath, ...env }, [], async (session) => {
       const environments = webProcessEnvironments(marker);
       assert.ok(environments.length > 0, 'the window has a web process');
       for (const environment of environments) {
@@ -215,9 +223,8 @@ describe("WebKit's compositing mode (src-tauri/src/compositing.rs)", () => {
   const unset = { WEBKIT_DISABLE_COMPOSITING_MODE: undefined, WEBKIT_WEB_RENDER_DEVICE_FILE: undefined };
 
   it('is off in the web process where there is no GPU render node, and left alone where there is', async () => {
-    const marker = `WEFT_E2E_WINDOW=compositing-default-${process.pid}`;
-    const [name, value] = marker.split('=');
-    await withWindow({ ...unset, WEFT_CASE: casePath, [name]: value }, [], async () => {
+    const { marker, env } = windowMarker('compositing-default');
+    await withWindow({ ...unset, WEFT_CASE: casePath, ...env }, [], async () => {
       const environments = webProcessEnvironments(marker);
       assert.ok(environments.length > 0, 'the window has a web process');
       for (const environment of environments) {
@@ -227,9 +234,8 @@ describe("WebKit's compositing mode (src-tauri/src/compositing.rs)", () => {
   });
 
   it("keeps the user's own value (0: compositing on)", async () => {
-    const marker = `WEFT_E2E_WINDOW=compositing-user-${process.pid}`;
-    const [name, value] = marker.split('=');
-    await withWindow({ ...unset, WEBKIT_DISABLE_COMPOSITING_MODE: '0', WEFT_CASE: casePath, [name]: value }, [], async (session) => {
+    const { marker, env } = windowMarker('compositing-user');
+    await withWindow({ ...unset, WEBKIT_DISABLE_COMPOSITING_MODE: '0', WEFT_CASE: casePath, ...env }, [], async (session) => {
       const environments = webProcessEnvironments(marker);
       assert.ok(environments.length > 0, 'the window has a web process');
       for (const environment of environments) assert.equal(environment.WEBKIT_DISABLE_COMPOSITING_MODE, '0');

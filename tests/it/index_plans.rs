@@ -36,17 +36,26 @@ fn line(n: usize) -> String {
     )
 }
 
+/// `params` as rusqlite values.
+fn values(params: &[Param]) -> Vec<Value> {
+    params
+        .iter()
+        .map(|param| match param {
+            Param::Int(value) => Value::Integer(*value),
+            Param::Real(value) => Value::Real(*value),
+            Param::Text(value) => Value::Text(value.clone()),
+            Param::Blob(value) => Value::Blob(value.clone()),
+        })
+        .collect()
+}
+
 /// The plan of `sql` with `params` bound, one detail line each.
 fn plan(conn: &Connection, sql: &str, params: &[Param]) -> Vec<String> {
-    let values = params.iter().map(|param| match param {
-        Param::Int(value) => Value::Integer(*value),
-        Param::Real(value) => Value::Real(*value),
-        Param::Text(value) => Value::Text(value.clone()),
-        Param::Blob(value) => Value::Blob(value.clone()),
-    });
     let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
     let rows = statement
-        .query_map(params_from_iter(values), |row| row.get::<_, String>(3))
+        .query_map(params_from_iter(values(params)), |row| {
+            row.get::<_, String>(3)
+        })
         .unwrap();
     rows.map(Result::unwrap).collect()
 }
@@ -208,20 +217,12 @@ async fn traces_with_a_log_of_a_warning_level_or_worse_are_found_in_the_partial_
         want.sort_unstable();
         want.dedup();
         assert!(!want.is_empty(), "{text}");
-        let values: Vec<Value> = condition
-            .params
-            .iter()
-            .map(|param| match param {
-                Param::Int(value) => Value::Integer(*value),
-                Param::Real(value) => Value::Real(*value),
-                Param::Text(value) => Value::Text(value.clone()),
-                Param::Blob(value) => Value::Blob(value.clone()),
-            })
-            .collect();
         let got: Vec<Vec<u8>> = conn
             .prepare(&sql)
             .unwrap()
-            .query_map(params_from_iter(values), |row| row.get(0))
+            .query_map(params_from_iter(values(&condition.params)), |row| {
+                row.get(0)
+            })
             .unwrap()
             .map(Result::unwrap)
             .collect();
